@@ -1,0 +1,131 @@
+//! The NHS header, footer, skip link, page titles and the demo notice.
+
+use leptos::prelude::*;
+use leptos::server::SharedValue;
+use leptos_meta::Title;
+
+use crate::SERVICE_NAME;
+
+/// Whether the server runs with `--demo`; decided on the server and carried to the browser in
+/// the hydration data, so both render the same notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoMode(pub bool);
+
+/// Reads the demo flag (on the server from the app state) and makes it available as context.
+pub fn provide_demo_mode() {
+    let demo = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<crate::server::AppState>().is_some_and(|state| state.demo)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            false
+        }
+    })
+    .into_inner();
+    provide_context(DemoMode(demo));
+}
+
+/// True when the server runs in demo mode.
+pub fn is_demo() -> bool {
+    use_context::<DemoMode>().is_some_and(|d| d.0)
+}
+
+/// Sets the document title in the form "Page heading – Manage your GP online account – NHS".
+#[component]
+pub fn PageTitle(#[prop(into)] heading: String) -> impl IntoView {
+    let text = if heading == SERVICE_NAME {
+        format!("{SERVICE_NAME} – NHS")
+    } else {
+        format!("{heading} – {SERVICE_NAME} – NHS")
+    };
+    view! { <Title text /> }
+}
+
+#[component]
+pub fn SkipLink() -> impl IntoView {
+    view! {
+        <a class="nhsuk-skip-link" data-module="nhsuk-skip-link" href="#maincontent">
+            "Skip to main content"
+        </a>
+    }
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    view! {
+        <header class="nhsuk-header" data-module="nhsuk-header" role="banner">
+            <div class="nhsuk-header__container nhsuk-width-container">
+                <div class="nhsuk-header__service">
+                    <a class="nhsuk-header__service-logo" href="/" aria-label="NHS homepage">
+                        <svg
+                            class="nhsuk-header__logo"
+                            xmlns="http://www.w3.org/2000/svg"
+                            viewBox="0 0 200 80"
+                            height="40"
+                            width="100"
+                            focusable="false"
+                            role="img"
+                            aria-label="NHS"
+                        >
+                            <path
+                                fill="currentcolor"
+                                d="M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z"
+                            ></path>
+                        </svg>
+                        <span class="nhsuk-header__service-name">{SERVICE_NAME}</span>
+                    </a>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// Shown on every page in demo mode, so nobody mistakes the demo for the real service.
+#[component]
+pub fn DemoNotice() -> impl IntoView {
+    is_demo().then(|| {
+        view! {
+            <div class="nhsuk-inset-text relink-demo-notice" data-testid="demo-notice">
+                <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                <p>
+                    <strong class="nhsuk-tag nhsuk-tag--orange">"Demo"</strong>
+                    " This is a demonstration with made-up patients. Nothing you enter reaches a GP practice. "
+                    <a href="/demo">"See the demo details you can use"</a>
+                </p>
+            </div>
+        }
+    })
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="nhsuk-footer" role="contentinfo">
+            <div class="nhsuk-width-container">
+                <div class="nhsuk-footer__meta">
+                    <h2 class="nhsuk-u-visually-hidden">"Support links"</h2>
+                    <ul class="nhsuk-footer__list">
+                        <li class="nhsuk-footer__list-item">
+                            <a class="nhsuk-footer__list-item-link" href="/">
+                                {SERVICE_NAME}
+                            </a>
+                        </li>
+                        {is_demo()
+                            .then(|| {
+                                view! {
+                                    <li class="nhsuk-footer__list-item">
+                                        <a class="nhsuk-footer__list-item-link" href="/demo">
+                                            "Demo details"
+                                        </a>
+                                    </li>
+                                }
+                            })}
+                    </ul>
+                    <p class="nhsuk-body-s">"© NHS England"</p>
+                </div>
+            </div>
+        </footer>
+    }
+}

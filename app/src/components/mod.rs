@@ -1,0 +1,3 @@
+//! Reusable pieces of NHS page furniture and form components.
+
+pub mod layout;

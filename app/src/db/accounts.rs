@@ -1,0 +1,177 @@
+//! Online accounts: the credentials a patient signs in with, at one practice.
+
+use sqlx::{Any, Executor};
+
+use super::DbError;
+use crate::domain::{AccountId, OdsCode};
+
+/// Whether an account can still be used, or was replaced by another (never deleted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountStatus {
+    Active,
+    Replaced { by: String },
+}
+
+/// A patient's online account at one practice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnlineAccount {
+    pub id: String,
+    pub patient_id: String,
+    pub practice_ods: OdsCode,
+    pub account_id: AccountId,
+    pub email: Option<String>,
+    pub has_passphrase: bool,
+    pub status: AccountStatus,
+    pub last_used_at: Option<i64>,
+}
+
+/// What is needed to create an account.
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    pub id: &'a str,
+    pub patient_id: &'a str,
+    pub practice_ods: &'a OdsCode,
+    pub account_id: &'a AccountId,
+    pub email: Option<&'a str>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    patient_id: String,
+    practice_ods: String,
+    account_id: String,
+    email: Option<String>,
+    passphrase_hash: Option<String>,
+    status: String,
+    replaced_by: Option<String>,
+    last_used_at: Option<i64>,
+}
+
+impl TryFrom<AccountRow> for OnlineAccount {
+    type Error = DbError;
+    fn try_from(row: AccountRow) -> Result<Self, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("account {}: {what}", row.id));
+        let status = match (row.status.as_str(), row.replaced_by) {
+            ("active", _) => AccountStatus::Active,
+            ("replaced", Some(by)) => AccountStatus::Replaced { by },
+            _ => return Err(corrupt("status")),
+        };
+        Ok(Self {
+            practice_ods: OdsCode::parse(&row.practice_ods).map_err(|_| corrupt("ODS code"))?,
+            account_id: AccountId::parse(&row.account_id).map_err(|_| corrupt("Account ID"))?,
+            patient_id: row.patient_id,
+            email: row.email,
+            has_passphrase: row.passphrase_hash.is_some(),
+            status,
+            last_used_at: row.last_used_at,
+            id: row.id,
+        })
+    }
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, patient_id, practice_ods, account_id, email, passphrase_hash, status, replaced_by, last_used_at";
+
+/// Creates the account if no account has this id yet; an existing one is left as it is.
+pub async fn insert_if_missing<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    account: &NewAccount<'_>,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO online_accounts (id, patient_id, practice_ods, account_id, email, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(account.id)
+    .bind(account.patient_id)
+    .bind(account.practice_ods.as_str())
+    .bind(account.account_id.as_str())
+    .bind(account.email)
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+pub async fn find<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<OnlineAccount>, DbError> {
+    sqlx::query_as::<_, AccountRow>(&format!("SELECT {ACCOUNT_COLUMNS} FROM online_accounts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .map(OnlineAccount::try_from)
+        .transpose()
+}
+
+/// The account a PIN document's Account ID and ODS code name, if any.
+pub async fn find_by_account_id<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    practice_ods: &OdsCode,
+    account_id: &AccountId,
+) -> Result<Option<OnlineAccount>, DbError> {
+    sqlx::query_as::<_, AccountRow>(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM online_accounts WHERE practice_ods = $1 AND account_id = $2"
+    ))
+    .bind(practice_ods.as_str())
+    .bind(account_id.as_str())
+    .fetch_optional(exec)
+    .await?
+    .map(OnlineAccount::try_from)
+    .transpose()
+}
+
+/// The stored Argon2id PHC string, for sign-in verification only.
+pub async fn passphrase_hash<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>("SELECT passphrase_hash FROM online_accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .flatten())
+}
+
+/// Stores a new passphrase hash (an Argon2id PHC string, never the passphrase).
+pub async fn set_passphrase_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+    phc: Option<&str>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE online_accounts SET passphrase_hash = $1 WHERE id = $2")
+        .bind(phc)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::patients::tests::{insert_practice, sample_patient};
+    use crate::db::{patients, testing::each_backend};
+    use crate::domain::ClinicalSystem;
+
+    #[tokio::test]
+    async fn accounts_are_found_by_practice_and_account_id() {
+        each_backend(|db| async move {
+            insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
+            patients::upsert(db.pool(), &sample_patient(), 1).await.unwrap();
+            let ods = OdsCode::parse("T00001").unwrap();
+            let account_id = AccountId::parse("1000000001").unwrap();
+            let new = NewAccount { id: "acc-1", patient_id: "patient-1", practice_ods: &ods, account_id: &account_id, email: None };
+            insert_if_missing(db.pool(), &new, 5).await.unwrap();
+            insert_if_missing(db.pool(), &new, 6).await.unwrap();
+
+            let found = find_by_account_id(db.pool(), &ods, &account_id).await.unwrap().unwrap();
+            assert_eq!(found.id, "acc-1");
+            assert_eq!(found.status, AccountStatus::Active);
+            assert!(!found.has_passphrase);
+            let other = AccountId::parse("1000000009").unwrap();
+            assert_eq!(find_by_account_id(db.pool(), &ods, &other).await.unwrap(), None);
+
+            set_passphrase_hash(db.pool(), "acc-1", Some("$argon2id$v=19$stub")).await.unwrap();
+            assert!(find(db.pool(), "acc-1").await.unwrap().unwrap().has_passphrase);
+            assert_eq!(passphrase_hash(db.pool(), "acc-1").await.unwrap().as_deref(), Some("$argon2id$v=19$stub"));
+        })
+        .await;
+    }
+}

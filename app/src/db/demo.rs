@@ -1,0 +1,141 @@
+//! Demo data, seeded only when the server starts with `--demo`.
+//!
+//! Idempotent, and each start re-issues the PIN documents in the state the demo promises (one
+//! valid, one expired, one used, one at an EMIS practice), so every journey can be tried again.
+
+use time::{macros::date, Date};
+
+use super::accounts::{self, NewAccount};
+use super::audit::{self, AuditKind, NewAuditEvent};
+use super::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
+use super::pin_documents::{self, IssuedPinDocument};
+use super::practices::{self, Practice, PracticeServices};
+use super::{Db, DbError};
+use crate::demo::{DemoPatient, DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES};
+use crate::domain::{AccountId, NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
+use crate::secrets::hash_secret;
+
+fn patient_id(demo: &DemoPatient) -> String {
+    format!("demo-patient-{}", demo.nhs_number)
+}
+
+/// Seeds (or refreshes) the demo data in one transaction.
+pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
+    // Hash before opening the transaction: Argon2 is slow and must not hold a write lock.
+    let hashes: Vec<String> = DEMO_PATIENTS.iter().map(|p| hash_secret(p.pin_passphrase)).collect();
+
+    let mut tx = db.pool().begin().await?;
+    for (ods, name, system) in DEMO_PRACTICES {
+        let practice = Practice {
+            ods_code: OdsCode::parse(ods).expect("demo ODS codes are valid"),
+            name: name.to_owned(),
+            clinical_system: system,
+            services: PracticeServices::ALL,
+        };
+        practices::upsert(&mut *tx, &practice).await?;
+    }
+    for (demo, secret_hash) in DEMO_PATIENTS.iter().zip(&hashes) {
+        let patient_id = patient_id(demo);
+        let ods = OdsCode::parse(demo.practice_ods).expect("demo ODS codes are valid");
+        let patient = Patient {
+            id: patient_id.clone(),
+            practice_ods: ods.clone(),
+            nhs_number: NhsNumber::parse(demo.nhs_number).expect("demo NHS numbers are valid"),
+            is_test: false,
+            joined_practice_on: date!(2015 - 06 - 01),
+            access_requested_on: Some(date!(2024 - 01 - 10)),
+            record_access: RecordAccessLevel::DetailedCoded,
+            visible_from_rule: VisibleFromRule::RequestedAccess,
+            visible_from_set: None,
+            settings: PatientServiceSettings { appointments: true, prescriptions: true, record: true, messages: true },
+        };
+        patients::upsert(&mut *tx, &patient, now).await?;
+        let gp_record = Demographics {
+            source: DemographicSource::ClinicalSystem,
+            given_name: demo.given_name.to_owned(),
+            family_name: demo.family_name.to_owned(),
+            date_of_birth: demo.date_of_birth,
+            address_line: demo.address_line.to_owned(),
+            postcode: demo.postcode.to_owned(),
+        };
+        let pds_record = Demographics { source: DemographicSource::Pds, ..gp_record.clone() };
+        patients::upsert_demographics(&mut *tx, &patient_id, &gp_record, now).await?;
+        patients::upsert_demographics(&mut *tx, &patient_id, &pds_record, now).await?;
+
+        let account_row_id = format!("demo-account-{}", demo.account_id);
+        let account_id = AccountId::parse(demo.account_id).expect("demo Account IDs are valid");
+        accounts::insert_if_missing(
+            &mut *tx,
+            &NewAccount { id: &account_row_id, patient_id: &patient_id, practice_ods: &ods, account_id: &account_id, email: None },
+            now,
+        )
+        .await?;
+        let pin_id = format!("demo-pin-document-{}", demo.account_id);
+        let doc = IssuedPinDocument {
+            id: &pin_id,
+            online_account_id: &account_row_id,
+            secret_hash,
+            printed_on: demo.printed_on(today),
+            used_at: (demo.pin_state == DemoPinState::Used).then_some(now),
+        };
+        pin_documents::upsert(&mut *tx, &doc, now).await?;
+        pin_documents::revoke_others(&mut *tx, &account_row_id, &pin_id, now).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent { kind: AuditKind::DemoSeeded, actor: "system", practice_ods: None, patient_id: None, detail: "" },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::each_backend;
+    use crate::domain::ClinicalSystem;
+    use crate::secrets::verify_secret;
+
+    #[test]
+    fn demo_fixtures_are_valid_domain_values() {
+        for p in DEMO_PATIENTS {
+            assert!(NhsNumber::parse(p.nhs_number).unwrap().is_test_range());
+            AccountId::parse(p.account_id).unwrap();
+            crate::domain::PinPassphrase::parse(p.pin_passphrase).unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn seeding_twice_reissues_documents_in_their_promised_state() {
+        each_backend(|db| async move {
+            let today = date!(2026 - 11 - 27);
+            seed(&db, today, 1_000).await.unwrap();
+            // A patient uses the valid document; the next start makes it usable again.
+            let ods = OdsCode::parse("T00001").unwrap();
+            let account = accounts::find_by_account_id(db.pool(), &ods, &AccountId::parse("1000000001").unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let doc = pin_documents::current_for_account(db.pool(), &account.id).await.unwrap().unwrap();
+            assert!(pin_documents::mark_used(db.pool(), &doc.id, 1_001).await.unwrap());
+            seed(&db, today, 2_000).await.unwrap();
+
+            for demo in DEMO_PATIENTS {
+                let ods = OdsCode::parse(demo.practice_ods).unwrap();
+                let account = accounts::find_by_account_id(db.pool(), &ods, &AccountId::parse(demo.account_id).unwrap())
+                    .await
+                    .unwrap()
+                    .expect("demo account exists");
+                let doc = pin_documents::current_for_account(db.pool(), &account.id).await.unwrap().unwrap();
+                assert!(verify_secret(demo.pin_passphrase, &doc.secret_hash));
+                assert_eq!(doc.used_at.is_some(), demo.pin_state == DemoPinState::Used, "{}", demo.account_id);
+                assert_eq!(doc.dates.is_expired(today), demo.pin_state == DemoPinState::Expired, "{}", demo.account_id);
+            }
+            let practice = practices::find(db.pool(), &OdsCode::parse("E00001").unwrap()).await.unwrap().unwrap();
+            assert_eq!(practice.clinical_system, ClinicalSystem::Emis);
+        })
+        .await;
+    }
+}

@@ -1,0 +1,178 @@
+//! Database access: one module per aggregate, shared SQL for SQLite and PostgreSQL.
+//!
+//! Queries go through sqlx's `Any` driver with `$n` placeholders, which both backends accept, so
+//! every repository function is written once. Only the migrations differ per backend (identity
+//! columns and triggers are spelled differently).
+
+pub mod accounts;
+pub mod audit;
+pub mod demo;
+pub mod patients;
+pub mod pin_documents;
+pub mod practices;
+#[cfg(test)]
+pub(crate) mod testing;
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use time::{macros::format_description, Date};
+
+/// Errors of the database layer. The text of a query error never reaches a browser: the server
+/// layer maps every variant to a generic page and logs the detail.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL is not valid: {0}")]
+    BadUrl(String),
+    #[error("cannot open the database: {0}")]
+    Connect(String),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("stored value is not valid: {0}")]
+    Corrupt(String),
+}
+
+/// Which engine is behind the pool; only migrations and connection set-up depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to the one database, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens the database named by `url` (creating a SQLite file if missing) and applies the
+    /// embedded migrations.
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(url)?;
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| DbError::BadUrl(e.to_string()))?
+            .disable_statement_logging();
+        let max_connections = match backend {
+            // SQLite has one writer; a few readers are plenty and avoid lock contention.
+            Backend::Sqlite => 4,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA busy_timeout = 5000",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA synchronous = NORMAL",
+                        ] {
+                            conn.execute(pragma).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| DbError::Connect(describe_connect_error(&e)))?;
+        let db = Self { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// True when a trivial query succeeds: what `/readyz` reports.
+    pub async fn is_reachable(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Picks the backend from the scheme and makes a SQLite file URL create its file when missing.
+fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_owned()));
+    }
+    if url.starts_with("sqlite:") {
+        let has_mode = url.contains("mode=");
+        let url = match (has_mode, url.contains('?'), url.contains(":memory:")) {
+            (true, _, _) | (_, _, true) => url.to_owned(),
+            (false, true, false) => format!("{url}&mode=rwc"),
+            (false, false, false) => format!("{url}?mode=rwc"),
+        };
+        return Ok((Backend::Sqlite, url));
+    }
+    Err(DbError::BadUrl(format!(
+        "expected a URL starting with sqlite: or postgres://, got {:?}",
+        url.split(':').next().unwrap_or_default()
+    )))
+}
+
+fn describe_connect_error(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Io(io) => format!("cannot reach the database server ({io})"),
+        sqlx::Error::PoolTimedOut => "timed out waiting for the database".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+const ISO_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]");
+
+/// Dates are stored as ISO 8601 text on both backends.
+pub(crate) fn date_to_sql(date: Date) -> String {
+    date.format(ISO_DATE).expect("ISO dates always format")
+}
+
+pub(crate) fn date_from_sql(text: &str) -> Result<Date, DbError> {
+    Date::parse(text, ISO_DATE).map_err(|_| DbError::Corrupt(format!("date {text:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_their_file() {
+        assert_eq!(normalise_url("sqlite://relink.db").unwrap().1, "sqlite://relink.db?mode=rwc");
+        assert_eq!(normalise_url("sqlite://a.db?cache=shared").unwrap().1, "sqlite://a.db?cache=shared&mode=rwc");
+        assert_eq!(normalise_url("sqlite://a.db?mode=ro").unwrap().1, "sqlite://a.db?mode=ro");
+        assert_eq!(normalise_url("postgres://u@h/d").unwrap().0, Backend::Postgres);
+        assert!(normalise_url("mysql://x").is_err());
+    }
+
+    #[test]
+    fn dates_round_trip_through_text() {
+        let d = time::macros::date!(2026 - 03 - 14);
+        assert_eq!(date_to_sql(d), "2026-03-14");
+        assert_eq!(date_from_sql("2026-03-14").unwrap(), d);
+        assert!(date_from_sql("14/03/2026").is_err());
+    }
+}

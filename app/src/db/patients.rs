@@ -1,0 +1,301 @@
+//! Patients, their record-access settings, and their demographics from the two sources.
+
+use sqlx::{Any, Executor};
+use time::Date;
+
+use super::{date_from_sql, date_to_sql, DbError};
+use crate::domain::{NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
+
+/// A patient registered at a practice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patient {
+    pub id: String,
+    pub practice_ods: OdsCode,
+    pub nhs_number: NhsNumber,
+    pub is_test: bool,
+    pub joined_practice_on: Date,
+    pub access_requested_on: Option<Date>,
+    pub record_access: RecordAccessLevel,
+    pub visible_from_rule: VisibleFromRule,
+    /// The date set in the clinical system; used when the rule is [`VisibleFromRule::PracticeSetDate`].
+    pub visible_from_set: Option<Date>,
+    pub settings: PatientServiceSettings,
+}
+
+/// Services the patient (or practice, for this patient) has switched on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PatientServiceSettings {
+    pub appointments: bool,
+    pub prescriptions: bool,
+    pub record: bool,
+    pub messages: bool,
+}
+
+/// Where a demographic record comes from: the practice's clinical system or PDS on Spine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemographicSource {
+    ClinicalSystem,
+    Pds,
+}
+
+impl DemographicSource {
+    fn code(self) -> &'static str {
+        match self {
+            Self::ClinicalSystem => "clinical_system",
+            Self::Pds => "pds",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "clinical_system" => Some(Self::ClinicalSystem),
+            "pds" => Some(Self::Pds),
+            _ => None,
+        }
+    }
+}
+
+/// A patient's details as one source holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demographics {
+    pub source: DemographicSource,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Date,
+    pub address_line: String,
+    pub postcode: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PatientRow {
+    id: String,
+    practice_ods: String,
+    nhs_number: String,
+    is_test: bool,
+    joined_practice_on: String,
+    access_requested_on: Option<String>,
+    record_access_level: String,
+    record_visible_rule: String,
+    record_visible_from: Option<String>,
+    wants_appointments: bool,
+    wants_prescriptions: bool,
+    wants_record: bool,
+    wants_messages: bool,
+}
+
+impl TryFrom<PatientRow> for Patient {
+    type Error = DbError;
+    fn try_from(row: PatientRow) -> Result<Self, DbError> {
+        let corrupt = |what: &str| DbError::Corrupt(format!("patient {}: {what}", row.id));
+        Ok(Self {
+            practice_ods: OdsCode::parse(&row.practice_ods).map_err(|_| corrupt("ODS code"))?,
+            nhs_number: NhsNumber::parse(&row.nhs_number).map_err(|_| corrupt("NHS number"))?,
+            is_test: row.is_test,
+            joined_practice_on: date_from_sql(&row.joined_practice_on)?,
+            access_requested_on: row.access_requested_on.as_deref().map(date_from_sql).transpose()?,
+            record_access: RecordAccessLevel::from_code(&row.record_access_level).ok_or_else(|| corrupt("access level"))?,
+            visible_from_rule: VisibleFromRule::from_code(&row.record_visible_rule).ok_or_else(|| corrupt("visible-from rule"))?,
+            visible_from_set: row.record_visible_from.as_deref().map(date_from_sql).transpose()?,
+            settings: PatientServiceSettings {
+                appointments: row.wants_appointments,
+                prescriptions: row.wants_prescriptions,
+                record: row.wants_record,
+                messages: row.wants_messages,
+            },
+            id: row.id,
+        })
+    }
+}
+
+/// Creates the patient or brings their settings up to date (matched on id).
+pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, patient: &Patient, now: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO patients (id, practice_ods, nhs_number, is_test, joined_practice_on, access_requested_on,
+             record_access_level, record_visible_rule, record_visible_from,
+             wants_appointments, wants_prescriptions, wants_record, wants_messages, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         ON CONFLICT (id) DO UPDATE SET practice_ods = excluded.practice_ods, nhs_number = excluded.nhs_number,
+             is_test = excluded.is_test, joined_practice_on = excluded.joined_practice_on,
+             access_requested_on = excluded.access_requested_on, record_access_level = excluded.record_access_level,
+             record_visible_rule = excluded.record_visible_rule, record_visible_from = excluded.record_visible_from,
+             wants_appointments = excluded.wants_appointments, wants_prescriptions = excluded.wants_prescriptions,
+             wants_record = excluded.wants_record, wants_messages = excluded.wants_messages",
+    )
+    .bind(&patient.id)
+    .bind(patient.practice_ods.as_str())
+    .bind(patient.nhs_number.digits())
+    .bind(patient.is_test)
+    .bind(date_to_sql(patient.joined_practice_on))
+    .bind(patient.access_requested_on.map(date_to_sql))
+    .bind(patient.record_access.code())
+    .bind(patient.visible_from_rule.code())
+    .bind(patient.visible_from_set.map(date_to_sql))
+    .bind(patient.settings.appointments)
+    .bind(patient.settings.prescriptions)
+    .bind(patient.settings.record)
+    .bind(patient.settings.messages)
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+const PATIENT_COLUMNS: &str = "id, practice_ods, nhs_number, is_test, joined_practice_on, access_requested_on,
+    record_access_level, record_visible_rule, record_visible_from,
+    wants_appointments, wants_prescriptions, wants_record, wants_messages";
+
+pub async fn find<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<Patient>, DbError> {
+    sqlx::query_as::<_, PatientRow>(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .map(Patient::try_from)
+        .transpose()
+}
+
+pub async fn find_by_nhs_number<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    nhs_number: &NhsNumber,
+) -> Result<Option<Patient>, DbError> {
+    sqlx::query_as::<_, PatientRow>(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE nhs_number = $1"))
+        .bind(nhs_number.digits())
+        .fetch_optional(exec)
+        .await?
+        .map(Patient::try_from)
+        .transpose()
+}
+
+/// Stores what one source holds for the patient, replacing that source's previous record.
+pub async fn upsert_demographics<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    patient_id: &str,
+    record: &Demographics,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO demographics (patient_id, source, given_name, family_name, date_of_birth, address_line, postcode, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (patient_id, source) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
+             date_of_birth = excluded.date_of_birth, address_line = excluded.address_line,
+             postcode = excluded.postcode, updated_at = excluded.updated_at",
+    )
+    .bind(patient_id)
+    .bind(record.source.code())
+    .bind(&record.given_name)
+    .bind(&record.family_name)
+    .bind(date_to_sql(record.date_of_birth))
+    .bind(&record.address_line)
+    .bind(&record.postcode)
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct DemographicsRow {
+    source: String,
+    given_name: String,
+    family_name: String,
+    date_of_birth: String,
+    address_line: String,
+    postcode: String,
+}
+
+/// Every source's record for the patient, clinical system first.
+pub async fn demographics<'e>(exec: impl Executor<'e, Database = Any>, patient_id: &str) -> Result<Vec<Demographics>, DbError> {
+    let rows = sqlx::query_as::<_, DemographicsRow>(
+        "SELECT source, given_name, family_name, date_of_birth, address_line, postcode
+         FROM demographics WHERE patient_id = $1 ORDER BY source",
+    )
+    .bind(patient_id)
+    .fetch_all(exec)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Demographics {
+                source: DemographicSource::from_code(&row.source)
+                    .ok_or_else(|| DbError::Corrupt(format!("demographic source {:?}", row.source)))?,
+                given_name: row.given_name,
+                family_name: row.family_name,
+                date_of_birth: date_from_sql(&row.date_of_birth)?,
+                address_line: row.address_line,
+                postcode: row.postcode,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::db::practices::{self, Practice, PracticeServices};
+    use crate::db::testing::each_backend;
+    use crate::domain::ClinicalSystem;
+    use time::macros::date;
+
+    pub(crate) fn sample_patient() -> Patient {
+        Patient {
+            id: "patient-1".into(),
+            practice_ods: OdsCode::parse("T00001").unwrap(),
+            nhs_number: NhsNumber::parse("9990000018").unwrap(),
+            is_test: false,
+            joined_practice_on: date!(2015 - 06 - 01),
+            access_requested_on: Some(date!(2024 - 01 - 10)),
+            record_access: RecordAccessLevel::DetailedCoded,
+            visible_from_rule: VisibleFromRule::RequestedAccess,
+            visible_from_set: None,
+            settings: PatientServiceSettings { appointments: true, prescriptions: true, record: true, messages: false },
+        }
+    }
+
+    pub(crate) async fn insert_practice(db: &crate::db::Db, ods: &str, system: ClinicalSystem) {
+        practices::upsert(
+            db.pool(),
+            &Practice {
+                ods_code: OdsCode::parse(ods).unwrap(),
+                name: format!("Practice {ods}"),
+                clinical_system: system,
+                services: PracticeServices::ALL,
+            },
+        )
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn patients_and_both_demographic_sources_round_trip() {
+        each_backend(|db| async move {
+            insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
+            let patient = sample_patient();
+            upsert(db.pool(), &patient, 1).await.unwrap();
+            assert_eq!(find(db.pool(), "patient-1").await.unwrap(), Some(patient.clone()));
+            assert_eq!(find_by_nhs_number(db.pool(), &patient.nhs_number).await.unwrap(), Some(patient.clone()));
+
+            let gp = Demographics {
+                source: DemographicSource::ClinicalSystem,
+                given_name: "Sam".into(),
+                family_name: "Patel".into(),
+                date_of_birth: date!(1980 - 02 - 01),
+                address_line: "1 River Road, Riverton".into(),
+                postcode: "RV1 2AB".into(),
+            };
+            let pds = Demographics { source: DemographicSource::Pds, address_line: "3 Hill Street, Riverton".into(), ..gp.clone() };
+            upsert_demographics(db.pool(), &patient.id, &pds, 1).await.unwrap();
+            upsert_demographics(db.pool(), &patient.id, &gp, 1).await.unwrap();
+            assert_eq!(demographics(db.pool(), &patient.id).await.unwrap(), vec![gp, pds]);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn nhs_numbers_are_unique() {
+        each_backend(|db| async move {
+            insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
+            upsert(db.pool(), &sample_patient(), 1).await.unwrap();
+            let twin = Patient { id: "patient-2".into(), ..sample_patient() };
+            assert!(upsert(db.pool(), &twin, 1).await.is_err());
+        })
+        .await;
+    }
+}

@@ -1,0 +1,181 @@
+//! PIN documents: the printed one-time secret that lets a patient (re)set their credentials.
+
+use sqlx::{Any, Executor};
+use time::Date;
+
+use super::{date_from_sql, date_to_sql, DbError};
+use crate::domain::PinDocumentDates;
+
+/// A PIN document as stored: the secret only as a hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinDocument {
+    pub id: String,
+    pub online_account_id: String,
+    pub secret_hash: String,
+    pub dates: PinDocumentDates,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// The fields to write when (re)issuing a document.
+#[derive(Debug, Clone)]
+pub struct IssuedPinDocument<'a> {
+    pub id: &'a str,
+    pub online_account_id: &'a str,
+    pub secret_hash: &'a str,
+    pub printed_on: Date,
+    pub used_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PinDocumentRow {
+    id: String,
+    online_account_id: String,
+    secret_hash: String,
+    printed_on: String,
+    used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl TryFrom<PinDocumentRow> for PinDocument {
+    type Error = DbError;
+    fn try_from(row: PinDocumentRow) -> Result<Self, DbError> {
+        Ok(Self {
+            dates: PinDocumentDates { printed_on: date_from_sql(&row.printed_on)? },
+            id: row.id,
+            online_account_id: row.online_account_id,
+            secret_hash: row.secret_hash,
+            used_at: row.used_at,
+            revoked_at: row.revoked_at,
+        })
+    }
+}
+
+/// Writes the document, replacing any earlier state of the same id (used by demo re-issue).
+pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, doc: &IssuedPinDocument<'_>, now: i64) -> Result<(), DbError> {
+    let dates = PinDocumentDates { printed_on: doc.printed_on };
+    sqlx::query(
+        "INSERT INTO pin_documents (id, online_account_id, secret_hash, printed_on, expires_on, used_at, revoked_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)
+         ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, printed_on = excluded.printed_on,
+             expires_on = excluded.expires_on, used_at = excluded.used_at, revoked_at = NULL",
+    )
+    .bind(doc.id)
+    .bind(doc.online_account_id)
+    .bind(doc.secret_hash)
+    .bind(date_to_sql(dates.printed_on))
+    .bind(date_to_sql(dates.expires_on()))
+    .bind(doc.used_at)
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// The newest document for the account that has not been revoked (used or not, expired or not:
+/// the caller decides what to tell the patient).
+pub async fn current_for_account<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    online_account_id: &str,
+) -> Result<Option<PinDocument>, DbError> {
+    sqlx::query_as::<_, PinDocumentRow>(
+        "SELECT id, online_account_id, secret_hash, printed_on, used_at, revoked_at FROM pin_documents
+         WHERE online_account_id = $1 AND revoked_at IS NULL ORDER BY printed_on DESC, created_at DESC LIMIT 1",
+    )
+    .bind(online_account_id)
+    .fetch_optional(exec)
+    .await?
+    .map(PinDocument::try_from)
+    .transpose()
+}
+
+/// Marks the document used if, and only if, nobody has used it yet. Returns whether this call
+/// won: the single-use guarantee rests on this one conditional UPDATE.
+pub async fn mark_used<'e>(exec: impl Executor<'e, Database = Any>, id: &str, now: i64) -> Result<bool, DbError> {
+    let result = sqlx::query("UPDATE pin_documents SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Stops every other unused document of the account from working (when a new one is printed).
+pub async fn revoke_others<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    online_account_id: &str,
+    keep_id: &str,
+    now: i64,
+) -> Result<u64, DbError> {
+    let result = sqlx::query(
+        "UPDATE pin_documents SET revoked_at = $1
+         WHERE online_account_id = $2 AND id <> $3 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(online_account_id)
+    .bind(keep_id)
+    .execute(exec)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::accounts::{self, NewAccount};
+    use crate::db::patients::tests::{insert_practice, sample_patient};
+    use crate::db::{patients, testing::each_backend, Db};
+    use crate::domain::{AccountId, ClinicalSystem, OdsCode};
+    use time::macros::date;
+
+    async fn account(db: &Db) {
+        insert_practice(db, "T00001", ClinicalSystem::Tpp).await;
+        patients::upsert(db.pool(), &sample_patient(), 1).await.unwrap();
+        let ods = OdsCode::parse("T00001").unwrap();
+        let account_id = AccountId::parse("1000000001").unwrap();
+        accounts::insert_if_missing(
+            db.pool(),
+            &NewAccount { id: "acc-1", patient_id: "patient-1", practice_ods: &ods, account_id: &account_id, email: None },
+            1,
+        )
+        .await
+        .unwrap();
+    }
+
+    fn issued(id: &str, printed_on: Date) -> IssuedPinDocument<'_> {
+        IssuedPinDocument { id, online_account_id: "acc-1", secret_hash: "hash", printed_on, used_at: None }
+    }
+
+    #[tokio::test]
+    async fn a_document_is_used_once_only() {
+        each_backend(|db| async move {
+            account(&db).await;
+            upsert(db.pool(), &issued("pin-1", date!(2026 - 03 - 01)), 1).await.unwrap();
+            let doc = current_for_account(db.pool(), "acc-1").await.unwrap().unwrap();
+            assert_eq!(doc.dates.expires_on(), date!(2026 - 03 - 15));
+            assert_eq!(doc.used_at, None);
+
+            assert!(mark_used(db.pool(), "pin-1", 10).await.unwrap());
+            assert!(!mark_used(db.pool(), "pin-1", 11).await.unwrap());
+            assert_eq!(current_for_account(db.pool(), "acc-1").await.unwrap().unwrap().used_at, Some(10));
+
+            // Re-issuing the same id (demo mode) makes it usable again.
+            upsert(db.pool(), &issued("pin-1", date!(2026 - 03 - 02)), 12).await.unwrap();
+            assert!(mark_used(db.pool(), "pin-1", 13).await.unwrap());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_new_document_revokes_older_unused_ones() {
+        each_backend(|db| async move {
+            account(&db).await;
+            upsert(db.pool(), &issued("pin-old", date!(2026 - 03 - 01)), 1).await.unwrap();
+            upsert(db.pool(), &issued("pin-new", date!(2026 - 03 - 05)), 2).await.unwrap();
+            assert_eq!(revoke_others(db.pool(), "acc-1", "pin-new", 3).await.unwrap(), 1);
+            assert!(!mark_used(db.pool(), "pin-old", 4).await.unwrap(), "a revoked document must not work");
+            assert_eq!(current_for_account(db.pool(), "acc-1").await.unwrap().unwrap().id, "pin-new");
+        })
+        .await;
+    }
+}

@@ -1,0 +1,98 @@
+//! The demo data set: what `relink --demo` seeds, what `/demo` lists and what the README
+//! repeats. Plain data, shared by the server and the browser bundle.
+
+use time::{macros::date, Date, Duration};
+
+use crate::domain::ClinicalSystem;
+
+/// The state a demo PIN document is re-issued in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoPinState {
+    Valid,
+    Expired,
+    Used,
+}
+
+/// One demo patient with their account and PIN document; `/demo` and the README list these.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoPatient {
+    pub nhs_number: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub date_of_birth: Date,
+    pub practice_ods: &'static str,
+    pub account_id: &'static str,
+    pub pin_passphrase: &'static str,
+    pub pin_state: DemoPinState,
+    pub address_line: &'static str,
+    pub postcode: &'static str,
+}
+
+/// The demo practices: (ODS code, name, clinical system).
+pub const DEMO_PRACTICES: [(&str, &str, ClinicalSystem); 2] = [
+    ("T00001", "Riverside Surgery", ClinicalSystem::Tpp),
+    ("E00001", "Hillview Medical Centre", ClinicalSystem::Emis),
+];
+
+pub const DEMO_PATIENTS: [DemoPatient; 4] = [
+    DemoPatient {
+        nhs_number: "9990000018",
+        given_name: "Sam",
+        family_name: "Patel",
+        date_of_birth: date!(1980 - 02 - 01),
+        practice_ods: "T00001",
+        account_id: "1000000001",
+        pin_passphrase: "demo-pin-1",
+        pin_state: DemoPinState::Valid,
+        address_line: "1 River Road, Riverton",
+        postcode: "RV1 2AB",
+    },
+    DemoPatient {
+        nhs_number: "9990000026",
+        given_name: "Alex",
+        family_name: "Morgan",
+        date_of_birth: date!(1975 - 03 - 02),
+        practice_ods: "T00001",
+        account_id: "1000000002",
+        pin_passphrase: "demo-pin-2",
+        pin_state: DemoPinState::Expired,
+        address_line: "8 Mill Lane, Riverton",
+        postcode: "RV2 3CD",
+    },
+    DemoPatient {
+        nhs_number: "9990000034",
+        given_name: "Jo",
+        family_name: "Williams",
+        date_of_birth: date!(1990 - 04 - 03),
+        practice_ods: "T00001",
+        account_id: "1000000003",
+        pin_passphrase: "demo-pin-3",
+        pin_state: DemoPinState::Used,
+        address_line: "22 Quay Street, Riverton",
+        postcode: "RV3 4EF",
+    },
+    DemoPatient {
+        nhs_number: "9990000042",
+        given_name: "Chris",
+        family_name: "Evans",
+        date_of_birth: date!(1985 - 05 - 04),
+        practice_ods: "E00001",
+        account_id: "2000000001",
+        pin_passphrase: "demo-pin-4",
+        pin_state: DemoPinState::Valid,
+        address_line: "5 Hill View, Hillbury",
+        postcode: "HV1 5GH",
+    },
+];
+
+/// How many days before today the expired demo document was printed.
+pub const EXPIRED_DEMO_PRINTED_DAYS_AGO: i64 = 20;
+
+impl DemoPatient {
+    pub fn printed_on(&self, today: Date) -> Date {
+        match self.pin_state {
+            DemoPinState::Expired => today - Duration::days(EXPIRED_DEMO_PRINTED_DAYS_AGO),
+            DemoPinState::Valid | DemoPinState::Used => today,
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Relink: pages, components, server functions, domain types and database access.
+//!
+//! Built twice: with `ssr` into the `relink` server, and with `hydrate` into the browser bundle
+//! (`frontend/`). Modules that touch the database or secrets exist only in the server build.
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod demo;
+pub mod domain;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use components::layout::{provide_demo_mode, DemoNotice, Footer, Header, SkipLink};
+use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
+
+/// The service name the NHS header shows and every page title ends with.
+pub const SERVICE_NAME: &str = "Manage your GP online account";
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#005eb8" />
+                <link rel="icon" href="/assets/images/favicon.ico" sizes="48x48" />
+                <link rel="icon" href="/assets/images/favicon.svg" sizes="any" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/assets/images/nhsuk-icon-180.png" />
+                <link rel="stylesheet" href="/pkg/relink.css" />
+                <script type="module" src="/assets/js/init.js"></script>
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The whole application: NHS page furniture around the routed pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_demo_mode();
+    // Runs only in the browser, after hydration: end-to-end tests read this to prove the wasm
+    // bundle loaded and took over the server-rendered page.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Router>
+            <SkipLink />
+            <Header />
+            <div class="nhsuk-width-container">
+                <DemoNotice />
+                <main class="nhsuk-main-wrapper" id="maincontent">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/demo") view=DemoPage />
+                    </Routes>
+                </main>
+            </div>
+            <Footer />
+        </Router>
+    }
+}

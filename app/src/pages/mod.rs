@@ -1,0 +1,5 @@
+//! One module per page or journey.
+
+pub mod demo;
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what building and serving Relink needs, skipping what is already there:
+# a wasm32 toolchain, wasm-bindgen-cli matching Cargo.lock, and the npm packages.
+# With --test it also installs Chromium and makes sure PostgreSQL is running.
+source "$(dirname "$0")/lib.sh"
+
+with_tests=false
+[ "${1:-}" = "--test" ] && with_tests=true
+
+# 1. A compiler for wasm32-unknown-unknown (see README, "The WebAssembly toolchain").
+mkdir -p target
+if [ ! -s target/.wasm-route ]; then
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    echo rustup > target/.wasm-route
+  elif timeout 60 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+    echo rustup > target/.wasm-route
+  else
+    say "rustup cannot add the wasm32 target here: using Debian's rustc-web and building std from source"
+    echo debian > target/.wasm-route
+  fi
+fi
+if [ "$(cat target/.wasm-route)" = debian ]; then
+  apt_install rustc-web cargo-web rust-web-src lld-22
+fi
+
+# 2. wasm-bindgen-cli, the exact version of the wasm-bindgen crate in Cargo.lock.
+want="$(wasm_bindgen_version)"
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have" != "$want" ]; then
+  say "Installing wasm-bindgen-cli $want (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$want" --quiet
+fi
+
+# 3. npm packages from the committed lockfile: nhsuk-frontend, binaryen (wasm-opt), Playwright, axe.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "Installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if $with_tests; then
+  # 4. Debian's Chromium for Playwright (Playwright's own browser download is not used).
+  apt_install chromium fonts-liberation
+  # 5. PostgreSQL on 127.0.0.1:5432 for the repository tests.
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+      apt_install postgresql
+    fi
+    say "Starting PostgreSQL"
+    version="$(ls /etc/postgresql | sort -V | tail -n1)"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    pg_isready -h 127.0.0.1 -p 5432
+  fi
+fi

@@ -1,0 +1,105 @@
+//! `relink`: the Relink web server.
+//!
+//! Configured by environment: `DATABASE_URL` (default a SQLite file `relink.db`, created on
+//! first start), `LEPTOS_SITE_ADDR` (default 127.0.0.1:3000), `LEPTOS_SITE_ROOT` (the built
+//! assets, default `target/site`), `RUST_LOG`, and `RELINK_LOG_FORMAT=json` for JSON logs.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use app::server::{self, Config};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+/// Manage your GP online account: the Relink server.
+#[derive(Debug, Parser)]
+#[command(name = "relink", version)]
+struct Cli {
+    /// Seed made-up practices, patients and PIN documents, and show a demo notice on every page.
+    #[arg(long)]
+    demo: bool,
+
+    #[arg(long, env = "DATABASE_URL", default_value = server::config_defaults::DATABASE_URL)]
+    database_url: String,
+
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = server::config_defaults::SITE_ADDR)]
+    site_addr: String,
+
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = server::config_defaults::SITE_ROOT)]
+    site_root: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
+        Ok(config) => config,
+        Err(error) => return fail(&error),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&error),
+    };
+    runtime.block_on(run(config))
+}
+
+async fn run(config: Config) -> ExitCode {
+    let state = match server::prepare(&config).await {
+        Ok(state) => state,
+        Err(error) => return fail(&error),
+    };
+    let listener = match tokio::net::TcpListener::bind(config.site_addr).await {
+        Ok(listener) => listener,
+        Err(error) => return fail(&format!("cannot listen on {}: {error}", config.site_addr)),
+    };
+    let db = state.db.clone();
+    tracing::info!(address = %config.site_addr, demo = config.demo, backend = ?db.backend(), "Relink is listening");
+    let served = axum::serve(listener, server::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    db.close().await;
+    match served {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+/// One line on standard error and exit code 2: what an operator needs for a bad configuration.
+fn fail(error: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("relink: {error}");
+    ExitCode::from(2)
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("RELINK_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
