@@ -12,7 +12,7 @@ cargo clippy --quiet --all-targets -p relink -p app -- -D warnings
 "$ROOT/scripts/build.sh" --debug-server
 
 say "Unit, property, repository (SQLite and PostgreSQL) and HTTP tests"
-cargo test -p relink -p app
+cargo test -p relink -p app --features app/ssr
 
 say "End-to-end tests in Chromium, JavaScript on and off"
 npx playwright test --config end2end/playwright.config.ts

@@ -54,7 +54,9 @@ async fn run(config: Config) -> ExitCode {
     };
     let db = state.db.clone();
     tracing::info!(address = %config.site_addr, demo = config.demo, backend = ?db.backend(), "Relink is listening");
-    let served = axum::serve(listener, server::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, server::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     db.close().await;
     match served {
         Ok(()) => {
@@ -73,7 +75,9 @@ fn fail(error: &dyn std::fmt::Display) -> ExitCode {
 
 fn init_tracing() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if std::env::var("RELINK_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {

@@ -5,38 +5,56 @@ use std::process::Command;
 fn relink(args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_relink"))
         .args(args)
-        .envs(envs.iter().copied())
         .env_remove("DATABASE_URL")
         .env_remove("LEPTOS_SITE_ADDR")
+        .envs(envs.iter().copied())
         .output()
         .expect("run relink");
-    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn bad_address_is_refused() {
     let (code, stderr) = relink(&[], &[("LEPTOS_SITE_ADDR", "not-an-address")]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("relink: LEPTOS_SITE_ADDR must be an address and port"), "{stderr}");
+    assert!(
+        stderr.contains("relink: LEPTOS_SITE_ADDR must be an address and port"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unwritable_database_is_refused() {
     let (code, stderr) = relink(&[], &[("DATABASE_URL", "sqlite:///proc/relink.db")]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("relink: cannot write the SQLite database file /proc/relink.db"), "{stderr}");
+    assert!(
+        stderr.contains("relink: cannot write the SQLite database file /proc/relink.db"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unreachable_database_is_refused() {
-    let (code, stderr) = relink(&[], &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/relink")]);
+    let (code, stderr) = relink(
+        &[],
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/relink")],
+    );
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("relink: cannot open the database"), "{stderr}");
+    assert!(
+        stderr.contains("relink: cannot open the database"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unknown_database_kind_is_refused() {
     let (code, stderr) = relink(&[], &[("DATABASE_URL", "mysql://localhost/relink")]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("relink: DATABASE_URL is not valid"), "{stderr}");
+    assert!(
+        stderr.contains("relink: DATABASE_URL is not valid"),
+        "{stderr}"
+    );
 }

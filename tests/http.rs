@@ -17,11 +17,16 @@ async fn start(demo: bool) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, server::router(state)).await.unwrap() });
-    TestServer { base: format!("http://{addr}"), _dir: dir }
+    TestServer {
+        base: format!("http://{addr}"),
+        _dir: dir,
+    }
 }
 
 async fn get(server: &TestServer, path: &str) -> (u16, String) {
-    let response = reqwest::get(format!("{}{path}", server.base)).await.unwrap();
+    let response = reqwest::get(format!("{}{path}", server.base))
+        .await
+        .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
@@ -41,12 +46,20 @@ async fn start_page_is_a_complete_nhs_page() {
     assert!(html.contains(r#"<html lang="en-GB""#));
     assert!(html.contains("<title>Manage your GP online account – NHS</title>"));
     assert!(html.contains(r#"class="nhsuk-skip-link""#));
-    assert!(html.contains(r#"<span class="nhsuk-header__service-name">Manage your GP online account</span>"#));
+    assert!(html.contains(
+        r#"<span class="nhsuk-header__service-name">Manage your GP online account</span>"#
+    ));
     assert!(html.contains(r#"id="maincontent""#));
     assert!(html.contains(r#"class="nhsuk-footer""#));
     assert!(html.contains("/pkg/relink.css"));
-    assert!(html.contains("/pkg/relink.wasm"), "hydration script must ask for relink.wasm");
-    assert!(!html.contains("demo-notice"), "no demo notice outside demo mode");
+    assert!(
+        html.contains("/pkg/relink.wasm"),
+        "hydration script must ask for relink.wasm"
+    );
+    assert!(
+        !html.contains("demo-notice"),
+        "no demo notice outside demo mode"
+    );
 }
 
 #[tokio::test]
@@ -57,7 +70,14 @@ async fn demo_mode_shows_the_notice_and_the_demo_details() {
     let (status, demo) = get(&server, "/demo").await;
     assert_eq!(status, 200);
     assert!(demo.contains("<title>Demo details – Manage your GP online account – NHS</title>"));
-    for detail in ["1000000001", "demo-pin-1", "1 February 1980", "2000000001", "Hillview Medical Centre", "999 000 0042"] {
+    for detail in [
+        "1000000001",
+        "demo-pin-1",
+        "1 February 1980",
+        "2000000001",
+        "Hillview Medical Centre",
+        "999 000 0042",
+    ] {
         assert!(demo.contains(detail), "/demo should list {detail}");
     }
 }

@@ -3,7 +3,9 @@
 //! Parameters are OWASP's recommendation for Argon2id: m = 19 456 KiB, t = 2, p = 1. The PHC
 //! string carries them, so stronger parameters later still verify old hashes.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// The one Argon2id configuration Relink hashes with.
@@ -24,7 +26,11 @@ pub fn hash_secret(secret: &str) -> String {
 
 /// True when `secret` matches the PHC string; a malformed PHC string never matches.
 pub fn verify_secret(secret: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| argon2id().verify_password(secret.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        argon2id()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

@@ -1,22 +1,23 @@
 -- Relink schema (PostgreSQL). Kept column-for-column in step with ../sqlite: queries are shared.
 -- Dates are ISO 8601 text (YYYY-MM-DD); instants are Unix seconds. Both sort correctly and are
--- read the same way by sqlx's Any driver on SQLite and PostgreSQL.
+-- read the same way by sqlx's Any driver on SQLite and PostgreSQL. Flags are BIGINT 0/1:
+-- the Any driver cannot read SQLite's BOOLEAN columns.
 
 CREATE TABLE practices (
     ods_code              TEXT PRIMARY KEY,
     name                  TEXT NOT NULL,
     clinical_system       TEXT NOT NULL CHECK (clinical_system IN ('TPP', 'EMIS')),
-    offers_appointments   BOOLEAN NOT NULL DEFAULT TRUE,
-    offers_prescriptions  BOOLEAN NOT NULL DEFAULT TRUE,
-    offers_record         BOOLEAN NOT NULL DEFAULT TRUE,
-    offers_messages       BOOLEAN NOT NULL DEFAULT TRUE
+    offers_appointments   BIGINT NOT NULL DEFAULT 1,
+    offers_prescriptions  BIGINT NOT NULL DEFAULT 1,
+    offers_record         BIGINT NOT NULL DEFAULT 1,
+    offers_messages       BIGINT NOT NULL DEFAULT 1
 );
 
 CREATE TABLE patients (
     id                      TEXT PRIMARY KEY,
     practice_ods            TEXT NOT NULL REFERENCES practices (ods_code),
     nhs_number              TEXT NOT NULL UNIQUE,
-    is_test                 BOOLEAN NOT NULL DEFAULT FALSE,
+    is_test                 BIGINT NOT NULL DEFAULT 0,
     joined_practice_on      TEXT NOT NULL,
     access_requested_on     TEXT,
     record_access_level     TEXT NOT NULL DEFAULT 'none'
@@ -24,10 +25,10 @@ CREATE TABLE patients (
     record_visible_rule     TEXT NOT NULL DEFAULT 'joined'
         CHECK (record_visible_rule IN ('practice_set', 'joined', 'requested')),
     record_visible_from     TEXT,
-    wants_appointments      BOOLEAN NOT NULL DEFAULT TRUE,
-    wants_prescriptions     BOOLEAN NOT NULL DEFAULT TRUE,
-    wants_record            BOOLEAN NOT NULL DEFAULT TRUE,
-    wants_messages          BOOLEAN NOT NULL DEFAULT TRUE,
+    wants_appointments      BIGINT NOT NULL DEFAULT 1,
+    wants_prescriptions     BIGINT NOT NULL DEFAULT 1,
+    wants_record            BIGINT NOT NULL DEFAULT 1,
+    wants_messages          BIGINT NOT NULL DEFAULT 1,
     created_at              BIGINT NOT NULL
 );
 

@@ -94,13 +94,18 @@ pub async fn insert_if_missing<'e>(
     Ok(())
 }
 
-pub async fn find<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<OnlineAccount>, DbError> {
-    sqlx::query_as::<_, AccountRow>(&format!("SELECT {ACCOUNT_COLUMNS} FROM online_accounts WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(exec)
-        .await?
-        .map(OnlineAccount::try_from)
-        .transpose()
+pub async fn find<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<OnlineAccount>, DbError> {
+    sqlx::query_as::<_, AccountRow>(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM online_accounts WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(exec)
+    .await?
+    .map(OnlineAccount::try_from)
+    .transpose()
 }
 
 /// The account a PIN document's Account ID and ODS code name, if any.
@@ -121,12 +126,17 @@ pub async fn find_by_account_id<'e>(
 }
 
 /// The stored Argon2id PHC string, for sign-in verification only.
-pub async fn passphrase_hash<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<String>, DbError> {
-    Ok(sqlx::query_scalar::<_, Option<String>>("SELECT passphrase_hash FROM online_accounts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(exec)
-        .await?
-        .flatten())
+pub async fn passphrase_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT passphrase_hash FROM online_accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await?
+    .flatten())
 }
 
 /// Stores a new passphrase hash (an Argon2id PHC string, never the passphrase).
@@ -154,23 +164,51 @@ mod tests {
     async fn accounts_are_found_by_practice_and_account_id() {
         each_backend(|db| async move {
             insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
-            patients::upsert(db.pool(), &sample_patient(), 1).await.unwrap();
+            patients::upsert(db.pool(), &sample_patient(), 1)
+                .await
+                .unwrap();
             let ods = OdsCode::parse("T00001").unwrap();
             let account_id = AccountId::parse("1000000001").unwrap();
-            let new = NewAccount { id: "acc-1", patient_id: "patient-1", practice_ods: &ods, account_id: &account_id, email: None };
+            let new = NewAccount {
+                id: "acc-1",
+                patient_id: "patient-1",
+                practice_ods: &ods,
+                account_id: &account_id,
+                email: None,
+            };
             insert_if_missing(db.pool(), &new, 5).await.unwrap();
             insert_if_missing(db.pool(), &new, 6).await.unwrap();
 
-            let found = find_by_account_id(db.pool(), &ods, &account_id).await.unwrap().unwrap();
+            let found = find_by_account_id(db.pool(), &ods, &account_id)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(found.id, "acc-1");
             assert_eq!(found.status, AccountStatus::Active);
             assert!(!found.has_passphrase);
             let other = AccountId::parse("1000000009").unwrap();
-            assert_eq!(find_by_account_id(db.pool(), &ods, &other).await.unwrap(), None);
+            assert_eq!(
+                find_by_account_id(db.pool(), &ods, &other).await.unwrap(),
+                None
+            );
 
-            set_passphrase_hash(db.pool(), "acc-1", Some("$argon2id$v=19$stub")).await.unwrap();
-            assert!(find(db.pool(), "acc-1").await.unwrap().unwrap().has_passphrase);
-            assert_eq!(passphrase_hash(db.pool(), "acc-1").await.unwrap().as_deref(), Some("$argon2id$v=19$stub"));
+            set_passphrase_hash(db.pool(), "acc-1", Some("$argon2id$v=19$stub"))
+                .await
+                .unwrap();
+            assert!(
+                find(db.pool(), "acc-1")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .has_passphrase
+            );
+            assert_eq!(
+                passphrase_hash(db.pool(), "acc-1")
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("$argon2id$v=19$stub")
+            );
         })
         .await;
     }

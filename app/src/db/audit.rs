@@ -52,7 +52,11 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
-pub async fn record<'e>(exec: impl Executor<'e, Database = Any>, event: &NewAuditEvent<'_>, now: i64) -> Result<(), DbError> {
+pub async fn record<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    event: &NewAuditEvent<'_>,
+    now: i64,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO audit_events (occurred_at, kind, actor, practice_ods, patient_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -91,17 +95,35 @@ mod tests {
     #[tokio::test]
     async fn events_are_appended_and_can_never_be_changed() {
         each_backend(|db| async move {
-            for (i, kind) in [AuditKind::PinVerificationFailed, AuditKind::PassphraseReset].into_iter().enumerate() {
-                let event = NewAuditEvent { kind, actor: "patient", practice_ods: Some("T00001"), patient_id: Some("p1"), detail: "" };
+            for (i, kind) in [AuditKind::PinVerificationFailed, AuditKind::PassphraseReset]
+                .into_iter()
+                .enumerate()
+            {
+                let event = NewAuditEvent {
+                    kind,
+                    actor: "patient",
+                    practice_ods: Some("T00001"),
+                    patient_id: Some("p1"),
+                    detail: "",
+                };
                 record(db.pool(), &event, 100 + i as i64).await.unwrap();
             }
             let events = recent_for_patient(db.pool(), "p1", 10).await.unwrap();
             let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str()).collect();
             assert_eq!(kinds, ["passphrase_reset", "pin_verification_failed"]);
 
-            assert!(sqlx::query("UPDATE audit_events SET detail = 'x'").execute(db.pool()).await.is_err());
-            assert!(sqlx::query("DELETE FROM audit_events").execute(db.pool()).await.is_err());
-            assert_eq!(recent_for_patient(db.pool(), "p1", 10).await.unwrap(), events);
+            assert!(sqlx::query("UPDATE audit_events SET detail = 'x'")
+                .execute(db.pool())
+                .await
+                .is_err());
+            assert!(sqlx::query("DELETE FROM audit_events")
+                .execute(db.pool())
+                .await
+                .is_err());
+            assert_eq!(
+                recent_for_patient(db.pool(), "p1", 10).await.unwrap(),
+                events
+            );
         })
         .await;
     }

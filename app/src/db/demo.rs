@@ -22,7 +22,10 @@ fn patient_id(demo: &DemoPatient) -> String {
 /// Seeds (or refreshes) the demo data in one transaction.
 pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     // Hash before opening the transaction: Argon2 is slow and must not hold a write lock.
-    let hashes: Vec<String> = DEMO_PATIENTS.iter().map(|p| hash_secret(p.pin_passphrase)).collect();
+    let hashes: Vec<String> = DEMO_PATIENTS
+        .iter()
+        .map(|p| hash_secret(p.pin_passphrase))
+        .collect();
 
     let mut tx = db.pool().begin().await?;
     for (ods, name, system) in DEMO_PRACTICES {
@@ -47,7 +50,12 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
             record_access: RecordAccessLevel::DetailedCoded,
             visible_from_rule: VisibleFromRule::RequestedAccess,
             visible_from_set: None,
-            settings: PatientServiceSettings { appointments: true, prescriptions: true, record: true, messages: true },
+            settings: PatientServiceSettings {
+                appointments: true,
+                prescriptions: true,
+                record: true,
+                messages: true,
+            },
         };
         patients::upsert(&mut *tx, &patient, now).await?;
         let gp_record = Demographics {
@@ -58,7 +66,10 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
             address_line: demo.address_line.to_owned(),
             postcode: demo.postcode.to_owned(),
         };
-        let pds_record = Demographics { source: DemographicSource::Pds, ..gp_record.clone() };
+        let pds_record = Demographics {
+            source: DemographicSource::Pds,
+            ..gp_record.clone()
+        };
         patients::upsert_demographics(&mut *tx, &patient_id, &gp_record, now).await?;
         patients::upsert_demographics(&mut *tx, &patient_id, &pds_record, now).await?;
 
@@ -66,7 +77,13 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         let account_id = AccountId::parse(demo.account_id).expect("demo Account IDs are valid");
         accounts::insert_if_missing(
             &mut *tx,
-            &NewAccount { id: &account_row_id, patient_id: &patient_id, practice_ods: &ods, account_id: &account_id, email: None },
+            &NewAccount {
+                id: &account_row_id,
+                patient_id: &patient_id,
+                practice_ods: &ods,
+                account_id: &account_id,
+                email: None,
+            },
             now,
         )
         .await?;
@@ -83,7 +100,13 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     }
     audit::record(
         &mut *tx,
-        &NewAuditEvent { kind: AuditKind::DemoSeeded, actor: "system", practice_ods: None, patient_id: None, detail: "" },
+        &NewAuditEvent {
+            kind: AuditKind::DemoSeeded,
+            actor: "system",
+            practice_ods: None,
+            patient_id: None,
+            detail: "",
+        },
         now,
     )
     .await?;
@@ -114,26 +137,55 @@ mod tests {
             seed(&db, today, 1_000).await.unwrap();
             // A patient uses the valid document; the next start makes it usable again.
             let ods = OdsCode::parse("T00001").unwrap();
-            let account = accounts::find_by_account_id(db.pool(), &ods, &AccountId::parse("1000000001").unwrap())
+            let account = accounts::find_by_account_id(
+                db.pool(),
+                &ods,
+                &AccountId::parse("1000000001").unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            let doc = pin_documents::current_for_account(db.pool(), &account.id)
                 .await
                 .unwrap()
                 .unwrap();
-            let doc = pin_documents::current_for_account(db.pool(), &account.id).await.unwrap().unwrap();
-            assert!(pin_documents::mark_used(db.pool(), &doc.id, 1_001).await.unwrap());
+            assert!(pin_documents::mark_used(db.pool(), &doc.id, 1_001)
+                .await
+                .unwrap());
             seed(&db, today, 2_000).await.unwrap();
 
             for demo in DEMO_PATIENTS {
                 let ods = OdsCode::parse(demo.practice_ods).unwrap();
-                let account = accounts::find_by_account_id(db.pool(), &ods, &AccountId::parse(demo.account_id).unwrap())
+                let account = accounts::find_by_account_id(
+                    db.pool(),
+                    &ods,
+                    &AccountId::parse(demo.account_id).unwrap(),
+                )
+                .await
+                .unwrap()
+                .expect("demo account exists");
+                let doc = pin_documents::current_for_account(db.pool(), &account.id)
                     .await
                     .unwrap()
-                    .expect("demo account exists");
-                let doc = pin_documents::current_for_account(db.pool(), &account.id).await.unwrap().unwrap();
+                    .unwrap();
                 assert!(verify_secret(demo.pin_passphrase, &doc.secret_hash));
-                assert_eq!(doc.used_at.is_some(), demo.pin_state == DemoPinState::Used, "{}", demo.account_id);
-                assert_eq!(doc.dates.is_expired(today), demo.pin_state == DemoPinState::Expired, "{}", demo.account_id);
+                assert_eq!(
+                    doc.used_at.is_some(),
+                    demo.pin_state == DemoPinState::Used,
+                    "{}",
+                    demo.account_id
+                );
+                assert_eq!(
+                    doc.dates.is_expired(today),
+                    demo.pin_state == DemoPinState::Expired,
+                    "{}",
+                    demo.account_id
+                );
             }
-            let practice = practices::find(db.pool(), &OdsCode::parse("E00001").unwrap()).await.unwrap().unwrap();
+            let practice = practices::find(db.pool(), &OdsCode::parse("E00001").unwrap())
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(practice.clinical_system, ClinicalSystem::Emis);
         })
         .await;

@@ -70,8 +70,9 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         for pragma in [
-                            "PRAGMA journal_mode = WAL",
+                            // busy_timeout first: switching to WAL takes a lock too.
                             "PRAGMA busy_timeout = 5000",
+                            "PRAGMA journal_mode = WAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = NORMAL",
                         ] {
@@ -91,8 +92,16 @@ impl Db {
 
     async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -161,10 +170,22 @@ mod tests {
 
     #[test]
     fn sqlite_urls_create_their_file() {
-        assert_eq!(normalise_url("sqlite://relink.db").unwrap().1, "sqlite://relink.db?mode=rwc");
-        assert_eq!(normalise_url("sqlite://a.db?cache=shared").unwrap().1, "sqlite://a.db?cache=shared&mode=rwc");
-        assert_eq!(normalise_url("sqlite://a.db?mode=ro").unwrap().1, "sqlite://a.db?mode=ro");
-        assert_eq!(normalise_url("postgres://u@h/d").unwrap().0, Backend::Postgres);
+        assert_eq!(
+            normalise_url("sqlite://relink.db").unwrap().1,
+            "sqlite://relink.db?mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("sqlite://a.db?cache=shared").unwrap().1,
+            "sqlite://a.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("sqlite://a.db?mode=ro").unwrap().1,
+            "sqlite://a.db?mode=ro"
+        );
+        assert_eq!(
+            normalise_url("postgres://u@h/d").unwrap().0,
+            Backend::Postgres
+        );
         assert!(normalise_url("mysql://x").is_err());
     }
 

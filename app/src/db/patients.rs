@@ -71,16 +71,16 @@ struct PatientRow {
     id: String,
     practice_ods: String,
     nhs_number: String,
-    is_test: bool,
+    is_test: i64,
     joined_practice_on: String,
     access_requested_on: Option<String>,
     record_access_level: String,
     record_visible_rule: String,
     record_visible_from: Option<String>,
-    wants_appointments: bool,
-    wants_prescriptions: bool,
-    wants_record: bool,
-    wants_messages: bool,
+    wants_appointments: i64,
+    wants_prescriptions: i64,
+    wants_record: i64,
+    wants_messages: i64,
 }
 
 impl TryFrom<PatientRow> for Patient {
@@ -90,17 +90,27 @@ impl TryFrom<PatientRow> for Patient {
         Ok(Self {
             practice_ods: OdsCode::parse(&row.practice_ods).map_err(|_| corrupt("ODS code"))?,
             nhs_number: NhsNumber::parse(&row.nhs_number).map_err(|_| corrupt("NHS number"))?,
-            is_test: row.is_test,
+            is_test: row.is_test != 0,
             joined_practice_on: date_from_sql(&row.joined_practice_on)?,
-            access_requested_on: row.access_requested_on.as_deref().map(date_from_sql).transpose()?,
-            record_access: RecordAccessLevel::from_code(&row.record_access_level).ok_or_else(|| corrupt("access level"))?,
-            visible_from_rule: VisibleFromRule::from_code(&row.record_visible_rule).ok_or_else(|| corrupt("visible-from rule"))?,
-            visible_from_set: row.record_visible_from.as_deref().map(date_from_sql).transpose()?,
+            access_requested_on: row
+                .access_requested_on
+                .as_deref()
+                .map(date_from_sql)
+                .transpose()?,
+            record_access: RecordAccessLevel::from_code(&row.record_access_level)
+                .ok_or_else(|| corrupt("access level"))?,
+            visible_from_rule: VisibleFromRule::from_code(&row.record_visible_rule)
+                .ok_or_else(|| corrupt("visible-from rule"))?,
+            visible_from_set: row
+                .record_visible_from
+                .as_deref()
+                .map(date_from_sql)
+                .transpose()?,
             settings: PatientServiceSettings {
-                appointments: row.wants_appointments,
-                prescriptions: row.wants_prescriptions,
-                record: row.wants_record,
-                messages: row.wants_messages,
+                appointments: row.wants_appointments != 0,
+                prescriptions: row.wants_prescriptions != 0,
+                record: row.wants_record != 0,
+                messages: row.wants_messages != 0,
             },
             id: row.id,
         })
@@ -108,7 +118,11 @@ impl TryFrom<PatientRow> for Patient {
 }
 
 /// Creates the patient or brings their settings up to date (matched on id).
-pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, patient: &Patient, now: i64) -> Result<(), DbError> {
+pub async fn upsert<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    patient: &Patient,
+    now: i64,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO patients (id, practice_ods, nhs_number, is_test, joined_practice_on, access_requested_on,
              record_access_level, record_visible_rule, record_visible_from,
@@ -124,45 +138,53 @@ pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, patient: &Patie
     .bind(&patient.id)
     .bind(patient.practice_ods.as_str())
     .bind(patient.nhs_number.digits())
-    .bind(patient.is_test)
+    .bind(i64::from(patient.is_test))
     .bind(date_to_sql(patient.joined_practice_on))
     .bind(patient.access_requested_on.map(date_to_sql))
     .bind(patient.record_access.code())
     .bind(patient.visible_from_rule.code())
     .bind(patient.visible_from_set.map(date_to_sql))
-    .bind(patient.settings.appointments)
-    .bind(patient.settings.prescriptions)
-    .bind(patient.settings.record)
-    .bind(patient.settings.messages)
+    .bind(i64::from(patient.settings.appointments))
+    .bind(i64::from(patient.settings.prescriptions))
+    .bind(i64::from(patient.settings.record))
+    .bind(i64::from(patient.settings.messages))
     .bind(now)
     .execute(exec)
     .await?;
     Ok(())
 }
 
-const PATIENT_COLUMNS: &str = "id, practice_ods, nhs_number, is_test, joined_practice_on, access_requested_on,
+const PATIENT_COLUMNS: &str =
+    "id, practice_ods, nhs_number, is_test, joined_practice_on, access_requested_on,
     record_access_level, record_visible_rule, record_visible_from,
     wants_appointments, wants_prescriptions, wants_record, wants_messages";
 
-pub async fn find<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Option<Patient>, DbError> {
-    sqlx::query_as::<_, PatientRow>(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(exec)
-        .await?
-        .map(Patient::try_from)
-        .transpose()
+pub async fn find<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<Patient>, DbError> {
+    sqlx::query_as::<_, PatientRow>(&format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(exec)
+    .await?
+    .map(Patient::try_from)
+    .transpose()
 }
 
 pub async fn find_by_nhs_number<'e>(
     exec: impl Executor<'e, Database = Any>,
     nhs_number: &NhsNumber,
 ) -> Result<Option<Patient>, DbError> {
-    sqlx::query_as::<_, PatientRow>(&format!("SELECT {PATIENT_COLUMNS} FROM patients WHERE nhs_number = $1"))
-        .bind(nhs_number.digits())
-        .fetch_optional(exec)
-        .await?
-        .map(Patient::try_from)
-        .transpose()
+    sqlx::query_as::<_, PatientRow>(&format!(
+        "SELECT {PATIENT_COLUMNS} FROM patients WHERE nhs_number = $1"
+    ))
+    .bind(nhs_number.digits())
+    .fetch_optional(exec)
+    .await?
+    .map(Patient::try_from)
+    .transpose()
 }
 
 /// Stores what one source holds for the patient, replacing that source's previous record.
@@ -203,7 +225,10 @@ struct DemographicsRow {
 }
 
 /// Every source's record for the patient, clinical system first.
-pub async fn demographics<'e>(exec: impl Executor<'e, Database = Any>, patient_id: &str) -> Result<Vec<Demographics>, DbError> {
+pub async fn demographics<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    patient_id: &str,
+) -> Result<Vec<Demographics>, DbError> {
     let rows = sqlx::query_as::<_, DemographicsRow>(
         "SELECT source, given_name, family_name, date_of_birth, address_line, postcode
          FROM demographics WHERE patient_id = $1 ORDER BY source",
@@ -214,8 +239,9 @@ pub async fn demographics<'e>(exec: impl Executor<'e, Database = Any>, patient_i
     rows.into_iter()
         .map(|row| {
             Ok(Demographics {
-                source: DemographicSource::from_code(&row.source)
-                    .ok_or_else(|| DbError::Corrupt(format!("demographic source {:?}", row.source)))?,
+                source: DemographicSource::from_code(&row.source).ok_or_else(|| {
+                    DbError::Corrupt(format!("demographic source {:?}", row.source))
+                })?,
                 given_name: row.given_name,
                 family_name: row.family_name,
                 date_of_birth: date_from_sql(&row.date_of_birth)?,
@@ -245,7 +271,12 @@ pub(crate) mod tests {
             record_access: RecordAccessLevel::DetailedCoded,
             visible_from_rule: VisibleFromRule::RequestedAccess,
             visible_from_set: None,
-            settings: PatientServiceSettings { appointments: true, prescriptions: true, record: true, messages: false },
+            settings: PatientServiceSettings {
+                appointments: true,
+                prescriptions: true,
+                record: true,
+                messages: false,
+            },
         }
     }
 
@@ -269,8 +300,16 @@ pub(crate) mod tests {
             insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
             let patient = sample_patient();
             upsert(db.pool(), &patient, 1).await.unwrap();
-            assert_eq!(find(db.pool(), "patient-1").await.unwrap(), Some(patient.clone()));
-            assert_eq!(find_by_nhs_number(db.pool(), &patient.nhs_number).await.unwrap(), Some(patient.clone()));
+            assert_eq!(
+                find(db.pool(), "patient-1").await.unwrap(),
+                Some(patient.clone())
+            );
+            assert_eq!(
+                find_by_nhs_number(db.pool(), &patient.nhs_number)
+                    .await
+                    .unwrap(),
+                Some(patient.clone())
+            );
 
             let gp = Demographics {
                 source: DemographicSource::ClinicalSystem,
@@ -280,10 +319,21 @@ pub(crate) mod tests {
                 address_line: "1 River Road, Riverton".into(),
                 postcode: "RV1 2AB".into(),
             };
-            let pds = Demographics { source: DemographicSource::Pds, address_line: "3 Hill Street, Riverton".into(), ..gp.clone() };
-            upsert_demographics(db.pool(), &patient.id, &pds, 1).await.unwrap();
-            upsert_demographics(db.pool(), &patient.id, &gp, 1).await.unwrap();
-            assert_eq!(demographics(db.pool(), &patient.id).await.unwrap(), vec![gp, pds]);
+            let pds = Demographics {
+                source: DemographicSource::Pds,
+                address_line: "3 Hill Street, Riverton".into(),
+                ..gp.clone()
+            };
+            upsert_demographics(db.pool(), &patient.id, &pds, 1)
+                .await
+                .unwrap();
+            upsert_demographics(db.pool(), &patient.id, &gp, 1)
+                .await
+                .unwrap();
+            assert_eq!(
+                demographics(db.pool(), &patient.id).await.unwrap(),
+                vec![gp, pds]
+            );
         })
         .await;
     }
@@ -293,7 +343,10 @@ pub(crate) mod tests {
         each_backend(|db| async move {
             insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
             upsert(db.pool(), &sample_patient(), 1).await.unwrap();
-            let twin = Patient { id: "patient-2".into(), ..sample_patient() };
+            let twin = Patient {
+                id: "patient-2".into(),
+                ..sample_patient()
+            };
             assert!(upsert(db.pool(), &twin, 1).await.is_err());
         })
         .await;

@@ -41,7 +41,9 @@ impl TryFrom<PinDocumentRow> for PinDocument {
     type Error = DbError;
     fn try_from(row: PinDocumentRow) -> Result<Self, DbError> {
         Ok(Self {
-            dates: PinDocumentDates { printed_on: date_from_sql(&row.printed_on)? },
+            dates: PinDocumentDates {
+                printed_on: date_from_sql(&row.printed_on)?,
+            },
             id: row.id,
             online_account_id: row.online_account_id,
             secret_hash: row.secret_hash,
@@ -52,8 +54,14 @@ impl TryFrom<PinDocumentRow> for PinDocument {
 }
 
 /// Writes the document, replacing any earlier state of the same id (used by demo re-issue).
-pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, doc: &IssuedPinDocument<'_>, now: i64) -> Result<(), DbError> {
-    let dates = PinDocumentDates { printed_on: doc.printed_on };
+pub async fn upsert<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    doc: &IssuedPinDocument<'_>,
+    now: i64,
+) -> Result<(), DbError> {
+    let dates = PinDocumentDates {
+        printed_on: doc.printed_on,
+    };
     sqlx::query(
         "INSERT INTO pin_documents (id, online_account_id, secret_hash, printed_on, expires_on, used_at, revoked_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)
@@ -91,7 +99,11 @@ pub async fn current_for_account<'e>(
 
 /// Marks the document used if, and only if, nobody has used it yet. Returns whether this call
 /// won: the single-use guarantee rests on this one conditional UPDATE.
-pub async fn mark_used<'e>(exec: impl Executor<'e, Database = Any>, id: &str, now: i64) -> Result<bool, DbError> {
+pub async fn mark_used<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> Result<bool, DbError> {
     let result = sqlx::query("UPDATE pin_documents SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL")
         .bind(now)
         .bind(id)
@@ -130,12 +142,20 @@ mod tests {
 
     async fn account(db: &Db) {
         insert_practice(db, "T00001", ClinicalSystem::Tpp).await;
-        patients::upsert(db.pool(), &sample_patient(), 1).await.unwrap();
+        patients::upsert(db.pool(), &sample_patient(), 1)
+            .await
+            .unwrap();
         let ods = OdsCode::parse("T00001").unwrap();
         let account_id = AccountId::parse("1000000001").unwrap();
         accounts::insert_if_missing(
             db.pool(),
-            &NewAccount { id: "acc-1", patient_id: "patient-1", practice_ods: &ods, account_id: &account_id, email: None },
+            &NewAccount {
+                id: "acc-1",
+                patient_id: "patient-1",
+                practice_ods: &ods,
+                account_id: &account_id,
+                email: None,
+            },
             1,
         )
         .await
@@ -143,24 +163,44 @@ mod tests {
     }
 
     fn issued(id: &str, printed_on: Date) -> IssuedPinDocument<'_> {
-        IssuedPinDocument { id, online_account_id: "acc-1", secret_hash: "hash", printed_on, used_at: None }
+        IssuedPinDocument {
+            id,
+            online_account_id: "acc-1",
+            secret_hash: "hash",
+            printed_on,
+            used_at: None,
+        }
     }
 
     #[tokio::test]
     async fn a_document_is_used_once_only() {
         each_backend(|db| async move {
             account(&db).await;
-            upsert(db.pool(), &issued("pin-1", date!(2026 - 03 - 01)), 1).await.unwrap();
-            let doc = current_for_account(db.pool(), "acc-1").await.unwrap().unwrap();
+            upsert(db.pool(), &issued("pin-1", date!(2026 - 03 - 01)), 1)
+                .await
+                .unwrap();
+            let doc = current_for_account(db.pool(), "acc-1")
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(doc.dates.expires_on(), date!(2026 - 03 - 15));
             assert_eq!(doc.used_at, None);
 
             assert!(mark_used(db.pool(), "pin-1", 10).await.unwrap());
             assert!(!mark_used(db.pool(), "pin-1", 11).await.unwrap());
-            assert_eq!(current_for_account(db.pool(), "acc-1").await.unwrap().unwrap().used_at, Some(10));
+            assert_eq!(
+                current_for_account(db.pool(), "acc-1")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .used_at,
+                Some(10)
+            );
 
             // Re-issuing the same id (demo mode) makes it usable again.
-            upsert(db.pool(), &issued("pin-1", date!(2026 - 03 - 02)), 12).await.unwrap();
+            upsert(db.pool(), &issued("pin-1", date!(2026 - 03 - 02)), 12)
+                .await
+                .unwrap();
             assert!(mark_used(db.pool(), "pin-1", 13).await.unwrap());
         })
         .await;
@@ -170,11 +210,30 @@ mod tests {
     async fn a_new_document_revokes_older_unused_ones() {
         each_backend(|db| async move {
             account(&db).await;
-            upsert(db.pool(), &issued("pin-old", date!(2026 - 03 - 01)), 1).await.unwrap();
-            upsert(db.pool(), &issued("pin-new", date!(2026 - 03 - 05)), 2).await.unwrap();
-            assert_eq!(revoke_others(db.pool(), "acc-1", "pin-new", 3).await.unwrap(), 1);
-            assert!(!mark_used(db.pool(), "pin-old", 4).await.unwrap(), "a revoked document must not work");
-            assert_eq!(current_for_account(db.pool(), "acc-1").await.unwrap().unwrap().id, "pin-new");
+            upsert(db.pool(), &issued("pin-old", date!(2026 - 03 - 01)), 1)
+                .await
+                .unwrap();
+            upsert(db.pool(), &issued("pin-new", date!(2026 - 03 - 05)), 2)
+                .await
+                .unwrap();
+            assert_eq!(
+                revoke_others(db.pool(), "acc-1", "pin-new", 3)
+                    .await
+                    .unwrap(),
+                1
+            );
+            assert!(
+                !mark_used(db.pool(), "pin-old", 4).await.unwrap(),
+                "a revoked document must not work"
+            );
+            assert_eq!(
+                current_for_account(db.pool(), "acc-1")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                "pin-new"
+            );
         })
         .await;
     }

@@ -24,7 +24,12 @@ pub struct PracticeServices {
 }
 
 impl PracticeServices {
-    pub const ALL: Self = Self { appointments: true, prescriptions: true, record: true, messages: true };
+    pub const ALL: Self = Self {
+        appointments: true,
+        prescriptions: true,
+        record: true,
+        messages: true,
+    };
 }
 
 #[derive(sqlx::FromRow)]
@@ -32,32 +37,37 @@ struct PracticeRow {
     ods_code: String,
     name: String,
     clinical_system: String,
-    offers_appointments: bool,
-    offers_prescriptions: bool,
-    offers_record: bool,
-    offers_messages: bool,
+    offers_appointments: i64,
+    offers_prescriptions: i64,
+    offers_record: i64,
+    offers_messages: i64,
 }
 
 impl TryFrom<PracticeRow> for Practice {
     type Error = DbError;
     fn try_from(row: PracticeRow) -> Result<Self, DbError> {
         Ok(Self {
-            ods_code: OdsCode::parse(&row.ods_code).map_err(|_| DbError::Corrupt(format!("ODS code {:?}", row.ods_code)))?,
+            ods_code: OdsCode::parse(&row.ods_code)
+                .map_err(|_| DbError::Corrupt(format!("ODS code {:?}", row.ods_code)))?,
             name: row.name,
-            clinical_system: ClinicalSystem::from_code(&row.clinical_system)
-                .ok_or_else(|| DbError::Corrupt(format!("clinical system {:?}", row.clinical_system)))?,
+            clinical_system: ClinicalSystem::from_code(&row.clinical_system).ok_or_else(|| {
+                DbError::Corrupt(format!("clinical system {:?}", row.clinical_system))
+            })?,
             services: PracticeServices {
-                appointments: row.offers_appointments,
-                prescriptions: row.offers_prescriptions,
-                record: row.offers_record,
-                messages: row.offers_messages,
+                appointments: row.offers_appointments != 0,
+                prescriptions: row.offers_prescriptions != 0,
+                record: row.offers_record != 0,
+                messages: row.offers_messages != 0,
             },
         })
     }
 }
 
 /// Creates the practice or brings its details up to date.
-pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, practice: &Practice) -> Result<(), DbError> {
+pub async fn upsert<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    practice: &Practice,
+) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO practices (ods_code, name, clinical_system, offers_appointments, offers_prescriptions, offers_record, offers_messages)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -68,16 +78,19 @@ pub async fn upsert<'e>(exec: impl Executor<'e, Database = Any>, practice: &Prac
     .bind(practice.ods_code.as_str())
     .bind(&practice.name)
     .bind(practice.clinical_system.code())
-    .bind(practice.services.appointments)
-    .bind(practice.services.prescriptions)
-    .bind(practice.services.record)
-    .bind(practice.services.messages)
+    .bind(i64::from(practice.services.appointments))
+    .bind(i64::from(practice.services.prescriptions))
+    .bind(i64::from(practice.services.record))
+    .bind(i64::from(practice.services.messages))
     .execute(exec)
     .await?;
     Ok(())
 }
 
-pub async fn find<'e>(exec: impl Executor<'e, Database = Any>, ods_code: &OdsCode) -> Result<Option<Practice>, DbError> {
+pub async fn find<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    ods_code: &OdsCode,
+) -> Result<Option<Practice>, DbError> {
     sqlx::query_as::<_, PracticeRow>(
         "SELECT ods_code, name, clinical_system, offers_appointments, offers_prescriptions, offers_record, offers_messages
          FROM practices WHERE ods_code = $1",
@@ -107,8 +120,16 @@ mod tests {
             practice.name = "Riverside Surgery (renamed)".into();
             practice.services.messages = false;
             upsert(db.pool(), &practice).await.unwrap();
-            assert_eq!(find(db.pool(), &practice.ods_code).await.unwrap(), Some(practice));
-            assert_eq!(find(db.pool(), &OdsCode::parse("X99999").unwrap()).await.unwrap(), None);
+            assert_eq!(
+                find(db.pool(), &practice.ods_code).await.unwrap(),
+                Some(practice)
+            );
+            assert_eq!(
+                find(db.pool(), &OdsCode::parse("X99999").unwrap())
+                    .await
+                    .unwrap(),
+                None
+            );
         })
         .await;
     }

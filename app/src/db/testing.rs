@@ -23,14 +23,19 @@ where
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let sqlite = Db::connect(&format!("sqlite://{}", dir.path().join("test.db").display()))
-        .await
-        .expect("open SQLite test database");
+    let sqlite = Db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("test.db").display()
+    ))
+    .await
+    .expect("open SQLite test database");
     test(sqlite.clone()).await;
     sqlite.close().await;
 
     let postgres = TestPostgres::create().await;
-    let db = Db::connect(&postgres.url).await.expect("open PostgreSQL test database");
+    let db = Db::connect(&postgres.url)
+        .await
+        .expect("open PostgreSQL test database");
     test(db.clone()).await;
     db.close().await;
     postgres.drop_database().await;
@@ -45,20 +50,35 @@ pub struct TestPostgres {
 
 impl TestPostgres {
     pub async fn create() -> Self {
-        let admin_url = std::env::var("RELINK_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_ADMIN_URL.to_owned());
+        let admin_url = std::env::var("RELINK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_ADMIN_URL.to_owned());
         let name = format!("relink_test_{}", random_suffix());
         let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
-            .unwrap_or_else(|e| panic!("PostgreSQL must be running for these tests ({admin_url}): {e}"));
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
-        let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+            .unwrap_or_else(|e| {
+                panic!("PostgreSQL must be running for these tests ({admin_url}): {e}")
+            });
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin_url);
         let url = format!("{base}/{name}");
-        Self { admin_url, name, url }
+        Self {
+            admin_url,
+            name,
+            url,
+        }
     }
 
     pub async fn drop_database(self) {
         if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
-            let _ = admin.execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str()).await;
+            let _ = admin
+                .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
+                .await;
         }
     }
 }

@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn ignores_spaces_and_case() {
-        assert_eq!(AccountId::parse(" 1000 000 001 ").unwrap().as_str(), "1000000001");
+        assert_eq!(
+            AccountId::parse(" 1000 000 001 ").unwrap().as_str(),
+            "1000000001"
+        );
         assert_eq!(AccountId::parse("ab12cd").unwrap().as_str(), "AB12CD");
     }
 
@@ -77,8 +80,14 @@ mod tests {
     fn refuses_with_the_reason() {
         assert_eq!(AccountId::parse("   "), Err(AccountIdError::Empty));
         assert_eq!(AccountId::parse("12345"), Err(AccountIdError::WrongLength));
-        assert_eq!(AccountId::parse("1234567890123456"), Err(AccountIdError::WrongLength));
-        assert_eq!(AccountId::parse("12345-678"), Err(AccountIdError::NotAlphanumeric));
+        assert_eq!(
+            AccountId::parse("1234567890123456"),
+            Err(AccountIdError::WrongLength)
+        );
+        assert_eq!(
+            AccountId::parse("12345-678"),
+            Err(AccountIdError::NotAlphanumeric)
+        );
     }
 
     proptest! {

@@ -5,12 +5,16 @@ pub const PIN_DOCUMENT_VALID_DAYS: i64 = 14;
 
 /// "14 March 2026": the NHS style for dates in content.
 pub fn format_long_date(date: Date) -> String {
-    date.format(format_description!("[day padding:none] [month repr:long] [year]"))
-        .unwrap_or_else(|_| date.to_string())
+    date.format(format_description!(
+        "[day padding:none] [month repr:long] [year]"
+    ))
+    .unwrap_or_else(|_| date.to_string())
 }
 
 /// A date of birth typed into the nhsuk date input: a real date, in the past.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct DateOfBirth(Date);
 
 /// Why a typed date of birth was refused, in the words of the NHS design system.
@@ -33,7 +37,12 @@ pub enum DateOfBirthError {
 impl DateOfBirth {
     /// Parses the three boxes of a date input; `today` comes from the caller so this stays pure.
     /// Month may be a number or a name ("3", "mar", "March").
-    pub fn parse(day: &str, month: &str, year: &str, today: Date) -> Result<Self, DateOfBirthError> {
+    pub fn parse(
+        day: &str,
+        month: &str,
+        year: &str,
+        today: Date,
+    ) -> Result<Self, DateOfBirthError> {
         let (day, month, year) = (day.trim(), month.trim(), year.trim());
         match (day.is_empty(), month.is_empty(), year.is_empty()) {
             (true, true, true) => return Err(DateOfBirthError::Empty),
@@ -48,7 +57,8 @@ impl DateOfBirth {
             return Err(DateOfBirthError::NotReal);
         }
         let year: i32 = year.parse().map_err(|_| DateOfBirthError::NotReal)?;
-        let date = Date::from_calendar_date(year, month, day).map_err(|_| DateOfBirthError::NotReal)?;
+        let date =
+            Date::from_calendar_date(year, month, day).map_err(|_| DateOfBirthError::NotReal)?;
         if year < 1850 {
             return Err(DateOfBirthError::NotReal);
         }
@@ -130,7 +140,10 @@ mod tests {
         let dob = DateOfBirth::parse("1", "2", "1980", TODAY).unwrap();
         assert_eq!(dob.date(), date!(1980 - 02 - 01));
         assert_eq!(DateOfBirth::parse("01", "feb", "1980", TODAY), Ok(dob));
-        assert_eq!(DateOfBirth::parse(" 1 ", "February", "1980", TODAY), Ok(dob));
+        assert_eq!(
+            DateOfBirth::parse(" 1 ", "February", "1980", TODAY),
+            Ok(dob)
+        );
     }
 
     #[test]
@@ -138,19 +151,27 @@ mod tests {
         use DateOfBirthError::*;
         assert_eq!(DateOfBirth::parse("", "", "", TODAY), Err(Empty));
         assert_eq!(DateOfBirth::parse("", "2", "1980", TODAY), Err(MissingDay));
-        assert_eq!(DateOfBirth::parse("1", "", "1980", TODAY), Err(MissingMonth));
+        assert_eq!(
+            DateOfBirth::parse("1", "", "1980", TODAY),
+            Err(MissingMonth)
+        );
         assert_eq!(DateOfBirth::parse("1", "2", "", TODAY), Err(MissingYear));
         assert_eq!(DateOfBirth::parse("31", "2", "1980", TODAY), Err(NotReal));
         assert_eq!(DateOfBirth::parse("1", "13", "1980", TODAY), Err(NotReal));
         assert_eq!(DateOfBirth::parse("1", "2", "80", TODAY), Err(NotReal));
         assert_eq!(DateOfBirth::parse("x", "2", "1980", TODAY), Err(NotReal));
-        assert_eq!(DateOfBirth::parse("27", "11", "2026", TODAY), Err(NotInPast));
+        assert_eq!(
+            DateOfBirth::parse("27", "11", "2026", TODAY),
+            Err(NotInPast)
+        );
         assert_eq!(DateOfBirth::parse("1", "1", "2030", TODAY), Err(NotInPast));
     }
 
     #[test]
     fn pin_document_lasts_fourteen_days_inclusive() {
-        let doc = PinDocumentDates { printed_on: date!(2026 - 03 - 01) };
+        let doc = PinDocumentDates {
+            printed_on: date!(2026 - 03 - 01),
+        };
         assert_eq!(doc.expires_on(), date!(2026 - 03 - 15));
         assert!(!doc.is_expired(date!(2026 - 03 - 15)));
         assert!(doc.is_expired(date!(2026 - 03 - 16)));

@@ -16,7 +16,9 @@ pub enum NhsNumberError {
     NotDigits,
     #[error("NHS number must be 10 numbers")]
     WrongLength,
-    #[error("Enter a valid NHS number. Check it against a letter from your GP practice or the NHS")]
+    #[error(
+        "Enter a valid NHS number. Check it against a letter from your GP practice or the NHS"
+    )]
     FailsCheck,
 }
 
@@ -102,25 +104,48 @@ mod tests {
 
     #[test]
     fn accepts_demo_numbers_in_any_layout() {
-        for n in ["9990000018", "999 000 0026", "999-000-0034", " 999 000 0042 "] {
+        for n in [
+            "9990000018",
+            "999 000 0026",
+            "999-000-0034",
+            " 999 000 0042 ",
+        ] {
             let parsed = NhsNumber::parse(n).unwrap_or_else(|e| panic!("{n}: {e}"));
             assert!(parsed.is_test_range());
         }
-        assert_eq!(NhsNumber::parse("9990000018").unwrap().to_string(), "999 000 0018");
+        assert_eq!(
+            NhsNumber::parse("9990000018").unwrap().to_string(),
+            "999 000 0018"
+        );
     }
 
     #[test]
     fn refuses_numbers_printed_in_some_nhs_examples() {
-        assert_eq!(NhsNumber::parse("999 123 4560"), Err(NhsNumberError::FailsCheck));
-        assert_eq!(NhsNumber::parse("999 123 4567"), Err(NhsNumberError::FailsCheck));
+        assert_eq!(
+            NhsNumber::parse("999 123 4560"),
+            Err(NhsNumberError::FailsCheck)
+        );
+        assert_eq!(
+            NhsNumber::parse("999 123 4567"),
+            Err(NhsNumberError::FailsCheck)
+        );
     }
 
     #[test]
     fn refuses_bad_shapes_with_the_reason() {
         assert_eq!(NhsNumber::parse("  "), Err(NhsNumberError::Empty));
-        assert_eq!(NhsNumber::parse("999000001"), Err(NhsNumberError::WrongLength));
-        assert_eq!(NhsNumber::parse("99900000188"), Err(NhsNumberError::WrongLength));
-        assert_eq!(NhsNumber::parse("999O000018"), Err(NhsNumberError::NotDigits));
+        assert_eq!(
+            NhsNumber::parse("999000001"),
+            Err(NhsNumberError::WrongLength)
+        );
+        assert_eq!(
+            NhsNumber::parse("99900000188"),
+            Err(NhsNumberError::WrongLength)
+        );
+        assert_eq!(
+            NhsNumber::parse("999O000018"),
+            Err(NhsNumberError::NotDigits)
+        );
     }
 
     #[test]

@@ -40,7 +40,8 @@ fn unsmarten(c: char) -> char {
     match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
         '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
         other => other,
     }
@@ -67,14 +68,23 @@ mod tests {
 
     #[test]
     fn keeps_case() {
-        assert_ne!(PinPassphrase::parse("Demo-Pin-1"), PinPassphrase::parse("demo-pin-1"));
+        assert_ne!(
+            PinPassphrase::parse("Demo-Pin-1"),
+            PinPassphrase::parse("demo-pin-1")
+        );
     }
 
     #[test]
     fn refuses_empty_and_wrong_length() {
         assert_eq!(PinPassphrase::parse("   "), Err(PinPassphraseError::Empty));
-        assert_eq!(PinPassphrase::parse("abcde"), Err(PinPassphraseError::WrongLength));
-        assert_eq!(PinPassphrase::parse("abcdefghijklmnop"), Err(PinPassphraseError::WrongLength));
+        assert_eq!(
+            PinPassphrase::parse("abcde"),
+            Err(PinPassphraseError::WrongLength)
+        );
+        assert_eq!(
+            PinPassphrase::parse("abcdefghijklmnop"),
+            Err(PinPassphraseError::WrongLength)
+        );
     }
 
     #[test]
@@ -88,7 +98,8 @@ mod tests {
         fn parsing_is_idempotent(s in "\\PC{6,15}") {
             if let Ok(p) = PinPassphrase::parse(&s) {
                 prop_assert_eq!(PinPassphrase::parse(p.expose()), Ok(p.clone()));
-                prop_assert!(!p.expose().contains(['\u{2013}', '\u{2019}', '\u{201C}']));
+                let smart = ['\u{2013}', '\u{2019}', '\u{201C}'];
+                prop_assert!(!p.expose().contains(smart), "smart punctuation left in");
             }
         }
 

@@ -100,10 +100,19 @@ mod tests {
         for s in [ClinicalSystem::Tpp, ClinicalSystem::Emis] {
             assert_eq!(ClinicalSystem::from_code(s.code()), Some(s));
         }
-        for l in [RecordAccessLevel::None, RecordAccessLevel::Summary, RecordAccessLevel::DetailedCoded, RecordAccessLevel::Full] {
+        for l in [
+            RecordAccessLevel::None,
+            RecordAccessLevel::Summary,
+            RecordAccessLevel::DetailedCoded,
+            RecordAccessLevel::Full,
+        ] {
             assert_eq!(RecordAccessLevel::from_code(l.code()), Some(l));
         }
-        for r in [VisibleFromRule::PracticeSetDate, VisibleFromRule::JoinedPractice, VisibleFromRule::RequestedAccess] {
+        for r in [
+            VisibleFromRule::PracticeSetDate,
+            VisibleFromRule::JoinedPractice,
+            VisibleFromRule::RequestedAccess,
+        ] {
             assert_eq!(VisibleFromRule::from_code(r.code()), Some(r));
         }
         assert_eq!(ClinicalSystem::from_code("Vision"), None);

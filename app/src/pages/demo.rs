@@ -29,14 +29,22 @@ pub fn DemoPage() -> impl IntoView {
             };
             let dob = format_long_date(p.date_of_birth);
             let nhs = format!("{} {} {}", &p.nhs_number[..3], &p.nhs_number[3..6], &p.nhs_number[6..]);
+            let cell = |heading: &'static str, value: AnyView| {
+                view! {
+                    <td role="cell" class="nhsuk-table__cell">
+                        <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
+                        {value}
+                    </td>
+                }
+            };
             view! {
-                <tr class="nhsuk-table__row">
-                    <td class="nhsuk-table__cell">{p.account_id}</td>
-                    <td class="nhsuk-table__cell">{p.practice_ods}<br />{practice_name(p.practice_ods)}</td>
-                    <td class="nhsuk-table__cell"><code>{p.pin_passphrase}</code></td>
-                    <td class="nhsuk-table__cell">{dob}</td>
-                    <td class="nhsuk-table__cell">{nhs}</td>
-                    <td class="nhsuk-table__cell">{state}</td>
+                <tr role="row" class="nhsuk-table__row">
+                    {cell("Account ID", p.account_id.into_any())}
+                    {cell("ODS code and practice", view! { {p.practice_ods}<br />{practice_name(p.practice_ods)} }.into_any())}
+                    {cell("Passphrase from PIN document", view! { <code>{p.pin_passphrase}</code> }.into_any())}
+                    {cell("Date of birth", dob.into_any())}
+                    {cell("NHS number", nhs.into_any())}
+                    {cell("PIN document", state.into_any())}
                 </tr>
             }
         })
@@ -48,22 +56,20 @@ pub fn DemoPage() -> impl IntoView {
             "This demonstration has made-up practices and patients. Use these details to try each journey."
         </p>
         <p>"PIN documents are issued again, in the state shown, every time the demo server starts."</p>
-        <div class="nhsuk-table-container">
-            <table class="nhsuk-table">
-                <caption class="nhsuk-table__caption">"Demo PIN documents"</caption>
-                <thead class="nhsuk-table__head">
-                    <tr class="nhsuk-table__row">
-                        <th scope="col" class="nhsuk-table__header">"Account ID"</th>
-                        <th scope="col" class="nhsuk-table__header">"ODS code and practice"</th>
-                        <th scope="col" class="nhsuk-table__header">"Passphrase from PIN document"</th>
-                        <th scope="col" class="nhsuk-table__header">"Date of birth"</th>
-                        <th scope="col" class="nhsuk-table__header">"NHS number"</th>
-                        <th scope="col" class="nhsuk-table__header">"PIN document"</th>
-                    </tr>
-                </thead>
-                <tbody class="nhsuk-table__body">{rows}</tbody>
-            </table>
-        </div>
+        <table role="table" class="nhsuk-table-responsive">
+            <caption class="nhsuk-table__caption">"Demo PIN documents"</caption>
+            <thead role="rowgroup" class="nhsuk-table__head">
+                <tr role="row">
+                    <th role="columnheader" scope="col">"Account ID"</th>
+                    <th role="columnheader" scope="col">"ODS code and practice"</th>
+                    <th role="columnheader" scope="col">"Passphrase from PIN document"</th>
+                    <th role="columnheader" scope="col">"Date of birth"</th>
+                    <th role="columnheader" scope="col">"NHS number"</th>
+                    <th role="columnheader" scope="col">"PIN document"</th>
+                </tr>
+            </thead>
+            <tbody class="nhsuk-table__body">{rows}</tbody>
+        </table>
     }
     .into_any()
 }

@@ -32,30 +32,56 @@ pub mod defaults {
 
 impl Config {
     /// Checks each value before anything starts, so a mistake fails fast with its reason.
-    pub fn new(database_url: String, site_addr: &str, site_root: PathBuf, demo: bool) -> Result<Self, ConfigError> {
-        let site_addr = site_addr.parse().map_err(|_| ConfigError::BadAddress(site_addr.to_owned()))?;
+    pub fn new(
+        database_url: String,
+        site_addr: &str,
+        site_root: PathBuf,
+        demo: bool,
+    ) -> Result<Self, ConfigError> {
+        let site_addr = site_addr
+            .parse()
+            .map_err(|_| ConfigError::BadAddress(site_addr.to_owned()))?;
         check_sqlite_file_writable(&database_url)?;
-        Ok(Self { database_url, site_addr, site_root, demo })
+        Ok(Self {
+            database_url,
+            site_addr,
+            site_root,
+            demo,
+        })
     }
 }
 
 /// SQLite reports an unwritable file only at the first write, as "unable to open database
 /// file"; this names the file and the reason up front.
 fn check_sqlite_file_writable(url: &str) -> Result<(), ConfigError> {
-    let Some(rest) = url.strip_prefix("sqlite:") else { return Ok(()) };
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(());
+    };
     let path = rest.trim_start_matches("//");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path.contains(":memory:") || url.contains("mode=ro") {
         return Ok(());
     }
-    let unwritable = |reason: String| ConfigError::UnwritableDatabase { path: path.to_owned(), reason };
+    let unwritable = |reason: String| ConfigError::UnwritableDatabase {
+        path: path.to_owned(),
+        reason,
+    };
     let file = std::path::Path::new(path);
     if file.exists() {
-        std::fs::OpenOptions::new().append(true).open(file).map_err(|e| unwritable(e.to_string()))?;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(file)
+            .map_err(|e| unwritable(e.to_string()))?;
     } else {
-        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
         if !dir.is_dir() {
-            return Err(unwritable(format!("the folder {} does not exist", dir.display())));
+            return Err(unwritable(format!(
+                "the folder {} does not exist",
+                dir.display()
+            )));
         }
         let probe = dir.join(format!(".relink-write-check-{}", std::process::id()));
         std::fs::write(&probe, b"").map_err(|e| unwritable(e.to_string()))?;
@@ -71,14 +97,20 @@ mod tests {
 
     #[test]
     fn refuses_a_bad_address() {
-        let err = Config::new(DATABASE_URL.into(), "localhost", SITE_ROOT.into(), false).unwrap_err();
+        let err =
+            Config::new(DATABASE_URL.into(), "localhost", SITE_ROOT.into(), false).unwrap_err();
         assert!(matches!(err, ConfigError::BadAddress(_)));
     }
 
     #[test]
     fn refuses_a_database_in_a_missing_folder() {
-        let err = Config::new("sqlite:///no/such/folder/relink.db".into(), SITE_ADDR, SITE_ROOT.into(), false)
-            .unwrap_err();
+        let err = Config::new(
+            "sqlite:///no/such/folder/relink.db".into(),
+            SITE_ADDR,
+            SITE_ROOT.into(),
+            false,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
     }
 

@@ -52,7 +52,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let db = Db::connect(&config.database_url).await?;
     if config.demo {
         let now = OffsetDateTime::now_utc();
-        demo::seed(&db, now.date(), now.unix_timestamp()).await.map_err(StartError::Seed)?;
+        demo::seed(&db, now.date(), now.unix_timestamp())
+            .await
+            .map_err(StartError::Seed)?;
     }
     let leptos_options = LeptosOptions::builder()
         .output_name("relink")
@@ -61,7 +63,11 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.site_addr)
         .env(leptos::config::Env::PROD)
         .build();
-    Ok(AppState { leptos_options, db, demo: config.demo })
+    Ok(AppState {
+        leptos_options,
+        db,
+        demo: config.demo,
+    })
 }
 
 /// The complete router: pages, server functions, health checks and static files.
@@ -78,7 +84,11 @@ pub fn router(state: AppState) -> Router {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=3600"),
             ))
-            .service(ServeDir::new(site_root.join(dir)).precompressed_br().precompressed_gzip())
+            .service(
+                ServeDir::new(site_root.join(dir))
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            )
     };
 
     Router::new()
@@ -109,7 +119,9 @@ async fn healthz() -> &'static str {
 
 /// Readiness: the database answers too. A load balancer stops sending traffic on 503.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let reachable = tokio::time::timeout(Duration::from_secs(2), state.db.is_reachable()).await.unwrap_or(false);
+    let reachable = tokio::time::timeout(Duration::from_secs(2), state.db.is_reachable())
+        .await
+        .unwrap_or(false);
     if reachable {
         (StatusCode::OK, "ready")
     } else {
