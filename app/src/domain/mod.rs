@@ -5,6 +5,8 @@ mod account_id;
 mod dates;
 mod nhs_number;
 mod ods_code;
+#[cfg(feature = "ssr")]
+pub mod passphrase_policy;
 mod pin_passphrase;
 mod practice;
 
