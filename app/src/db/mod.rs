@@ -10,6 +10,9 @@ pub mod demo;
 pub mod patients;
 pub mod pin_documents;
 pub mod practices;
+pub mod reset;
+pub mod step_tokens;
+pub mod throttles;
 #[cfg(test)]
 pub(crate) mod testing;
 

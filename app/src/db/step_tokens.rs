@@ -1,0 +1,119 @@
+//! Step tokens: after a patient matches a PIN document, a random token (kept by the browser in
+//! a cookie) lets them set a new passphrase for that document only, once, within 10 minutes.
+//! Only its SHA-256 is stored, so a copy of the database does not let anyone finish a reset.
+
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Executor};
+
+use super::DbError;
+
+/// How long a step token stays valid.
+pub const STEP_TOKEN_LIFETIME_SECONDS: i64 = 10 * 60;
+
+/// The secret the browser holds. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StepToken(String);
+
+impl StepToken {
+    /// 256 random bits, URL-safe.
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Wraps a token sent back by a browser (any string; it is only ever hashed and compared).
+    pub fn from_cookie(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn hash(&self) -> String {
+        let digest = Sha256::digest(self.0.as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl std::fmt::Debug for StepToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StepToken(<redacted>)")
+    }
+}
+
+/// Where a presented token stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepTokenState {
+    /// Valid: the PIN document it was issued for.
+    Valid { pin_document_id: String },
+    /// Already used to finish a reset, at this time.
+    Used { pin_document_id: String, used_at: i64 },
+    /// Unknown or expired.
+    Invalid,
+}
+
+pub async fn issue<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+    pin_document_id: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO step_tokens (token_hash, pin_document_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(token.hash())
+        .bind(pin_document_id)
+        .bind(now + STEP_TOKEN_LIFETIME_SECONDS)
+        .bind(now)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct StepTokenRow {
+    pin_document_id: String,
+    expires_at: i64,
+    used_at: Option<i64>,
+}
+
+pub async fn state<'e>(exec: impl Executor<'e, Database = Any>, token: &StepToken, now: i64) -> Result<StepTokenState, DbError> {
+    let row = sqlx::query_as::<_, StepTokenRow>("SELECT pin_document_id, expires_at, used_at FROM step_tokens WHERE token_hash = $1")
+        .bind(token.hash())
+        .fetch_optional(exec)
+        .await?;
+    Ok(match row {
+        Some(StepTokenRow { pin_document_id, used_at: Some(used_at), .. }) => StepTokenState::Used { pin_document_id, used_at },
+        Some(StepTokenRow { pin_document_id, expires_at, used_at: None }) if expires_at > now => {
+            StepTokenState::Valid { pin_document_id }
+        }
+        _ => StepTokenState::Invalid,
+    })
+}
+
+/// Uses the token up if it is still valid. Returns whether this call consumed it.
+pub async fn consume<'e>(exec: impl Executor<'e, Database = Any>, token: &StepToken, now: i64) -> Result<bool, DbError> {
+    let result = sqlx::query("UPDATE step_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1")
+        .bind(now)
+        .bind(token.hash())
+        .execute(exec)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_never_debug_printed() {
+        let a = StepToken::generate();
+        assert_ne!(a, StepToken::generate());
+        assert_eq!(a.expose().len(), 43);
+        assert!(!format!("{a:?}").contains(a.expose()));
+        assert_eq!(a.hash().len(), 64);
+        assert_ne!(a.hash(), a.expose());
+    }
+}
