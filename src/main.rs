@@ -54,7 +54,8 @@ async fn run(config: Config) -> ExitCode {
     };
     let db = state.db.clone();
     tracing::info!(address = %config.site_addr, demo = config.demo, backend = ?db.backend(), "Relink is listening");
-    let served = axum::serve(listener, server::router(state))
+    let app = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     db.close().await;

@@ -1,33 +1,12 @@
 //! Drives the real router over HTTP on a loopback port, backed by a fresh SQLite file.
 
-use std::net::SocketAddr;
+mod common;
 
-use app::server::{self, Config};
-
-struct TestServer {
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(demo: bool) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("relink.db").display());
-    let config = Config::new(url, "127.0.0.1:0", dir.path().join("site"), demo).unwrap();
-    let state = server::prepare(&config).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::router(state)).await.unwrap() });
-    TestServer {
-        base: format!("http://{addr}"),
-        _dir: dir,
-    }
-}
+use common::{start, TestServer};
 
 async fn get(server: &TestServer, path: &str) -> (u16, String) {
-    let response = reqwest::get(format!("{}{path}", server.base))
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    let page = server.get(path, None).await;
+    (page.status, page.body)
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::layout::{provide_demo_mode, DemoNotice, Footer, Header, SkipLink};
+use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
 /// The service name the NHS header shows and every page title ends with.
@@ -74,6 +75,9 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/demo") view=DemoPage />
+                        <Route path=path!("/reset-passphrase") view=ResetPassphrasePage />
+                        <Route path=path!("/reset-passphrase/new-passphrase") view=NewPassphrasePage />
+                        <Route path=path!("/reset-passphrase/done") view=ResetDonePage />
                     </Routes>
                 </main>
             </div>

@@ -1,3 +1,4 @@
 //! Reusable pieces of NHS page furniture and form components.
 
+pub mod form;
 pub mod layout;

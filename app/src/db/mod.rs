@@ -12,9 +12,9 @@ pub mod pin_documents;
 pub mod practices;
 pub mod reset;
 pub mod step_tokens;
-pub mod throttles;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod throttles;
 
 use std::str::FromStr;
 

@@ -26,7 +26,11 @@ pub struct ResetCandidate {
 
 /// Looks up the account named by an Account ID and ODS code, with its practice, current PIN
 /// document and the patient's details.
-pub async fn find_candidate(db: &Db, ods: &OdsCode, account_id: &AccountId) -> Result<Option<ResetCandidate>, DbError> {
+pub async fn find_candidate(
+    db: &Db,
+    ods: &OdsCode,
+    account_id: &AccountId,
+) -> Result<Option<ResetCandidate>, DbError> {
     let Some(account) = accounts::find_by_account_id(db.pool(), ods, account_id).await? else {
         return Ok(None);
     };
@@ -34,20 +38,34 @@ pub async fn find_candidate(db: &Db, ods: &OdsCode, account_id: &AccountId) -> R
 }
 
 /// The same, starting from a PIN document (the second step of the journey).
-pub async fn candidate_for_document(db: &Db, pin_document_id: &str) -> Result<Option<ResetCandidate>, DbError> {
-    let account_row = sqlx::query_scalar::<_, String>("SELECT online_account_id FROM pin_documents WHERE id = $1")
-        .bind(pin_document_id)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(account_row) = account_row else { return Ok(None) };
-    let Some(account) = accounts::find(db.pool(), &account_row).await? else { return Ok(None) };
+pub async fn candidate_for_document(
+    db: &Db,
+    pin_document_id: &str,
+) -> Result<Option<ResetCandidate>, DbError> {
+    let account_row = sqlx::query_scalar::<_, String>(
+        "SELECT online_account_id FROM pin_documents WHERE id = $1",
+    )
+    .bind(pin_document_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(account_row) = account_row else {
+        return Ok(None);
+    };
+    let Some(account) = accounts::find(db.pool(), &account_row).await? else {
+        return Ok(None);
+    };
     let candidate = candidate_for_account(db, account).await?;
     // Only the document the token was issued for counts, even if a newer one was printed since.
     Ok(candidate.filter(|c| c.document.as_ref().is_some_and(|d| d.id == pin_document_id)))
 }
 
-async fn candidate_for_account(db: &Db, account: OnlineAccount) -> Result<Option<ResetCandidate>, DbError> {
-    let Some(practice) = practices::find(db.pool(), &account.practice_ods).await? else { return Ok(None) };
+async fn candidate_for_account(
+    db: &Db,
+    account: OnlineAccount,
+) -> Result<Option<ResetCandidate>, DbError> {
+    let Some(practice) = practices::find(db.pool(), &account.practice_ods).await? else {
+        return Ok(None);
+    };
     let document = pin_documents::current_for_account(db.pool(), &account.id).await?;
     let records = patients::demographics(db.pool(), &account.patient_id).await?;
     let record = records
@@ -96,7 +114,8 @@ pub async fn complete(
         tx.rollback().await?;
         return Ok(Completion::TokenNoLongerValid);
     }
-    accounts::set_passphrase_hash(&mut *tx, &candidate.account.id, Some(new_passphrase_hash)).await?;
+    accounts::set_passphrase_hash(&mut *tx, &candidate.account.id, Some(new_passphrase_hash))
+        .await?;
     audit::record(
         &mut *tx,
         &NewAuditEvent {
@@ -125,10 +144,14 @@ mod tests {
 
     async fn demo_candidate(db: &Db) -> ResetCandidate {
         demo::seed(db, TODAY, 1_000).await.unwrap();
-        find_candidate(db, &OdsCode::parse("T00001").unwrap(), &AccountId::parse("1000000001").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
+        find_candidate(
+            db,
+            &OdsCode::parse("T00001").unwrap(),
+            &AccountId::parse("1000000001").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
     }
 
     #[tokio::test]
@@ -141,8 +164,14 @@ mod tests {
             assert!(verify_secret("demo-pin-1", &doc.secret_hash));
             let again = candidate_for_document(&db, &doc.id).await.unwrap().unwrap();
             assert_eq!(again.account.id, candidate.account.id);
-            assert!(candidate_for_document(&db, "no-such-document").await.unwrap().is_none());
-            let (ods, unknown) = (OdsCode::parse("T00001").unwrap(), AccountId::parse("1999999999").unwrap());
+            assert!(candidate_for_document(&db, "no-such-document")
+                .await
+                .unwrap()
+                .is_none());
+            let (ods, unknown) = (
+                OdsCode::parse("T00001").unwrap(),
+                AccountId::parse("1999999999").unwrap(),
+            );
             assert!(find_candidate(&db, &ods, &unknown).await.unwrap().is_none());
         })
         .await;
@@ -155,13 +184,25 @@ mod tests {
             let candidate = Arc::new(demo_candidate(&db).await);
             let doc_id = candidate.document.as_ref().unwrap().id.clone();
             let token = StepToken::generate();
-            step_tokens::issue(db.pool(), &token, &doc_id, 2_000).await.unwrap();
+            step_tokens::issue(db.pool(), &token, &doc_id, 2_000)
+                .await
+                .unwrap();
 
             let tasks: Vec<_> = (0..50)
                 .map(|i| {
-                    let (db, candidate, doc_id, token) = (db.clone(), candidate.clone(), doc_id.clone(), token.clone());
+                    let (db, candidate, doc_id, token) =
+                        (db.clone(), candidate.clone(), doc_id.clone(), token.clone());
                     tokio::spawn(async move {
-                        complete(&db, &token, &candidate, &doc_id, &format!("$argon2id$hash-{i}"), 2_001).await.unwrap()
+                        complete(
+                            &db,
+                            &token,
+                            &candidate,
+                            &doc_id,
+                            &format!("$argon2id$hash-{i}"),
+                            2_001,
+                        )
+                        .await
+                        .unwrap()
                     })
                 })
                 .collect();
@@ -170,13 +211,27 @@ mod tests {
                 outcomes.push(task.await.unwrap());
             }
             let winners = outcomes.iter().filter(|o| **o == Completion::Reset).count();
-            let already_used = outcomes.iter().filter(|o| **o == Completion::DocumentAlreadyUsed).count();
+            let already_used = outcomes
+                .iter()
+                .filter(|o| **o == Completion::DocumentAlreadyUsed)
+                .count();
             assert_eq!((winners, already_used), (1, 49), "{outcomes:?}");
 
-            let stored = accounts::passphrase_hash(db.pool(), &candidate.account.id).await.unwrap().unwrap();
+            let stored = accounts::passphrase_hash(db.pool(), &candidate.account.id)
+                .await
+                .unwrap()
+                .unwrap();
             assert!(stored.starts_with("$argon2id$hash-"));
-            let resets = audit::recent_for_patient(db.pool(), &candidate.account.patient_id, 100).await.unwrap();
-            assert_eq!(resets.iter().filter(|e| e.kind == "passphrase_reset").count(), 1);
+            let resets = audit::recent_for_patient(db.pool(), &candidate.account.patient_id, 100)
+                .await
+                .unwrap();
+            assert_eq!(
+                resets
+                    .iter()
+                    .filter(|e| e.kind == "passphrase_reset")
+                    .count(),
+                1
+            );
         })
         .await;
     }
@@ -187,13 +242,28 @@ mod tests {
             let candidate = demo_candidate(&db).await;
             let doc_id = candidate.document.as_ref().unwrap().id.clone();
             let token = StepToken::generate();
-            step_tokens::issue(db.pool(), &token, &doc_id, 2_000).await.unwrap();
+            step_tokens::issue(db.pool(), &token, &doc_id, 2_000)
+                .await
+                .unwrap();
             let late = 2_000 + step_tokens::STEP_TOKEN_LIFETIME_SECONDS + 1;
-            assert_eq!(complete(&db, &token, &candidate, &doc_id, "h", late).await.unwrap(), Completion::TokenNoLongerValid);
+            assert_eq!(
+                complete(&db, &token, &candidate, &doc_id, "h", late)
+                    .await
+                    .unwrap(),
+                Completion::TokenNoLongerValid
+            );
             // The failed attempt rolled back: the document is still unused.
-            let doc = pin_documents::current_for_account(db.pool(), &candidate.account.id).await.unwrap().unwrap();
+            let doc = pin_documents::current_for_account(db.pool(), &candidate.account.id)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(doc.used_at, None);
-            assert_eq!(accounts::passphrase_hash(db.pool(), &candidate.account.id).await.unwrap(), None);
+            assert_eq!(
+                accounts::passphrase_hash(db.pool(), &candidate.account.id)
+                    .await
+                    .unwrap(),
+                None
+            );
         })
         .await;
     }

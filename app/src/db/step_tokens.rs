@@ -51,7 +51,10 @@ pub enum StepTokenState {
     /// Valid: the PIN document it was issued for.
     Valid { pin_document_id: String },
     /// Already used to finish a reset, at this time.
-    Used { pin_document_id: String, used_at: i64 },
+    Used {
+        pin_document_id: String,
+        used_at: i64,
+    },
     /// Unknown or expired.
     Invalid,
 }
@@ -79,22 +82,41 @@ struct StepTokenRow {
     used_at: Option<i64>,
 }
 
-pub async fn state<'e>(exec: impl Executor<'e, Database = Any>, token: &StepToken, now: i64) -> Result<StepTokenState, DbError> {
-    let row = sqlx::query_as::<_, StepTokenRow>("SELECT pin_document_id, expires_at, used_at FROM step_tokens WHERE token_hash = $1")
-        .bind(token.hash())
-        .fetch_optional(exec)
-        .await?;
+pub async fn state<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+    now: i64,
+) -> Result<StepTokenState, DbError> {
+    let row = sqlx::query_as::<_, StepTokenRow>(
+        "SELECT pin_document_id, expires_at, used_at FROM step_tokens WHERE token_hash = $1",
+    )
+    .bind(token.hash())
+    .fetch_optional(exec)
+    .await?;
     Ok(match row {
-        Some(StepTokenRow { pin_document_id, used_at: Some(used_at), .. }) => StepTokenState::Used { pin_document_id, used_at },
-        Some(StepTokenRow { pin_document_id, expires_at, used_at: None }) if expires_at > now => {
-            StepTokenState::Valid { pin_document_id }
-        }
+        Some(StepTokenRow {
+            pin_document_id,
+            used_at: Some(used_at),
+            ..
+        }) => StepTokenState::Used {
+            pin_document_id,
+            used_at,
+        },
+        Some(StepTokenRow {
+            pin_document_id,
+            expires_at,
+            used_at: None,
+        }) if expires_at > now => StepTokenState::Valid { pin_document_id },
         _ => StepTokenState::Invalid,
     })
 }
 
 /// Uses the token up if it is still valid. Returns whether this call consumed it.
-pub async fn consume<'e>(exec: impl Executor<'e, Database = Any>, token: &StepToken, now: i64) -> Result<bool, DbError> {
+pub async fn consume<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+    now: i64,
+) -> Result<bool, DbError> {
     let result = sqlx::query("UPDATE step_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1")
         .bind(now)
         .bind(token.hash())

@@ -15,13 +15,25 @@ pub struct Limit {
 }
 
 /// 5 wrong attempts in 15 minutes lock an Account ID + ODS code pair for 15 minutes.
-pub const PIN_PAIR_LIMIT: Limit = Limit { max: 5, window_seconds: 15 * 60, lock_seconds: 15 * 60 };
+pub const PIN_PAIR_LIMIT: Limit = Limit {
+    max: 5,
+    window_seconds: 15 * 60,
+    lock_seconds: 15 * 60,
+};
 
 /// 30 verification attempts in 15 minutes from one client address lock it for 15 minutes.
-pub const CLIENT_LIMIT: Limit = Limit { max: 30, window_seconds: 15 * 60, lock_seconds: 15 * 60 };
+pub const CLIENT_LIMIT: Limit = Limit {
+    max: 30,
+    window_seconds: 15 * 60,
+    lock_seconds: 15 * 60,
+};
 
 /// When the key is locked until (Unix seconds), if it is locked now.
-pub async fn locked_until<'e>(exec: impl Executor<'e, Database = Any>, key: &str, now: i64) -> Result<Option<i64>, DbError> {
+pub async fn locked_until<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+    now: i64,
+) -> Result<Option<i64>, DbError> {
     let until = sqlx::query_scalar::<_, i64>("SELECT locked_until FROM throttles WHERE key = $1")
         .bind(key)
         .fetch_optional(exec)
@@ -60,7 +72,11 @@ pub async fn record<'e>(
 }
 
 /// Forgets the key's failures (after a success).
-pub async fn clear<'e>(exec: impl Executor<'e, Database = Any>, key: &str, now: i64) -> Result<(), DbError> {
+pub async fn clear<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+    now: i64,
+) -> Result<(), DbError> {
     sqlx::query("DELETE FROM throttles WHERE key = $1 AND locked_until <= $2")
         .bind(key)
         .bind(now)
@@ -79,17 +95,32 @@ mod tests {
         each_backend(|db| async move {
             let key = "pin:T00001:1000000001";
             for i in 0..4 {
-                assert_eq!(record(db.pool(), key, PIN_PAIR_LIMIT, 1_000 + i).await.unwrap(), None, "failure {i}");
+                assert_eq!(
+                    record(db.pool(), key, PIN_PAIR_LIMIT, 1_000 + i)
+                        .await
+                        .unwrap(),
+                    None,
+                    "failure {i}"
+                );
             }
             assert_eq!(locked_until(db.pool(), key, 1_004).await.unwrap(), None);
             let until = record(db.pool(), key, PIN_PAIR_LIMIT, 1_004).await.unwrap();
             assert_eq!(until, Some(1_004 + 900));
-            assert_eq!(locked_until(db.pool(), key, 1_500).await.unwrap(), Some(1_904));
+            assert_eq!(
+                locked_until(db.pool(), key, 1_500).await.unwrap(),
+                Some(1_904)
+            );
             // More failures while locked do not extend the lock.
-            assert_eq!(record(db.pool(), key, PIN_PAIR_LIMIT, 1_600).await.unwrap(), Some(1_904));
+            assert_eq!(
+                record(db.pool(), key, PIN_PAIR_LIMIT, 1_600).await.unwrap(),
+                Some(1_904)
+            );
             // After the lock, a failure starts a new window.
             assert_eq!(locked_until(db.pool(), key, 1_904).await.unwrap(), None);
-            assert_eq!(record(db.pool(), key, PIN_PAIR_LIMIT, 2_000).await.unwrap(), None);
+            assert_eq!(
+                record(db.pool(), key, PIN_PAIR_LIMIT, 2_000).await.unwrap(),
+                None
+            );
         })
         .await;
     }
@@ -99,7 +130,12 @@ mod tests {
         each_backend(|db| async move {
             let key = "pin:slow";
             for i in 0..10 {
-                assert_eq!(record(db.pool(), key, PIN_PAIR_LIMIT, i * 1_000).await.unwrap(), None);
+                assert_eq!(
+                    record(db.pool(), key, PIN_PAIR_LIMIT, i * 1_000)
+                        .await
+                        .unwrap(),
+                    None
+                );
             }
         })
         .await;
@@ -118,7 +154,10 @@ mod tests {
             for task in tasks {
                 task.await.unwrap().unwrap();
             }
-            assert_eq!(locked_until(db.pool(), key, 5_001).await.unwrap(), Some(5_900));
+            assert_eq!(
+                locked_until(db.pool(), key, 5_001).await.unwrap(),
+                Some(5_900)
+            );
         })
         .await;
     }

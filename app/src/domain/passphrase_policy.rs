@@ -54,7 +54,9 @@ pub enum PassphraseRejection {
     TooShort,
     #[error("New passphrase must be 128 characters or fewer")]
     TooLong,
-    #[error("New passphrase must be different from the passphrase on your PIN document. {SUGGESTION}")]
+    #[error(
+        "New passphrase must be different from the passphrase on your PIN document. {SUGGESTION}"
+    )]
     SameAsPin,
     #[error("New passphrase must not include your name, date of birth, Account ID or ODS code. {SUGGESTION}")]
     PersonalDetails,
@@ -91,14 +93,17 @@ impl std::fmt::Debug for NewPassphrase {
 
 /// Checks a new passphrase and its confirmation; returns every applicable reason, first the
 /// one for the new passphrase, then the one for the confirmation.
+///
+/// The PIN passphrase is stored only as a hash, so the caller compares and passes
+/// `same_as_pin` (see [`could_equal_pin_passphrase`]).
 pub fn check_new_passphrase(
     new: &str,
     confirmation: &str,
-    pin_passphrase: Option<&str>,
+    same_as_pin: bool,
     details: &PersonalDetails<'_>,
 ) -> Result<NewPassphrase, Vec<PassphraseRejection>> {
     let mut problems = Vec::new();
-    if let Err(rejection) = check_strength(new, pin_passphrase, details) {
+    if let Err(rejection) = check_strength(new, same_as_pin, details) {
         problems.push(rejection);
     }
     if confirmation.is_empty() {
@@ -113,7 +118,17 @@ pub fn check_new_passphrase(
     }
 }
 
-fn check_strength(new: &str, pin_passphrase: Option<&str>, details: &PersonalDetails<'_>) -> Result<(), PassphraseRejection> {
+/// PIN passphrases are at most 15 characters: only a new passphrase of that length can equal
+/// one, so only then is the (slow) hash comparison worth making.
+pub fn could_equal_pin_passphrase(new: &str) -> bool {
+    new.trim().chars().count() <= 15
+}
+
+fn check_strength(
+    new: &str,
+    same_as_pin: bool,
+    details: &PersonalDetails<'_>,
+) -> Result<(), PassphraseRejection> {
     let length = new.chars().count();
     if new.trim().is_empty() {
         return Err(PassphraseRejection::Empty);
@@ -124,18 +139,28 @@ fn check_strength(new: &str, pin_passphrase: Option<&str>, details: &PersonalDet
     if length > MAX_CHARS {
         return Err(PassphraseRejection::TooLong);
     }
-    if pin_passphrase.is_some_and(|pin| new.trim() == pin || new.to_lowercase().contains(&pin.to_lowercase())) {
+    if same_as_pin {
         return Err(PassphraseRejection::SameAsPin);
     }
     let words = details.words();
-    let compact: String = new.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
-    if words.iter().any(|w| w.chars().count() >= 4 && compact.contains(w.as_str())) {
+    let compact: String = new
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    if words
+        .iter()
+        .any(|w| w.chars().count() >= 4 && compact.contains(w.as_str()))
+    {
         return Err(PassphraseRejection::PersonalDetails);
     }
     let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
     let estimate = zxcvbn::zxcvbn(new, &inputs);
     if estimate.score() < MIN_ZXCVBN_SCORE {
-        let hint = estimate.feedback().and_then(|f| f.warning()).map(|w| w.to_string());
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| w.to_string());
         return Err(PassphraseRejection::TooWeak { hint });
     }
     Ok(())
@@ -158,7 +183,7 @@ mod tests {
     }
 
     fn check(new: &str) -> Result<NewPassphrase, Vec<PassphraseRejection>> {
-        check_new_passphrase(new, new, Some("demo-pin-1"), &sam())
+        check_new_passphrase(new, new, false, &sam())
     }
 
     #[test]
@@ -173,27 +198,54 @@ mod tests {
         assert_eq!(check(""), Err(vec![Empty, ConfirmationEmpty]));
         assert_eq!(check("short words"), Err(vec![TooShort]));
         assert_eq!(check(&"a".repeat(129)), Err(vec![TooLong]));
-        assert_eq!(check("my demo-pin-1 passphrase"), Err(vec![SameAsPin]));
+        let same = check_new_passphrase(
+            "violet tractor biscuit",
+            "violet tractor biscuit",
+            true,
+            &sam(),
+        );
+        assert_eq!(same, Err(vec![SameAsPin]));
+        assert!(could_equal_pin_passphrase(" fifteen-chars-x "));
+        assert!(!could_equal_pin_passphrase("sixteen-chars-xx"));
         assert_eq!(check("patel family forever"), Err(vec![PersonalDetails]));
         assert_eq!(check("born on 01021980 yes"), Err(vec![PersonalDetails]));
         assert_eq!(check("account 1000000001 ok"), Err(vec![PersonalDetails]));
-        assert!(matches!(check("passwordpassword1").unwrap_err()[..], [TooWeak { .. }]));
-        assert!(matches!(check("aaaaaaaaaaaaaaaaaaaa").unwrap_err()[..], [TooWeak { .. }]));
+        assert!(matches!(
+            check("passwordpassword1").unwrap_err()[..],
+            [TooWeak { .. }]
+        ));
+        assert!(matches!(
+            check("aaaaaaaaaaaaaaaaaaaa").unwrap_err()[..],
+            [TooWeak { .. }]
+        ));
     }
 
     #[test]
     fn confirmation_must_match() {
         use PassphraseRejection::*;
-        let result = check_new_passphrase("carpet orbit lemon harbour", "carpet orbit lemon", None, &sam());
+        let result = check_new_passphrase(
+            "carpet orbit lemon harbour",
+            "carpet orbit lemon",
+            false,
+            &sam(),
+        );
         assert_eq!(result, Err(vec![ConfirmationMismatch]));
-        let result = check_new_passphrase("carpet orbit lemon harbour", "", None, &sam());
+        let result = check_new_passphrase("carpet orbit lemon harbour", "", false, &sam());
         assert_eq!(result, Err(vec![ConfirmationEmpty]));
     }
 
     #[test]
     fn every_refusal_suggests_random_words_or_says_what_to_enter() {
-        for rejection in [PassphraseRejection::TooShort, PassphraseRejection::SameAsPin, PassphraseRejection::PersonalDetails, PassphraseRejection::TooWeak { hint: None }] {
-            assert!(rejection.to_string().contains("3 or more random words"), "{rejection}");
+        for rejection in [
+            PassphraseRejection::TooShort,
+            PassphraseRejection::SameAsPin,
+            PassphraseRejection::PersonalDetails,
+            PassphraseRejection::TooWeak { hint: None },
+        ] {
+            assert!(
+                rejection.to_string().contains("3 or more random words"),
+                "{rejection}"
+            );
         }
     }
 
@@ -212,7 +264,7 @@ mod tests {
 
         #[test]
         fn never_panics(s in "\\PC{0,140}", c in "\\PC{0,20}") {
-            let _ = check_new_passphrase(&s, &c, Some("demo-pin-1"), &sam());
+            let _ = check_new_passphrase(&s, &c, false, &sam());
         }
     }
 }

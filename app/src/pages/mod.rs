@@ -3,3 +3,4 @@
 pub mod demo;
 pub mod home;
 pub mod not_found;
+pub mod reset_passphrase;

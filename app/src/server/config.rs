@@ -12,6 +12,8 @@ pub struct Config {
     /// Where the built CSS, JS and wasm live (`target/site` after `scripts/build.sh`).
     pub site_root: PathBuf,
     pub demo: bool,
+    /// How long a request may wait for a turn at Argon2 before it is told to try again.
+    pub hashing_max_wait: std::time::Duration,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -47,6 +49,7 @@ impl Config {
             site_addr,
             site_root,
             demo,
+            hashing_max_wait: std::time::Duration::from_secs(5),
         })
     }
 }

@@ -1,18 +1,24 @@
 //! The HTTP server: configuration, shared state, router and middleware.
 
 mod config;
+pub mod hashing;
+pub mod reset;
 
 pub use config::{defaults as config_defaults, Config, ConfigError};
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRef, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Request, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use time::OffsetDateTime;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -20,8 +26,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::components::layout::{Footer, Header, SkipLink};
 use crate::db::{demo, Db, DbError};
+use crate::pages::reset_passphrase::{DONE_PATH, NEW_PASSPHRASE_PATH, RESET_PATH};
+use crate::secrets::hash_secret;
 use crate::{shell, App};
+use hashing::{HashingPool, PoolBusy};
 
 /// What every request handler and server function can reach.
 #[derive(Clone, Debug)]
@@ -30,6 +40,11 @@ pub struct AppState {
     pub db: Db,
     /// Demo mode: seeded made-up data and a notice on every page.
     pub demo: bool,
+    /// Where Argon2 work runs, bounded.
+    pub hashing: HashingPool,
+    /// A hash of a random secret, verified against when no real PIN document matches, so a
+    /// wrong Account ID costs the same time as a wrong passphrase.
+    pub dummy_hash: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -63,17 +78,27 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.site_addr)
         .env(leptos::config::Env::PROD)
         .build();
+    // A hash of a random secret nobody knows, for the no-such-document path.
+    let dummy_hash: Arc<str> =
+        hash_secret(crate::db::step_tokens::StepToken::generate().expose()).into();
+    let hashing = HashingPool::per_core(config.hashing_max_wait);
     Ok(AppState {
         leptos_options,
         db,
         demo: config.demo,
+        hashing,
+        dummy_hash,
     })
 }
 
 /// The complete router: pages, server functions, health checks and static files.
 pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
-    let routes = generate_route_list(App);
+    // Journey pages are answered by their own handlers (which decide what the page shows).
+    let own_handlers = [RESET_PATH, NEW_PASSPHRASE_PATH, DONE_PATH]
+        .map(str::to_owned)
+        .to_vec();
+    let routes = generate_route_list_with_exclusions(App, Some(own_handlers));
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
 
@@ -94,6 +119,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(RESET_PATH, get(reset::show_form).post(reset::verify))
+        .route(NEW_PASSPHRASE_PATH, get(reset::show_new_passphrase).post(reset::set_new_passphrase))
+        .route(DONE_PATH, get(reset::show_done))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -101,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", static_files("pkg"))
         .nest_service("/assets", static_files("assets"))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        .layer(DefaultBodyLimit::max(16 * 1024))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -127,4 +156,118 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     }
+}
+
+/// Renders the app at `path` with `view` in context: the page component there reads it (and
+/// the browser gets the same value for hydration).
+pub async fn render<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+    status: StatusCode,
+) -> Response {
+    let request = Request::builder()
+        .uri(path)
+        .body(Body::empty())
+        .expect("a path is a valid URI");
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide_context(context_state.clone());
+            provide_context(view.clone());
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = handler(request).await.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+/// The client's address, for per-client throttling.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(
+                || "unknown".to_owned(),
+                |ConnectInfo(addr)| addr.ip().to_string(),
+            );
+        Ok(Self(address))
+    }
+}
+
+/// What can go wrong inside a journey that is not the patient's doing.
+#[derive(Debug, thiserror::Error)]
+pub enum JourneyError {
+    #[error("hashing pool busy")]
+    Busy(#[from] PoolBusy),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl IntoResponse for JourneyError {
+    fn into_response(self) -> Response {
+        // The detail goes to the log only; the patient gets a plain page and a time to retry.
+        let (status, heading, advice) = match &self {
+            Self::Busy(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is very busy",
+                "Nothing has been changed. Wait a minute, then try again.",
+            ),
+            Self::Database(error) => {
+                tracing::error!(%error, "database error in a journey");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, there is a problem with the service",
+                    "Nothing has been changed. Try again in a few minutes.",
+                )
+            }
+        };
+        let mut response = (status, Html(problem_page(heading, advice))).into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        response
+    }
+}
+
+/// A complete NHS page for when something went wrong on our side. Plain HTML: it needs no
+/// database and no hydration.
+fn problem_page(heading: &'static str, advice: &'static str) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        view! {
+            <!DOCTYPE html>
+            <html lang="en-GB">
+                <head>
+                    <meta charset="utf-8" />
+                    <meta name="viewport" content="width=device-width, initial-scale=1" />
+                    <link rel="stylesheet" href="/pkg/relink.css" />
+                    <title>{format!("{heading} – {} – NHS", crate::SERVICE_NAME)}</title>
+                </head>
+                <body>
+                    <SkipLink />
+                    <Header />
+                    <div class="nhsuk-width-container">
+                        <main class="nhsuk-main-wrapper" id="maincontent">
+                            <h1>{heading}</h1>
+                            <p>{advice}</p>
+                            <p>
+                                <a href="/">"Go to the start page"</a>
+                            </p>
+                        </main>
+                    </div>
+                    <Footer />
+                </body>
+            </html>
+        }
+        .to_html()
+    })
 }

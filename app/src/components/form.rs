@@ -1,0 +1,267 @@
+//! nhsuk-frontend form components: the markup of the NHS design system's macros, as Leptos
+//! components. Field errors come from the server and are shown by the field and in the summary.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One problem with one field: `id` is the input the summary links to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub id: String,
+    pub message: String,
+}
+
+/// The problems found in one submission, in the order of the fields on the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    pub fn add(&mut self, id: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            id: id.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The message for the field whose id starts with `prefix` (a date input has three ids).
+    pub fn for_field(&self, prefix: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|e| e.id.starts_with(prefix))
+            .map(|e| e.message.clone())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// "There is a problem", with a link to each field. Rendered first in the page so that screen
+/// readers announce it; nhsuk-frontend's script moves focus to it when JavaScript is on.
+#[component]
+pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="nhsuk-error-summary" data-module="nhsuk-error-summary">
+                <div role="alert">
+                    <h2 class="nhsuk-error-summary__heading">"There is a problem"</h2>
+                    <div class="nhsuk-error-summary__body">
+                        <ul class="nhsuk-list nhsuk-error-summary__list">
+                            {errors
+                                .0
+                                .into_iter()
+                                .map(|e| {
+                                    view! {
+                                        <li>
+                                            <a href=format!("#{}", e.id)>{e.message}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </div>
+                </div>
+            </div>
+        }
+    })
+}
+
+fn described_by(hint_id: Option<String>, error_id: Option<String>) -> Option<String> {
+    let ids: Vec<String> = hint_id.into_iter().chain(error_id).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The error message shown by a field.
+#[component]
+fn FieldErrorMessage(id: String, message: String) -> impl IntoView {
+    view! {
+        <span class="nhsuk-error-message" id=id>
+            <span class="nhsuk-u-visually-hidden">"Error: "</span>
+            {message}
+        </span>
+    }
+}
+
+/// A labelled text input with an optional hint and error.
+#[component]
+pub fn TextInput(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] width_class: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional)] spellcheck_off: bool,
+) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let mut class = String::from("nhsuk-input");
+    if error.is_some() {
+        class.push_str(" nhsuk-input--error");
+    }
+    if let Some(width) = width_class {
+        class.push(' ');
+        class.push_str(width);
+    }
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    view! {
+        <div class=group>
+            <label class="nhsuk-label nhsuk-label--s" for=id>
+                {label}
+            </label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+            {error.zip(error_id.clone()).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+            <input
+                class=class
+                id=id
+                name=name
+                type=input_type.unwrap_or("text")
+                value=value
+                autocomplete=autocomplete
+                spellcheck=spellcheck_off.then_some("false")
+                aria-describedby=described_by(hint_id, error_id)
+            />
+        </div>
+    }
+}
+
+/// The nhsuk date input: Day, Month, Year boxes in one fieldset.
+#[component]
+pub fn DateInput(
+    id: &'static str,
+    name_prefix: &'static str,
+    legend: &'static str,
+    hint: &'static str,
+    day: String,
+    month: String,
+    year: String,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(optional)] autocomplete_bday: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let has_error = error.is_some();
+    let describedby = described_by(Some(hint_id.clone()), error_id.clone());
+    let group = if has_error {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let item = move |part: &'static str,
+                     label: &'static str,
+                     width: &'static str,
+                     value: String,
+                     auto: &'static str| {
+        let class = if has_error {
+            format!("nhsuk-input nhsuk-date-input__input {width} nhsuk-input--error")
+        } else {
+            format!("nhsuk-input nhsuk-date-input__input {width}")
+        };
+        view! {
+            <div class="nhsuk-date-input__item">
+                <div class="nhsuk-form-group">
+                    <label class="nhsuk-label nhsuk-date-input__label" for=format!("{id}-{part}")>
+                        {label}
+                    </label>
+                    <input
+                        class=class
+                        id=format!("{id}-{part}")
+                        name=format!("{name_prefix}_{part}")
+                        type="text"
+                        inputmode="numeric"
+                        value=value
+                        autocomplete=autocomplete_bday.then_some(auto)
+                    />
+                </div>
+            </div>
+        }
+    };
+    view! {
+        <div class=group>
+            <fieldset class="nhsuk-fieldset" role="group" aria-describedby=describedby>
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+                <div class="nhsuk-hint" id=hint_id>
+                    {hint}
+                </div>
+                {error.zip(error_id).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+                <div class="nhsuk-date-input" id=id>
+                    {item("day", "Day", "nhsuk-input--width-2", day, "bday-day")}
+                    {item("month", "Month", "nhsuk-input--width-2", month, "bday-month")}
+                    {item("year", "Year", "nhsuk-input--width-4", year, "bday-year")}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// The nhsuk password input: a "Show" button appears when JavaScript is on.
+#[component]
+pub fn PasswordInput(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    autocomplete: &'static str,
+) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error nhsuk-password-input"
+    } else {
+        "nhsuk-form-group nhsuk-password-input"
+    };
+    let class = if error.is_some() {
+        "nhsuk-input nhsuk-input--error nhsuk-password-input__input nhsuk-js-password-input-input"
+    } else {
+        "nhsuk-input nhsuk-password-input__input nhsuk-js-password-input-input"
+    };
+    view! {
+        <div class=group data-module="nhsuk-password-input">
+            <label class="nhsuk-label nhsuk-label--s" for=id>
+                {label}
+            </label>
+            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+            {error.zip(error_id.clone()).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+            <div class="nhsuk-input-wrapper">
+                <input
+                    class=class
+                    id=id
+                    name=name
+                    type="password"
+                    spellcheck="false"
+                    autocomplete=autocomplete
+                    autocapitalize="none"
+                    aria-describedby=described_by(hint_id, error_id)
+                />
+                <button
+                    class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-password-input__toggle nhsuk-js-password-input-toggle"
+                    data-module="nhsuk-button"
+                    type="button"
+                    aria-label="Show password"
+                    aria-controls=id
+                    hidden
+                >
+                    "Show"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// The back link at the top of a journey page.
+#[component]
+pub fn BackLink(href: &'static str) -> impl IntoView {
+    view! {
+        <a class="nhsuk-back-link" href=href>
+            "Back"
+        </a>
+    }
+}

@@ -1,0 +1,506 @@
+//! The passphrase reset journey's endpoints. Each one parses its input into domain types,
+//! throttles, calls the database layer and answers with a page or a redirect. Every one of them
+//! is a public endpoint and checks everything itself.
+
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{render, AppState, ClientAddress, JourneyError};
+use crate::components::form::FormErrors;
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::reset::{self, Completion, ResetCandidate};
+use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
+use crate::db::throttles::{self, CLIENT_LIMIT, PIN_PAIR_LIMIT};
+use crate::domain::passphrase_policy::{
+    check_new_passphrase, could_equal_pin_passphrase, PersonalDetails,
+};
+use crate::domain::{
+    format_long_date, AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode,
+    PinPassphrase,
+};
+use crate::pages::reset_passphrase::{
+    DoneView, FormProblem, NewPassphraseView, ResetFormValues, ResetView, DONE_PATH,
+    NEW_PASSPHRASE_PATH, RESET_PATH,
+};
+use crate::secrets::{hash_secret, verify_secret};
+
+/// The cookie that carries the step token: only sent to this site, never readable by scripts.
+pub const STEP_COOKIE: &str = "__Host-relink-reset";
+
+/// The first form, as posted. Strings, because anything may arrive; parsed below.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct VerifyForm {
+    account_id: String,
+    ods_code: String,
+    pin_passphrase: String,
+    date_of_birth_day: String,
+    date_of_birth_month: String,
+    date_of_birth_year: String,
+}
+
+/// The second form, as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct NewPassphraseForm {
+    new_passphrase: String,
+    confirm_passphrase: String,
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+pub async fn show_form(State(state): State<AppState>) -> Response {
+    render(&state, RESET_PATH, ResetView::default(), StatusCode::OK).await
+}
+
+/// Step 1: checks the four details against one PIN document.
+pub async fn verify(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    Form(form): Form<VerifyForm>,
+) -> Response {
+    match verify_inner(&state, &client, form).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn verify_inner(
+    state: &AppState,
+    client: &ClientAddress,
+    form: VerifyForm,
+) -> Result<Response, JourneyError> {
+    let now = now();
+    let values = ResetFormValues {
+        account_id: form.account_id.trim().to_owned(),
+        ods_code: form.ods_code.trim().to_owned(),
+        dob_day: form.date_of_birth_day.trim().to_owned(),
+        dob_month: form.date_of_birth_month.trim().to_owned(),
+        dob_year: form.date_of_birth_year.trim().to_owned(),
+    };
+    let mut errors = FormErrors::default();
+    let account_id = AccountId::parse(&form.account_id)
+        .map_err(|e| errors.add("account-id", e.to_string()))
+        .ok();
+    let ods = OdsCode::parse(&form.ods_code)
+        .map_err(|e| errors.add("ods-code", e.to_string()))
+        .ok();
+    let pin = PinPassphrase::parse(&form.pin_passphrase)
+        .map_err(|e| errors.add("pin-passphrase", e.to_string()))
+        .ok();
+    let dob = DateOfBirth::parse(
+        &form.date_of_birth_day,
+        &form.date_of_birth_month,
+        &form.date_of_birth_year,
+        now.date(),
+    )
+    .map_err(|e| errors.add(date_error_target(e), e.to_string()))
+    .ok();
+    let (Some(account_id), Some(ods), Some(pin), Some(dob)) = (account_id, ods, pin, dob) else {
+        let view = ResetView::Form {
+            values,
+            errors,
+            problem: None,
+        };
+        return Ok(render(state, RESET_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    };
+
+    let db = &state.db;
+    let timestamp = now.unix_timestamp();
+    let client_key = format!("client:{}", client.0);
+    let pair_key = format!("pin:{ods}:{account_id}");
+    let refuse = |problem| ResetView::Form {
+        values: values.clone(),
+        errors: FormErrors::default(),
+        problem: Some(problem),
+    };
+    if throttles::locked_until(db.pool(), &client_key, timestamp)
+        .await?
+        .is_some()
+    {
+        return Ok(render(
+            state,
+            RESET_PATH,
+            refuse(FormProblem::ClientLockedOut),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
+    if throttles::locked_until(db.pool(), &pair_key, timestamp)
+        .await?
+        .is_some()
+    {
+        return Ok(render(
+            state,
+            RESET_PATH,
+            refuse(FormProblem::LockedOut),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
+    throttles::record(db.pool(), &client_key, CLIENT_LIMIT, timestamp).await?;
+
+    // The same Argon2 work runs whether or not the account or document exists, so the answer
+    // takes as long either way.
+    let candidate = reset::find_candidate(db, &ods, &account_id).await?;
+    let hash = candidate
+        .as_ref()
+        .and_then(|c| c.document.as_ref())
+        .map_or_else(|| state.dummy_hash.to_string(), |d| d.secret_hash.clone());
+    let secret = pin.expose().to_owned();
+    let pin_matches = state
+        .hashing
+        .run(move || verify_secret(&secret, &hash))
+        .await?;
+    let matched = candidate
+        .filter(|c| pin_matches && c.document.is_some() && c.date_of_birth == Some(dob.date()));
+
+    let Some(candidate) = matched else {
+        audit::record(
+            db.pool(),
+            &NewAuditEvent {
+                kind: AuditKind::PinVerificationFailed,
+                actor: "patient",
+                practice_ods: Some(ods.as_str()),
+                patient_id: None,
+                detail: &format!("Account ID {account_id}: details did not match"),
+            },
+            timestamp,
+        )
+        .await?;
+        if throttles::record(db.pool(), &pair_key, PIN_PAIR_LIMIT, timestamp)
+            .await?
+            .is_some()
+        {
+            audit::record(
+                db.pool(),
+                &NewAuditEvent {
+                    kind: AuditKind::PinLockout,
+                    actor: "system",
+                    practice_ods: Some(ods.as_str()),
+                    patient_id: None,
+                    detail: &format!(
+                        "Account ID {account_id}: locked for 15 minutes after 5 failures"
+                    ),
+                },
+                timestamp,
+            )
+            .await?;
+            return Ok(render(
+                state,
+                RESET_PATH,
+                refuse(FormProblem::LockedOut),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await);
+        }
+        return Ok(render(
+            state,
+            RESET_PATH,
+            refuse(FormProblem::NoMatch),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+
+    throttles::clear(db.pool(), &pair_key, timestamp).await?;
+    let practice_name = candidate.practice.name.clone();
+    let document = candidate
+        .document
+        .clone()
+        .expect("matched candidates have a document");
+    let seen = |kind, detail: &'static str| {
+        let practice = candidate.practice.ods_code.to_string();
+        let patient = candidate.account.patient_id.clone();
+        async move {
+            let event = NewAuditEvent {
+                kind,
+                actor: "patient",
+                practice_ods: Some(&practice),
+                patient_id: Some(&patient),
+                detail,
+            };
+            audit::record(db.pool(), &event, timestamp).await
+        }
+    };
+    if candidate.practice.clinical_system == ClinicalSystem::Emis {
+        return Ok(render(
+            state,
+            RESET_PATH,
+            ResetView::EmisPractice { practice_name },
+            StatusCode::FORBIDDEN,
+        )
+        .await);
+    }
+    if document.used_at.is_some() {
+        seen(AuditKind::PinUsedSeen, "used PIN document entered").await?;
+        return Ok(render(
+            state,
+            RESET_PATH,
+            ResetView::AlreadyUsed { practice_name },
+            StatusCode::CONFLICT,
+        )
+        .await);
+    }
+    if document.dates.is_expired(now.date()) {
+        seen(AuditKind::PinExpiredSeen, "expired PIN document entered").await?;
+        let expired_on = format_long_date(document.dates.expires_on());
+        return Ok(render(
+            state,
+            RESET_PATH,
+            ResetView::Expired {
+                expired_on,
+                practice_name,
+            },
+            StatusCode::GONE,
+        )
+        .await);
+    }
+
+    let token = StepToken::generate();
+    step_tokens::issue(db.pool(), &token, &document.id, timestamp).await?;
+    let mut response = Redirect::to(NEW_PASSPHRASE_PATH).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, step_cookie(Some(&token)));
+    Ok(response)
+}
+
+/// The date input has three boxes: point the summary link at the one that needs fixing.
+fn date_error_target(error: DateOfBirthError) -> &'static str {
+    match error {
+        DateOfBirthError::MissingMonth => "date-of-birth-month",
+        DateOfBirthError::MissingYear => "date-of-birth-year",
+        _ => "date-of-birth-day",
+    }
+}
+
+fn step_cookie(token: Option<&StepToken>) -> HeaderValue {
+    let value = match token {
+        Some(token) => format!(
+            "{STEP_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={STEP_TOKEN_LIFETIME_SECONDS}",
+            token.expose()
+        ),
+        None => format!("{STEP_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"),
+    };
+    HeaderValue::from_str(&value).expect("cookie values are ASCII")
+}
+
+fn step_token(headers: &HeaderMap) -> Option<StepToken> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == STEP_COOKIE)
+        .map(|(_, value)| StepToken::from_cookie(value))
+}
+
+/// The token's state and the candidate it is for, when the token is still valid.
+async fn valid_step(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Result<(StepToken, ResetCandidate), StepTokenState>, JourneyError> {
+    let Some(token) = step_token(headers) else {
+        return Ok(Err(StepTokenState::Invalid));
+    };
+    match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
+        StepTokenState::Valid { pin_document_id } => {
+            match reset::candidate_for_document(&state.db, &pin_document_id).await? {
+                Some(candidate) => Ok(Ok((token, candidate))),
+                None => Ok(Err(StepTokenState::Invalid)),
+            }
+        }
+        other => Ok(Err(other)),
+    }
+}
+
+pub async fn show_new_passphrase(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, JourneyError> = async {
+        Ok(match valid_step(&state, &headers).await? {
+            Ok(_) => {
+                render(
+                    &state,
+                    NEW_PASSPHRASE_PATH,
+                    NewPassphraseView::Ready {
+                        errors: FormErrors::default(),
+                    },
+                    StatusCode::OK,
+                )
+                .await
+            }
+            Err(StepTokenState::Used { .. }) => Redirect::to(DONE_PATH).into_response(),
+            Err(_) => {
+                render(
+                    &state,
+                    NEW_PASSPHRASE_PATH,
+                    NewPassphraseView::SessionEnded,
+                    StatusCode::FORBIDDEN,
+                )
+                .await
+            }
+        })
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Step 2: checks the new passphrase, then sets it and uses up the PIN document, once.
+pub async fn set_new_passphrase(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<NewPassphraseForm>,
+) -> Response {
+    set_new_passphrase_inner(&state, &headers, form)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn set_new_passphrase_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: NewPassphraseForm,
+) -> Result<Response, JourneyError> {
+    let (token, candidate) = match valid_step(state, headers).await? {
+        Ok(step) => step,
+        Err(StepTokenState::Used {
+            pin_document_id, ..
+        }) => {
+            let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
+                .await?
+                .map(|c| c.practice.name)
+                .unwrap_or_else(|| "your GP practice".to_owned());
+            let view = NewPassphraseView::AlreadyUsed { practice_name };
+            return Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await);
+        }
+        Err(_) => {
+            return Ok(render(
+                state,
+                NEW_PASSPHRASE_PATH,
+                NewPassphraseView::SessionEnded,
+                StatusCode::FORBIDDEN,
+            )
+            .await)
+        }
+    };
+    let document = candidate
+        .document
+        .clone()
+        .expect("a valid step has its document");
+    if document.used_at.is_some() {
+        let view = NewPassphraseView::AlreadyUsed {
+            practice_name: candidate.practice.name.clone(),
+        };
+        return Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await);
+    }
+
+    let same_as_pin = if could_equal_pin_passphrase(&form.new_passphrase) {
+        let (typed, hash) = (
+            form.new_passphrase.trim().to_owned(),
+            document.secret_hash.clone(),
+        );
+        state
+            .hashing
+            .run(move || verify_secret(&typed, &hash))
+            .await?
+    } else {
+        false
+    };
+    let details = PersonalDetails {
+        given_name: &candidate.given_name,
+        family_name: &candidate.family_name,
+        date_of_birth: candidate.date_of_birth.unwrap_or(time::Date::MIN),
+        account_id: candidate.account.account_id.as_str(),
+        ods_code: candidate.practice.ods_code.as_str(),
+    };
+    let new_passphrase = match check_new_passphrase(
+        &form.new_passphrase,
+        &form.confirm_passphrase,
+        same_as_pin,
+        &details,
+    ) {
+        Ok(passphrase) => passphrase,
+        Err(rejections) => {
+            let mut errors = FormErrors::default();
+            for rejection in rejections {
+                let id = if rejection.is_about_confirmation() {
+                    "confirm-passphrase"
+                } else {
+                    "new-passphrase"
+                };
+                errors.add(id, rejection.to_string());
+            }
+            let view = NewPassphraseView::Ready { errors };
+            return Ok(render(
+                state,
+                NEW_PASSPHRASE_PATH,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await);
+        }
+    };
+
+    let secret = new_passphrase.expose().to_owned();
+    let phc = state.hashing.run(move || hash_secret(&secret)).await?;
+    match reset::complete(
+        &state.db,
+        &token,
+        &candidate,
+        &document.id,
+        &phc,
+        now().unix_timestamp(),
+    )
+    .await?
+    {
+        Completion::Reset => Ok(Redirect::to(DONE_PATH).into_response()),
+        Completion::DocumentAlreadyUsed => {
+            let view = NewPassphraseView::AlreadyUsed {
+                practice_name: candidate.practice.name.clone(),
+            };
+            Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await)
+        }
+        Completion::TokenNoLongerValid => Ok(render(
+            state,
+            NEW_PASSPHRASE_PATH,
+            NewPassphraseView::SessionEnded,
+            StatusCode::FORBIDDEN,
+        )
+        .await),
+    }
+}
+
+/// The confirmation, shown only to the browser whose token finished a reset.
+pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, JourneyError> = async {
+        let Some(token) = step_token(&headers) else {
+            return Ok(Redirect::to(RESET_PATH).into_response());
+        };
+        match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
+            StepTokenState::Used {
+                pin_document_id, ..
+            } => {
+                let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
+                    .await?
+                    .map(|c| c.practice.name)
+                    .unwrap_or_default();
+                Ok(render(
+                    &state,
+                    DONE_PATH,
+                    DoneView { practice_name },
+                    StatusCode::OK,
+                )
+                .await)
+            }
+            _ => Ok(Redirect::to(RESET_PATH).into_response()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}

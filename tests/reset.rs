@@ -1,0 +1,483 @@
+//! The passphrase reset journey over HTTP: every outcome the patient can meet.
+
+mod common;
+
+use common::{start, Page, TestServer};
+use sqlx::{Connection, Executor};
+
+const RESET: &str = "/reset-passphrase";
+const NEW: &str = "/reset-passphrase/new-passphrase";
+const DONE: &str = "/reset-passphrase/done";
+const NO_MATCH: &str = "The details you entered do not match our records";
+const LOCKED: &str = "You have entered incorrect details too many times. Try again in 15 minutes.";
+const GOOD: &str = "carpet orbit lemon harbour";
+
+async fn verify(
+    server: &TestServer,
+    account_id: &str,
+    ods: &str,
+    pin: &str,
+    dob: (&str, &str, &str),
+) -> Page {
+    let form = [
+        ("account_id", account_id),
+        ("ods_code", ods),
+        ("pin_passphrase", pin),
+        ("date_of_birth_day", dob.0),
+        ("date_of_birth_month", dob.1),
+        ("date_of_birth_year", dob.2),
+    ];
+    server.post(RESET, &form, None).await
+}
+
+/// Matches the valid demo document and returns the step cookie.
+async fn matched(server: &TestServer) -> String {
+    let page = verify(
+        server,
+        "1000000001",
+        "T00001",
+        "demo-pin-1",
+        ("1", "2", "1980"),
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location.as_deref(), Some(NEW));
+    let set_cookie = page.set_cookie.clone().unwrap();
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=600",
+    ] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{set_cookie} lacks {attribute}"
+        );
+    }
+    assert!(set_cookie.starts_with("__Host-relink-reset="));
+    page.cookie()
+}
+
+async fn choose(server: &TestServer, cookie: &str, new: &str, confirm: &str) -> Page {
+    server
+        .post(
+            NEW,
+            &[("new_passphrase", new), ("confirm_passphrase", confirm)],
+            Some(cookie),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_patient_resets_their_passphrase_and_the_pin_document_is_used_up() {
+    let server = start(true).await;
+    let form = server.get(RESET, None).await;
+    assert_eq!(form.status, 200);
+    assert!(form
+        .body
+        .contains("<title>Reset your passphrase – Manage your GP online account – NHS</title>"));
+    for label in [
+        "Account ID",
+        "ODS code",
+        "Passphrase from your PIN document",
+        "Date of birth",
+        "Continue",
+    ] {
+        assert!(form.body.contains(label), "missing {label}");
+    }
+
+    // Spaces, lower case and a phone's smart dash are all accepted.
+    let page = verify(
+        &server,
+        "1000 000 001",
+        " t00001",
+        "demo\u{2010}pin-1 ",
+        ("01", "02", "1980"),
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let cookie = page.cookie();
+
+    let step = server.get(NEW, Some(&cookie)).await;
+    assert_eq!(step.status, 200);
+    assert!(step.body.contains("Create a new passphrase"));
+    assert!(step.body.contains(r#"type="password""#));
+
+    let done = choose(&server, &cookie, GOOD, GOOD).await;
+    assert_eq!(
+        (done.status, done.location.as_deref()),
+        (303, Some(DONE)),
+        "{}",
+        done.body
+    );
+    let confirmation = server.get(DONE, Some(&cookie)).await;
+    assert_eq!(confirmation.status, 200);
+    assert!(confirmation
+        .body
+        .contains(r#"<h1 class="nhsuk-panel__heading">Passphrase reset</h1>"#));
+    assert!(confirmation.body.contains("Riverside Surgery"));
+
+    // The token cannot be used again, and the document is now used.
+    let again = choose(
+        &server,
+        &cookie,
+        "violet tractor biscuit canyon",
+        "violet tractor biscuit canyon",
+    )
+    .await;
+    assert_eq!(again.status, 409);
+    assert!(again
+        .body
+        .contains("Your PIN document has already been used"));
+    let reuse = verify(
+        &server,
+        "1000000001",
+        "T00001",
+        "demo-pin-1",
+        ("1", "2", "1980"),
+    )
+    .await;
+    assert_eq!(reuse.status, 409);
+    assert!(reuse
+        .body
+        .contains("Your PIN document has already been used"));
+
+    // The stored passphrase is an Argon2id hash with OWASP parameters, and the reset is audited.
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    let hash: String = sqlx::query_scalar(
+        "SELECT passphrase_hash FROM online_accounts WHERE account_id = '1000000001'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    let resets: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = 'passphrase_reset'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(resets, 1);
+}
+
+#[tokio::test]
+async fn each_field_says_what_is_wrong_and_keeps_what_was_typed() {
+    let server = start(true).await;
+    let empty = verify(&server, "", "", "", ("", "", "")).await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.summary(),
+        [
+            "Enter your Account ID",
+            "Enter your ODS code",
+            "Enter the passphrase from your PIN document",
+            "Enter your date of birth"
+        ]
+    );
+    assert!(empty.body.contains(
+        "<title>Error: Reset your passphrase – Manage your GP online account – NHS</title>"
+    ));
+
+    let wrong = verify(&server, "12-34", "A1234", "demo-pin-1", ("31", "2", "1980")).await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(
+        wrong.summary(),
+        [
+            "Account ID must only include letters and numbers",
+            "ODS code must be a letter followed by 5 numbers, like A12345",
+            "Date of birth must be a real date",
+        ]
+    );
+    assert!(
+        wrong.body.contains(r#"value="A1234""#),
+        "typed values are kept"
+    );
+    assert!(wrong.body.contains(r#"value="31""#));
+    assert!(
+        !wrong.body.contains("demo-pin-1"),
+        "the PIN passphrase is never echoed"
+    );
+
+    let future = verify(
+        &server,
+        "1000000001",
+        "T00001",
+        "demo-pin-1",
+        ("1", "1", "2999"),
+    )
+    .await;
+    assert_eq!(future.summary(), ["Date of birth must be in the past"]);
+    let short = verify(&server, "1000000001", "T00001", "abc", ("1", "2", "1980")).await;
+    assert_eq!(
+        short.summary(),
+        ["Passphrase from your PIN document must be 6 to 15 characters"]
+    );
+}
+
+#[tokio::test]
+async fn any_mismatch_gets_the_same_generic_answer() {
+    let server = start(true).await;
+    let cases = [
+        ("1000000001", "T00001", "demo-pin-9", ("1", "2", "1980")), // wrong passphrase
+        ("1000000001", "T00001", "demo-pin-1", ("2", "2", "1980")), // wrong date of birth
+        ("1999999999", "T00001", "demo-pin-1", ("1", "2", "1980")), // no such account
+        ("1000000001", "E00001", "demo-pin-1", ("1", "2", "1980")), // wrong practice
+        ("1000000001", "T00001", "DEMO-PIN-1", ("1", "2", "1980")), // case matters
+    ];
+    let mut bodies = Vec::new();
+    for (account, ods, pin, dob) in cases {
+        let page = verify(&server, account, ods, pin, dob).await;
+        assert_eq!(page.status, 422, "{account} {ods} {pin}");
+        assert_eq!(page.summary(), [NO_MATCH]);
+        assert!(page.set_cookie.is_none());
+        bodies.push(without_typed_values(&page.body));
+    }
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "answers differ beyond the echoed values"
+    );
+}
+
+/// The main content with every `value="…"` emptied: what is left must not depend on the account.
+fn without_typed_values(body: &str) -> String {
+    let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
+    let mut out = String::new();
+    let mut rest = main;
+    while let Some(start) = rest.find(r#"value=""#) {
+        out.push_str(&rest[..start + 7]);
+        rest = &rest[start + 7..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn expired_used_and_emis_documents_are_explained_only_after_a_full_match() {
+    let server = start(true).await;
+    let expired = verify(
+        &server,
+        "1000000002",
+        "T00001",
+        "demo-pin-2",
+        ("2", "3", "1975"),
+    )
+    .await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("Your PIN document has expired"));
+    let expiry = time::OffsetDateTime::now_utc().date() - time::Duration::days(20)
+        + time::Duration::days(14);
+    assert!(expired.body.contains(&format!(
+        "Your PIN document expired on {}.",
+        app::domain::format_long_date(expiry)
+    )));
+    assert!(expired
+        .body
+        .contains("Ask Riverside Surgery for a new PIN document"));
+
+    let used = verify(
+        &server,
+        "1000000003",
+        "T00001",
+        "demo-pin-3",
+        ("3", "4", "1990"),
+    )
+    .await;
+    assert_eq!(used.status, 409);
+    assert!(used
+        .body
+        .contains("Your PIN document has already been used"));
+
+    let emis = verify(
+        &server,
+        "2000000001",
+        "E00001",
+        "demo-pin-4",
+        ("4", "5", "1985"),
+    )
+    .await;
+    assert_eq!(emis.status, 403);
+    assert!(emis.body.contains("Hillview Medical Centre uses EMIS Web"));
+    assert!(emis.body.contains("reset your linkage key"));
+
+    // With a wrong passphrase, the expired document gets the generic answer, not its state.
+    let guess = verify(
+        &server,
+        "1000000002",
+        "T00001",
+        "demo-pin-x",
+        ("2", "3", "1975"),
+    )
+    .await;
+    assert_eq!(
+        (guess.status, guess.summary()),
+        (422, vec![NO_MATCH.to_owned()])
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_attempts_lock_the_pair_for_fifteen_minutes_even_for_an_unknown_account() {
+    let server = start(true).await;
+    for (account, right_pin) in [("1000000001", "demo-pin-1"), ("1888888888", "demo-pin-1")] {
+        for attempt in 1..=4 {
+            let page = verify(&server, account, "T00001", "wrong-pin", ("1", "2", "1980")).await;
+            assert_eq!(page.summary(), [NO_MATCH], "{account} attempt {attempt}");
+        }
+        let fifth = verify(&server, account, "T00001", "wrong-pin", ("1", "2", "1980")).await;
+        assert_eq!(
+            (fifth.status, fifth.summary()),
+            (429, vec![LOCKED.to_owned()]),
+            "{account}"
+        );
+        // Even the right details are refused while locked.
+        let right = verify(&server, account, "T00001", right_pin, ("1", "2", "1980")).await;
+        assert_eq!(
+            (right.status, right.summary()),
+            (429, vec![LOCKED.to_owned()])
+        );
+    }
+    // Another pair is not affected.
+    let other = verify(
+        &server,
+        "1000000002",
+        "T00001",
+        "demo-pin-2",
+        ("2", "3", "1975"),
+    )
+    .await;
+    assert_eq!(other.status, 410);
+}
+
+#[tokio::test]
+async fn weak_or_mismatched_passphrases_are_refused_with_the_reason() {
+    let server = start(true).await;
+    let cookie = matched(&server).await;
+    let cases: [(&str, &str, &[&str]); 6] = [
+        ("", "", &["Enter a new passphrase", "Confirm your new passphrase"]),
+        ("too short", "too short", &["New passphrase must be 15 characters or more. Try 3 or more random words, like ‘carpet orbit lemon harbour’."]),
+        ("sam patel 1 feb 1980", "sam patel 1 feb 1980", &["New passphrase must not include your name, date of birth, Account ID or ODS code. Try 3 or more random words, like ‘carpet orbit lemon harbour’."]),
+        ("passwordpassword", "passwordpassword", &["New passphrase is too easy to guess"]),
+        (GOOD, "carpet orbit lemon", &["Passphrases do not match. Enter the same new passphrase in both boxes"]),
+        ("demo-pin-1", "demo-pin-1", &["New passphrase must be 15 characters or more"]),
+    ];
+    for (new, confirm, expected) in cases {
+        let page = choose(&server, &cookie, new, confirm).await;
+        assert_eq!(page.status, 422, "{new}");
+        let summary = page.summary();
+        assert_eq!(summary.len(), expected.len(), "{new}: {summary:?}");
+        for (got, want) in summary.iter().zip(expected) {
+            assert!(
+                got.starts_with(want),
+                "{new}: {got:?} should start with {want:?}"
+            );
+        }
+        assert!(
+            !page.body.contains(&format!(r#"value="{new}""#)) || new.is_empty(),
+            "passphrases are never echoed"
+        );
+    }
+    // Still usable after refusals.
+    let done = choose(&server, &cookie, GOOD, GOOD).await;
+    assert_eq!(done.status, 303);
+}
+
+#[tokio::test]
+async fn the_new_passphrase_must_differ_from_the_pin_passphrase() {
+    let server = start(true).await;
+    // Reissue the demo document with a 15-character passphrase, the one length where a new
+    // passphrase could equal it.
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    let phc = app::secrets::hash_secret("orbit lemon cat");
+    db.execute(
+        sqlx::query(
+            "UPDATE pin_documents SET secret_hash = $1 WHERE id = 'demo-pin-document-1000000001'",
+        )
+        .bind(phc),
+    )
+    .await
+    .unwrap();
+    let page = verify(
+        &server,
+        "1000000001",
+        "T00001",
+        "orbit lemon cat",
+        ("1", "2", "1980"),
+    )
+    .await;
+    assert_eq!(page.status, 303);
+    let same = choose(
+        &server,
+        &page.cookie(),
+        "orbit lemon cat",
+        "orbit lemon cat",
+    )
+    .await;
+    assert_eq!(same.status, 422);
+    assert!(same.summary()[0]
+        .starts_with("New passphrase must be different from the passphrase on your PIN document"));
+}
+
+#[tokio::test]
+async fn the_second_step_needs_a_live_step_token() {
+    let server = start(true).await;
+    let none = server.get(NEW, None).await;
+    assert_eq!(none.status, 403);
+    assert!(none
+        .body
+        .contains("You need to enter your PIN document details again"));
+    let forged = choose(&server, "__Host-relink-reset=forged", GOOD, GOOD).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(
+        server.get(DONE, None).await.location.as_deref(),
+        Some(RESET)
+    );
+
+    // A token older than 10 minutes no longer works, and nothing changes.
+    let cookie = matched(&server).await;
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    db.execute("UPDATE step_tokens SET expires_at = 0")
+        .await
+        .unwrap();
+    let late = choose(&server, &cookie, GOOD, GOOD).await;
+    assert_eq!(late.status, 403);
+    let used_at: Option<i64> = sqlx::query_scalar(
+        "SELECT used_at FROM pin_documents WHERE id = 'demo-pin-document-1000000001'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(used_at, None, "an expired step changes nothing");
+}
+
+/// 50 simultaneous final submissions for one PIN document: exactly one succeeds, the others
+/// are told the document has already been used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_final_submissions_have_exactly_one_winner() {
+    let server = std::sync::Arc::new(start(true).await);
+    let cookie = matched(&server).await;
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (server, cookie) = (server.clone(), cookie.clone());
+            tokio::spawn(async move { choose(&server, &cookie, GOOD, GOOD).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        let page = task.await.unwrap();
+        if page.status == 409 {
+            assert!(page
+                .body
+                .contains("Your PIN document has already been used"));
+        }
+        statuses.push(page.status);
+    }
+    let winners = statuses.iter().filter(|s| **s == 303).count();
+    let told_used = statuses.iter().filter(|s| **s == 409).count();
+    assert_eq!((winners, told_used), (1, 49), "{statuses:?}");
+}
