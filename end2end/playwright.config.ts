@@ -5,9 +5,26 @@ import { join, resolve } from "node:path";
 
 // Runs against the relink binary built by scripts/build.sh, in demo mode, on a fresh SQLite file.
 const root = resolve(__dirname, "..");
-const port = process.env.RELINK_E2E_PORT ?? "3100";
 const binary = process.env.RELINK_BIN ?? join(root, "target/debug/relink");
-const database = join(mkdtempSync(join(tmpdir(), "relink-e2e-")), "relink.db");
+const dataDir = mkdtempSync(join(tmpdir(), "relink-e2e-"));
+
+// One server per project, each on its own fresh database: a journey uses up a demo PIN
+// document, and each project walks every journey.
+const servers = { "js-on": 3100, "js-off": 3101 } as const;
+const webServer = Object.entries(servers).map(([name, port]) => ({
+  command: `"${binary}" --demo`,
+  url: `http://127.0.0.1:${port}/healthz`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  env: {
+    DATABASE_URL: `sqlite://${join(dataDir, `${name}.db`)}`,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: join(root, "target/site"),
+    RUST_LOG: "warn",
+  },
+}));
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.
 const chromium = {
@@ -34,23 +51,10 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: [["list"]],
-  use: { baseURL: `http://127.0.0.1:${port}`, trace: "retain-on-failure" },
+  use: { trace: "retain-on-failure" },
   projects: [
-    { name: "js-on", use: { ...chromium, javaScriptEnabled: true } },
-    { name: "js-off", use: { ...chromium, javaScriptEnabled: false } },
+    { name: "js-on", use: { ...chromium, javaScriptEnabled: true, baseURL: `http://127.0.0.1:${servers["js-on"]}` } },
+    { name: "js-off", use: { ...chromium, javaScriptEnabled: false, baseURL: `http://127.0.0.1:${servers["js-off"]}` } },
   ],
-  webServer: {
-    command: `"${binary}" --demo`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `sqlite://${database}`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: join(root, "target/site"),
-      RUST_LOG: "warn",
-    },
-  },
+  webServer,
 });

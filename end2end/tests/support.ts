@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
 
 /** The viewports every page is checked at: a phone and a desktop. */
 export const VIEWPORTS = [
@@ -22,5 +22,29 @@ export const jsEnabled = (testInfo: TestInfo) => testInfo.project.name === "js-o
 export async function waitForHydration(page: Page, testInfo: TestInfo) {
   if (jsEnabled(testInfo)) {
     await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });
+  }
+}
+
+/**
+ * Runs axe on the page as the user sees it now. axe needs JavaScript, so with JavaScript off
+ * the page's current HTML is loaded, at the same address, into a JavaScript-enabled page whose
+ * own scripts and wasm are refused: the same document and styles, scanned.
+ */
+export async function checkAccessibility(page: Page, browser: Browser, testInfo: TestInfo) {
+  if (jsEnabled(testInfo)) {
+    await expectNoAxeViolations(page);
+    return;
+  }
+  const html = await page.content();
+  const url = page.url();
+  const context = await browser.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() });
+  try {
+    const copy = await context.newPage();
+    await copy.route(/\.(js|mjs|wasm)(\?.*)?$/, (route) => route.abort());
+    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: "text/html", body: html }));
+    await copy.goto(url);
+    await expectNoAxeViolations(copy);
+  } finally {
+    await context.close();
   }
 }

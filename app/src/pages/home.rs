@@ -25,6 +25,9 @@ pub fn HomePage() -> impl IntoView {
                     "You will need the PIN document your GP practice gave you. It shows your Account ID, your practice's ODS code and a one-time passphrase."
                 </p>
                 <p>"A PIN document can only be used once, and only within 14 days of the date printed on it."</p>
+                <a class="nhsuk-button" data-module="nhsuk-button" href="/reset-passphrase" role="button" draggable="false">
+                    "Reset your passphrase"
+                </a>
                 <h2>"If you work at a GP practice"</h2>
                 <p>
                     "Practice staff can set up a test patient to see what patients see, and print new PIN documents after checking a patient's identity."
