@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{start, Page, TestServer};
+use common::{start, start_with, Page, TestServer};
 use sqlx::{Connection, Executor};
 
 const RESET: &str = "/reset-passphrase";
@@ -480,4 +480,50 @@ async fn fifty_concurrent_final_submissions_have_exactly_one_winner() {
     let winners = statuses.iter().filter(|s| **s == 303).count();
     let told_used = statuses.iter().filter(|s| **s == 409).count();
     assert_eq!((winners, told_used), (1, 49), "{statuses:?}");
+}
+
+/// When every Argon2 slot stays busy longer than a request may wait, the patient is told to
+/// try again (503 with Retry-After) and nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saturated_hashing_pool_answers_try_again_later() {
+    let pool = app::server::hashing::HashingPool::new(1, std::time::Duration::from_millis(100));
+    let server = start_with(true, |state| state.hashing = pool.clone()).await;
+    let occupant = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            pool.run(|| std::thread::sleep(std::time::Duration::from_secs(2)))
+                .await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let response = server
+        .client
+        .post(format!("{}{RESET}", server.base))
+        .form(&[
+            ("account_id", "1000000001"),
+            ("ods_code", "T00001"),
+            ("pin_passphrase", "demo-pin-1"),
+            ("date_of_birth_day", "1"),
+            ("date_of_birth_month", "2"),
+            ("date_of_birth_year", "1980"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "30");
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Sorry, the service is very busy"));
+    assert!(body.contains("Nothing has been changed"));
+    occupant.await.unwrap().unwrap();
+    // Once the pool is free, the same details work.
+    let page = verify(
+        &server,
+        "1000000001",
+        "T00001",
+        "demo-pin-1",
+        ("1", "2", "1980"),
+    )
+    .await;
+    assert_eq!(page.status, 303);
 }

@@ -13,6 +13,11 @@ pub struct TestServer {
 }
 
 pub async fn start(demo: bool) -> TestServer {
+    start_with(demo, |_| {}).await
+}
+
+/// Starts a server after `adjust` has changed its state (for example, a smaller hashing pool).
+pub async fn start_with(demo: bool, adjust: impl FnOnce(&mut server::AppState)) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("relink.db").display());
     let config = Config::new(
@@ -22,7 +27,8 @@ pub async fn start(demo: bool) -> TestServer {
         demo,
     )
     .unwrap();
-    let state = server::prepare(&config).await.unwrap();
+    let mut state = server::prepare(&config).await.unwrap();
+    adjust(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();

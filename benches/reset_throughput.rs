@@ -1,0 +1,199 @@
+//! Reset throughput against the raw Argon2id hash rate on this machine.
+//!
+//! Run with `cargo bench --bench reset_throughput`. Starts the real router on a loopback port
+//! with a fresh SQLite file, seeds N patients with valid PIN documents, then measures:
+//! 1. the raw rate of Argon2id hashes (OWASP parameters) on all cores;
+//! 2. verifications per second (step 1 of the journey: one Argon2 verify each);
+//! 3. complete resets per second (both steps: one verify and one hash each).
+//! Each client uses its own loopback source address so the per-client limit is not what is
+//! measured. Bounded: N resets, and every request has a timeout.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::db::accounts::{self, NewAccount};
+use app::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
+use app::db::pin_documents::{self, IssuedPinDocument};
+use app::domain::{AccountId, NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
+use app::secrets::hash_secret;
+use app::server::{self, Config};
+use time::macros::date;
+
+const PATIENTS: usize = 160;
+const CLIENTS: usize = 16;
+
+#[tokio::main]
+async fn main() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    println!("cores: {cores}");
+
+    // 1. Raw Argon2id rate on every core.
+    let per_thread = 20;
+    let started = Instant::now();
+    let threads: Vec<_> = (0..cores)
+        .map(|i| {
+            std::thread::spawn(move || {
+                (0..per_thread).for_each(|j| drop(hash_secret(&format!("raw-{i}-{j}"))))
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    let raw_rate = (cores * per_thread) as f64 / started.elapsed().as_secs_f64();
+    println!("raw Argon2id hashes per second: {raw_rate:.1}");
+
+    // A server on a fresh database, with PATIENTS valid PIN documents.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let config = Config::new(url, "127.0.0.1:0", dir.path().join("site"), true).unwrap();
+    let state = server::prepare(&config).await.unwrap();
+    seed(&state.db, PATIENTS).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = Arc::new(format!("http://{addr}"));
+
+    // 2 and 3: CLIENTS clients in parallel, each its own source address, each taking its share.
+    let started = Instant::now();
+    let mut verify_time = Duration::ZERO;
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let base = base.clone();
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 1, c as u8 + 1)))
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(Duration::from_secs(30))
+                    .build()
+                    .unwrap();
+                let mut verify = Duration::ZERO;
+                for n in (c..PATIENTS).step_by(CLIENTS) {
+                    let t = Instant::now();
+                    let cookie = step_one(&client, &base, n).await;
+                    verify += t.elapsed();
+                    step_two(&client, &base, &cookie).await;
+                }
+                verify
+            })
+        })
+        .collect();
+    for task in tasks {
+        verify_time += task.await.unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let resets_per_second = PATIENTS as f64 / elapsed;
+    // Verification throughput: verifications completed per second of wall time spent in step 1,
+    // with CLIENTS in flight (total client time / clients approximates its wall time).
+    let verify_wall = verify_time.as_secs_f64() / CLIENTS as f64;
+    let verifications_per_second = PATIENTS as f64 / verify_wall;
+    println!("complete resets: {PATIENTS} in {elapsed:.2} s = {resets_per_second:.1} per second");
+    println!(
+        "  each reset costs 2 Argon2 operations: {:.0}% of the raw rate ({:.1} operations per second)",
+        100.0 * 2.0 * resets_per_second / raw_rate,
+        2.0 * resets_per_second
+    );
+    println!(
+        "verifications (step 1, interleaved with step 2): about {verifications_per_second:.1} per second, {:.0}% of the raw rate",
+        100.0 * verifications_per_second / raw_rate
+    );
+}
+
+async fn step_one(client: &reqwest::Client, base: &str, n: usize) -> String {
+    let account = format!("{}", 3_000_000_000u64 + n as u64);
+    let form = [
+        ("account_id", account.as_str()),
+        ("ods_code", "T00001"),
+        ("pin_passphrase", "bench-pin-1"),
+        ("date_of_birth_day", "1"),
+        ("date_of_birth_month", "2"),
+        ("date_of_birth_year", "1980"),
+    ];
+    let response = client
+        .post(format!("{base}/reset-passphrase"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "step 1 for {account}");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn step_two(client: &reqwest::Client, base: &str, cookie: &str) {
+    let form = [
+        ("new_passphrase", "carpet orbit lemon harbour"),
+        ("confirm_passphrase", "carpet orbit lemon harbour"),
+    ];
+    let response = client
+        .post(format!("{base}/reset-passphrase/new-passphrase"))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "step 2");
+}
+
+async fn seed(db: &app::db::Db, count: usize) {
+    let ods = OdsCode::parse("T00001").unwrap();
+    let secret_hash = hash_secret("bench-pin-1");
+    let today = time::OffsetDateTime::now_utc().date();
+    for n in 0..count {
+        let patient_id = format!("bench-patient-{n}");
+        let nhs = (0..)
+            .map(|k| format!("999{:07}", 1_000_000 + n * 10 + k))
+            .find_map(|digits| NhsNumber::parse(&digits).ok())
+            .unwrap();
+        let patient = Patient {
+            id: patient_id.clone(),
+            practice_ods: ods.clone(),
+            nhs_number: nhs,
+            is_test: true,
+            joined_practice_on: date!(2015 - 06 - 01),
+            access_requested_on: None,
+            record_access: RecordAccessLevel::None,
+            visible_from_rule: VisibleFromRule::JoinedPractice,
+            visible_from_set: None,
+            settings: PatientServiceSettings {
+                appointments: true,
+                prescriptions: true,
+                record: true,
+                messages: true,
+            },
+        };
+        patients::upsert(db.pool(), &patient, 0).await.unwrap();
+        let record = Demographics {
+            source: DemographicSource::ClinicalSystem,
+            given_name: "Bench".into(),
+            family_name: "Patient".into(),
+            date_of_birth: date!(1980 - 02 - 01),
+            address_line: "1 Test Road".into(),
+            postcode: "TE1 1ST".into(),
+        };
+        patients::upsert_demographics(db.pool(), &patient_id, &record, 0)
+            .await
+            .unwrap();
+        let account_row = format!("bench-account-{n}");
+        let account_id = AccountId::parse(&format!("{}", 3_000_000_000u64 + n as u64)).unwrap();
+        let new = NewAccount {
+            id: &account_row,
+            patient_id: &patient_id,
+            practice_ods: &ods,
+            account_id: &account_id,
+            email: None,
+        };
+        accounts::insert_if_missing(db.pool(), &new, 0)
+            .await
+            .unwrap();
+        let doc_id = format!("bench-pin-{n}");
+        let doc = IssuedPinDocument {
+            id: &doc_id,
+            online_account_id: &account_row,
+            secret_hash: &secret_hash,
+            printed_on: today,
+            used_at: None,
+        };
+        pin_documents::upsert(db.pool(), &doc, 0).await.unwrap();
+    }
+}
