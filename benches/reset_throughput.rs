@@ -5,6 +5,7 @@
 //! 1. the raw rate of Argon2id hashes (OWASP parameters) on all cores;
 //! 2. verifications per second (step 1 of the journey: one Argon2 verify each);
 //! 3. complete resets per second (both steps: one verify and one hash each).
+//!
 //! Each client uses its own loopback source address so the per-client limit is not what is
 //! measured. Bounded: N resets, and every request has a timeout.
 
