@@ -69,7 +69,7 @@ fn sigterm_stops_the_server_cleanly() {
         .unwrap()
         .port();
     let address = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_relink"))
+    let child = Command::new(env!("CARGO_BIN_EXE_relink"))
         .env("DATABASE_URL", &database)
         .env("LEPTOS_SITE_ADDR", &address)
         .stderr(std::process::Stdio::piped())
