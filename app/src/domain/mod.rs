@@ -9,6 +9,7 @@ mod ods_code;
 pub mod passphrase_policy;
 mod pin_passphrase;
 mod practice;
+mod record_access;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use dates::{format_long_date, DateOfBirth, DateOfBirthError, PinDocumentDates};
@@ -16,3 +17,6 @@ pub use nhs_number::{NhsNumber, NhsNumberError};
 pub use ods_code::{OdsCode, OdsCodeError};
 pub use pin_passphrase::{PinPassphrase, PinPassphraseError};
 pub use practice::{ClinicalSystem, RecordAccessLevel, VisibleFromRule};
+pub use record_access::{
+    record_visibility, services_shown, OnlineService, RecordDates, RecordVisibility, ServiceState, ServiceSwitches,
+};
