@@ -22,7 +22,8 @@ if [ ! -s target/.wasm-route ]; then
   fi
 fi
 if [ "$(cat target/.wasm-route)" = debian ]; then
-  apt_install rustc-web cargo-web rust-web-src lld-22
+  # rust-web-llvm provides /usr/bin/rust-lld (a link to lld-22), the wasm linker rustc expects.
+  apt_install rustc-web cargo-web rust-web-src lld-22 rust-web-llvm
 fi
 
 # 2. wasm-bindgen-cli, the exact version of the wasm-bindgen crate in Cargo.lock.
