@@ -3,7 +3,7 @@
 
 use time::{macros::date, Date, Duration};
 
-use crate::domain::ClinicalSystem;
+use crate::domain::{ClinicalSystem, RecordAccessLevel, VisibleFromRule};
 
 /// The state a demo PIN document is re-issued in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,12 @@ pub struct DemoPatient {
     pub pin_state: DemoPinState,
     pub address_line: &'static str,
     pub postcode: &'static str,
+    /// A passphrase already set, for trying sign-in.
+    pub passphrase: Option<&'static str>,
+    /// A surname on the NHS Spine that differs from the GP record, to show a mismatch.
+    pub pds_family_name: Option<&'static str>,
+    pub record_access: RecordAccessLevel,
+    pub visible_from: VisibleFromRule,
 }
 
 /// The demo practices: (ODS code, name, clinical system).
@@ -34,7 +40,7 @@ pub const DEMO_PRACTICES: [(&str, &str, ClinicalSystem); 2] = [
     ("E00001", "Hillview Medical Centre", ClinicalSystem::Emis),
 ];
 
-pub const DEMO_PATIENTS: [DemoPatient; 4] = [
+pub const DEMO_PATIENTS: [DemoPatient; 5] = [
     DemoPatient {
         nhs_number: "9990000018",
         given_name: "Sam",
@@ -46,6 +52,10 @@ pub const DEMO_PATIENTS: [DemoPatient; 4] = [
         pin_state: DemoPinState::Valid,
         address_line: "1 River Road, Riverton",
         postcode: "RV1 2AB",
+        passphrase: None,
+        pds_family_name: None,
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
     },
     DemoPatient {
         nhs_number: "9990000026",
@@ -58,6 +68,10 @@ pub const DEMO_PATIENTS: [DemoPatient; 4] = [
         pin_state: DemoPinState::Expired,
         address_line: "8 Mill Lane, Riverton",
         postcode: "RV2 3CD",
+        passphrase: None,
+        pds_family_name: None,
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
     },
     DemoPatient {
         nhs_number: "9990000034",
@@ -70,6 +84,10 @@ pub const DEMO_PATIENTS: [DemoPatient; 4] = [
         pin_state: DemoPinState::Used,
         address_line: "22 Quay Street, Riverton",
         postcode: "RV3 4EF",
+        passphrase: None,
+        pds_family_name: None,
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
     },
     DemoPatient {
         nhs_number: "9990000042",
@@ -82,6 +100,26 @@ pub const DEMO_PATIENTS: [DemoPatient; 4] = [
         pin_state: DemoPinState::Valid,
         address_line: "5 Hill View, Hillbury",
         postcode: "HV1 5GH",
+        passphrase: None,
+        pds_family_name: None,
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
+    },
+    DemoPatient {
+        nhs_number: "9990000050",
+        given_name: "Robin",
+        family_name: "Taylor",
+        date_of_birth: date!(1968 - 06 - 05),
+        practice_ods: "T00001",
+        account_id: "1000000005",
+        pin_passphrase: "demo-pin-5",
+        pin_state: DemoPinState::Used,
+        address_line: "14 Orchard Way, Riverton",
+        postcode: "RV5 6JK",
+        passphrase: Some("river otter lantern forty two"),
+        pds_family_name: Some("Taylor-Reid"),
+        record_access: RecordAccessLevel::Full,
+        visible_from: VisibleFromRule::JoinedPractice,
     },
 ];
 

@@ -21,7 +21,10 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use components::layout::{provide_demo_mode, DemoNotice, Footer, Header, SkipLink};
+use components::layout::{
+    provide_demo_mode, provide_signed_in, DemoNotice, Footer, Header, SkipLink,
+};
+use pages::account::{AccountPage, NotMePage, SignInPage};
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
@@ -57,6 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_demo_mode();
+    provide_signed_in();
     // Runs only in the browser, after hydration: end-to-end tests read this to prove the wasm
     // bundle loaded and took over the server-rendered page.
     Effect::new(move |_| {
@@ -78,6 +82,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reset-passphrase") view=ResetPassphrasePage />
                         <Route path=path!("/reset-passphrase/new-passphrase") view=NewPassphrasePage />
                         <Route path=path!("/reset-passphrase/done") view=ResetDonePage />
+                        <Route path=path!("/sign-in") view=SignInPage />
+                        <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/account/this-was-not-me") view=NotMePage />
                     </Routes>
                 </main>
             </div>

@@ -27,6 +27,41 @@ pub fn provide_demo_mode() {
     provide_context(DemoMode(demo));
 }
 
+/// Whether the browser holds a patient session cookie: the header then offers "Your account"
+/// and "Sign out" on every page. Decided on the server from the request, carried to the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedIn(pub bool);
+
+/// The cookie that marks a signed-in patient (its value is checked by the server only).
+pub const SESSION_COOKIE: &str = "__Host-relink-session";
+
+pub fn provide_signed_in() {
+    let signed_in = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+                parts
+                    .headers
+                    .get_all(axum::http::header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(';'))
+                    .any(|pair| {
+                        pair.trim().split_once('=').is_some_and(|(name, value)| {
+                            name == SESSION_COOKIE && !value.is_empty()
+                        })
+                    })
+            })
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            false
+        }
+    })
+    .into_inner();
+    provide_context(SignedIn(signed_in));
+}
+
 /// True when the server runs in demo mode.
 pub fn is_demo() -> bool {
     use_context::<DemoMode>().is_some_and(|d| d.0)
@@ -77,6 +112,26 @@ pub fn Header() -> impl IntoView {
                         <span class="nhsuk-header__service-name">{SERVICE_NAME}</span>
                     </a>
                 </div>
+                {use_context::<SignedIn>()
+                    .is_some_and(|s| s.0)
+                    .then(|| {
+                        view! {
+                            <nav class="nhsuk-header__account" aria-label="Account">
+                                <ul class="nhsuk-header__account-list">
+                                    <li class="nhsuk-header__account-item">
+                                        <a class="nhsuk-header__account-link" href="/account">
+                                            "Your account"
+                                        </a>
+                                    </li>
+                                    <li class="nhsuk-header__account-item">
+                                        <form class="nhsuk-header__account-form" action="/sign-out" method="post" novalidate>
+                                            <button class="nhsuk-header__account-button">"Sign out"</button>
+                                        </form>
+                                    </li>
+                                </ul>
+                            </nav>
+                        }
+                    })}
             </div>
         </header>
     }

@@ -14,6 +14,9 @@ pub enum AuditKind {
     PinExpiredSeen,
     PinUsedSeen,
     PassphraseReset,
+    SignedIn,
+    SignInFailed,
+    SignedOut,
 }
 
 impl AuditKind {
@@ -25,6 +28,9 @@ impl AuditKind {
             Self::PinExpiredSeen => "pin_expired_seen",
             Self::PinUsedSeen => "pin_used_seen",
             Self::PassphraseReset => "passphrase_reset",
+            Self::SignedIn => "signed_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignedOut => "signed_out",
         }
     }
 }

@@ -12,7 +12,7 @@ use super::pin_documents::{self, IssuedPinDocument};
 use super::practices::{self, Practice, PracticeServices};
 use super::{Db, DbError};
 use crate::demo::{DemoPatient, DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES};
-use crate::domain::{AccountId, NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
+use crate::domain::{AccountId, NhsNumber, OdsCode};
 use crate::secrets::hash_secret;
 
 fn patient_id(demo: &DemoPatient) -> String {
@@ -22,9 +22,9 @@ fn patient_id(demo: &DemoPatient) -> String {
 /// Seeds (or refreshes) the demo data in one transaction.
 pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     // Hash before opening the transaction: Argon2 is slow and must not hold a write lock.
-    let hashes: Vec<String> = DEMO_PATIENTS
+    let hashes: Vec<(String, Option<String>)> = DEMO_PATIENTS
         .iter()
-        .map(|p| hash_secret(p.pin_passphrase))
+        .map(|p| (hash_secret(p.pin_passphrase), p.passphrase.map(hash_secret)))
         .collect();
 
     let mut tx = db.pool().begin().await?;
@@ -37,7 +37,7 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         };
         practices::upsert(&mut *tx, &practice).await?;
     }
-    for (demo, secret_hash) in DEMO_PATIENTS.iter().zip(&hashes) {
+    for (demo, (secret_hash, passphrase_hash)) in DEMO_PATIENTS.iter().zip(&hashes) {
         let patient_id = patient_id(demo);
         let ods = OdsCode::parse(demo.practice_ods).expect("demo ODS codes are valid");
         let patient = Patient {
@@ -47,8 +47,8 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
             is_test: false,
             joined_practice_on: date!(2015 - 06 - 01),
             access_requested_on: Some(date!(2024 - 01 - 10)),
-            record_access: RecordAccessLevel::DetailedCoded,
-            visible_from_rule: VisibleFromRule::RequestedAccess,
+            record_access: demo.record_access,
+            visible_from_rule: demo.visible_from,
             visible_from_set: None,
             settings: PatientServiceSettings {
                 appointments: true,
@@ -68,6 +68,7 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         };
         let pds_record = Demographics {
             source: DemographicSource::Pds,
+            family_name: demo.pds_family_name.unwrap_or(demo.family_name).to_owned(),
             ..gp_record.clone()
         };
         patients::upsert_demographics(&mut *tx, &patient_id, &gp_record, now).await?;
@@ -97,6 +98,11 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         };
         pin_documents::upsert(&mut *tx, &doc, now).await?;
         pin_documents::revoke_others(&mut *tx, &account_row_id, &pin_id, now).await?;
+        // Demo passphrases are set again too; other accounts keep whatever was reset.
+        if passphrase_hash.is_some() {
+            accounts::set_passphrase_hash(&mut *tx, &account_row_id, passphrase_hash.as_deref())
+                .await?;
+        }
     }
     audit::record(
         &mut *tx,

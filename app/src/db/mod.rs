@@ -11,6 +11,7 @@ pub mod patients;
 pub mod pin_documents;
 pub mod practices;
 pub mod reset;
+pub mod sessions;
 pub mod step_tokens;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -33,7 +33,8 @@ impl StepToken {
         &self.0
     }
 
-    fn hash(&self) -> String {
+    /// The SHA-256 stored in place of the secret.
+    pub fn digest(&self) -> String {
         let digest = Sha256::digest(self.0.as_bytes());
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -66,7 +67,7 @@ pub async fn issue<'e>(
     now: i64,
 ) -> Result<(), DbError> {
     sqlx::query("INSERT INTO step_tokens (token_hash, pin_document_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(token.hash())
+        .bind(token.digest())
         .bind(pin_document_id)
         .bind(now + STEP_TOKEN_LIFETIME_SECONDS)
         .bind(now)
@@ -90,7 +91,7 @@ pub async fn state<'e>(
     let row = sqlx::query_as::<_, StepTokenRow>(
         "SELECT pin_document_id, expires_at, used_at FROM step_tokens WHERE token_hash = $1",
     )
-    .bind(token.hash())
+    .bind(token.digest())
     .fetch_optional(exec)
     .await?;
     Ok(match row {
@@ -119,7 +120,7 @@ pub async fn consume<'e>(
 ) -> Result<bool, DbError> {
     let result = sqlx::query("UPDATE step_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1")
         .bind(now)
-        .bind(token.hash())
+        .bind(token.digest())
         .execute(exec)
         .await?;
     Ok(result.rows_affected() == 1)
@@ -135,7 +136,7 @@ mod tests {
         assert_ne!(a, StepToken::generate());
         assert_eq!(a.expose().len(), 43);
         assert!(!format!("{a:?}").contains(a.expose()));
-        assert_eq!(a.hash().len(), 64);
-        assert_ne!(a.hash(), a.expose());
+        assert_eq!(a.digest().len(), 64);
+        assert_ne!(a.digest(), a.expose());
     }
 }

@@ -18,5 +18,6 @@ pub use ods_code::{OdsCode, OdsCodeError};
 pub use pin_passphrase::{PinPassphrase, PinPassphraseError};
 pub use practice::{ClinicalSystem, RecordAccessLevel, VisibleFromRule};
 pub use record_access::{
-    record_visibility, services_shown, OnlineService, RecordDates, RecordVisibility, ServiceState, ServiceSwitches,
+    record_visibility, services_shown, OnlineService, RecordDates, RecordVisibility, ServiceState,
+    ServiceSwitches,
 };

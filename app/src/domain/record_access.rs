@@ -25,14 +25,25 @@ pub enum RecordVisibility {
     /// Only the summary (allergies, medicines) is shown, not the detailed record.
     SummaryOnly,
     /// The record is shown from `from`, for the reason in `because`.
-    Visible { level: RecordAccessLevel, from: Date, because: VisibleFromRule },
+    Visible {
+        level: RecordAccessLevel,
+        from: Date,
+        because: VisibleFromRule,
+    },
     /// The rule needs a date the practice has not recorded: the practice must fix it.
-    DateMissing { level: RecordAccessLevel, rule: VisibleFromRule },
+    DateMissing {
+        level: RecordAccessLevel,
+        rule: VisibleFromRule,
+    },
 }
 
 /// Decides what record the patient sees. Records from before the patient joined are not
 /// held by this practice, so no rule makes the record visible from before the joining date.
-pub fn record_visibility(level: RecordAccessLevel, rule: VisibleFromRule, dates: RecordDates) -> RecordVisibility {
+pub fn record_visibility(
+    level: RecordAccessLevel,
+    rule: VisibleFromRule,
+    dates: RecordDates,
+) -> RecordVisibility {
     match level {
         RecordAccessLevel::None => return RecordVisibility::NotSwitchedOn,
         RecordAccessLevel::Summary => return RecordVisibility::SummaryOnly,
@@ -44,7 +55,11 @@ pub fn record_visibility(level: RecordAccessLevel, rule: VisibleFromRule, dates:
         VisibleFromRule::RequestedAccess => dates.requested_access,
     };
     match chosen {
-        Some(date) => RecordVisibility::Visible { level, from: date.max(dates.joined_practice), because: rule },
+        Some(date) => RecordVisibility::Visible {
+            level,
+            from: date.max(dates.joined_practice),
+            because: rule,
+        },
         None => RecordVisibility::DateMissing { level, rule },
     }
 }
@@ -70,7 +85,12 @@ pub enum OnlineService {
 }
 
 impl OnlineService {
-    pub const ALL: [Self; 4] = [Self::Appointments, Self::RepeatPrescriptions, Self::HealthRecord, Self::Messages];
+    pub const ALL: [Self; 4] = [
+        Self::Appointments,
+        Self::RepeatPrescriptions,
+        Self::HealthRecord,
+        Self::Messages,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -92,7 +112,12 @@ pub struct ServiceSwitches {
 }
 
 impl ServiceSwitches {
-    pub const ALL_ON: Self = Self { appointments: true, prescriptions: true, record: true, messages: true };
+    pub const ALL_ON: Self = Self {
+        appointments: true,
+        prescriptions: true,
+        record: true,
+        messages: true,
+    };
 
     fn get(self, service: OnlineService) -> bool {
         match service {
@@ -114,13 +139,20 @@ pub enum ServiceState {
 
 /// A service is available only when the practice offers it and it is switched on for the
 /// patient; the GP health record also needs record access that shows something.
-pub fn services_shown(practice: ServiceSwitches, patient: ServiceSwitches, record: &RecordVisibility) -> Vec<(OnlineService, ServiceState)> {
+pub fn services_shown(
+    practice: ServiceSwitches,
+    patient: ServiceSwitches,
+    record: &RecordVisibility,
+) -> Vec<(OnlineService, ServiceState)> {
     OnlineService::ALL
         .into_iter()
         .map(|service| {
             let state = if !practice.get(service) {
                 ServiceState::NotOfferedByPractice
-            } else if !patient.get(service) || (service == OnlineService::HealthRecord && *record == RecordVisibility::NotSwitchedOn) {
+            } else if !patient.get(service)
+                || (service == OnlineService::HealthRecord
+                    && *record == RecordVisibility::NotSwitchedOn)
+            {
                 ServiceState::NotSwitchedOnForYou
             } else {
                 ServiceState::Available
@@ -146,46 +178,153 @@ mod tests {
         use RecordAccessLevel::{DetailedCoded, Full, Summary};
         use VisibleFromRule::*;
         let cases = [
-            (DetailedCoded, PracticeSetDate, DATES, RecordVisibility::Visible { level: DetailedCoded, from: date!(2020 - 01 - 01), because: PracticeSetDate }),
-            (Full, JoinedPractice, DATES, RecordVisibility::Visible { level: Full, from: date!(2015 - 06 - 01), because: JoinedPractice }),
-            (Full, RequestedAccess, DATES, RecordVisibility::Visible { level: Full, from: date!(2024 - 01 - 10), because: RequestedAccess }),
+            (
+                DetailedCoded,
+                PracticeSetDate,
+                DATES,
+                RecordVisibility::Visible {
+                    level: DetailedCoded,
+                    from: date!(2020 - 01 - 01),
+                    because: PracticeSetDate,
+                },
+            ),
+            (
+                Full,
+                JoinedPractice,
+                DATES,
+                RecordVisibility::Visible {
+                    level: Full,
+                    from: date!(2015 - 06 - 01),
+                    because: JoinedPractice,
+                },
+            ),
+            (
+                Full,
+                RequestedAccess,
+                DATES,
+                RecordVisibility::Visible {
+                    level: Full,
+                    from: date!(2024 - 01 - 10),
+                    because: RequestedAccess,
+                },
+            ),
             // Joined after the date the practice set: nothing from before joining is shown.
             (
                 Full,
                 PracticeSetDate,
-                RecordDates { joined_practice: date!(2022 - 03 - 04), ..DATES },
-                RecordVisibility::Visible { level: Full, from: date!(2022 - 03 - 04), because: PracticeSetDate },
+                RecordDates {
+                    joined_practice: date!(2022 - 03 - 04),
+                    ..DATES
+                },
+                RecordVisibility::Visible {
+                    level: Full,
+                    from: date!(2022 - 03 - 04),
+                    because: PracticeSetDate,
+                },
             ),
-            (Full, PracticeSetDate, RecordDates { practice_set: None, ..DATES }, RecordVisibility::DateMissing { level: Full, rule: PracticeSetDate }),
-            (DetailedCoded, RequestedAccess, RecordDates { requested_access: None, ..DATES }, RecordVisibility::DateMissing { level: DetailedCoded, rule: RequestedAccess }),
-            (RecordAccessLevel::None, JoinedPractice, DATES, RecordVisibility::NotSwitchedOn),
-            (Summary, JoinedPractice, DATES, RecordVisibility::SummaryOnly),
+            (
+                Full,
+                PracticeSetDate,
+                RecordDates {
+                    practice_set: None,
+                    ..DATES
+                },
+                RecordVisibility::DateMissing {
+                    level: Full,
+                    rule: PracticeSetDate,
+                },
+            ),
+            (
+                DetailedCoded,
+                RequestedAccess,
+                RecordDates {
+                    requested_access: None,
+                    ..DATES
+                },
+                RecordVisibility::DateMissing {
+                    level: DetailedCoded,
+                    rule: RequestedAccess,
+                },
+            ),
+            (
+                RecordAccessLevel::None,
+                JoinedPractice,
+                DATES,
+                RecordVisibility::NotSwitchedOn,
+            ),
+            (
+                Summary,
+                JoinedPractice,
+                DATES,
+                RecordVisibility::SummaryOnly,
+            ),
         ];
         for (level, rule, dates, expected) in cases {
-            assert_eq!(record_visibility(level, rule, dates), expected, "{level:?} {rule:?} {dates:?}");
+            assert_eq!(
+                record_visibility(level, rule, dates),
+                expected,
+                "{level:?} {rule:?} {dates:?}"
+            );
         }
     }
 
     #[test]
     fn each_rule_has_a_sentence_for_patients() {
-        assert_eq!(VisibleFromRule::PracticeSetDate.patient_sentence(), "the date your practice set");
-        assert_eq!(VisibleFromRule::JoinedPractice.patient_sentence(), "the date you joined the practice");
-        assert_eq!(VisibleFromRule::RequestedAccess.patient_sentence(), "the date you asked for online access");
+        assert_eq!(
+            VisibleFromRule::PracticeSetDate.patient_sentence(),
+            "the date your practice set"
+        );
+        assert_eq!(
+            VisibleFromRule::JoinedPractice.patient_sentence(),
+            "the date you joined the practice"
+        );
+        assert_eq!(
+            VisibleFromRule::RequestedAccess.patient_sentence(),
+            "the date you asked for online access"
+        );
     }
 
     #[test]
     fn services_need_the_practice_and_the_patient() {
         use ServiceState::*;
-        let visible = RecordVisibility::Visible { level: RecordAccessLevel::Full, from: date!(2015 - 06 - 01), because: VisibleFromRule::JoinedPractice };
-        let practice = ServiceSwitches { messages: false, ..ServiceSwitches::ALL_ON };
-        let patient = ServiceSwitches { prescriptions: false, ..ServiceSwitches::ALL_ON };
-        let states: Vec<_> = services_shown(practice, patient, &visible).into_iter().map(|(_, s)| s).collect();
-        assert_eq!(states, [Available, NotSwitchedOnForYou, Available, NotOfferedByPractice]);
-
-        let states: Vec<_> = services_shown(ServiceSwitches::ALL_ON, ServiceSwitches::ALL_ON, &RecordVisibility::NotSwitchedOn)
+        let visible = RecordVisibility::Visible {
+            level: RecordAccessLevel::Full,
+            from: date!(2015 - 06 - 01),
+            because: VisibleFromRule::JoinedPractice,
+        };
+        let practice = ServiceSwitches {
+            messages: false,
+            ..ServiceSwitches::ALL_ON
+        };
+        let patient = ServiceSwitches {
+            prescriptions: false,
+            ..ServiceSwitches::ALL_ON
+        };
+        let states: Vec<_> = services_shown(practice, patient, &visible)
             .into_iter()
             .map(|(_, s)| s)
             .collect();
-        assert_eq!(states, [Available, Available, NotSwitchedOnForYou, Available]);
+        assert_eq!(
+            states,
+            [
+                Available,
+                NotSwitchedOnForYou,
+                Available,
+                NotOfferedByPractice
+            ]
+        );
+
+        let states: Vec<_> = services_shown(
+            ServiceSwitches::ALL_ON,
+            ServiceSwitches::ALL_ON,
+            &RecordVisibility::NotSwitchedOn,
+        )
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+        assert_eq!(
+            states,
+            [Available, Available, NotSwitchedOnForYou, Available]
+        );
     }
 }

@@ -56,6 +56,28 @@ pub fn DemoPage() -> impl IntoView {
             "This demonstration has made-up practices and patients. Use these details to try each journey."
         </p>
         <p>"PIN documents are issued again, in the state shown, every time the demo server starts."</p>
+        <h2>"Sign in"</h2>
+        {DEMO_PATIENTS
+            .iter()
+            .filter_map(|p| p.passphrase.map(|passphrase| (p, passphrase)))
+            .map(|(p, passphrase)| {
+                view! {
+                    <p>
+                        "To try signing in and seeing your account, use Account ID "
+                        <strong>{p.account_id}</strong>
+                        ", ODS code "
+                        <strong>{p.practice_ods}</strong>
+                        " and the passphrase "
+                        <code>{passphrase}</code>
+                        ". Their surname is different on the NHS Spine, so the account page shows a mismatch."
+                    </p>
+                }
+            })
+            .collect_view()}
+        <p>
+            <a href="/sign-in">"Sign in"</a>
+        </p>
+        <h2>"PIN documents"</h2>
         <table role="table" class="nhsuk-table-responsive">
             <caption class="nhsuk-table__caption">"Demo PIN documents"</caption>
             <thead role="rowgroup" class="nhsuk-table__head">

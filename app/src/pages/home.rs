@@ -28,6 +28,11 @@ pub fn HomePage() -> impl IntoView {
                 <a class="nhsuk-button" data-module="nhsuk-button" href="/reset-passphrase" role="button" draggable="false">
                     "Reset your passphrase"
                 </a>
+                <h2>"If you already have a passphrase"</h2>
+                <p>
+                    <a href="/sign-in">"Sign in to see your account"</a>
+                    ": your GP practice, what you can see of your health record, and recent activity."
+                </p>
                 <h2>"If you work at a GP practice"</h2>
                 <p>
                     "Practice staff can set up a test patient to see what patients see, and print new PIN documents after checking a patient's identity."

@@ -1,5 +1,6 @@
 //! One module per page or journey.
 
+pub mod account;
 pub mod demo;
 pub mod home;
 pub mod not_found;

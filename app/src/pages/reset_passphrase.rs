@@ -94,7 +94,7 @@ pub struct DoneView {
 
 /// The view the server chose for this page, read from context on the server and from the
 /// hydration data in the browser; the default when the browser navigated here by itself.
-fn server_view<T>() -> T
+pub fn server_view<T>() -> T
 where
     T: Clone + Default + Serialize + DeserializeOwned + Send + Sync + 'static,
 {

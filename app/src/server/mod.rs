@@ -1,5 +1,6 @@
 //! The HTTP server: configuration, shared state, router and middleware.
 
+pub mod account;
 mod config;
 pub mod hashing;
 pub mod reset;
@@ -28,6 +29,7 @@ use tracing::Level;
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::db::{demo, Db, DbError};
+use crate::pages::account::{ACCOUNT_PATH, SIGN_IN_PATH, SIGN_OUT_PATH};
 use crate::pages::reset_passphrase::{DONE_PATH, NEW_PASSPHRASE_PATH, RESET_PATH};
 use crate::secrets::hash_secret;
 use crate::{shell, App};
@@ -95,9 +97,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
 pub fn router(state: AppState) -> Router {
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     // Journey pages are answered by their own handlers (which decide what the page shows).
-    let own_handlers = [RESET_PATH, NEW_PASSPHRASE_PATH, DONE_PATH]
-        .map(str::to_owned)
-        .to_vec();
+    let own_handlers = [
+        RESET_PATH,
+        NEW_PASSPHRASE_PATH,
+        DONE_PATH,
+        SIGN_IN_PATH,
+        ACCOUNT_PATH,
+    ]
+    .map(str::to_owned)
+    .to_vec();
     let routes = generate_route_list_with_exclusions(App, Some(own_handlers));
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
@@ -122,6 +130,9 @@ pub fn router(state: AppState) -> Router {
         .route(RESET_PATH, get(reset::show_form).post(reset::verify))
         .route(NEW_PASSPHRASE_PATH, get(reset::show_new_passphrase).post(reset::set_new_passphrase))
         .route(DONE_PATH, get(reset::show_done))
+        .route(SIGN_IN_PATH, get(account::show_sign_in).post(account::sign_in))
+        .route(SIGN_OUT_PATH, axum::routing::post(account::sign_out))
+        .route(ACCOUNT_PATH, get(account::show_account))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -130,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/assets", static_files("assets"))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn(keep_request_cookies))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -158,18 +170,31 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+tokio::task_local! {
+    /// The Cookie header of the request being answered, for pages rendered by [`render`].
+    static REQUEST_COOKIES: Option<HeaderValue>;
+}
+
+/// Keeps the request's cookies at hand while it is answered (see [`render`]).
+async fn keep_request_cookies(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let cookies = request.headers().get(header::COOKIE).cloned();
+    REQUEST_COOKIES.scope(cookies, next.run(request)).await
+}
+
 /// Renders the app at `path` with `view` in context: the page component there reads it (and
-/// the browser gets the same value for hydration).
+/// the browser gets the same value for hydration). The request's cookies go along, so the
+/// header knows whether the patient is signed in.
 pub async fn render<V: Clone + Send + Sync + 'static>(
     state: &AppState,
     path: &str,
     view: V,
     status: StatusCode,
 ) -> Response {
-    let request = Request::builder()
-        .uri(path)
-        .body(Body::empty())
-        .expect("a path is a valid URI");
+    let mut request = Request::builder().uri(path);
+    if let Ok(Some(cookies)) = REQUEST_COOKIES.try_with(Clone::clone) {
+        request = request.header(header::COOKIE, cookies);
+    }
+    let request = request.body(Body::empty()).expect("a path is a valid URI");
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(

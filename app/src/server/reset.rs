@@ -157,6 +157,7 @@ async fn verify_inner(
         .hashing
         .run(move || verify_secret(&secret, &hash))
         .await?;
+    let known_patient = candidate.as_ref().map(|c| c.account.patient_id.clone());
     let matched = candidate
         .filter(|c| pin_matches && c.document.is_some() && c.date_of_birth == Some(dob.date()));
 
@@ -167,7 +168,7 @@ async fn verify_inner(
                 kind: AuditKind::PinVerificationFailed,
                 actor: "patient",
                 practice_ods: Some(ods.as_str()),
-                patient_id: None,
+                patient_id: known_patient.as_deref(),
                 detail: &format!("Account ID {account_id}: details did not match"),
             },
             timestamp,
@@ -183,7 +184,7 @@ async fn verify_inner(
                     kind: AuditKind::PinLockout,
                     actor: "system",
                     practice_ods: Some(ods.as_str()),
-                    patient_id: None,
+                    patient_id: known_patient.as_deref(),
                     detail: &format!(
                         "Account ID {account_id}: locked for 15 minutes after 5 failures"
                     ),
@@ -292,14 +293,19 @@ fn step_cookie(token: Option<&StepToken>) -> HeaderValue {
 }
 
 fn step_token(headers: &HeaderMap) -> Option<StepToken> {
+    cookie(headers, STEP_COOKIE).map(|value| StepToken::from_cookie(&value))
+}
+
+/// The value of the named cookie, if the browser sent it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == STEP_COOKIE)
-        .map(|(_, value)| StepToken::from_cookie(value))
+        .find(|(cookie_name, _)| *cookie_name == name)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// The token's state and the candidate it is for, when the token is still valid.

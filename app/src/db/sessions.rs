@@ -1,0 +1,159 @@
+//! Server-side sessions. The browser holds a random id in a `__Host-` cookie; the database
+//! holds its hash, who it belongs to, and when it was created and last used, so a session ends
+//! after 15 idle minutes or 12 hours at most, on whichever instance the next request lands.
+
+use sqlx::{Any, Executor};
+
+use super::step_tokens::StepToken as SessionId;
+use super::DbError;
+
+pub const IDLE_TIMEOUT_SECONDS: i64 = 15 * 60;
+pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 60 * 60;
+
+/// Whose session it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Patient,
+    Staff,
+}
+
+impl SessionKind {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Patient => "patient",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+/// Starts a session for `subject` (an online account id for patients) and returns the id to
+/// put in the cookie. A fresh id at every sign-in: an id planted before sign-in is worthless.
+pub async fn create<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: SessionKind,
+    subject: &str,
+    now: i64,
+) -> Result<SessionId, DbError> {
+    let id = SessionId::generate();
+    sqlx::query("INSERT INTO sessions (id_hash, kind, subject, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(id.digest())
+        .bind(kind.code())
+        .bind(subject)
+        .bind(now)
+        .execute(exec)
+        .await?;
+    Ok(id)
+}
+
+/// The subject of a live session, marking it used now. `None` when unknown or timed out.
+pub async fn resume<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: SessionKind,
+    id: &SessionId,
+    now: i64,
+) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "UPDATE sessions SET last_seen_at = $1
+         WHERE id_hash = $2 AND kind = $3 AND last_seen_at > $4 AND created_at > $5
+         RETURNING subject",
+    )
+    .bind(now)
+    .bind(id.digest())
+    .bind(kind.code())
+    .bind(now - IDLE_TIMEOUT_SECONDS)
+    .bind(now - ABSOLUTE_TIMEOUT_SECONDS)
+    .fetch_optional(exec)
+    .await?)
+}
+
+/// Ends the session (sign out).
+pub async fn end<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &SessionId,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id.digest())
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::each_backend;
+
+    #[tokio::test]
+    async fn sessions_end_after_idle_or_absolute_timeouts_and_on_sign_out() {
+        each_backend(|db| async move {
+            let id = create(db.pool(), SessionKind::Patient, "acc-1", 0)
+                .await
+                .unwrap();
+            assert_eq!(
+                resume(db.pool(), SessionKind::Patient, &id, 60)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("acc-1")
+            );
+            assert_eq!(
+                resume(db.pool(), SessionKind::Staff, &id, 61)
+                    .await
+                    .unwrap(),
+                None,
+                "kinds are separate"
+            );
+            // Each use pushes the idle timeout on...
+            let mut t = 60;
+            while t + IDLE_TIMEOUT_SECONDS - 1 < ABSOLUTE_TIMEOUT_SECONDS {
+                t += IDLE_TIMEOUT_SECONDS - 1;
+                assert!(
+                    resume(db.pool(), SessionKind::Patient, &id, t)
+                        .await
+                        .unwrap()
+                        .is_some(),
+                    "at {t}"
+                );
+            }
+            // ...but never past 12 hours.
+            assert_eq!(
+                resume(
+                    db.pool(),
+                    SessionKind::Patient,
+                    &id,
+                    ABSOLUTE_TIMEOUT_SECONDS
+                )
+                .await
+                .unwrap(),
+                None
+            );
+
+            let idle = create(db.pool(), SessionKind::Patient, "acc-2", 1_000)
+                .await
+                .unwrap();
+            assert_eq!(
+                resume(
+                    db.pool(),
+                    SessionKind::Patient,
+                    &idle,
+                    1_000 + IDLE_TIMEOUT_SECONDS
+                )
+                .await
+                .unwrap(),
+                None
+            );
+
+            let signed_out = create(db.pool(), SessionKind::Patient, "acc-3", 2_000)
+                .await
+                .unwrap();
+            end(db.pool(), &signed_out).await.unwrap();
+            assert_eq!(
+                resume(db.pool(), SessionKind::Patient, &signed_out, 2_001)
+                    .await
+                    .unwrap(),
+                None
+            );
+        })
+        .await;
+    }
+}

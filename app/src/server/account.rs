@@ -1,0 +1,379 @@
+//! Patient sign-in, "Your account" and sign-out. Each endpoint parses, throttles and checks
+//! the session itself.
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::reset::cookie;
+use super::{render, AppState, ClientAddress, JourneyError};
+use crate::components::form::FormErrors;
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::patients::{self, DemographicSource, Demographics};
+use crate::db::sessions::{self, SessionKind};
+use crate::db::step_tokens::StepToken;
+use crate::db::throttles::{self, CLIENT_LIMIT, PIN_PAIR_LIMIT};
+use crate::db::{accounts, pin_documents, practices, DbError};
+use crate::domain::{
+    format_long_date, record_visibility, services_shown, AccountId, OdsCode, RecordDates,
+    ServiceSwitches,
+};
+use crate::pages::account::{
+    AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView, ACCOUNT_PATH, SIGN_IN_PATH,
+};
+use crate::pages::reset_passphrase::{FormProblem, RESET_PATH};
+use crate::secrets::verify_secret;
+
+/// The patient session cookie (defined beside the header that reads it). Lax, so a link from
+/// an email or another site still finds the patient signed in; HttpOnly and Secure so scripts
+/// and plain HTTP never see it.
+pub use crate::components::layout::SESSION_COOKIE;
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    account_id: String,
+    ods_code: String,
+    passphrase: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignInQuery {
+    signed_out: Option<String>,
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn session_cookie(id: Option<&StepToken>) -> HeaderValue {
+    let value = match id {
+        Some(id) => format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Lax",
+            id.expose()
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0"),
+    };
+    HeaderValue::from_str(&value).expect("cookie values are ASCII")
+}
+
+pub async fn show_sign_in(
+    State(state): State<AppState>,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let view = SignInView {
+        signed_out: query.signed_out.is_some(),
+        ..SignInView::default()
+    };
+    render(&state, SIGN_IN_PATH, view, StatusCode::OK).await
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    sign_in_inner(&state, &client, &headers, form)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn sign_in_inner(
+    state: &AppState,
+    client: &ClientAddress,
+    headers: &HeaderMap,
+    form: SignInForm,
+) -> Result<Response, JourneyError> {
+    let mut view = SignInView {
+        account_id: form.account_id.trim().to_owned(),
+        ods_code: form.ods_code.trim().to_owned(),
+        ..SignInView::default()
+    };
+    let mut errors = FormErrors::default();
+    let account_id = AccountId::parse(&form.account_id)
+        .map_err(|e| errors.add("account-id", e.to_string()))
+        .ok();
+    let ods = OdsCode::parse(&form.ods_code)
+        .map_err(|e| errors.add("ods-code", e.to_string()))
+        .ok();
+    if form.passphrase.is_empty() {
+        errors.add("passphrase", "Enter your passphrase");
+    } else if form.passphrase.chars().count() > 128 {
+        errors.add("passphrase", "Passphrase must be 128 characters or fewer");
+    }
+    let (Some(account_id), Some(ods), true) = (account_id, ods, errors.is_empty()) else {
+        view.errors = errors;
+        return Ok(render(state, SIGN_IN_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    };
+
+    let db = &state.db;
+    let timestamp = now();
+    let client_key = format!("client:{}", client.0);
+    let pair_key = format!("signin:{ods}:{account_id}");
+    if throttles::locked_until(db.pool(), &client_key, timestamp)
+        .await?
+        .is_some()
+    {
+        view.problem = Some(FormProblem::ClientLockedOut);
+        return Ok(render(state, SIGN_IN_PATH, view, StatusCode::TOO_MANY_REQUESTS).await);
+    }
+    if throttles::locked_until(db.pool(), &pair_key, timestamp)
+        .await?
+        .is_some()
+    {
+        view.problem = Some(FormProblem::LockedOut);
+        return Ok(render(state, SIGN_IN_PATH, view, StatusCode::TOO_MANY_REQUESTS).await);
+    }
+    throttles::record(db.pool(), &client_key, CLIENT_LIMIT, timestamp).await?;
+
+    // The same Argon2 work whether or not the account exists or has a passphrase.
+    let account = accounts::find_by_account_id(db.pool(), &ods, &account_id).await?;
+    let stored = match &account {
+        Some(account) => accounts::passphrase_hash(db.pool(), &account.id).await?,
+        None => None,
+    };
+    let has_hash = stored.is_some();
+    let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
+    let typed = form.passphrase.clone();
+    let matches = state
+        .hashing
+        .run(move || verify_secret(&typed, &hash))
+        .await?
+        && has_hash;
+    let active = account.filter(|a| matches && a.status == accounts::AccountStatus::Active);
+
+    let Some(account) = active else {
+        let patient = accounts::find_by_account_id(db.pool(), &ods, &account_id)
+            .await?
+            .map(|a| a.patient_id);
+        let event = NewAuditEvent {
+            kind: AuditKind::SignInFailed,
+            actor: "patient",
+            practice_ods: Some(ods.as_str()),
+            patient_id: patient.as_deref(),
+            detail: "sign-in details did not match",
+        };
+        audit::record(db.pool(), &event, timestamp).await?;
+        let locked = throttles::record(db.pool(), &pair_key, PIN_PAIR_LIMIT, timestamp)
+            .await?
+            .is_some();
+        view.problem = Some(if locked {
+            FormProblem::LockedOut
+        } else {
+            FormProblem::NoMatch
+        });
+        let status = if locked {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok(render(state, SIGN_IN_PATH, view, status).await);
+    };
+    throttles::clear(db.pool(), &pair_key, timestamp).await?;
+
+    // A PIN document still waiting to be used means the practice expects a new passphrase.
+    let today = OffsetDateTime::now_utc().date();
+    if let Some(document) = pin_documents::current_for_account(db.pool(), &account.id).await? {
+        if document.used_at.is_none() && !document.dates.is_expired(today) {
+            return Ok(Redirect::to(RESET_PATH).into_response());
+        }
+    }
+
+    // Rotate: whatever session id the browser had is ended, and a new one issued.
+    if let Some(old) = cookie(headers, SESSION_COOKIE) {
+        sessions::end(db.pool(), &StepToken::from_cookie(&old)).await?;
+    }
+    let id = sessions::create(db.pool(), SessionKind::Patient, &account.id, timestamp).await?;
+    sqlx::query("UPDATE online_accounts SET last_used_at = $1 WHERE id = $2")
+        .bind(timestamp)
+        .bind(&account.id)
+        .execute(db.pool())
+        .await
+        .map_err(DbError::from)?;
+    let event = NewAuditEvent {
+        kind: AuditKind::SignedIn,
+        actor: "patient",
+        practice_ods: Some(ods.as_str()),
+        patient_id: Some(&account.patient_id),
+        detail: "",
+    };
+    audit::record(db.pool(), &event, timestamp).await?;
+    let mut response = Redirect::to(ACCOUNT_PATH).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(Some(&id)));
+    Ok(response)
+}
+
+/// The account id of the signed-in patient, if the session is live.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(StepToken, String)>, DbError> {
+    let Some(value) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let id = StepToken::from_cookie(&value);
+    Ok(
+        sessions::resume(state.db.pool(), SessionKind::Patient, &id, now())
+            .await?
+            .map(|subject| (id, subject)),
+    )
+}
+
+pub async fn show_account(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, JourneyError> = async {
+        let Some((_, account_row)) = signed_in(&state, &headers).await? else {
+            return Ok(Redirect::to(SIGN_IN_PATH).into_response());
+        };
+        match account_summary(&state, &account_row).await? {
+            Some(summary) => Ok(render(&state, ACCOUNT_PATH, Some(summary), StatusCode::OK).await),
+            None => Ok(Redirect::to(SIGN_IN_PATH).into_response()),
+        }
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result: Result<Response, JourneyError> = async {
+        if let Some((id, account_row)) = signed_in(&state, &headers).await? {
+            sessions::end(state.db.pool(), &id).await?;
+            if let Some(account) = accounts::find(state.db.pool(), &account_row).await? {
+                let event = NewAuditEvent {
+                    kind: AuditKind::SignedOut,
+                    actor: "patient",
+                    practice_ods: Some(account.practice_ods.as_str()),
+                    patient_id: Some(&account.patient_id),
+                    detail: "",
+                };
+                audit::record(state.db.pool(), &event, now()).await?;
+            }
+        }
+        let mut response = Redirect::to(&format!("{SIGN_IN_PATH}?signed_out=1")).into_response();
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, session_cookie(None));
+        Ok(response)
+    }
+    .await;
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Everything "Your account" shows for one online account, decided by the domain rules.
+pub async fn account_summary(
+    state: &AppState,
+    account_row: &str,
+) -> Result<Option<AccountSummary>, DbError> {
+    let db = &state.db;
+    let Some(account) = accounts::find(db.pool(), account_row).await? else {
+        return Ok(None);
+    };
+    let Some(practice) = practices::find(db.pool(), &account.practice_ods).await? else {
+        return Ok(None);
+    };
+    let Some(patient) = patients::find(db.pool(), &account.patient_id).await? else {
+        return Ok(None);
+    };
+    let records = patients::demographics(db.pool(), &patient.id).await?;
+
+    let record = record_visibility(
+        patient.record_access,
+        patient.visible_from_rule,
+        RecordDates {
+            practice_set: patient.visible_from_set,
+            joined_practice: patient.joined_practice_on,
+            requested_access: patient.access_requested_on,
+        },
+    );
+    let switches = |s: [bool; 4]| ServiceSwitches {
+        appointments: s[0],
+        prescriptions: s[1],
+        record: s[2],
+        messages: s[3],
+    };
+    let p = practice.services;
+    let q = patient.settings;
+    let services = services_shown(
+        switches([p.appointments, p.prescriptions, p.record, p.messages]),
+        switches([q.appointments, q.prescriptions, q.record, q.messages]),
+        &record,
+    );
+
+    let gp = records
+        .iter()
+        .find(|r| r.source == DemographicSource::ClinicalSystem);
+    let pds = records.iter().find(|r| r.source == DemographicSource::Pds);
+    let name = |r: &Demographics| format!("{} {}", r.given_name, r.family_name);
+    let dob = |r: &Demographics| format_long_date(r.date_of_birth);
+    let address = |r: &Demographics| format!("{}, {}", r.address_line, r.postcode);
+    let row = |label: &str, source: DetailSource, field: &dyn Fn(&Demographics) -> String| {
+        let (main, other) = match source {
+            DetailSource::NhsSpine => (pds.or(gp), gp),
+            DetailSource::GpRecord => (gp.or(pds), pds),
+        };
+        main.map(|main| {
+            let value = field(main);
+            let other_source_value = other.map(field).filter(|o| *o != value);
+            DetailRow {
+                label: label.to_owned(),
+                value,
+                source,
+                other_source_value,
+            }
+        })
+    };
+    let mut details: Vec<DetailRow> = [
+        row("Name", DetailSource::NhsSpine, &name),
+        row("Date of birth", DetailSource::NhsSpine, &dob),
+        row("Address", DetailSource::GpRecord, &address),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    details.push(DetailRow {
+        label: "NHS number".to_owned(),
+        value: patient.nhs_number.to_string(),
+        source: DetailSource::NhsSpine,
+        other_source_value: None,
+    });
+
+    let activity = audit::recent_for_patient(db.pool(), &patient.id, 10)
+        .await?
+        .into_iter()
+        .filter_map(|event| {
+            let description = match event.kind.as_str() {
+                "signed_in" => "Signed in",
+                "sign_in_failed" => "Someone entered the wrong passphrase",
+                "passphrase_reset" => "Passphrase reset with a PIN document",
+                "pin_verification_failed" => {
+                    "Someone entered details that did not match your PIN document"
+                }
+                "pin_lockout" => {
+                    "Resetting your passphrase was locked for 15 minutes after too many attempts"
+                }
+                "signed_out" => "Signed out",
+                _ => return None,
+            };
+            let when = OffsetDateTime::from_unix_timestamp(event.occurred_at).ok()?;
+            Some(ActivityItem {
+                date: format_long_date(when.date()),
+                description: description.to_owned(),
+            })
+        })
+        .collect();
+
+    Ok(Some(AccountSummary {
+        practice_name: practice.name,
+        practice_ods: practice.ods_code.to_string(),
+        clinical_system: practice.clinical_system.display_name().to_owned(),
+        record,
+        services,
+        details,
+        activity,
+    }))
+}

@@ -1,0 +1,267 @@
+//! Sign-in, "Your account" and sign-out over HTTP.
+
+mod common;
+
+use common::{start, Page, TestServer};
+use sqlx::{Connection, Executor};
+
+const NO_MATCH: &str = "The details you entered do not match our records";
+
+async fn sign_in(
+    server: &TestServer,
+    account_id: &str,
+    ods: &str,
+    passphrase: &str,
+    cookie: Option<&str>,
+) -> Page {
+    let form = [
+        ("account_id", account_id),
+        ("ods_code", ods),
+        ("passphrase", passphrase),
+    ];
+    server.post("/sign-in", &form, cookie).await
+}
+
+async fn signed_in(server: &TestServer) -> String {
+    let page = sign_in(
+        server,
+        "1000000005",
+        "t00001",
+        "river otter lantern forty two",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/account")),
+        "{}",
+        page.body
+    );
+    let set_cookie = page.set_cookie.clone().unwrap();
+    for attribute in [
+        "__Host-relink-session=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Path=/",
+    ] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{set_cookie} lacks {attribute}"
+        );
+    }
+    page.cookie()
+}
+
+#[tokio::test]
+async fn a_patient_signs_in_and_sees_their_account() {
+    let server = start(true).await;
+    let cookie = signed_in(&server).await;
+    let account = server.get("/account", Some(&cookie)).await;
+    assert_eq!(account.status, 200);
+    let body = &account.body;
+    for text in [
+        "<title>Your account – Manage your GP online account – NHS</title>",
+        "Riverside Surgery",
+        "T00001",
+        "TPP SystmOne",
+        "Full record",
+        "1 June 2015",
+        "You can see your record from the date you joined the practice.",
+        "Appointments",
+        "Repeat prescriptions",
+        "Messages",
+        "999 000 0050",
+        "From the NHS Spine",
+        "From your GP record",
+        "14 Orchard Way, Riverton, RV5 6JK",
+        "Something wrong?",
+        "Signed in",
+        "This was not me",
+    ] {
+        assert!(body.contains(text), "/account should show {text:?}");
+    }
+    // "Sign out" is in the header on every page while signed in.
+    assert!(body.contains(r#"<button class="nhsuk-header__account-button">Sign out</button>"#));
+    assert!(server
+        .get("/", Some(&cookie))
+        .await
+        .body
+        .contains("nhsuk-header__account-button"));
+    assert!(!server
+        .get("/", None)
+        .await
+        .body
+        .contains("nhsuk-header__account-button"));
+    // The surname differs between PDS and the clinical system: shown from PDS, flagged.
+    assert!(body.contains("Robin Taylor-Reid"));
+    assert!(body.contains("Does not match"));
+    assert!(body.contains("your GP record has: Robin Taylor"));
+}
+
+#[tokio::test]
+async fn wrong_details_get_the_generic_message_and_five_lock_the_pair() {
+    let server = start(true).await;
+    let empty = sign_in(&server, "", "", "", None).await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.summary(),
+        [
+            "Enter your Account ID",
+            "Enter your ODS code",
+            "Enter your passphrase"
+        ]
+    );
+
+    for (account, passphrase) in [
+        ("1000000005", "wrong passphrase"),
+        ("1999999999", "river otter lantern forty two"),
+        ("1000000001", "anything at all"),
+    ] {
+        let page = sign_in(&server, account, "T00001", passphrase, None).await;
+        assert_eq!(
+            (page.status, page.summary()),
+            (422, vec![NO_MATCH.to_owned()]),
+            "{account}"
+        );
+        assert!(page.set_cookie.is_none());
+    }
+    for _ in 0..4 {
+        sign_in(&server, "1000000005", "T00001", "wrong passphrase", None).await;
+    }
+    let locked = sign_in(
+        &server,
+        "1000000005",
+        "T00001",
+        "river otter lantern forty two",
+        None,
+    )
+    .await;
+    assert_eq!(locked.status, 429);
+    assert_eq!(
+        locked.summary(),
+        ["You have entered incorrect details too many times. Try again in 15 minutes."]
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_needs_a_live_session() {
+    let server = start(true).await;
+    assert_eq!(
+        server.get("/account", None).await.location.as_deref(),
+        Some("/sign-in")
+    );
+    let forged = server
+        .get("/account", Some("__Host-relink-session=forged"))
+        .await;
+    assert_eq!(forged.location.as_deref(), Some("/sign-in"));
+
+    // 15 idle minutes end the session; so do 12 hours.
+    let cookie = signed_in(&server).await;
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    db.execute("UPDATE sessions SET last_seen_at = last_seen_at - 901")
+        .await
+        .unwrap();
+    assert_eq!(
+        server
+            .get("/account", Some(&cookie))
+            .await
+            .location
+            .as_deref(),
+        Some("/sign-in")
+    );
+    let cookie = signed_in(&server).await;
+    db.execute("UPDATE sessions SET created_at = created_at - 43201")
+        .await
+        .unwrap();
+    assert_eq!(
+        server
+            .get("/account", Some(&cookie))
+            .await
+            .location
+            .as_deref(),
+        Some("/sign-in")
+    );
+}
+
+#[tokio::test]
+async fn signing_in_again_rotates_the_session_and_signing_out_ends_it() {
+    let server = start(true).await;
+    let first = signed_in(&server).await;
+    let second = sign_in(
+        &server,
+        "1000000005",
+        "T00001",
+        "river otter lantern forty two",
+        Some(&first),
+    )
+    .await;
+    let second = second.cookie();
+    assert_ne!(first, second);
+    assert_eq!(
+        server
+            .get("/account", Some(&first))
+            .await
+            .location
+            .as_deref(),
+        Some("/sign-in"),
+        "old id ended"
+    );
+    assert_eq!(server.get("/account", Some(&second)).await.status, 200);
+
+    let out = server.post("/sign-out", &[], Some(&second)).await;
+    assert_eq!(
+        (out.status, out.location.as_deref()),
+        (303, Some("/sign-in?signed_out=1"))
+    );
+    assert!(out.set_cookie.unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        server
+            .get("/account", Some(&second))
+            .await
+            .location
+            .as_deref(),
+        Some("/sign-in")
+    );
+    assert!(server
+        .get("/sign-in?signed_out=1", None)
+        .await
+        .body
+        .contains("You have signed out."));
+}
+
+#[tokio::test]
+async fn a_patient_with_an_unused_pin_document_is_sent_to_reset_their_passphrase() {
+    let server = start(true).await;
+    // Give the demo patient with a valid PIN document a passphrase too.
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    let phc = app::secrets::hash_secret("violet tractor biscuit canyon");
+    db.execute(
+        sqlx::query(
+            "UPDATE online_accounts SET passphrase_hash = $1 WHERE account_id = '1000000001'",
+        )
+        .bind(phc),
+    )
+    .await
+    .unwrap();
+    let page = sign_in(
+        &server,
+        "1000000001",
+        "T00001",
+        "violet tractor biscuit canyon",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/reset-passphrase"))
+    );
+    assert!(
+        page.set_cookie.is_none(),
+        "no session until the passphrase is reset"
+    );
+}
