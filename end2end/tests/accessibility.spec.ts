@@ -3,7 +3,7 @@ import { checkAccessibility, VIEWPORTS, waitForHydration } from "./support";
 
 // Every page Relink serves without a journey state, at phone and desktop sizes, with
 // JavaScript on and off (the projects). Journey states are scanned in the journey specs.
-const PAGES = ["/", "/demo", "/no-such-page", "/reset-passphrase", "/reset-passphrase/new-passphrase"];
+const PAGES = ["/", "/demo", "/no-such-page", "/reset-passphrase", "/reset-passphrase/new-passphrase", "/sign-in", "/account/this-was-not-me"];
 
 for (const path of PAGES) {
   for (const viewport of VIEWPORTS) {
