@@ -236,10 +236,9 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         .collect_view();
     let details = summary
         .details
-        .iter()
-        .cloned()
+        .into_iter()
         .map(|row| {
-            let mismatch = row.other_source_value.clone().map(|other| {
+            let mismatch = row.other_source_value.map(|other| {
                 let other_source = match row.source {
                     DetailSource::GpRecord => "the NHS Spine",
                     DetailSource::NhsSpine => "your GP record",
@@ -253,9 +252,9 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
             });
             view! {
                 <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{row.label.clone()}</dt>
+                    <dt class="nhsuk-summary-list__key">{row.label}</dt>
                     <dd class="nhsuk-summary-list__value">
-                        <p class="nhsuk-u-margin-bottom-1">{row.value.clone()}</p>
+                        <p class="nhsuk-u-margin-bottom-1">{row.value}</p>
                         <p class="nhsuk-body-s nhsuk-u-margin-bottom-1 nhsuk-u-secondary-text-colour">{row.source.label()}</p>
                         {mismatch}
                     </dd>
@@ -268,8 +267,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
     } else {
         let items = summary
             .activity
-            .iter()
-            .cloned()
+            .into_iter()
             .map(|item| {
                 view! {
                     <div class="nhsuk-summary-list__row">
