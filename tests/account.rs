@@ -265,3 +265,29 @@ async fn a_patient_with_an_unused_pin_document_is_sent_to_reset_their_passphrase
         "no session until the passphrase is reset"
     );
 }
+
+#[tokio::test]
+async fn with_record_access_switched_off_the_page_says_to_ask_the_practice() {
+    let server = start(true).await;
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    db.execute("UPDATE patients SET record_access_level = 'none', wants_messages = 0 WHERE nhs_number = '9990000050'")
+        .await
+        .unwrap();
+    db.execute("UPDATE practices SET offers_appointments = 0 WHERE ods_code = 'T00001'")
+        .await
+        .unwrap();
+    let cookie = signed_in(&server).await;
+    let body = server.get("/account", Some(&cookie)).await.body;
+    assert!(body.contains("You cannot see your GP health record online yet."));
+    assert!(body.contains("Ask your GP practice to switch on access."));
+    assert!(
+        body.contains("Not offered by your practice"),
+        "appointments are off at the practice"
+    );
+    assert!(
+        body.contains("Not switched on for you"),
+        "messages and the record are off for the patient"
+    );
+}
