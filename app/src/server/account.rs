@@ -7,14 +7,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::reset::cookie;
-use super::{render, AppState, ClientAddress, JourneyError};
+use super::{
+    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
+};
 use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::patients::{self, DemographicSource, Demographics};
 use crate::db::sessions::{self, SessionKind};
 use crate::db::step_tokens::StepToken;
-use crate::db::throttles::{self, CLIENT_LIMIT, PIN_PAIR_LIMIT};
+use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, pin_documents, practices, DbError};
 use crate::domain::{
     format_long_date, record_visibility, services_shown, AccountId, OdsCode, RecordDates,
@@ -50,14 +51,7 @@ fn now() -> i64 {
 }
 
 fn session_cookie(id: Option<&StepToken>) -> HeaderValue {
-    let value = match id {
-        Some(id) => format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Lax",
-            id.expose()
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0"),
-    };
-    HeaderValue::from_str(&value).expect("cookie values are ASCII")
+    host_cookie(SESSION_COOKIE, id.map(StepToken::expose), "Lax", None)
 }
 
 pub async fn show_sign_in(
@@ -112,23 +106,11 @@ async fn sign_in_inner(
 
     let db = &state.db;
     let timestamp = now();
-    let client_key = format!("client:{}", client.0);
     let pair_key = format!("signin:{ods}:{account_id}");
-    if throttles::locked_until(db.pool(), &client_key, timestamp)
-        .await?
-        .is_some()
-    {
-        view.problem = Some(FormProblem::ClientLockedOut);
+    if let Some(problem) = admit_attempt(db, client, &pair_key, timestamp).await? {
+        view.problem = Some(problem);
         return Ok(render(state, SIGN_IN_PATH, view, StatusCode::TOO_MANY_REQUESTS).await);
     }
-    if throttles::locked_until(db.pool(), &pair_key, timestamp)
-        .await?
-        .is_some()
-    {
-        view.problem = Some(FormProblem::LockedOut);
-        return Ok(render(state, SIGN_IN_PATH, view, StatusCode::TOO_MANY_REQUESTS).await);
-    }
-    throttles::record(db.pool(), &client_key, CLIENT_LIMIT, timestamp).await?;
 
     // The same Argon2 work whether or not the account exists or has a passphrase.
     let account = accounts::find_by_account_id(db.pool(), &ods, &account_id).await?;
@@ -184,7 +166,7 @@ async fn sign_in_inner(
     }
 
     // Rotate: whatever session id the browser had is ended, and a new one issued.
-    if let Some(old) = cookie(headers, SESSION_COOKIE) {
+    if let Some(old) = request_cookie(headers, SESSION_COOKIE) {
         sessions::end(db.pool(), &StepToken::from_cookie(&old)).await?;
     }
     let id = sessions::create(db.pool(), SessionKind::Patient, &account.id, timestamp).await?;
@@ -214,7 +196,7 @@ async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<(StepToken, String)>, DbError> {
-    let Some(value) = cookie(headers, SESSION_COOKIE) else {
+    let Some(value) = request_cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let id = StepToken::from_cookie(&value);

@@ -209,6 +209,65 @@ pub async fn render<V: Clone + Send + Sync + 'static>(
     response
 }
 
+/// The value of the named cookie, if the browser sent it.
+pub fn request_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(cookie_name, _)| *cookie_name == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// A `Set-Cookie` value for one of Relink's `__Host-` cookies: HttpOnly and Secure always;
+/// `None` clears the cookie.
+pub fn host_cookie(
+    name: &str,
+    value: Option<&str>,
+    same_site: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
+    let cookie = match (value, max_age) {
+        (Some(value), Some(age)) => {
+            format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite={same_site}; Max-Age={age}")
+        }
+        (Some(value), None) => {
+            format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite={same_site}")
+        }
+        (None, _) => format!("{name}=; Path=/; HttpOnly; Secure; SameSite={same_site}; Max-Age=0"),
+    };
+    HeaderValue::from_str(&cookie).expect("cookie values are ASCII")
+}
+
+/// Decides whether an attempt on a credential may go ahead: refused while the client or the
+/// credential (`pair_key`) is locked; otherwise counted against the client.
+pub async fn admit_attempt(
+    db: &Db,
+    client: &ClientAddress,
+    pair_key: &str,
+    now: i64,
+) -> Result<Option<crate::pages::reset_passphrase::FormProblem>, DbError> {
+    use crate::db::throttles::{self, CLIENT_LIMIT};
+    use crate::pages::reset_passphrase::FormProblem;
+    let client_key = format!("client:{}", client.0);
+    if throttles::locked_until(db.pool(), &client_key, now)
+        .await?
+        .is_some()
+    {
+        return Ok(Some(FormProblem::ClientLockedOut));
+    }
+    if throttles::locked_until(db.pool(), pair_key, now)
+        .await?
+        .is_some()
+    {
+        return Ok(Some(FormProblem::LockedOut));
+    }
+    throttles::record(db.pool(), &client_key, CLIENT_LIMIT, now).await?;
+    Ok(None)
+}
+
 /// The client's address, for per-client throttling.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);

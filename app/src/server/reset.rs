@@ -8,12 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{render, AppState, ClientAddress, JourneyError};
+use super::{
+    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
+};
 use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::reset::{self, Completion, ResetCandidate};
 use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
-use crate::db::throttles::{self, CLIENT_LIMIT, PIN_PAIR_LIMIT};
+use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::domain::passphrase_policy::{
     check_new_passphrase, could_equal_pin_passphrase, PersonalDetails,
 };
@@ -112,38 +114,21 @@ async fn verify_inner(
 
     let db = &state.db;
     let timestamp = now.unix_timestamp();
-    let client_key = format!("client:{}", client.0);
     let pair_key = format!("pin:{ods}:{account_id}");
     let refuse = |problem| ResetView::Form {
         values: values.clone(),
         errors: FormErrors::default(),
         problem: Some(problem),
     };
-    if throttles::locked_until(db.pool(), &client_key, timestamp)
-        .await?
-        .is_some()
-    {
+    if let Some(problem) = admit_attempt(db, client, &pair_key, timestamp).await? {
         return Ok(render(
             state,
             RESET_PATH,
-            refuse(FormProblem::ClientLockedOut),
+            refuse(problem),
             StatusCode::TOO_MANY_REQUESTS,
         )
         .await);
     }
-    if throttles::locked_until(db.pool(), &pair_key, timestamp)
-        .await?
-        .is_some()
-    {
-        return Ok(render(
-            state,
-            RESET_PATH,
-            refuse(FormProblem::LockedOut),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await);
-    }
-    throttles::record(db.pool(), &client_key, CLIENT_LIMIT, timestamp).await?;
 
     // The same Argon2 work runs whether or not the account or document exists, so the answer
     // takes as long either way.
@@ -282,30 +267,16 @@ fn date_error_target(error: DateOfBirthError) -> &'static str {
 }
 
 fn step_cookie(token: Option<&StepToken>) -> HeaderValue {
-    let value = match token {
-        Some(token) => format!(
-            "{STEP_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={STEP_TOKEN_LIFETIME_SECONDS}",
-            token.expose()
-        ),
-        None => format!("{STEP_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"),
-    };
-    HeaderValue::from_str(&value).expect("cookie values are ASCII")
+    host_cookie(
+        STEP_COOKIE,
+        token.map(StepToken::expose),
+        "Strict",
+        Some(STEP_TOKEN_LIFETIME_SECONDS),
+    )
 }
 
 fn step_token(headers: &HeaderMap) -> Option<StepToken> {
-    cookie(headers, STEP_COOKIE).map(|value| StepToken::from_cookie(&value))
-}
-
-/// The value of the named cookie, if the browser sent it.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(cookie_name, _)| *cookie_name == name)
-        .map(|(_, value)| value.to_owned())
+    request_cookie(headers, STEP_COOKIE).map(|value| StepToken::from_cookie(&value))
 }
 
 /// The token's state and the candidate it is for, when the token is still valid.
