@@ -88,8 +88,9 @@ test("a patient resets their passphrase with their PIN document", async ({ page,
   if (jsEnabled(testInfo)) {
     // nhsuk-frontend's show/hide button works once scripts run.
     await newPassphrase.fill("sam patel forever");
-    await page.getByRole("button", { name: "Show password" }).first().click();
+    await page.getByRole("button", { name: "Show passphrase" }).first().click();
     await expect(newPassphrase).toHaveAttribute("type", "text");
+    await expect(page.getByRole("button", { name: "Hide passphrase" }).first()).toBeVisible();
   }
 
   await newPassphrase.fill("sam patel forever");

@@ -224,7 +224,15 @@ pub fn PasswordInput(
         "nhsuk-input nhsuk-password-input__input nhsuk-js-password-input-input"
     };
     view! {
-        <div class=group data-module="nhsuk-password-input">
+        // nhsuk-frontend says "password"; Relink's secrets are passphrases.
+        <div
+            class=group
+            data-module="nhsuk-password-input"
+            data-i18n.show-password-aria-label="Show passphrase"
+            data-i18n.hide-password-aria-label="Hide passphrase"
+            data-i18n.password-shown-announcement="Your passphrase is visible"
+            data-i18n.password-hidden-announcement="Your passphrase is hidden"
+        >
             <label class="nhsuk-label nhsuk-label--s" for=id>
                 {label}
             </label>
@@ -245,7 +253,7 @@ pub fn PasswordInput(
                     class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-password-input__toggle nhsuk-js-password-input-toggle"
                     data-module="nhsuk-button"
                     type="button"
-                    aria-label="Show password"
+                    aria-label="Show passphrase"
                     aria-controls=id
                     hidden
                 >
