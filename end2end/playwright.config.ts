@@ -10,7 +10,9 @@ const dataDir = mkdtempSync(join(tmpdir(), "relink-e2e-"));
 
 // One server per project, each on its own fresh database: a journey uses up a demo PIN
 // document, and each project walks every journey.
-const servers = { "js-on": 3100, "js-off": 3101 } as const;
+// RELINK_E2E_BASE_PORT moves both when 3100 and 3101 are taken.
+const basePort = Number(process.env.RELINK_E2E_BASE_PORT ?? "3100");
+const servers = { "js-on": basePort, "js-off": basePort + 1 } as const;
 const webServer = Object.entries(servers).map(([name, port]) => ({
   command: `"${binary}" --demo`,
   url: `http://127.0.0.1:${port}/healthz`,
