@@ -140,12 +140,13 @@ async fn seed(db: &app::db::Db, count: usize) {
     let ods = OdsCode::parse("T00001").unwrap();
     let secret_hash = hash_secret("bench-pin-1");
     let today = time::OffsetDateTime::now_utc().date();
+    // Valid test-range NHS numbers: for each 9-digit prefix at most one check digit works.
+    let mut numbers = (100_000..).filter_map(|prefix: u32| {
+        (0..=9).find_map(|check| NhsNumber::parse(&format!("999{prefix:06}{check}")).ok())
+    });
     for n in 0..count {
         let patient_id = format!("bench-patient-{n}");
-        let nhs = (0..)
-            .map(|k| format!("999{:07}", 1_000_000 + n * 10 + k))
-            .find_map(|digits| NhsNumber::parse(&digits).ok())
-            .unwrap();
+        let nhs = numbers.next().unwrap();
         let patient = Patient {
             id: patient_id.clone(),
             practice_ods: ods.clone(),

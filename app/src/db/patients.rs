@@ -31,6 +31,17 @@ pub struct PatientServiceSettings {
     pub messages: bool,
 }
 
+impl From<PatientServiceSettings> for crate::domain::ServiceSwitches {
+    fn from(s: PatientServiceSettings) -> Self {
+        Self {
+            appointments: s.appointments,
+            prescriptions: s.prescriptions,
+            record: s.record,
+            messages: s.messages,
+        }
+    }
+}
+
 /// Where a demographic record comes from: the practice's clinical system or PDS on Spine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemographicSource {

@@ -32,6 +32,17 @@ impl PracticeServices {
     };
 }
 
+impl From<PracticeServices> for crate::domain::ServiceSwitches {
+    fn from(s: PracticeServices) -> Self {
+        Self {
+            appointments: s.appointments,
+            prescriptions: s.prescriptions,
+            record: s.record,
+            messages: s.messages,
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct PracticeRow {
     ods_code: String,

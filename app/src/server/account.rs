@@ -19,7 +19,6 @@ use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, pin_documents, practices, DbError};
 use crate::domain::{
     format_long_date, record_visibility, services_shown, AccountId, OdsCode, RecordDates,
-    ServiceSwitches,
 };
 use crate::pages::account::{
     AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView, ACCOUNT_PATH, SIGN_IN_PATH,
@@ -126,12 +125,10 @@ async fn sign_in_inner(
         .run(move || verify_secret(&typed, &hash))
         .await?
         && has_hash;
+    let patient = account.as_ref().map(|a| a.patient_id.clone());
     let active = account.filter(|a| matches && a.status == accounts::AccountStatus::Active);
 
     let Some(account) = active else {
-        let patient = accounts::find_by_account_id(db.pool(), &ods, &account_id)
-            .await?
-            .map(|a| a.patient_id);
         let event = NewAuditEvent {
             kind: AuditKind::SignInFailed,
             actor: "patient",
@@ -272,19 +269,7 @@ pub async fn account_summary(
             requested_access: patient.access_requested_on,
         },
     );
-    let switches = |s: [bool; 4]| ServiceSwitches {
-        appointments: s[0],
-        prescriptions: s[1],
-        record: s[2],
-        messages: s[3],
-    };
-    let p = practice.services;
-    let q = patient.settings;
-    let services = services_shown(
-        switches([p.appointments, p.prescriptions, p.record, p.messages]),
-        switches([q.appointments, q.prescriptions, q.record, q.messages]),
-        &record,
-    );
+    let services = services_shown(practice.services.into(), patient.settings.into(), &record);
 
     let gp = records
         .iter()
