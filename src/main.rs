@@ -2,7 +2,8 @@
 //!
 //! Configured by environment: `DATABASE_URL` (default a SQLite file `relink.db`, created on
 //! first start), `LEPTOS_SITE_ADDR` (default 127.0.0.1:3000), `LEPTOS_SITE_ROOT` (the built
-//! assets, default `target/site`), `RUST_LOG`, and `RELINK_LOG_FORMAT=json` for JSON logs.
+//! assets, default `target/site`), `SMTP_URL` and `MAIL_FROM` (where emails go, and from whom),
+//! `RUST_LOG`, and `RELINK_LOG_FORMAT=json` for JSON logs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,15 +28,25 @@ struct Cli {
 
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = server::config_defaults::SITE_ROOT)]
     site_root: PathBuf,
+
+    /// Where emails go: smtp://host:port, or smtps://user:password@host. Without it, demo mode
+    /// shows emails at /demo/mailbox; otherwise they wait in the outbox.
+    #[arg(long, env = "SMTP_URL")]
+    smtp_url: Option<String>,
+
+    #[arg(long, env = "MAIL_FROM", default_value = server::config_defaults::MAIL_FROM)]
+    mail_from: String,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
+    let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
         Ok(config) => config,
         Err(error) => return fail(&error),
     };
+    config.smtp_url = cli.smtp_url.filter(|url| !url.is_empty());
+    config.mail_from = cli.mail_from;
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),

@@ -30,6 +30,10 @@ pub struct DemoPatient {
     pub passphrase: Option<&'static str>,
     /// A surname on the NHS Spine that differs from the GP record, to show a mismatch.
     pub pds_family_name: Option<&'static str>,
+    /// The email address on the account (lost, in the replacement story).
+    pub email: Option<&'static str>,
+    /// When the account was last signed in to, in days before the server started.
+    pub last_used_days_ago: Option<i64>,
     pub record_access: RecordAccessLevel,
     pub visible_from: VisibleFromRule,
 }
@@ -40,7 +44,7 @@ pub const DEMO_PRACTICES: [(&str, &str, ClinicalSystem); 2] = [
     ("E00001", "Hillview Medical Centre", ClinicalSystem::Emis),
 ];
 
-pub const DEMO_PATIENTS: [DemoPatient; 5] = [
+pub const DEMO_PATIENTS: [DemoPatient; 7] = [
     DemoPatient {
         nhs_number: "9990000018",
         given_name: "Sam",
@@ -54,6 +58,8 @@ pub const DEMO_PATIENTS: [DemoPatient; 5] = [
         postcode: "RV1 2AB",
         passphrase: None,
         pds_family_name: None,
+        email: None,
+        last_used_days_ago: None,
         record_access: RecordAccessLevel::DetailedCoded,
         visible_from: VisibleFromRule::RequestedAccess,
     },
@@ -70,6 +76,8 @@ pub const DEMO_PATIENTS: [DemoPatient; 5] = [
         postcode: "RV2 3CD",
         passphrase: None,
         pds_family_name: None,
+        email: None,
+        last_used_days_ago: None,
         record_access: RecordAccessLevel::DetailedCoded,
         visible_from: VisibleFromRule::RequestedAccess,
     },
@@ -86,6 +94,8 @@ pub const DEMO_PATIENTS: [DemoPatient; 5] = [
         postcode: "RV3 4EF",
         passphrase: None,
         pds_family_name: None,
+        email: None,
+        last_used_days_ago: None,
         record_access: RecordAccessLevel::DetailedCoded,
         visible_from: VisibleFromRule::RequestedAccess,
     },
@@ -102,6 +112,8 @@ pub const DEMO_PATIENTS: [DemoPatient; 5] = [
         postcode: "HV1 5GH",
         passphrase: None,
         pds_family_name: None,
+        email: None,
+        last_used_days_ago: None,
         record_access: RecordAccessLevel::DetailedCoded,
         visible_from: VisibleFromRule::RequestedAccess,
     },
@@ -118,8 +130,48 @@ pub const DEMO_PATIENTS: [DemoPatient; 5] = [
         postcode: "RV5 6JK",
         passphrase: Some("river otter lantern forty two"),
         pds_family_name: Some("Taylor-Reid"),
+        email: None,
+        last_used_days_ago: None,
         record_access: RecordAccessLevel::Full,
         visible_from: VisibleFromRule::JoinedPractice,
+    },
+    // Lost the email address behind the account, which has not been used for 90 days: may replace it.
+    DemoPatient {
+        nhs_number: "9990000069",
+        given_name: "Dana",
+        family_name: "Hughes",
+        date_of_birth: date!(1972 - 07 - 06),
+        practice_ods: "T00001",
+        account_id: "1000000006",
+        pin_passphrase: "demo-pin-6",
+        pin_state: DemoPinState::Valid,
+        address_line: "3 Weir Close, Riverton",
+        postcode: "RV6 7LM",
+        passphrase: None,
+        pds_family_name: None,
+        email: Some("dana.hughes@example.com"),
+        last_used_days_ago: Some(90),
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
+    },
+    // Signed in 3 days ago: told to sign in and change the email address instead.
+    DemoPatient {
+        nhs_number: "9990000077",
+        given_name: "Lee",
+        family_name: "Roberts",
+        date_of_birth: date!(1995 - 08 - 07),
+        practice_ods: "T00001",
+        account_id: "1000000007",
+        pin_passphrase: "demo-pin-7",
+        pin_state: DemoPinState::Used,
+        address_line: "9 Ferry Lane, Riverton",
+        postcode: "RV7 8NP",
+        passphrase: None,
+        pds_family_name: None,
+        email: Some("lee.roberts@example.com"),
+        last_used_days_ago: Some(3),
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
     },
 ];
 

@@ -25,6 +25,12 @@ use components::layout::{
     provide_demo_mode, provide_signed_in, DemoNotice, Footer, Header, SkipLink,
 };
 use pages::account::{AccountPage, NotMePage, SignInPage};
+use pages::cannot_sign_in::{CannotSignInPage, DeleteAccountPage, PinProblemPage};
+use pages::demo::MailboxPage;
+use pages::replace_account::{
+    CheckAnswersPage, ReplaceAccountPage, ReplaceDonePage, ReplaceEmailPage, ReplacementStatusPage,
+    SecurityCodePage,
+};
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
@@ -85,6 +91,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=SignInPage />
                         <Route path=path!("/account") view=AccountPage />
                         <Route path=path!("/account/this-was-not-me") view=NotMePage />
+                        <Route path=path!("/cannot-sign-in") view=CannotSignInPage />
+                        <Route path=path!("/cannot-sign-in/pin-document") view=PinProblemPage />
+                        <Route path=path!("/cannot-sign-in/delete-account") view=DeleteAccountPage />
+                        <Route path=path!("/replace-account") view=ReplaceAccountPage />
+                        <Route path=path!("/replace-account/email") view=ReplaceEmailPage />
+                        <Route path=path!("/replace-account/security-code") view=SecurityCodePage />
+                        <Route path=path!("/replace-account/check-answers") view=CheckAnswersPage />
+                        <Route path=path!("/replace-account/done") view=ReplaceDonePage />
+                        <Route path=path!("/replace-account/status") view=ReplacementStatusPage />
+                        <Route path=path!("/demo/mailbox") view=MailboxPage />
                     </Routes>
                 </main>
             </div>

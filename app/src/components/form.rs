@@ -95,6 +95,9 @@ pub fn TextInput(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] input_type: Option<&'static str>,
     #[prop(optional)] spellcheck_off: bool,
+    /// Shows a number keypad on phones (NHS numbers, codes).
+    #[prop(optional)]
+    numeric: bool,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
@@ -126,6 +129,7 @@ pub fn TextInput(
                 value=value
                 autocomplete=autocomplete
                 spellcheck=spellcheck_off.then_some("false")
+                inputmode=numeric.then_some("numeric")
                 aria-describedby=described_by(hint_id, error_id)
             />
         </div>
@@ -271,5 +275,107 @@ pub fn BackLink(href: &'static str) -> impl IntoView {
         <a class="nhsuk-back-link" href=href>
             "Back"
         </a>
+    }
+}
+
+/// One choice of a [`Radios`] question: the value posted and the label shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RadioChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+}
+
+/// The nhsuk radios, with the question as the page heading (one question per page). The first
+/// input has the plain `id`, so the error summary's link lands on it.
+#[component]
+pub fn Radios(
+    id: &'static str,
+    name: &'static str,
+    heading: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    choices: Vec<RadioChoice>,
+    #[prop(optional, into)] selected: String,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let describedby = described_by(hint_id.clone(), error_id.clone());
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let items = choices
+        .into_iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let input_id = if i == 0 { id.to_owned() } else { format!("{id}-{}", i + 1) };
+            let choice_hint_id = choice.hint.map(|_| format!("{input_id}-item-hint"));
+            view! {
+                <div class="nhsuk-radios__item">
+                    <input
+                        class="nhsuk-radios__input"
+                        id=input_id.clone()
+                        name=name
+                        type="radio"
+                        value=choice.value
+                        checked=selected == choice.value
+                        aria-describedby=choice_hint_id.clone()
+                    />
+                    <label class="nhsuk-label nhsuk-radios__label" for=input_id>
+                        {choice.label}
+                    </label>
+                    {choice.hint.map(|h| view! { <div class="nhsuk-hint nhsuk-radios__hint" id=choice_hint_id>{h}</div> })}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class=group>
+            <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--l">
+                    <h1 class="nhsuk-fieldset__heading">{heading}</h1>
+                </legend>
+                {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id>{h}</div> })}
+                {error.zip(error_id).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+                <div class="nhsuk-radios" data-module="nhsuk-radios">{items}</div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// A row of an nhsuk summary list, with an optional "Change" link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub key: String,
+    pub value: String,
+    /// Where "Change" goes, and what it changes (for screen readers).
+    pub change: Option<(String, String)>,
+}
+
+#[component]
+pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
+    view! {
+        <dl class="nhsuk-summary-list">
+            {rows
+                .into_iter()
+                .map(|row| {
+                    view! {
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">{row.key}</dt>
+                            <dd class="nhsuk-summary-list__value">{row.value}</dd>
+                            {row.change.map(|(href, what)| view! {
+                                <dd class="nhsuk-summary-list__actions">
+                                    <a href=href>
+                                        "Change"<span class="nhsuk-u-visually-hidden">{format!(" {what}")}</span>
+                                    </a>
+                                </dd>
+                            })}
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
     }
 }

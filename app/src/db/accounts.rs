@@ -108,14 +108,16 @@ pub async fn find<'e>(
     .transpose()
 }
 
-/// The account a PIN document's Account ID and ODS code name, if any.
+/// The active account a PIN document's Account ID and ODS code name, if any. A replaced
+/// account keeps its Account ID but is never found this way: its replacement is.
 pub async fn find_by_account_id<'e>(
     exec: impl Executor<'e, Database = Any>,
     practice_ods: &OdsCode,
     account_id: &AccountId,
 ) -> Result<Option<OnlineAccount>, DbError> {
     sqlx::query_as::<_, AccountRow>(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM online_accounts WHERE practice_ods = $1 AND account_id = $2"
+        "SELECT {ACCOUNT_COLUMNS} FROM online_accounts
+         WHERE practice_ods = $1 AND account_id = $2 AND status = 'active'"
     ))
     .bind(practice_ods.as_str())
     .bind(account_id.as_str())

@@ -17,6 +17,12 @@ pub enum AuditKind {
     SignedIn,
     SignInFailed,
     SignedOut,
+    ReplacementIdentityFailed,
+    ReplacementLockout,
+    ReplacementRefused,
+    SecurityCodeSent,
+    SecurityCodeFailed,
+    AccountReplaced,
 }
 
 impl AuditKind {
@@ -31,6 +37,12 @@ impl AuditKind {
             Self::SignedIn => "signed_in",
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "signed_out",
+            Self::ReplacementIdentityFailed => "replacement_identity_failed",
+            Self::ReplacementLockout => "replacement_lockout",
+            Self::ReplacementRefused => "replacement_refused",
+            Self::SecurityCodeSent => "security_code_sent",
+            Self::SecurityCodeFailed => "security_code_failed",
+            Self::AccountReplaced => "account_replaced",
         }
     }
 }

@@ -75,6 +75,14 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         patients::upsert_demographics(&mut *tx, &patient_id, &pds_record, now).await?;
 
         let account_row_id = format!("demo-account-{}", demo.account_id);
+        // A demo account that was replaced stays replaced (and its documents with the new
+        // account) until the database is deleted: replacements are never undone.
+        if accounts::find(&mut *tx, &account_row_id)
+            .await?
+            .is_some_and(|a| a.status != accounts::AccountStatus::Active)
+        {
+            continue;
+        }
         let account_id = AccountId::parse(demo.account_id).expect("demo Account IDs are valid");
         accounts::insert_if_missing(
             &mut *tx,
@@ -83,11 +91,20 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
                 patient_id: &patient_id,
                 practice_ods: &ods,
                 account_id: &account_id,
-                email: None,
+                email: demo.email,
             },
             now,
         )
         .await?;
+        // The replacement story depends on when the account was last used: kept relative to today.
+        if let Some(days) = demo.last_used_days_ago {
+            sqlx::query("UPDATE online_accounts SET email = $1, last_used_at = $2 WHERE id = $3")
+                .bind(demo.email)
+                .bind(now - days * 24 * 60 * 60)
+                .bind(&account_row_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let pin_id = format!("demo-pin-document-{}", demo.account_id);
         let doc = IssuedPinDocument {
             id: &pin_id,

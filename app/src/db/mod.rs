@@ -7,9 +7,11 @@
 pub mod accounts;
 pub mod audit;
 pub mod demo;
+pub mod outbox;
 pub mod patients;
 pub mod pin_documents;
 pub mod practices;
+pub mod replacement;
 pub mod reset;
 pub mod sessions;
 pub mod step_tokens;

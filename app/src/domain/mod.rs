@@ -3,21 +3,35 @@
 
 mod account_id;
 mod dates;
+#[cfg(feature = "ssr")]
+mod email_address;
 mod nhs_number;
 mod ods_code;
 #[cfg(feature = "ssr")]
 pub mod passphrase_policy;
 mod pin_passphrase;
+mod postcode;
 mod practice;
 mod record_access;
+pub mod replacement;
+mod security_code;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use dates::{format_long_date, DateOfBirth, DateOfBirthError, PinDocumentDates};
+#[cfg(feature = "ssr")]
+pub use email_address::{EmailAddress, EmailAddressError};
 pub use nhs_number::{NhsNumber, NhsNumberError};
 pub use ods_code::{OdsCode, OdsCodeError};
 pub use pin_passphrase::{PinPassphrase, PinPassphraseError};
+pub use postcode::{Postcode, PostcodeError};
 pub use practice::{ClinicalSystem, RecordAccessLevel, VisibleFromRule};
 pub use record_access::{
     record_visibility, services_shown, OnlineService, RecordDates, RecordVisibility, ServiceState,
     ServiceSwitches,
+};
+pub use replacement::{
+    check_eligibility, Ineligible, ReferenceError, ReplacementFacts, ReplacementReference,
+};
+pub use security_code::{
+    SecurityCode, SecurityCodeError, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
 };

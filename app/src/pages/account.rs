@@ -140,6 +140,9 @@ pub fn SignInPage() -> impl IntoView {
                 <p>
                     <a href="/reset-passphrase">"I have forgotten my passphrase"</a>
                 </p>
+                <p>
+                    <a href="/cannot-sign-in">"I cannot sign in for another reason"</a>
+                </p>
             </div>
         </div>
     }

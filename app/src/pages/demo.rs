@@ -77,6 +77,33 @@ pub fn DemoPage() -> impl IntoView {
         <p>
             <a href="/sign-in">"Sign in"</a>
         </p>
+        <h2>"Replace an account"</h2>
+        <p>"These patients have lost the email address behind their account. Enter their details on the "<a href="/replace-account">"replace your account"</a>" page. The security code email arrives in the "<a href="/demo/mailbox">"demo mailbox"</a>"."</p>
+        <ul>
+            {DEMO_PATIENTS
+                .iter()
+                .filter_map(|p| p.last_used_days_ago.map(|days| (p, days)))
+                .map(|(p, days)| {
+                    let nhs = format!("{} {} {}", &p.nhs_number[..3], &p.nhs_number[3..6], &p.nhs_number[6..]);
+                    let outcome = if days > crate::domain::replacement::RECENT_USE_DAYS {
+                        format!("last used {days} days ago, so the account can be replaced")
+                    } else {
+                        format!("last used {days} days ago, so they are told to sign in and change their email address instead")
+                    };
+                    view! {
+                        <li>
+                            {format!("{} {}: NHS number ", p.given_name, p.family_name)}
+                            <strong>{nhs}</strong>
+                            ", date of birth "
+                            <strong>{format_long_date(p.date_of_birth)}</strong>
+                            ", postcode "
+                            <strong>{p.postcode}</strong>
+                            {format!(" – {outcome}.")}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
         <h2>"PIN documents"</h2>
         <table role="table" class="nhsuk-table-responsive">
             <caption class="nhsuk-table__caption">"Demo PIN documents"</caption>
@@ -92,6 +119,57 @@ pub fn DemoPage() -> impl IntoView {
             </thead>
             <tbody class="nhsuk-table__body">{rows}</tbody>
         </table>
+    }
+    .into_any()
+}
+
+/// One message as the demo mailbox shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MailboxItem {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+}
+
+/// What `/demo/mailbox` shows: the newest emails first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MailboxView {
+    pub messages: Vec<MailboxItem>,
+}
+
+pub const MAILBOX_PATH: &str = "/demo/mailbox";
+
+/// `/demo/mailbox`: the emails the demo "sent", so every journey can be tried without email.
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    if !is_demo() {
+        return NotFound().into_any();
+    }
+    let MailboxView { messages } = crate::pages::reset_passphrase::server_view::<MailboxView>();
+    view! {
+        <PageTitle heading="Demo mailbox" />
+        <h1>"Demo mailbox"</h1>
+        <p class="nhsuk-lede-text">"Emails this demonstration has sent, newest first. No real email is sent in the demo."</p>
+        {if messages.is_empty() {
+            view! { <p>"No emails have been sent yet."</p> }.into_any()
+        } else {
+            messages
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <div class="nhsuk-card">
+                            <div class="nhsuk-card__content">
+                                <h2 class="nhsuk-card__heading nhsuk-heading-m">{m.subject}</h2>
+                                <p class="nhsuk-body-s">{format!("To: {} – {}", m.to, m.status)}</p>
+                                <pre class="relink-email-body">{m.body}</pre>
+                            </div>
+                        </div>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }}
     }
     .into_any()
 }

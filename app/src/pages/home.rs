@@ -28,6 +28,11 @@ pub fn HomePage() -> impl IntoView {
                 <a class="nhsuk-button" data-module="nhsuk-button" href="/reset-passphrase" role="button" draggable="false">
                     "Reset your passphrase"
                 </a>
+                <h2>"If you cannot sign in"</h2>
+                <p>
+                    <a href="/cannot-sign-in">"Find out what to do if you cannot sign in"</a>
+                    ", for example if your PIN document has expired or you lost access to your email address."
+                </p>
                 <h2>"If you already have a passphrase"</h2>
                 <p>
                     <a href="/sign-in">"Sign in to see your account"</a>

@@ -324,6 +324,10 @@ pub async fn account_summary(
                     "Resetting your passphrase was locked for 15 minutes after too many attempts"
                 }
                 "signed_out" => "Signed out",
+                "account_replaced" => "Account replaced with a new email address",
+                "replacement_identity_failed" => {
+                    "Someone entered details that did not match yours when asking to replace your account"
+                }
                 _ => return None,
             };
             let when = OffsetDateTime::from_unix_timestamp(event.occurred_at).ok()?;

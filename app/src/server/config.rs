@@ -14,6 +14,11 @@ pub struct Config {
     pub demo: bool,
     /// How long a request may wait for a turn at Argon2 before it is told to try again.
     pub hashing_max_wait: std::time::Duration,
+    /// `smtp://host:port` (or `smtps://user:pass@host`): where emails go. Unset in demo mode,
+    /// they go to `/demo/mailbox`; unset otherwise, they wait in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of every email.
+    pub mail_from: String,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -30,6 +35,7 @@ pub mod defaults {
     pub const DATABASE_URL: &str = "sqlite://relink.db";
     pub const SITE_ADDR: &str = "127.0.0.1:3000";
     pub const SITE_ROOT: &str = "target/site";
+    pub const MAIL_FROM: &str = "Manage your GP online account <no-reply@relink.localhost>";
 }
 
 impl Config {
@@ -50,6 +56,8 @@ impl Config {
             site_root,
             demo,
             hashing_max_wait: std::time::Duration::from_secs(5),
+            smtp_url: None,
+            mail_from: defaults::MAIL_FROM.to_owned(),
         })
     }
 }

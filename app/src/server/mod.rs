@@ -3,6 +3,8 @@
 pub mod account;
 mod config;
 pub mod hashing;
+pub mod mail;
+pub mod replacement;
 pub mod reset;
 
 pub use config::{defaults as config_defaults, Config, ConfigError};
@@ -30,6 +32,11 @@ use tracing::Level;
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::db::{demo, Db, DbError};
 use crate::pages::account::{ACCOUNT_PATH, SIGN_IN_PATH, SIGN_OUT_PATH};
+use crate::pages::cannot_sign_in::{CANNOT_SIGN_IN_PATH, REPLACE_PATH};
+use crate::pages::demo::MAILBOX_PATH;
+use crate::pages::replace_account::{
+    CHECK_PATH, CODE_PATH, EMAIL_PATH, REPLACE_DONE_PATH, RESEND_PATH, STATUS_PATH,
+};
 use crate::pages::reset_passphrase::{DONE_PATH, NEW_PASSPHRASE_PATH, RESET_PATH};
 use crate::secrets::hash_secret;
 use crate::{shell, App};
@@ -47,6 +54,8 @@ pub struct AppState {
     /// A hash of a random secret, verified against when no real PIN document matches, so a
     /// wrong Account ID costs the same time as a wrong passphrase.
     pub dummy_hash: Arc<str>,
+    /// Woken after a change queues an email, so the outbox worker sends it straight away.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -62,10 +71,15 @@ pub enum StartError {
     Database(#[from] DbError),
     #[error("cannot seed the demo data: {0}")]
     Seed(DbError),
+    #[error(transparent)]
+    Mail(#[from] mail::MailConfigError),
 }
 
 /// Opens and migrates the database, seeds demo data when asked, and builds the state.
+/// Also starts the outbox worker when emails have somewhere to go.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
+    let delivery =
+        mail::Delivery::from_config(config.smtp_url.as_deref(), &config.mail_from, config.demo)?;
     let db = Db::connect(&config.database_url).await?;
     if config.demo {
         let now = OffsetDateTime::now_utc();
@@ -84,12 +98,18 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let dummy_hash: Arc<str> =
         hash_secret(crate::db::step_tokens::StepToken::generate().expose()).into();
     let hashing = HashingPool::per_core(config.hashing_max_wait);
+    let outbox_wake = Arc::new(tokio::sync::Notify::new());
+    match delivery {
+        Some(delivery) => mail::spawn_worker(db.clone(), delivery, outbox_wake.clone()),
+        None => tracing::warn!("SMTP_URL is not set: emails wait in the outbox until it is"),
+    }
     Ok(AppState {
         leptos_options,
         db,
         demo: config.demo,
         hashing,
         dummy_hash,
+        outbox_wake,
     })
 }
 
@@ -103,6 +123,14 @@ pub fn router(state: AppState) -> Router {
         DONE_PATH,
         SIGN_IN_PATH,
         ACCOUNT_PATH,
+        CANNOT_SIGN_IN_PATH,
+        REPLACE_PATH,
+        EMAIL_PATH,
+        CODE_PATH,
+        CHECK_PATH,
+        REPLACE_DONE_PATH,
+        STATUS_PATH,
+        MAILBOX_PATH,
     ]
     .map(str::to_owned)
     .to_vec();
@@ -133,6 +161,15 @@ pub fn router(state: AppState) -> Router {
         .route(SIGN_IN_PATH, get(account::show_sign_in).post(account::sign_in))
         .route(SIGN_OUT_PATH, axum::routing::post(account::sign_out))
         .route(ACCOUNT_PATH, get(account::show_account))
+        .route(CANNOT_SIGN_IN_PATH, get(replacement::show_cannot_sign_in).post(replacement::choose_problem))
+        .route(REPLACE_PATH, get(replacement::show_identity).post(replacement::check_identity))
+        .route(EMAIL_PATH, get(replacement::show_email).post(replacement::set_email))
+        .route(CODE_PATH, get(replacement::show_code).post(replacement::check_code))
+        .route(RESEND_PATH, axum::routing::post(replacement::resend_code))
+        .route(CHECK_PATH, get(replacement::show_check).post(replacement::request_replacement))
+        .route(REPLACE_DONE_PATH, get(replacement::show_done))
+        .route(STATUS_PATH, get(replacement::show_status).post(replacement::check_status))
+        .route(MAILBOX_PATH, get(replacement::show_mailbox))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

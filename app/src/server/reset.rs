@@ -258,7 +258,7 @@ async fn verify_inner(
 }
 
 /// The date input has three boxes: point the summary link at the one that needs fixing.
-fn date_error_target(error: DateOfBirthError) -> &'static str {
+pub(super) fn date_error_target(error: DateOfBirthError) -> &'static str {
     match error {
         DateOfBirthError::MissingMonth => "date-of-birth-month",
         DateOfBirthError::MissingYear => "date-of-birth-year",

@@ -1,0 +1,1040 @@
+//! "I cannot sign in" and the account replacement journey. Every endpoint parses its input into
+//! domain types, checks the journey token and throttles on its own, then calls the database
+//! layer and answers with a page or a redirect (post-redirect-get).
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use rand::{Rng, RngCore};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{
+    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
+};
+use crate::components::form::{FormErrors, SummaryRow};
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::outbox::{self, NewMessage, Purpose};
+use crate::db::replacement::{
+    self, CodeCheck, CodeSent, Completion, Journey, Replacement, JOURNEY_LIFETIME_SECONDS,
+};
+use crate::db::step_tokens::StepToken;
+use crate::db::throttles::{self, PIN_PAIR_LIMIT};
+use crate::db::{accounts, patients, pin_documents, practices};
+use crate::domain::{
+    check_eligibility, format_long_date, DateOfBirth, EmailAddress, NhsNumber, Postcode,
+    ReplacementReference, SecurityCode, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
+};
+use crate::pages::cannot_sign_in::{
+    destination, CannotSignInView, CANNOT_SIGN_IN_PATH, REPLACE_PATH, SELECT_PROBLEM,
+};
+use crate::pages::demo::{MailboxItem, MailboxView, MAILBOX_PATH};
+use crate::pages::replace_account::{
+    CheckView, CodeView, EmailView, IdentityValues, IdentityView, ReplaceDoneView, RequestStatus,
+    StatusStep, StatusView, CHECK_PATH, CODE_PATH, EMAIL_PATH, REPLACE_DONE_PATH, STATUS_PATH,
+};
+use crate::pages::reset_passphrase::FormProblem;
+use crate::SERVICE_NAME;
+
+/// The cookie that carries the journey token: only sent to this site, never readable by scripts.
+pub const JOURNEY_COOKIE: &str = "__Host-relink-replace";
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn respond(result: Result<Response, JourneyError>) -> Response {
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+// ----- /cannot-sign-in -------------------------------------------------------------------------
+
+pub async fn show_cannot_sign_in(State(state): State<AppState>) -> Response {
+    render(
+        &state,
+        CANNOT_SIGN_IN_PATH,
+        CannotSignInView::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ProblemForm {
+    problem: String,
+}
+
+/// Sends each answer where it leads; no answer (or an unknown one) asks again.
+pub async fn choose_problem(
+    State(state): State<AppState>,
+    Form(form): Form<ProblemForm>,
+) -> Response {
+    match destination(&form.problem) {
+        Some(path) => Redirect::to(path).into_response(),
+        None => {
+            let mut errors = FormErrors::default();
+            errors.add("problem", SELECT_PROBLEM);
+            let view = CannotSignInView { errors };
+            render(
+                &state,
+                CANNOT_SIGN_IN_PATH,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+// ----- /replace-account: who are you? ----------------------------------------------------------
+
+pub async fn show_identity(State(state): State<AppState>) -> Response {
+    render(
+        &state,
+        REPLACE_PATH,
+        IdentityView::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct IdentityForm {
+    nhs_number: String,
+    date_of_birth_day: String,
+    date_of_birth_month: String,
+    date_of_birth_year: String,
+    postcode: String,
+}
+
+pub async fn check_identity(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    Form(form): Form<IdentityForm>,
+) -> Response {
+    respond(check_identity_inner(&state, &client, form).await)
+}
+
+async fn check_identity_inner(
+    state: &AppState,
+    client: &ClientAddress,
+    form: IdentityForm,
+) -> Result<Response, JourneyError> {
+    let now = now();
+    let timestamp = now.unix_timestamp();
+    let values = IdentityValues {
+        nhs_number: form.nhs_number.trim().to_owned(),
+        dob_day: form.date_of_birth_day.trim().to_owned(),
+        dob_month: form.date_of_birth_month.trim().to_owned(),
+        dob_year: form.date_of_birth_year.trim().to_owned(),
+        postcode: form.postcode.trim().to_owned(),
+    };
+    let mut errors = FormErrors::default();
+    let nhs_number = NhsNumber::parse(&form.nhs_number)
+        .map_err(|e| errors.add("nhs-number", e.to_string()))
+        .ok();
+    let dob = DateOfBirth::parse(
+        &form.date_of_birth_day,
+        &form.date_of_birth_month,
+        &form.date_of_birth_year,
+        now.date(),
+    )
+    .map_err(|e| errors.add(super::reset::date_error_target(e), e.to_string()))
+    .ok();
+    let postcode = Postcode::parse(&form.postcode)
+        .map_err(|e| errors.add("postcode", e.to_string()))
+        .ok();
+    let (Some(nhs_number), Some(dob), Some(postcode)) = (nhs_number, dob, postcode) else {
+        let view = IdentityView::Form {
+            values,
+            errors,
+            problem: None,
+        };
+        return Ok(render(state, REPLACE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    };
+
+    let db = &state.db;
+    // Keyed on the number typed, whether or not it exists, so guessing is slowed the same.
+    let identity_key = format!("identity:{}", nhs_number.digits());
+    let refuse = |problem| IdentityView::Form {
+        values: values.clone(),
+        errors: FormErrors::default(),
+        problem: Some(problem),
+    };
+    if let Some(problem) = admit_attempt(db, client, &identity_key, timestamp).await? {
+        return Ok(render(
+            state,
+            REPLACE_PATH,
+            refuse(problem),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
+    let identified = replacement::identify(db, &nhs_number, dob.date(), &postcode).await?;
+    let Some(identified) = identified else {
+        let known = patients::find_by_nhs_number(db.pool(), &nhs_number).await?;
+        let (practice, patient) = known
+            .as_ref()
+            .map(|p| (Some(p.practice_ods.as_str()), Some(p.id.as_str())))
+            .unwrap_or_default();
+        audit::record(
+            db.pool(),
+            &NewAuditEvent {
+                kind: AuditKind::ReplacementIdentityFailed,
+                actor: "patient",
+                practice_ods: practice,
+                patient_id: patient,
+                detail: "NHS number, date of birth and postcode did not match",
+            },
+            timestamp,
+        )
+        .await?;
+        let locked = throttles::record(db.pool(), &identity_key, PIN_PAIR_LIMIT, timestamp)
+            .await?
+            .is_some();
+        if locked {
+            audit::record(
+                db.pool(),
+                &NewAuditEvent {
+                    kind: AuditKind::ReplacementLockout,
+                    actor: "system",
+                    practice_ods: practice,
+                    patient_id: patient,
+                    detail: "Replacement locked for 15 minutes after 5 failures",
+                },
+                timestamp,
+            )
+            .await?;
+            return Ok(render(
+                state,
+                REPLACE_PATH,
+                refuse(FormProblem::LockedOut),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await);
+        }
+        return Ok(render(
+            state,
+            REPLACE_PATH,
+            refuse(FormProblem::NoMatch),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+    throttles::clear(db.pool(), &identity_key, timestamp).await?;
+
+    let practice_name = practices::find(db.pool(), &identified.patient.practice_ods)
+        .await?
+        .map_or_else(|| "your GP practice".to_owned(), |p| p.name);
+    let Some(account) = identified.current_account else {
+        let view = IdentityView::NoAccount { practice_name };
+        return Ok(render(state, REPLACE_PATH, view, StatusCode::NOT_FOUND).await);
+    };
+    if let Err(reason) = check_eligibility(&identified.facts, now.date()) {
+        audit::record(
+            db.pool(),
+            &NewAuditEvent {
+                kind: AuditKind::ReplacementRefused,
+                actor: "system",
+                practice_ods: Some(identified.patient.practice_ods.as_str()),
+                patient_id: Some(&identified.patient.id),
+                detail: &format!("{reason:?}"),
+            },
+            timestamp,
+        )
+        .await?;
+        let view = IdentityView::Ineligible {
+            reason,
+            practice_name,
+        };
+        return Ok(render(state, REPLACE_PATH, view, StatusCode::FORBIDDEN).await);
+    }
+
+    let token = StepToken::generate();
+    replacement::start_journey(
+        db.pool(),
+        &token,
+        &identified.patient.id,
+        &account.id,
+        timestamp,
+    )
+    .await?;
+    let mut response = Redirect::to(EMAIL_PATH).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, journey_cookie(Some(&token)));
+    Ok(response)
+}
+
+fn journey_cookie(token: Option<&StepToken>) -> HeaderValue {
+    host_cookie(
+        JOURNEY_COOKIE,
+        token.map(StepToken::expose),
+        "Strict",
+        Some(JOURNEY_LIFETIME_SECONDS),
+    )
+}
+
+/// The journey behind the browser's cookie, while it lasts.
+async fn current_journey(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(StepToken, Journey)>, JourneyError> {
+    let Some(value) = request_cookie(headers, JOURNEY_COOKIE) else {
+        return Ok(None);
+    };
+    let token = StepToken::from_cookie(&value);
+    let journey = replacement::journey(state.db.pool(), &token, now().unix_timestamp()).await?;
+    Ok(journey.map(|j| (token, j)))
+}
+
+/// An unfinished journey: a finished one goes to its confirmation instead.
+enum Step {
+    Open(StepToken, Journey),
+    Finished,
+    Ended,
+}
+
+async fn open_step(state: &AppState, headers: &HeaderMap) -> Result<Step, JourneyError> {
+    Ok(match current_journey(state, headers).await? {
+        Some((_, journey)) if journey.request_id.is_some() => Step::Finished,
+        Some((token, journey)) => Step::Open(token, journey),
+        None => Step::Ended,
+    })
+}
+
+// ----- /replace-account/email ------------------------------------------------------------------
+
+pub async fn show_email(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    respond(
+        async {
+            Ok(match open_step(&state, &headers).await? {
+                Step::Open(_, journey) => {
+                    let view = EmailView::Ready {
+                        value: journey.new_email.unwrap_or_default(),
+                        errors: FormErrors::default(),
+                    };
+                    render(&state, EMAIL_PATH, view, StatusCode::OK).await
+                }
+                Step::Finished => Redirect::to(REPLACE_DONE_PATH).into_response(),
+                Step::Ended => journey_ended(&state, EMAIL_PATH, EmailView::JourneyEnded).await,
+            })
+        }
+        .await,
+    )
+}
+
+async fn journey_ended<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+) -> Response {
+    render(state, path, view, StatusCode::FORBIDDEN).await
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+}
+
+pub async fn set_email(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    respond(set_email_inner(&state, &headers, form).await)
+}
+
+async fn set_email_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: EmailForm,
+) -> Result<Response, JourneyError> {
+    let (token, journey) = match open_step(state, headers).await? {
+        Step::Open(token, journey) => (token, journey),
+        Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+        Step::Ended => return Ok(journey_ended(state, EMAIL_PATH, EmailView::JourneyEnded).await),
+    };
+    let old_email = accounts::find(state.db.pool(), &journey.old_account_id)
+        .await?
+        .and_then(|a| a.email);
+    let parsed = EmailAddress::parse(&form.email)
+        .map_err(|e| e.to_string())
+        .and_then(|email| {
+            if old_email
+                .as_deref()
+                .is_some_and(|old| email.same_mailbox(old))
+            {
+                Err("Enter a different email address from the one on your old account".to_owned())
+            } else {
+                Ok(email)
+            }
+        });
+    let email = match parsed {
+        Ok(email) => email,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("email", message);
+            let view = EmailView::Ready {
+                value: form.email.trim().to_owned(),
+                errors,
+            };
+            return Ok(render(state, EMAIL_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+        }
+    };
+    match send_code(state, &token, &journey, &email).await? {
+        CodeSent::Sent => Ok(Redirect::to(CODE_PATH).into_response()),
+        CodeSent::LimitReached => Ok(code_limit_page(state, email.as_str()).await),
+    }
+}
+
+/// Makes a fresh code, stores its digest and queues the email carrying it, then wakes the
+/// outbox worker.
+async fn send_code(
+    state: &AppState,
+    token: &StepToken,
+    journey: &Journey,
+    email: &EmailAddress,
+) -> Result<CodeSent, JourneyError> {
+    let code = SecurityCode::from_random(rand::rngs::OsRng.gen_range(0..1_000_000));
+    let body = format!(
+        "Your security code is {code}\n\n\
+         Enter it to confirm this email address for your GP online services account. It works \
+         for 10 minutes.\n\n\
+         If you did not ask to replace your account, ignore this email. Nobody from the NHS or \
+         your GP practice will ever ask you for this code.\n\n\
+         {SERVICE_NAME}",
+        code = code.expose()
+    );
+    let message = NewMessage {
+        recipient: email.as_str(),
+        subject: "Your security code",
+        body: &body,
+        purpose: Purpose::SecurityCode,
+    };
+    let timestamp = now().unix_timestamp();
+    let sent = replacement::send_code(
+        &state.db,
+        token,
+        email.as_str(),
+        &code,
+        &message,
+        (CODE_LIFETIME_SECONDS, CODE_MAX_SENDS),
+        timestamp,
+    )
+    .await?;
+    if sent == CodeSent::Sent {
+        state.outbox_wake.notify_one();
+        audit::record(
+            state.db.pool(),
+            &NewAuditEvent {
+                kind: AuditKind::SecurityCodeSent,
+                actor: "system",
+                practice_ods: None,
+                patient_id: Some(&journey.patient_id),
+                detail: "Security code emailed to confirm a new address",
+            },
+            timestamp,
+        )
+        .await?;
+    }
+    Ok(sent)
+}
+
+async fn code_limit_page(state: &AppState, email: &str) -> Response {
+    let view = CodeView::CodeDead {
+        email: email.to_owned(),
+        can_resend: false,
+    };
+    render(state, CODE_PATH, view, StatusCode::TOO_MANY_REQUESTS).await
+}
+
+// ----- /replace-account/security-code ----------------------------------------------------------
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CodeQuery {
+    resent: Option<String>,
+}
+
+pub async fn show_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<CodeQuery>,
+) -> Response {
+    respond(
+        async {
+            Ok(match open_step(&state, &headers).await? {
+                Step::Open(_, journey) => match journey.new_email.clone() {
+                    None => Redirect::to(EMAIL_PATH).into_response(),
+                    Some(_) if journey.email_confirmed_at.is_some() => {
+                        Redirect::to(CHECK_PATH).into_response()
+                    }
+                    Some(email) => {
+                        let view = code_view(
+                            &journey,
+                            email,
+                            FormErrors::default(),
+                            query.resent.is_some(),
+                        );
+                        render(&state, CODE_PATH, view, StatusCode::OK).await
+                    }
+                },
+                Step::Finished => Redirect::to(REPLACE_DONE_PATH).into_response(),
+                Step::Ended => journey_ended(&state, CODE_PATH, CodeView::JourneyEnded).await,
+            })
+        }
+        .await,
+    )
+}
+
+fn code_view(journey: &Journey, email: String, errors: FormErrors, resent: bool) -> CodeView {
+    let can_resend = journey.codes_sent < CODE_MAX_SENDS;
+    let dead = journey.code_hash.is_none()
+        || journey.code_attempts >= CODE_MAX_ATTEMPTS
+        || journey
+            .code_expires_at
+            .is_none_or(|t| t <= now().unix_timestamp());
+    if dead && errors.is_empty() {
+        CodeView::CodeDead { email, can_resend }
+    } else {
+        CodeView::Ready {
+            email,
+            errors,
+            resent,
+            can_resend,
+        }
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SecurityCodeForm {
+    security_code: String,
+}
+
+pub async fn check_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SecurityCodeForm>,
+) -> Response {
+    respond(check_code_inner(&state, &headers, form).await)
+}
+
+async fn check_code_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: SecurityCodeForm,
+) -> Result<Response, JourneyError> {
+    let (token, journey) = match open_step(state, headers).await? {
+        Step::Open(token, journey) => (token, journey),
+        Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+        Step::Ended => return Ok(journey_ended(state, CODE_PATH, CodeView::JourneyEnded).await),
+    };
+    let Some(email) = journey.new_email.clone() else {
+        return Ok(Redirect::to(EMAIL_PATH).into_response());
+    };
+    let wrong = |message: String| {
+        let mut errors = FormErrors::default();
+        errors.add("security-code", message);
+        code_view(&journey, email.clone(), errors, false)
+    };
+    let code = match SecurityCode::parse(&form.security_code) {
+        Ok(code) => code,
+        Err(error) => {
+            let view = wrong(error.to_string());
+            return Ok(render(state, CODE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+        }
+    };
+    let timestamp = now().unix_timestamp();
+    match replacement::check_code(&state.db, &token, &code, CODE_MAX_ATTEMPTS, timestamp).await? {
+        CodeCheck::Confirmed => Ok(Redirect::to(CHECK_PATH).into_response()),
+        CodeCheck::Wrong { attempts_left } if attempts_left > 0 => {
+            record_code_failure(state, &journey, timestamp).await?;
+            let tries = if attempts_left == 1 {
+                "1 more try".to_owned()
+            } else {
+                format!("{attempts_left} more tries")
+            };
+            let view = wrong(format!("The security code is not correct. Check the email and try again. You have {tries}."));
+            Ok(render(state, CODE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await)
+        }
+        CodeCheck::Wrong { .. } | CodeCheck::Dead => {
+            record_code_failure(state, &journey, timestamp).await?;
+            let view = CodeView::CodeDead {
+                email,
+                can_resend: journey.codes_sent < CODE_MAX_SENDS,
+            };
+            Ok(render(state, CODE_PATH, view, StatusCode::TOO_MANY_REQUESTS).await)
+        }
+    }
+}
+
+async fn record_code_failure(
+    state: &AppState,
+    journey: &Journey,
+    timestamp: i64,
+) -> Result<(), JourneyError> {
+    audit::record(
+        state.db.pool(),
+        &NewAuditEvent {
+            kind: AuditKind::SecurityCodeFailed,
+            actor: "patient",
+            practice_ods: None,
+            patient_id: Some(&journey.patient_id),
+            detail: "Wrong or expired security code entered",
+        },
+        timestamp,
+    )
+    .await?;
+    Ok(())
+}
+
+/// "Send a new code": the same address, a fresh code, within the journey's limit.
+pub async fn resend_code(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    respond(
+        async {
+            let (token, journey) = match open_step(&state, &headers).await? {
+                Step::Open(token, journey) => (token, journey),
+                Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+                Step::Ended => {
+                    return Ok(journey_ended(&state, CODE_PATH, CodeView::JourneyEnded).await)
+                }
+            };
+            let Some(email) = journey
+                .new_email
+                .as_deref()
+                .and_then(|e| EmailAddress::parse(e).ok())
+            else {
+                return Ok(Redirect::to(EMAIL_PATH).into_response());
+            };
+            Ok(match send_code(&state, &token, &journey, &email).await? {
+                CodeSent::Sent => Redirect::to(&format!("{CODE_PATH}?resent=1")).into_response(),
+                CodeSent::LimitReached => code_limit_page(&state, email.as_str()).await,
+            })
+        }
+        .await,
+    )
+}
+
+// ----- /replace-account/check-answers ----------------------------------------------------------
+
+pub async fn show_check(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    respond(
+        async {
+            let journey = match open_step(&state, &headers).await? {
+                Step::Open(_, journey) => journey,
+                Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+                Step::Ended => {
+                    return Ok(journey_ended(&state, CHECK_PATH, CheckView::JourneyEnded).await)
+                }
+            };
+            if journey.email_confirmed_at.is_none() {
+                return Ok(Redirect::to(CODE_PATH).into_response());
+            }
+            let rows = check_rows(&state, &journey).await?;
+            Ok(render(
+                &state,
+                CHECK_PATH,
+                CheckView::Ready { rows },
+                StatusCode::OK,
+            )
+            .await)
+        }
+        .await,
+    )
+}
+
+async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRow>, JourneyError> {
+    let pool = state.db.pool();
+    let patient = patients::find(pool, &journey.patient_id).await?;
+    let account = accounts::find(pool, &journey.old_account_id).await?;
+    let practice = match &account {
+        Some(a) => practices::find(pool, &a.practice_ods).await?,
+        None => None,
+    };
+    let change = |href: &str, what: &str| Some((href.to_owned(), what.to_owned()));
+    Ok(vec![
+        SummaryRow {
+            key: "NHS number".to_owned(),
+            value: patient
+                .map(|p| p.nhs_number.to_string())
+                .unwrap_or_default(),
+            change: change(REPLACE_PATH, "NHS number"),
+        },
+        SummaryRow {
+            key: "Account to replace".to_owned(),
+            value: match (&account, &practice) {
+                (Some(a), Some(p)) => format!("Account ID {} at {}", a.account_id, p.name),
+                _ => String::new(),
+            },
+            change: None,
+        },
+        SummaryRow {
+            key: "New email address".to_owned(),
+            value: journey.new_email.clone().unwrap_or_default(),
+            change: change(EMAIL_PATH, "email address"),
+        },
+    ])
+}
+
+/// "Request replacement": the one transaction, then the confirmation.
+pub async fn request_replacement(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    respond(request_replacement_inner(&state, &headers).await)
+}
+
+async fn request_replacement_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Response, JourneyError> {
+    let (token, journey) = match open_step(state, headers).await? {
+        Step::Open(token, journey) => (token, journey),
+        Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+        Step::Ended => return Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await),
+    };
+    if journey.email_confirmed_at.is_none() {
+        return Ok(Redirect::to(CODE_PATH).into_response());
+    }
+    let pool = state.db.pool();
+    let old = accounts::find(pool, &journey.old_account_id).await?;
+    let Some(old) = old else {
+        return Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await);
+    };
+    // Eligibility is checked again: the account may have been used since the journey began.
+    if let Some(identified) = patients::find(pool, &journey.patient_id).await? {
+        let used_since = old
+            .last_used_at
+            .is_some_and(|t| t > journey.expires_at - JOURNEY_LIFETIME_SECONDS);
+        if used_since {
+            let practice_name = practices::find(pool, &identified.practice_ods)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            let last_used_on =
+                OffsetDateTime::from_unix_timestamp(old.last_used_at.unwrap_or_default())
+                    .map(OffsetDateTime::date)
+                    .unwrap_or(now().date());
+            let view = IdentityView::Ineligible {
+                reason: crate::domain::Ineligible::UsedRecently { last_used_on },
+                practice_name,
+            };
+            return Ok(render(state, REPLACE_PATH, view, StatusCode::FORBIDDEN).await);
+        }
+    }
+    let Some(new_email) = journey.new_email.clone() else {
+        return Ok(Redirect::to(EMAIL_PATH).into_response());
+    };
+    let practice_name = practices::find(pool, &old.practice_ods)
+        .await?
+        .map_or_else(|| "your GP practice".to_owned(), |p| p.name);
+
+    let mut random = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let reference = ReplacementReference::from_random(random);
+    let request_id = format!(
+        "rpl-{}",
+        StepToken::generate().digest().get(..24).unwrap_or_default()
+    );
+    let new_account_id = format!(
+        "acc-{}",
+        StepToken::generate().digest().get(..24).unwrap_or_default()
+    );
+    let confirmation = format!(
+        "Your GP online services account has been replaced.\n\n\
+         Reference number: {reference}\n\n\
+         Your old account has been marked as replaced. It has not been deleted. Your link to \
+         {practice_name} and your PIN documents have moved to your new account. Your Account ID \
+         has not changed.\n\n\
+         What happens next: to sign in you need a passphrase. If you have a PIN document that \
+         has not expired or been used, use it to set your passphrase. If not, ask \
+         {practice_name} for a new PIN document and give them your reference number.\n\n\
+         If you did not ask for this, contact {practice_name} straight away.\n\n\
+         {SERVICE_NAME}"
+    );
+    let alert = format!(
+        "Your GP online services account was replaced by a new account with a different email \
+         address.\n\n\
+         If this was you, you do not need to do anything.\n\n\
+         If this was not you, contact {practice_name} straight away.\n\n\
+         {SERVICE_NAME}"
+    );
+    let mut messages = vec![NewMessage {
+        recipient: &new_email,
+        subject: "Your account has been replaced",
+        body: &confirmation,
+        purpose: Purpose::ReplacementConfirmed,
+    }];
+    if let Some(old_email) = old.email.as_deref() {
+        messages.push(NewMessage {
+            recipient: old_email,
+            subject: "Your account was replaced",
+            body: &alert,
+            purpose: Purpose::ReplacementAlert,
+        });
+    }
+    let completion = replacement::complete(
+        &state.db,
+        &token,
+        &Replacement {
+            request_id: &request_id,
+            reference: &reference,
+            new_account_id: &new_account_id,
+            messages: &messages,
+        },
+        now().unix_timestamp(),
+    )
+    .await?;
+    match completion {
+        Completion::Replaced => {
+            state.outbox_wake.notify_one();
+            Ok(Redirect::to(REPLACE_DONE_PATH).into_response())
+        }
+        Completion::AlreadyDone { .. } => Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+        Completion::NotAllowed => {
+            Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await)
+        }
+    }
+}
+
+// ----- /replace-account/done and /status -------------------------------------------------------
+
+pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    respond(
+        async {
+            let Some((_, journey)) = current_journey(&state, &headers).await? else {
+                return Ok(Redirect::to(REPLACE_PATH).into_response());
+            };
+            let Some(request_id) = journey.request_id.as_deref() else {
+                return Ok(Redirect::to(REPLACE_PATH).into_response());
+            };
+            let Some(request) = replacement::request(state.db.pool(), request_id).await? else {
+                return Ok(Redirect::to(REPLACE_PATH).into_response());
+            };
+            let practice_name = practice_name(&state, &request.practice_ods).await?;
+            let view = ReplaceDoneView {
+                reference: request.reference.to_string(),
+                email: journey.new_email.unwrap_or_default(),
+                practice_name,
+            };
+            Ok(render(&state, REPLACE_DONE_PATH, view, StatusCode::OK).await)
+        }
+        .await,
+    )
+}
+
+async fn practice_name(state: &AppState, ods: &str) -> Result<String, JourneyError> {
+    let Ok(ods) = crate::domain::OdsCode::parse(ods) else {
+        return Ok("your GP practice".to_owned());
+    };
+    Ok(practices::find(state.db.pool(), &ods)
+        .await?
+        .map_or_else(|| "your GP practice".to_owned(), |p| p.name))
+}
+
+pub async fn show_status(State(state): State<AppState>) -> Response {
+    render(&state, STATUS_PATH, StatusView::default(), StatusCode::OK).await
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    reference: String,
+    date_of_birth_day: String,
+    date_of_birth_month: String,
+    date_of_birth_year: String,
+}
+
+/// Shows progress only to someone with both the reference and the date of birth; anything else
+/// gets the same "do not match" answer, and guesses are throttled per reference and per client.
+pub async fn check_status(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    respond(check_status_inner(&state, &client, form).await)
+}
+
+async fn check_status_inner(
+    state: &AppState,
+    client: &ClientAddress,
+    form: StatusForm,
+) -> Result<Response, JourneyError> {
+    let now = now();
+    let timestamp = now.unix_timestamp();
+    let dob_values = (
+        form.date_of_birth_day.trim().to_owned(),
+        form.date_of_birth_month.trim().to_owned(),
+        form.date_of_birth_year.trim().to_owned(),
+    );
+    let mut errors = FormErrors::default();
+    let reference = ReplacementReference::parse(&form.reference)
+        .map_err(|e| errors.add("reference", e.to_string()))
+        .ok();
+    let dob = DateOfBirth::parse(
+        &form.date_of_birth_day,
+        &form.date_of_birth_month,
+        &form.date_of_birth_year,
+        now.date(),
+    )
+    .map_err(|e| errors.add(super::reset::date_error_target(e), e.to_string()))
+    .ok();
+    let form_view = |errors: FormErrors, problem: Option<FormProblem>| StatusView::Form {
+        reference: form.reference.trim().to_owned(),
+        dob: dob_values.clone(),
+        errors,
+        problem,
+    };
+    let (Some(reference), Some(dob)) = (reference, dob) else {
+        return Ok(render(
+            state,
+            STATUS_PATH,
+            form_view(errors, None),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+    let db = &state.db;
+    let key = format!("reference:{reference}");
+    if let Some(problem) = admit_attempt(db, client, &key, timestamp).await? {
+        return Ok(render(
+            state,
+            STATUS_PATH,
+            form_view(FormErrors::default(), Some(problem)),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
+    let request = replacement::request_by_reference(db.pool(), &reference).await?;
+    let matched = match &request {
+        Some(request) => patients::demographics(db.pool(), &request.patient_id)
+            .await?
+            .iter()
+            .any(|d| d.date_of_birth == dob.date()),
+        None => false,
+    };
+    let Some(request) = request.filter(|_| matched) else {
+        let locked = throttles::record(db.pool(), &key, PIN_PAIR_LIMIT, timestamp)
+            .await?
+            .is_some();
+        let (problem, status) = if locked {
+            (FormProblem::LockedOut, StatusCode::TOO_MANY_REQUESTS)
+        } else {
+            (FormProblem::NoMatch, StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        return Ok(render(
+            state,
+            STATUS_PATH,
+            form_view(FormErrors::default(), Some(problem)),
+            status,
+        )
+        .await);
+    };
+    throttles::clear(db.pool(), &key, timestamp).await?;
+    let status = request_status(state, &request, now).await?;
+    Ok(render(
+        state,
+        STATUS_PATH,
+        StatusView::Found(status),
+        StatusCode::OK,
+    )
+    .await)
+}
+
+/// The progress of a replacement, worked out from what has happened since.
+async fn request_status(
+    state: &AppState,
+    request: &replacement::ReplacementRequest,
+    now: OffsetDateTime,
+) -> Result<RequestStatus, JourneyError> {
+    let pool = state.db.pool();
+    let practice_name = practice_name(state, &request.practice_ods).await?;
+    let new_account = accounts::find(pool, &request.new_account_id).await?;
+    let passphrase_set = new_account.as_ref().is_some_and(|a| a.has_passphrase);
+    let document = pin_documents::current_for_account(pool, &request.new_account_id).await?;
+    let usable_document = document
+        .as_ref()
+        .is_some_and(|d| d.used_at.is_none() && !d.dates.is_expired(now.date()));
+    let requested = OffsetDateTime::from_unix_timestamp(request.created_at)
+        .map_or(now.date(), OffsetDateTime::date);
+    let steps = vec![
+        StatusStep {
+            title: "Replacement requested".to_owned(),
+            done: true,
+            detail: format!("You asked to replace your account on {}.", format_long_date(requested)),
+        },
+        StatusStep {
+            title: "Old account replaced".to_owned(),
+            done: true,
+            detail: "Your old account is marked as replaced. It has not been deleted. Your link to your GP practice and your PIN documents moved to your new account.".to_owned(),
+        },
+        StatusStep {
+            title: "PIN document for your new account".to_owned(),
+            done: usable_document || passphrase_set,
+            detail: if usable_document || passphrase_set {
+                "You have a PIN document you can use with your new account.".to_owned()
+            } else {
+                format!("Ask {practice_name} for a new PIN document. Give them your reference number.")
+            },
+        },
+        StatusStep {
+            title: "Passphrase set".to_owned(),
+            done: passphrase_set,
+            detail: if passphrase_set {
+                "You can sign in to your new account.".to_owned()
+            } else {
+                "Use your PIN document to set a passphrase, then sign in.".to_owned()
+            },
+        },
+    ];
+    Ok(RequestStatus {
+        reference: request.reference.to_string(),
+        requested_on: format_long_date(requested),
+        practice_name,
+        steps,
+        complete: passphrase_set,
+    })
+}
+
+// ----- /demo/mailbox ---------------------------------------------------------------------------
+
+/// The emails the demo sent, newest first; a 404 page outside demo mode.
+pub async fn show_mailbox(State(state): State<AppState>) -> Response {
+    respond(
+        async {
+            if !state.demo {
+                return Ok(render(
+                    &state,
+                    MAILBOX_PATH,
+                    MailboxView::default(),
+                    StatusCode::NOT_FOUND,
+                )
+                .await);
+            }
+            let messages = outbox::recent(state.db.pool(), 50)
+                .await?
+                .into_iter()
+                .map(|m| MailboxItem {
+                    to: m.recipient,
+                    subject: m.subject,
+                    body: m.body,
+                    status: if m.sent_at.is_some() {
+                        "delivered".to_owned()
+                    } else {
+                        "waiting to be sent".to_owned()
+                    },
+                })
+                .collect();
+            Ok(render(
+                &state,
+                MAILBOX_PATH,
+                MailboxView { messages },
+                StatusCode::OK,
+            )
+            .await)
+        }
+        .await,
+    )
+}
