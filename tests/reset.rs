@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{start, start_with, Page, TestServer};
+use common::{start, start_with, without_typed_values, Page, TestServer};
 use sqlx::{Connection, Executor};
 
 const RESET: &str = "/reset-passphrase";
@@ -238,20 +238,6 @@ async fn any_mismatch_gets_the_same_generic_answer() {
         bodies.windows(2).all(|w| w[0] == w[1]),
         "answers differ beyond the echoed values"
     );
-}
-
-/// The main content with every `value="…"` emptied: what is left must not depend on the account.
-fn without_typed_values(body: &str) -> String {
-    let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
-    let mut out = String::new();
-    let mut rest = main;
-    while let Some(start) = rest.find(r#"value=""#) {
-        out.push_str(&rest[..start + 7]);
-        rest = &rest[start + 7..];
-        rest = &rest[rest.find('"').unwrap_or(0)..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[tokio::test]

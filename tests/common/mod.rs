@@ -18,15 +18,31 @@ pub async fn start(demo: bool) -> TestServer {
 
 /// Starts a server after `adjust` has changed its state (for example, a smaller hashing pool).
 pub async fn start_with(demo: bool, adjust: impl FnOnce(&mut server::AppState)) -> TestServer {
+    start_configured(demo, |_| {}, adjust).await
+}
+
+/// Starts a demo server that sends its emails to `smtp` over real SMTP.
+pub async fn start_with_smtp(smtp: &SmtpSink) -> TestServer {
+    let url = smtp.url.clone();
+    start_configured(true, move |config| config.smtp_url = Some(url), |_| {}).await
+}
+
+pub async fn start_configured(
+    demo: bool,
+    configure: impl FnOnce(&mut Config),
+    adjust: impl FnOnce(&mut server::AppState),
+) -> TestServer {
+    sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().unwrap();
     let database_url = format!("sqlite://{}", dir.path().join("relink.db").display());
-    let config = Config::new(
+    let mut config = Config::new(
         database_url.clone(),
         "127.0.0.1:0",
         dir.path().join("site"),
         demo,
     )
     .unwrap();
+    configure(&mut config);
     let mut state = server::prepare(&config).await.unwrap();
     adjust(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -142,4 +158,132 @@ fn urlencode(value: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
+}
+
+/// A real SMTP server on loopback that accepts every message and keeps it, so tests see what
+/// the outbox worker actually sent over the wire.
+pub struct SmtpSink {
+    pub url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<ReceivedEmail>>>,
+}
+
+/// One message as the sink received it: the envelope recipient and the raw DATA.
+#[derive(Debug, Clone)]
+pub struct ReceivedEmail {
+    pub to: String,
+    pub data: String,
+}
+
+impl ReceivedEmail {
+    /// The 6-digit code after "Your security code is", if the message carries one.
+    pub fn security_code(&self) -> Option<String> {
+        let start = self.data.find("Your security code is ")? + "Your security code is ".len();
+        let code: String = self.data[start..].chars().take(6).collect();
+        (code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())).then_some(code)
+    }
+
+    pub fn subject(&self) -> &str {
+        self.data
+            .lines()
+            .find_map(|l| l.strip_prefix("Subject: "))
+            .unwrap_or_default()
+    }
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://{}", listener.local_addr().unwrap());
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = received.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    write.write_all(b"220 sink ESMTP\r\n").await.ok();
+                    let mut to = Vec::new();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let verb = line
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" | "HELO" => b"250 sink\r\n",
+                            "RCPT" => {
+                                let addr =
+                                    line.split(['<', '>']).nth(1).unwrap_or_default().to_owned();
+                                to.push(addr);
+                                b"250 OK\r\n"
+                            }
+                            "DATA" => {
+                                write.write_all(b"354 go ahead\r\n").await.ok();
+                                let mut data = String::new();
+                                while let Ok(Some(line)) = lines.next_line().await {
+                                    if line == "." {
+                                        break;
+                                    }
+                                    data.push_str(&line);
+                                    data.push('\n');
+                                }
+                                for recipient in to.drain(..) {
+                                    store.lock().unwrap().push(ReceivedEmail {
+                                        to: recipient,
+                                        data: data.clone(),
+                                    });
+                                }
+                                b"250 OK queued\r\n"
+                            }
+                            "QUIT" => {
+                                write.write_all(b"221 bye\r\n").await.ok();
+                                return;
+                            }
+                            _ => b"250 OK\r\n",
+                        };
+                        write.write_all(reply).await.ok();
+                    }
+                });
+            }
+        });
+        Self { url, received }
+    }
+
+    pub fn received(&self) -> Vec<ReceivedEmail> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 10 seconds) until `count` messages have reached `to`, and returns them.
+    pub async fn wait_for(&self, to: &str, count: usize) -> Vec<ReceivedEmail> {
+        for _ in 0..200 {
+            let mine: Vec<_> = self.received().into_iter().filter(|m| m.to == to).collect();
+            if mine.len() >= count {
+                return mine;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "expected {count} emails to {to}; the sink has {:?}",
+            self.received()
+        );
+    }
+}
+
+/// The main content with every `value="…"` emptied: what is left must not depend on the account.
+pub fn without_typed_values(body: &str) -> String {
+    let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
+    let mut out = String::new();
+    let mut rest = main;
+    while let Some(start) = rest.find(r#"value=""#) {
+        out.push_str(&rest[..start + 7]);
+        rest = &rest[start + 7..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
 }

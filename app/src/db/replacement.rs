@@ -437,3 +437,464 @@ pub async fn complete(
     tx.commit().await?;
     Ok(Completion::Replaced)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::outbox::Purpose;
+    use crate::db::patients::tests::{insert_practice, sample_patient};
+    use crate::db::patients::{DemographicSource, Demographics};
+    use crate::db::pin_documents::{self, IssuedPinDocument};
+    use crate::db::sessions::{self, SessionKind};
+    use crate::db::testing::each_backend;
+    use crate::domain::{AccountId, ClinicalSystem, OdsCode};
+    use time::macros::date;
+
+    const DOB: Date = date!(1980 - 02 - 01);
+
+    /// A patient with one active account (last used at `last_used_at`), a PIN document and a
+    /// signed-in session.
+    async fn seed(db: &Db, last_used_at: Option<i64>) {
+        insert_practice(db, "T00001", ClinicalSystem::Tpp).await;
+        let patient = sample_patient();
+        patients::upsert(db.pool(), &patient, 1).await.unwrap();
+        let record = Demographics {
+            source: DemographicSource::Pds,
+            given_name: "Sam".into(),
+            family_name: "Patel".into(),
+            date_of_birth: DOB,
+            address_line: "1 River Road".into(),
+            postcode: "rv1 2ab".into(),
+        };
+        patients::upsert_demographics(db.pool(), &patient.id, &record, 1)
+            .await
+            .unwrap();
+        accounts::insert_if_missing(
+            db.pool(),
+            &accounts::NewAccount {
+                id: "old",
+                patient_id: &patient.id,
+                practice_ods: &OdsCode::parse("T00001").unwrap(),
+                account_id: &AccountId::parse("1000000001").unwrap(),
+                email: Some("lost@example.com"),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        sqlx::query("UPDATE online_accounts SET last_used_at = $1 WHERE id = 'old'")
+            .bind(last_used_at)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        pin_documents::upsert(
+            db.pool(),
+            &IssuedPinDocument {
+                id: "doc",
+                online_account_id: "old",
+                secret_hash: "$argon2id$stub",
+                printed_on: date!(2026 - 11 - 20),
+                used_at: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        sessions::create(db.pool(), SessionKind::Patient, "old", 1)
+            .await
+            .unwrap();
+    }
+
+    fn nhs() -> NhsNumber {
+        NhsNumber::parse("9990000018").unwrap()
+    }
+
+    /// A journey whose new email address is confirmed, ready for the final step.
+    async fn confirmed_journey(db: &Db, now: i64) -> StepToken {
+        let token = StepToken::generate();
+        start_journey(db.pool(), &token, "patient-1", "old", now)
+            .await
+            .unwrap();
+        let code = SecurityCode::from_random(123_456);
+        let message = code_message("new@example.com");
+        let sent = send_code(
+            db,
+            &token,
+            "new@example.com",
+            &code,
+            &message,
+            (600, 3),
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(sent, CodeSent::Sent);
+        assert_eq!(
+            check_code(db, &token, &code, 5, now + 1).await.unwrap(),
+            CodeCheck::Confirmed
+        );
+        token
+    }
+
+    fn code_message(to: &str) -> NewMessage<'_> {
+        NewMessage {
+            recipient: to,
+            subject: "Your security code",
+            body: "123456",
+            purpose: Purpose::SecurityCode,
+        }
+    }
+
+    fn replacement<'a>(
+        reference: &'a ReplacementReference,
+        messages: &'a [NewMessage<'a>],
+    ) -> Replacement<'a> {
+        Replacement {
+            request_id: "request-1",
+            reference,
+            new_account_id: "new",
+            messages,
+        }
+    }
+
+    async fn count(db: &Db, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn identity_needs_all_three_details_and_reports_the_facts() {
+        each_backend(|db| async move {
+            seed(&db, Some(86_400 * 10)).await;
+            let postcode = Postcode::parse("RV1 2AB").unwrap();
+            let found = identify(&db, &nhs(), DOB, &postcode)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(found.patient.id, "patient-1");
+            assert_eq!(found.current_account.unwrap().id, "old");
+            assert_eq!(
+                found.facts,
+                ReplacementFacts {
+                    last_used_on: Some(date!(1970 - 01 - 11)),
+                    replaced_before: false,
+                    account_count: 1
+                }
+            );
+            let other_postcode = Postcode::parse("RV1 2AC").unwrap();
+            assert!(identify(&db, &nhs(), DOB, &other_postcode)
+                .await
+                .unwrap()
+                .is_none());
+            assert!(identify(&db, &nhs(), date!(1980 - 02 - 02), &postcode)
+                .await
+                .unwrap()
+                .is_none());
+            let unknown = NhsNumber::parse("9990000026").unwrap();
+            assert!(identify(&db, &unknown, DOB, &postcode)
+                .await
+                .unwrap()
+                .is_none());
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn codes_are_limited_in_number_tries_and_time() {
+        each_backend(|db| async move {
+            seed(&db, None).await;
+            let token = StepToken::generate();
+            start_journey(db.pool(), &token, "patient-1", "old", 1_000)
+                .await
+                .unwrap();
+            let right = SecurityCode::from_random(111_111);
+            let wrong = SecurityCode::from_random(222_222);
+            let message = code_message("new@example.com");
+            send_code(
+                &db,
+                &token,
+                "new@example.com",
+                &right,
+                &message,
+                (600, 3),
+                1_000,
+            )
+            .await
+            .unwrap();
+            for left in (1..5).rev() {
+                assert_eq!(
+                    check_code(&db, &token, &wrong, 5, 1_001).await.unwrap(),
+                    CodeCheck::Wrong {
+                        attempts_left: left
+                    }
+                );
+            }
+            assert_eq!(
+                check_code(&db, &token, &wrong, 5, 1_001).await.unwrap(),
+                CodeCheck::Wrong { attempts_left: 0 }
+            );
+            // Out of tries: even the right code no longer works.
+            assert_eq!(
+                check_code(&db, &token, &right, 5, 1_001).await.unwrap(),
+                CodeCheck::Dead
+            );
+
+            // A new code (second of three) resets the tries; it dies after its 10 minutes.
+            let second = SecurityCode::from_random(333_333);
+            send_code(
+                &db,
+                &token,
+                "new@example.com",
+                &second,
+                &message,
+                (600, 3),
+                1_100,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                check_code(&db, &token, &right, 5, 1_101).await.unwrap(),
+                CodeCheck::Wrong { attempts_left: 4 }
+            );
+            assert_eq!(
+                check_code(&db, &token, &second, 5, 1_700).await.unwrap(),
+                CodeCheck::Dead
+            );
+
+            let third = SecurityCode::from_random(444_444);
+            assert_eq!(
+                send_code(
+                    &db,
+                    &token,
+                    "new@example.com",
+                    &third,
+                    &message,
+                    (600, 3),
+                    1_800
+                )
+                .await
+                .unwrap(),
+                CodeSent::Sent
+            );
+            assert_eq!(
+                send_code(
+                    &db,
+                    &token,
+                    "new@example.com",
+                    &third,
+                    &message,
+                    (600, 3),
+                    1_801
+                )
+                .await
+                .unwrap(),
+                CodeSent::LimitReached
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM outbox").await,
+                3,
+                "one message per code sent"
+            );
+            assert_eq!(
+                check_code(&db, &token, &third, 5, 1_802).await.unwrap(),
+                CodeCheck::Confirmed
+            );
+            // A code belongs to its journey: another journey's token cannot use it.
+            let other = StepToken::generate();
+            start_journey(db.pool(), &other, "patient-1", "old", 1_900)
+                .await
+                .unwrap();
+            assert_eq!(
+                check_code(&db, &other, &third, 5, 1_901).await.unwrap(),
+                CodeCheck::Dead
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn replacing_moves_everything_to_a_new_account_and_deletes_nothing() {
+        each_backend(|db| async move {
+            seed(&db, None).await;
+            let token = confirmed_journey(&db, 5_000).await;
+            let reference = ReplacementReference::parse("RPL-7K3D-9QX2").unwrap();
+            let messages = [
+                code_message("new@example.com"),
+                code_message("lost@example.com"),
+            ];
+            let done = complete(&db, &token, &replacement(&reference, &messages), 5_010)
+                .await
+                .unwrap();
+            assert_eq!(done, Completion::Replaced);
+
+            let old = accounts::find(db.pool(), "old").await.unwrap().unwrap();
+            assert_eq!(
+                old.status,
+                accounts::AccountStatus::Replaced { by: "new".into() }
+            );
+            assert_eq!(
+                old.email.as_deref(),
+                Some("lost@example.com"),
+                "the old account is kept as it was"
+            );
+            let ods = OdsCode::parse("T00001").unwrap();
+            let active = accounts::find_by_account_id(
+                db.pool(),
+                &ods,
+                &AccountId::parse("1000000001").unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(active.id, "new");
+            assert_eq!(active.email.as_deref(), Some("new@example.com"));
+            assert_eq!(
+                pin_documents::current_for_account(db.pool(), "new")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                "doc"
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM sessions WHERE subject = 'old'").await,
+                0
+            );
+            let request = request_by_reference(db.pool(), &reference)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (
+                    request.old_account_id.as_str(),
+                    request.new_account_id.as_str()
+                ),
+                ("old", "new")
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM audit_events WHERE kind = 'account_replaced'"
+                )
+                .await,
+                1
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM outbox").await,
+                3,
+                "code + confirmation + alert"
+            );
+
+            // A second click finds the journey done; nothing happens twice.
+            let again = complete(&db, &token, &replacement(&reference, &messages), 5_020)
+                .await
+                .unwrap();
+            assert_eq!(
+                again,
+                Completion::AlreadyDone {
+                    request_id: "request-1".into()
+                }
+            );
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM online_accounts").await, 2);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox").await, 3);
+            // And the patient now has a replaced account: a second replacement is refused.
+            let postcode = Postcode::parse("RV1 2AB").unwrap();
+            let facts = identify(&db, &nhs(), DOB, &postcode)
+                .await
+                .unwrap()
+                .unwrap()
+                .facts;
+            assert!(facts.replaced_before);
+            assert_eq!(facts.account_count, 2);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_failure_half_way_leaves_the_old_account_untouched() {
+        each_backend(|db| async move {
+            seed(&db, None).await;
+            let token = confirmed_journey(&db, 5_000).await;
+            let reference = ReplacementReference::parse("RPL-7K3D-9QX2").unwrap();
+            // The final insert will be refused: another request already has this reference.
+            sqlx::query(
+                "INSERT INTO replacement_requests (id, reference, patient_id, practice_ods, old_account_id, new_account_id, created_at)
+                 VALUES ('earlier', $1, 'patient-1', 'T00001', 'old', 'old', 1)",
+            )
+            .bind(reference.as_str())
+            .execute(db.pool())
+            .await
+            .unwrap();
+            let messages = [code_message("new@example.com")];
+            let result = complete(&db, &token, &replacement(&reference, &messages), 5_010).await;
+            assert!(result.is_err(), "the database refused the insert");
+
+            let old = accounts::find(db.pool(), "old").await.unwrap().unwrap();
+            assert_eq!(old.status, accounts::AccountStatus::Active);
+            assert!(accounts::find(db.pool(), "new").await.unwrap().is_none());
+            assert_eq!(pin_documents::current_for_account(db.pool(), "old").await.unwrap().unwrap().id, "doc");
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions WHERE subject = 'old'").await, 1);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_events WHERE kind = 'account_replaced'").await, 0);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox").await, 1, "only the code's message");
+            // The journey is still open: with a fresh reference the patient can finish.
+            let fresh = ReplacementReference::parse("RPL-AAAA-CCCC").unwrap();
+            let done = complete(&db, &token, &replacement(&fresh, &messages), 5_020).await.unwrap();
+            assert_eq!(done, Completion::Replaced);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn concurrent_final_submissions_replace_once() {
+        each_backend(|db| async move {
+            seed(&db, None).await;
+            let token = confirmed_journey(&db, 5_000).await;
+            let attempts: Vec<_> = (0..8)
+                .map(|i| {
+                    let (db, token) = (db.clone(), token.clone());
+                    tokio::spawn(async move {
+                        let reference = ReplacementReference::from_random([i; 8]);
+                        let id = format!("request-{i}");
+                        let new = format!("new-{i}");
+                        let replacement = Replacement {
+                            request_id: &id,
+                            reference: &reference,
+                            new_account_id: &new,
+                            messages: &[],
+                        };
+                        complete(&db, &token, &replacement, 5_010).await
+                    })
+                })
+                .collect();
+            let mut replaced = 0;
+            for attempt in attempts {
+                match attempt.await.unwrap() {
+                    Ok(Completion::Replaced) => replaced += 1,
+                    Ok(Completion::AlreadyDone { .. }) => {}
+                    // SQLite may report a busy writer to the losers; they changed nothing.
+                    Ok(other) => panic!("unexpected {other:?}"),
+                    Err(error) => assert!(
+                        error.to_string().contains("lock") || error.to_string().contains("busy"),
+                        "{error}"
+                    ),
+                }
+            }
+            assert_eq!(replaced, 1);
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM online_accounts WHERE status = 'active'"
+                )
+                .await,
+                1
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM replacement_requests").await,
+                1
+            );
+        })
+        .await;
+    }
+}

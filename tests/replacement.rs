@@ -1,0 +1,648 @@
+//! HTTP tests of "I cannot sign in" and the replacement journey, against the real router with
+//! a real SMTP listener on loopback receiving the emails.
+
+mod common;
+
+use common::{start, start_with_smtp, without_typed_values, Page, SmtpSink, TestServer};
+use sqlx::{Connection, Executor};
+
+/// Dana Hughes in the demo data: account not used for 90 days, so it may be replaced.
+const DANA: IdentityInput = ("999 000 0069", ("6", "7", "1972"), "rv6 7lm");
+/// Lee Roberts: signed in 3 days ago.
+const LEE: IdentityInput = ("9990000077", ("7", "8", "1995"), "RV7 8NP");
+const NO_MATCH: &str = "The details you entered do not match our records";
+
+type IdentityInput = (
+    &'static str,
+    (&'static str, &'static str, &'static str),
+    &'static str,
+);
+
+async fn identify(server: &TestServer, (nhs, (d, m, y), postcode): IdentityInput) -> Page {
+    server
+        .post(
+            "/replace-account",
+            &[
+                ("nhs_number", nhs),
+                ("date_of_birth_day", d),
+                ("date_of_birth_month", m),
+                ("date_of_birth_year", y),
+                ("postcode", postcode),
+            ],
+            None,
+        )
+        .await
+}
+
+/// Passes the identity check and returns the journey cookie.
+async fn start_journey(server: &TestServer) -> String {
+    let page = identify(server, DANA).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location.as_deref(), Some("/replace-account/email"));
+    let cookie = page.cookie();
+    assert!(cookie.starts_with("__Host-relink-replace="));
+    let attributes = page.set_cookie.unwrap();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(attributes.contains(attribute), "{attributes}");
+    }
+    cookie
+}
+
+async fn db(server: &TestServer) -> sqlx::AnyConnection {
+    sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_answer_to_cannot_sign_in_leads_somewhere_useful() {
+    let server = start(true).await;
+    let question = server.get("/cannot-sign-in", None).await;
+    assert_eq!(question.status, 200);
+    assert!(question.body.contains("What is the problem?"));
+    for (answer, destination) in [
+        ("forgotten-passphrase", "/reset-passphrase"),
+        ("pin-document", "/cannot-sign-in/pin-document"),
+        ("lost-email", "/replace-account"),
+        ("technical-problem", "/replace-account"),
+        ("delete-account", "/cannot-sign-in/delete-account"),
+    ] {
+        let page = server
+            .post("/cannot-sign-in", &[("problem", answer)], None)
+            .await;
+        assert_eq!(page.status, 303, "{answer}");
+        assert_eq!(page.location.as_deref(), Some(destination), "{answer}");
+        let next = server.get(destination, None).await;
+        assert_eq!(next.status, 200, "{destination}");
+    }
+    for answer in ["", "delete-now"] {
+        let page = server
+            .post("/cannot-sign-in", &[("problem", answer)], None)
+            .await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.summary(), ["Select the problem you have signing in"]);
+        assert!(page.body.contains(r#"<title>Error: I cannot sign in"#));
+    }
+
+    let pin = server.get("/cannot-sign-in/pin-document", None).await.body;
+    assert!(pin.contains("within 14 days"));
+    assert!(pin.contains("linkage key"));
+    assert!(pin.contains("proof of address"));
+
+    // Deleting is explained and replacement offered; there is no way to delete anything.
+    let delete = server
+        .get("/cannot-sign-in/delete-account", None)
+        .await
+        .body;
+    assert!(delete.contains("Deleting an account causes problems"));
+    assert!(delete.contains(r#"href="/replace-account""#));
+    let main = &delete[delete.find("<main").unwrap()..delete.find("</main>").unwrap()];
+    assert!(!main.contains("<form"), "no form on the delete page");
+    assert!(
+        !main.to_lowercase().contains(">delete"),
+        "no delete button or link"
+    );
+}
+
+#[tokio::test]
+async fn the_identity_form_says_what_to_fix() {
+    let server = start(true).await;
+    let empty = identify(&server, ("", ("", "", ""), "")).await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.summary(),
+        [
+            "Enter your NHS number",
+            "Enter your date of birth",
+            "Enter your postcode"
+        ]
+    );
+    let wrong = identify(&server, ("999 000 0068", ("31", "2", "1972"), "RV6")).await;
+    assert_eq!(wrong.status, 422);
+    let summary = wrong.summary();
+    assert_eq!(summary.len(), 3, "{summary:?}");
+    assert!(summary[0].contains("NHS number"), "{summary:?}");
+    assert!(summary[1].contains("real date"), "{summary:?}");
+    assert_eq!(summary[2], "Enter a real postcode, like LS1 4AP");
+    assert!(wrong.set_cookie.is_none());
+    // What was typed comes back, so nothing has to be typed twice.
+    assert!(wrong.body.contains(r#"value="999 000 0068""#));
+}
+
+#[tokio::test]
+async fn a_mismatch_gets_one_generic_answer_and_five_lock_the_number() {
+    let server = start(true).await;
+    let mut bodies = Vec::new();
+    for input in [
+        ("9990000069", ("6", "7", "1972"), "RV6 7LN"), // wrong postcode
+        ("9990000069", ("7", "7", "1972"), "RV6 7LM"), // wrong date of birth
+        ("9990000085", ("6", "7", "1972"), "RV6 7LM"), // nobody has this number
+    ] {
+        let page = identify(&server, input).await;
+        assert_eq!(page.status, 422, "{input:?}");
+        assert_eq!(page.summary(), [NO_MATCH]);
+        assert!(page.set_cookie.is_none());
+        bodies.push(without_typed_values(&page.body));
+    }
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "answers differ beyond the echoed values"
+    );
+
+    // The number typed is throttled whether or not it exists: 5 failures lock it.
+    for number in ["9990000069", "9990000085"] {
+        let already = if number == "9990000069" { 2 } else { 1 };
+        for attempt in already + 1..=5 {
+            let page = identify(&server, (number, ("1", "1", "1990"), "RV6 7LM")).await;
+            let expected = if attempt == 5 { 429 } else { 422 };
+            assert_eq!(page.status, expected, "{number} attempt {attempt}");
+        }
+        let locked = identify(
+            &server,
+            if number == "9990000069" {
+                DANA
+            } else {
+                (number, ("6", "7", "1972"), "RV6 7LM")
+            },
+        )
+        .await;
+        assert_eq!(
+            locked.status, 429,
+            "{number} stays locked, even with the right details"
+        );
+        assert_eq!(
+            locked.summary(),
+            ["You have entered incorrect details too many times. Try again in 15 minutes."]
+        );
+    }
+    let mut db = db(&server).await;
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE kind = 'replacement_identity_failed'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(failures, 10);
+}
+
+#[tokio::test]
+async fn ineligible_patients_are_told_why_and_what_to_do_instead() {
+    let server = start(true).await;
+    let recent = identify(&server, LEE).await;
+    assert_eq!(recent.status, 403);
+    assert!(recent
+        .body
+        .contains("You can still sign in to your account"));
+    assert!(recent
+        .body
+        .contains("Sign in and change your email address instead."));
+    assert!(recent.set_cookie.is_none());
+
+    let mut db = db(&server).await;
+    // Five accounts already (all active, at other Account IDs): the limit.
+    for i in 1..=4 {
+        db.execute(
+            sqlx::query(
+                "INSERT INTO online_accounts (id, patient_id, practice_ods, account_id, created_at)
+             VALUES ($1, 'demo-patient-9990000069', 'T00001', $2, 1)",
+            )
+            .bind(format!("extra-{i}"))
+            .bind(format!("10000000{i}9")),
+        )
+        .await
+        .unwrap();
+    }
+    let too_many = identify(&server, DANA).await;
+    assert_eq!(too_many.status, 403);
+    assert!(too_many.body.contains("You already have 5 accounts"));
+
+    // One of them replaced before: refused for that reason.
+    db.execute("UPDATE online_accounts SET status = 'replaced', replaced_by = 'extra-2' WHERE id = 'extra-1'")
+        .await
+        .unwrap();
+    let replaced = identify(&server, DANA).await;
+    assert_eq!(replaced.status, 403);
+    assert!(replaced
+        .body
+        .contains("Your account has already been replaced"));
+
+    // A patient with no account at all is sent to their practice.
+    db.execute("UPDATE online_accounts SET status = 'replaced', replaced_by = 'extra-2' WHERE patient_id = 'demo-patient-9990000069' AND id <> 'extra-2'")
+        .await
+        .unwrap();
+    db.execute(
+        "UPDATE online_accounts SET patient_id = 'demo-patient-9990000018' WHERE id = 'extra-2'",
+    )
+    .await
+    .unwrap();
+    let none = identify(&server, DANA).await;
+    assert_eq!(none.status, 404);
+    assert!(none.body.contains("You do not have an account to replace"));
+    let refusals: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = 'replacement_refused'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(refusals, 3);
+}
+
+#[tokio::test]
+async fn later_steps_need_a_live_journey() {
+    let server = start(true).await;
+    for path in [
+        "/replace-account/email",
+        "/replace-account/security-code",
+        "/replace-account/check-answers",
+    ] {
+        let page = server.get(path, None).await;
+        assert_eq!(page.status, 403, "{path}");
+        assert!(page.body.contains("You need to start again"), "{path}");
+        let forged = server.get(path, Some("__Host-relink-replace=forged")).await;
+        assert_eq!(forged.status, 403, "{path}");
+    }
+    let posted = server
+        .post(
+            "/replace-account/check-answers",
+            &[],
+            Some("__Host-relink-replace=forged"),
+        )
+        .await;
+    assert_eq!(posted.status, 403);
+    // No journey, no confirmation: sent back to the start.
+    let done = server.get("/replace-account/done", None).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.location.as_deref(), Some("/replace-account"));
+
+    // A journey that has run out of time ends, and says nothing was changed.
+    let cookie = start_journey(&server).await;
+    let mut db = db(&server).await;
+    db.execute("UPDATE replacement_journeys SET expires_at = 0")
+        .await
+        .unwrap();
+    let ended = server.get("/replace-account/email", Some(&cookie)).await;
+    assert_eq!(ended.status, 403);
+    assert!(ended.body.contains("Nothing has been changed"));
+}
+
+#[tokio::test]
+async fn the_new_email_address_is_checked_and_a_code_is_sent_to_it() {
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+    let cookie = start_journey(&server).await;
+    let form = server.get("/replace-account/email", Some(&cookie)).await;
+    assert_eq!(form.status, 200);
+    // Before an address is given, the code page sends the patient back for one.
+    let early = server
+        .get("/replace-account/security-code", Some(&cookie))
+        .await;
+    assert_eq!(early.location.as_deref(), Some("/replace-account/email"));
+
+    for (typed, message) in [
+        ("", "Enter your email address"),
+        (
+            "dana@",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            "Dana.Hughes@EXAMPLE.com",
+            "Enter a different email address from the one on your old account",
+        ),
+    ] {
+        let page = server
+            .post("/replace-account/email", &[("email", typed)], Some(&cookie))
+            .await;
+        assert_eq!(page.status, 422, "{typed}");
+        assert_eq!(page.summary(), [message], "{typed}");
+    }
+    let sent = server
+        .post(
+            "/replace-account/email",
+            &[("email", "dana.new@example.org")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, 303);
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/replace-account/security-code")
+    );
+    let emails = smtp.wait_for("dana.new@example.org", 1).await;
+    let code = emails[0]
+        .security_code()
+        .expect("the email carries a 6-digit code");
+    assert_eq!(emails[0].subject(), "Your security code");
+    // The only secret in it is the code: not the journey token, not a PIN passphrase.
+    let token = cookie.split_once('=').unwrap().1;
+    assert!(!emails[0].data.contains(token));
+    assert!(!emails[0].data.contains("demo-pin"));
+    assert_eq!(emails[0].data.matches(&code).count(), 1);
+    assert!(
+        smtp.received()
+            .iter()
+            .all(|m| m.to == "dana.new@example.org"),
+        "nothing to the old address yet"
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_are_counted_and_new_codes_are_limited() {
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+    let cookie = start_journey(&server).await;
+    let to = "dana.new@example.org";
+    server
+        .post("/replace-account/email", &[("email", to)], Some(&cookie))
+        .await;
+    let first = smtp.wait_for(to, 1).await[0].security_code().unwrap();
+    let wrong = if first == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+
+    let format = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", "12 34")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(format.status, 422);
+    assert_eq!(format.summary(), ["The security code must be 6 numbers"]);
+    for left in ["4 more tries", "3 more tries", "2 more tries", "1 more try"] {
+        let page = server
+            .post(
+                "/replace-account/security-code",
+                &[("security_code", wrong)],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(page.status, 422);
+        assert!(
+            page.summary()[0].ends_with(&format!("You have {left}.")),
+            "{:?}",
+            page.summary()
+        );
+    }
+    let fifth = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", wrong)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(fifth.status, 429);
+    assert!(fifth
+        .body
+        .contains("Your security code has stopped working"));
+    let after = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", &first)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        after.status, 429,
+        "the right code no longer works after 5 wrong tries"
+    );
+
+    // "Send a new code": a fresh code works; earlier ones do not. Three codes in all.
+    let resent = server
+        .post("/replace-account/security-code/resend", &[], Some(&cookie))
+        .await;
+    assert_eq!(
+        resent.location.as_deref(),
+        Some("/replace-account/security-code?resent=1")
+    );
+    let notice = server
+        .get("/replace-account/security-code?resent=1", Some(&cookie))
+        .await;
+    assert!(notice.body.contains("We have sent a new code"));
+    let second = smtp.wait_for(to, 2).await[1].security_code().unwrap();
+    server
+        .post("/replace-account/security-code/resend", &[], Some(&cookie))
+        .await;
+    let third = smtp.wait_for(to, 3).await[2].security_code().unwrap();
+    let limit = server
+        .post("/replace-account/security-code/resend", &[], Some(&cookie))
+        .await;
+    assert_eq!(limit.status, 429);
+    assert!(limit
+        .body
+        .contains("You have asked for the most codes you can"));
+    if second != third {
+        let old = server
+            .post(
+                "/replace-account/security-code",
+                &[("security_code", &second)],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(old.status, 422, "an earlier code stops working");
+    }
+    let ok = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", &third)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/replace-account/check-answers")
+    );
+}
+
+#[tokio::test]
+async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() {
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+    let cookie = start_journey(&server).await;
+    let to = "dana.new@example.org";
+    server
+        .post("/replace-account/email", &[("email", to)], Some(&cookie))
+        .await;
+    let code = smtp.wait_for(to, 1).await[0].security_code().unwrap();
+    // Check your answers is not reachable before the code is confirmed.
+    let early = server
+        .get("/replace-account/check-answers", Some(&cookie))
+        .await;
+    assert_eq!(
+        early.location.as_deref(),
+        Some("/replace-account/security-code")
+    );
+    let confirmed = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", &code)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        confirmed.location.as_deref(),
+        Some("/replace-account/check-answers")
+    );
+
+    let check = server
+        .get("/replace-account/check-answers", Some(&cookie))
+        .await;
+    assert_eq!(check.status, 200);
+    for shown in [
+        "999 000 0069",
+        "Account ID 1000000006 at Riverside Surgery",
+        to,
+        "Request replacement",
+    ] {
+        assert!(check.body.contains(shown), "{shown}");
+    }
+    let requested = server
+        .post("/replace-account/check-answers", &[], Some(&cookie))
+        .await;
+    assert_eq!(requested.status, 303);
+    assert_eq!(requested.location.as_deref(), Some("/replace-account/done"));
+    let again = server
+        .post("/replace-account/check-answers", &[], Some(&cookie))
+        .await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/replace-account/done"),
+        "a second click changes nothing"
+    );
+
+    let done = server.get("/replace-account/done", Some(&cookie)).await;
+    assert_eq!(done.status, 200);
+    let start = done.body.find("RPL-").expect("a reference number");
+    let reference = done.body[start..start + 13].to_owned();
+    assert!(
+        reference
+            .chars()
+            .skip(4)
+            .all(|c| c == '-' || "234679ACDEFGHJKMNPQRTWXYZ".contains(c)),
+        "{reference}"
+    );
+
+    // The confirmation to the new address and an alert to the old one, with no secret.
+    let confirmation = &smtp.wait_for(to, 2).await[1];
+    assert_eq!(confirmation.subject(), "Your account has been replaced");
+    assert!(confirmation.data.contains(&reference));
+    let alert = &smtp.wait_for("dana.hughes@example.com", 1).await[0];
+    assert_eq!(alert.subject(), "Your account was replaced");
+    assert!(
+        !alert.data.contains(to),
+        "the alert does not reveal the new address"
+    );
+
+    let mut db = db(&server).await;
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, status, replaced_by FROM online_accounts WHERE account_id = '1000000006' ORDER BY created_at, status DESC",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 2, "the old account is kept: {rows:?}");
+    let old = rows.iter().find(|r| r.1 == "replaced").unwrap();
+    let new = rows.iter().find(|r| r.1 == "active").unwrap();
+    assert_eq!(old.2.as_deref(), Some(new.0.as_str()));
+
+    // Progress by reference and date of birth only; anything else is the generic answer.
+    let status = |reference: String, dob: (&'static str, &'static str, &'static str)| {
+        let server = &server;
+        async move {
+            server
+                .post(
+                    "/replace-account/status",
+                    &[
+                        ("reference", &reference),
+                        ("date_of_birth_day", dob.0),
+                        ("date_of_birth_month", dob.1),
+                        ("date_of_birth_year", dob.2),
+                    ],
+                    None,
+                )
+                .await
+        }
+    };
+    let wrong_dob = status(reference.clone(), ("7", "7", "1972")).await;
+    let unknown = status("RPL-2222-2222".to_owned(), ("6", "7", "1972")).await;
+    for page in [&wrong_dob, &unknown] {
+        assert_eq!(page.status, 422);
+        assert_eq!(page.summary(), [NO_MATCH]);
+        assert!(!page.body.contains("Progress of your replacement"));
+    }
+    assert_eq!(
+        without_typed_values(&wrong_dob.body),
+        without_typed_values(&unknown.body)
+    );
+    let progress = status(reference.to_lowercase(), ("6", "7", "1972")).await;
+    assert_eq!(progress.status, 200);
+    assert!(progress.body.contains("Progress of your replacement"));
+    assert!(progress.body.contains("In progress"));
+
+    // The PIN document moved to the new account: the patient sets a passphrase with it.
+    let verified = server
+        .post(
+            "/reset-passphrase",
+            &[
+                ("account_id", "1000000006"),
+                ("ods_code", "T00001"),
+                ("pin_passphrase", "demo-pin-6"),
+                ("date_of_birth_day", "6"),
+                ("date_of_birth_month", "7"),
+                ("date_of_birth_year", "1972"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(verified.status, 303, "{}", verified.body);
+    let reset = server
+        .post(
+            "/reset-passphrase/new-passphrase",
+            &[
+                ("new_passphrase", "harbour violet engine seventy"),
+                ("confirm_passphrase", "harbour violet engine seventy"),
+            ],
+            Some(&verified.cookie()),
+        )
+        .await;
+    assert_eq!(reset.location.as_deref(), Some("/reset-passphrase/done"));
+    let complete = status(reference, ("6", "7", "1972")).await;
+    assert!(
+        complete.body.contains("Complete"),
+        "status follows the passphrase being set"
+    );
+    let new_has_passphrase: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM online_accounts WHERE status = 'active' AND account_id = '1000000006' AND passphrase_hash IS NOT NULL")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(new_has_passphrase, 1);
+}
+
+#[tokio::test]
+async fn the_demo_mailbox_shows_sent_emails_in_demo_mode_only() {
+    let demo = start(true).await;
+    let cookie = start_journey(&demo).await;
+    demo.post(
+        "/replace-account/email",
+        &[("email", "dana.new@example.org")],
+        Some(&cookie),
+    )
+    .await;
+    let mut shown = false;
+    for _ in 0..100 {
+        let page = demo.get("/demo/mailbox", None).await;
+        assert_eq!(page.status, 200);
+        if page.body.contains("Your security code is") && page.body.contains("delivered") {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(shown, "the code email appears in the demo mailbox");
+    let demo_page = demo.get("/demo", None).await.body;
+    assert!(demo_page.contains("999 000 0069") && demo_page.contains("999 000 0077"));
+
+    let live = start(false).await;
+    assert_eq!(live.get("/demo/mailbox", None).await.status, 404);
+}
