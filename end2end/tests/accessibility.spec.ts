@@ -3,7 +3,22 @@ import { checkAccessibility, VIEWPORTS, waitForHydration } from "./support";
 
 // Every page Relink serves without a journey state, at phone and desktop sizes, with
 // JavaScript on and off (the projects). Journey states are scanned in the journey specs.
-const PAGES = ["/", "/demo", "/no-such-page", "/reset-passphrase", "/reset-passphrase/new-passphrase", "/sign-in", "/account/this-was-not-me"];
+const PAGES = [
+  "/",
+  "/demo",
+  "/demo/mailbox",
+  "/no-such-page",
+  "/reset-passphrase",
+  "/reset-passphrase/new-passphrase",
+  "/sign-in",
+  "/account/this-was-not-me",
+  "/cannot-sign-in",
+  "/cannot-sign-in/pin-document",
+  "/cannot-sign-in/delete-account",
+  "/replace-account",
+  "/replace-account/email",
+  "/replace-account/status",
+];
 
 for (const path of PAGES) {
   for (const viewport of VIEWPORTS) {

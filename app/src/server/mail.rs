@@ -22,7 +22,7 @@ const POLL_INTERVAL: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub enum Delivery {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
     /// Demo mode without SMTP: marked delivered, to be read at `/demo/mailbox`.
@@ -64,7 +64,10 @@ impl Delivery {
                     .map_err(|e| MailConfigError::BadUrl(e.to_string()))?
                     .timeout(Some(Duration::from_secs(10)))
                     .build();
-                Ok(Some(Self::Smtp { transport, from }))
+                Ok(Some(Self::Smtp {
+                    transport: Box::new(transport),
+                    from,
+                }))
             }
             None if demo => Ok(Some(Self::DemoMailbox)),
             None => Ok(None),
