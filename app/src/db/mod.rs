@@ -203,3 +203,87 @@ mod tests {
         assert!(date_from_sql("14/03/2026").is_err());
     }
 }
+
+#[cfg(test)]
+mod upgrade_tests {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    /// The SQLite migration that rebuilds `online_accounts` ends sqlx's transaction to turn
+    /// foreign keys off: this upgrades a database holding data from before it and checks that
+    /// nothing was lost and the foreign keys still hold.
+    #[tokio::test]
+    async fn upgrading_a_sqlite_database_keeps_accounts_and_their_documents() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            });
+        let pool = pool.connect(&url).await.unwrap();
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        let first_three = before.migrations[..3].to_vec();
+        before.migrations = Cow::Owned(first_three);
+        before.run(&pool).await.unwrap();
+        pool.execute(
+            "INSERT INTO practices (ods_code, name, clinical_system) VALUES ('T00001', 'P', 'TPP');
+             INSERT INTO patients (id, practice_ods, nhs_number, joined_practice_on, created_at)
+                 VALUES ('p', 'T00001', '9990000018', '2020-01-01', 1);
+             INSERT INTO online_accounts (id, patient_id, practice_ods, account_id, email, created_at)
+                 VALUES ('a', 'p', 'T00001', '1000000001', 'x@example.com', 1);
+             INSERT INTO pin_documents (id, online_account_id, secret_hash, printed_on, expires_on, created_at)
+                 VALUES ('d', 'a', 'h', '2020-01-01', '2020-01-15', 1);",
+        )
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("old.db").display()))
+            .await
+            .unwrap();
+        let kept: (String, Option<String>) =
+            sqlx::query_as("SELECT account_id, email FROM online_accounts WHERE id = 'a'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(
+            kept,
+            ("1000000001".to_owned(), Some("x@example.com".to_owned()))
+        );
+        let document_owner: String =
+            sqlx::query_scalar("SELECT online_account_id FROM pin_documents WHERE id = 'd'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(document_owner, "a");
+        // Foreign keys are on again and still point at the rebuilt table.
+        let orphan = sqlx::query(
+            "INSERT INTO pin_documents (id, online_account_id, secret_hash, printed_on, expires_on, created_at)
+             VALUES ('e', 'nobody', 'h', '2020-01-01', '2020-01-15', 1)",
+        )
+        .execute(db.pool())
+        .await;
+        assert!(orphan.is_err(), "a document for no account is refused");
+        // The Account ID is unique among active accounts only.
+        let second_active = sqlx::query(
+            "INSERT INTO online_accounts (id, patient_id, practice_ods, account_id, created_at)
+             VALUES ('b', 'p', 'T00001', '1000000001', 2)",
+        )
+        .execute(db.pool())
+        .await;
+        assert!(second_active.is_err());
+        sqlx::query(
+            "INSERT INTO online_accounts (id, patient_id, practice_ods, account_id, status, created_at)
+             VALUES ('c', 'p', 'T00001', '1000000001', 'replaced', 2)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+}
