@@ -7,6 +7,8 @@ fn relink(args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("LEPTOS_SITE_ADDR")
+        .env_remove("SMTP_URL")
+        .env_remove("MAIL_FROM")
         .envs(envs.iter().copied())
         .output()
         .expect("run relink");
@@ -97,4 +99,28 @@ fn sigterm_stops_the_server_cleanly() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stderr).contains("shutting down"));
+}
+
+#[test]
+fn bad_mail_settings_are_refused_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let (code, stderr) = relink(
+        &[],
+        &[
+            ("DATABASE_URL", &database),
+            ("SMTP_URL", "ftp://mail.example.com"),
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("relink: SMTP_URL is not valid"), "{stderr}");
+    let (code, stderr) = relink(
+        &[],
+        &[("DATABASE_URL", &database), ("MAIL_FROM", "not an address")],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("relink: MAIL_FROM is not a valid address"),
+        "{stderr}"
+    );
 }

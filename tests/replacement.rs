@@ -646,3 +646,56 @@ async fn the_demo_mailbox_shows_sent_emails_in_demo_mode_only() {
     let live = start(false).await;
     assert_eq!(live.get("/demo/mailbox", None).await.status, 404);
 }
+
+#[tokio::test]
+async fn an_undeliverable_email_is_kept_and_delivered_on_a_later_try() {
+    use app::db::outbox::{self, NewMessage, Purpose};
+    use app::server::mail::{deliver_due, Delivery};
+    let dir = tempfile::tempdir().unwrap();
+    let db = app::db::Db::connect(&format!("sqlite://{}", dir.path().join("o.db").display()))
+        .await
+        .unwrap();
+    let message = NewMessage {
+        recipient: "sam@example.com",
+        subject: "Hello",
+        body: "Body",
+        purpose: Purpose::ReplacementConfirmed,
+    };
+    outbox::enqueue(db.pool(), &message, 0).await.unwrap();
+
+    // Nothing listens on port 1: the try fails, the message stays, with the reason.
+    let from = app::server::config_defaults::MAIL_FROM;
+    let down = Delivery::from_config(Some("smtp://127.0.0.1:1"), from, false)
+        .unwrap()
+        .unwrap();
+    assert_eq!(deliver_due(&db, &down).await.unwrap(), 1);
+    let row: (i64, Option<i64>, Option<String>, i64) =
+        sqlx::query_as("SELECT attempts, sent_at, last_error, next_attempt_at FROM outbox")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!((row.0, row.1), (1, None));
+    assert!(row.2.is_some_and(|e| !e.is_empty()));
+    assert!(row.3 > 0, "retried later, not at once");
+    assert_eq!(deliver_due(&db, &down).await.unwrap(), 0, "not due yet");
+
+    // When it is due again and the server is up, it is delivered once.
+    db.pool()
+        .execute("UPDATE outbox SET next_attempt_at = 0")
+        .await
+        .unwrap();
+    let smtp = SmtpSink::start().await;
+    let up = Delivery::from_config(Some(&smtp.url), from, false)
+        .unwrap()
+        .unwrap();
+    assert_eq!(deliver_due(&db, &up).await.unwrap(), 1);
+    assert_eq!(deliver_due(&db, &up).await.unwrap(), 0);
+    let received = smtp.wait_for("sam@example.com", 1).await;
+    assert_eq!(received[0].subject(), "Hello");
+    assert_eq!(smtp.received().len(), 1);
+    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM outbox")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert!(sent.is_some());
+}
