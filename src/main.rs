@@ -36,22 +36,115 @@ struct Cli {
 
     #[arg(long, env = "MAIL_FROM", default_value = server::config_defaults::MAIL_FROM)]
     mail_from: String,
+
+    /// The address patients reach the service at, printed on PIN documents.
+    #[arg(long, env = "RELINK_PUBLIC_URL")]
+    public_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Administration, run against the same database as the server.
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Manage staff members.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum StaffCommand {
+    /// Add a staff member and print a one-time initial password.
+    Add {
+        /// Lower-case letters, digits, dots and hyphens, like staff.riverside.
+        username: String,
+        /// A practice they work for (ODS code); repeat for several.
+        #[arg(long = "practice", required_unless_present = "admin")]
+        practices: Vec<String>,
+        /// An administrator may see every practice.
+        #[arg(long)]
+        admin: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    if let Some(Command::Staff(StaffCommand::Add {
+        username,
+        practices,
+        admin,
+    })) = cli.command
+    {
+        return match tokio::runtime::Runtime::new() {
+            Ok(runtime) => {
+                runtime.block_on(add_staff(&cli.database_url, &username, &practices, admin))
+            }
+            Err(error) => fail(&error),
+        };
+    }
     let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
         Ok(config) => config,
         Err(error) => return fail(&error),
     };
     config.smtp_url = cli.smtp_url.filter(|url| !url.is_empty());
     config.mail_from = cli.mail_from;
+    config.public_url = cli.public_url.filter(|url| !url.is_empty());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),
     };
     runtime.block_on(run(config))
+}
+
+/// `relink staff add`: the password is random, printed once, and stored only as a hash.
+async fn add_staff(
+    database_url: &str,
+    username: &str,
+    practices: &[String],
+    admin: bool,
+) -> ExitCode {
+    use app::domain::{OdsCode, StaffUsername};
+    let username = match StaffUsername::parse(username) {
+        Ok(username) => username,
+        Err(error) => return fail(&error),
+    };
+    let mut codes = Vec::new();
+    for code in practices {
+        match OdsCode::parse(code) {
+            Ok(ods) => codes.push(ods),
+            Err(error) => return fail(&format!("{code}: {error}")),
+        }
+    }
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let password = app::secrets::new_staff_password();
+    let hash = app::secrets::hash_secret(&password);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let added = app::db::staff::add(&db, &username, &hash, admin, &codes, now).await;
+    db.close().await;
+    match added {
+        Ok(()) => {
+            let scope = if admin {
+                "every practice".to_owned()
+            } else {
+                codes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            println!("Added staff member {username} for {scope}.");
+            println!("Initial password (shown once, give it to them privately): {password}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
 }
 
 async fn run(config: Config) -> ExitCode {

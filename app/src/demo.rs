@@ -186,3 +186,9 @@ impl DemoPatient {
         }
     }
 }
+
+/// The demo staff members: (username, password, practice ODS code). `/demo` lists them.
+pub const DEMO_STAFF: [(&str, &str, &str); 2] = [
+    ("staff.riverside", "riverside-demo-password", "T00001"),
+    ("staff.hillview", "hillview-demo-password", "E00001"),
+];

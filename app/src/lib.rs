@@ -32,6 +32,11 @@ use pages::replace_account::{
     SecurityCodePage,
 };
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
+use pages::staff::{
+    AuditPage, FindPatientPage, MismatchesPage, NewTestPatientPage, PreviewPage, PreviewStartPage,
+    PrintPage, ReissuePage, RequestsPage, StaffHomePage, StaffPatientPage, StaffSignInPage,
+    TestPatientsPage,
+};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
 /// The service name the NHS header shows and every page title ends with.
@@ -101,6 +106,19 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/replace-account/done") view=ReplaceDonePage />
                         <Route path=path!("/replace-account/status") view=ReplacementStatusPage />
                         <Route path=path!("/demo/mailbox") view=MailboxPage />
+                        <Route path=path!("/staff/sign-in") view=StaffSignInPage />
+                        <Route path=path!("/staff") view=StaffHomePage />
+                        <Route path=path!("/staff/test-patients") view=TestPatientsPage />
+                        <Route path=path!("/staff/test-patients/new") view=NewTestPatientPage />
+                        <Route path=path!("/staff/patients") view=FindPatientPage />
+                        <Route path=path!("/staff/patients/:id") view=StaffPatientPage />
+                        <Route path=path!("/staff/patients/:id/pin-document") view=ReissuePage />
+                        <Route path=path!("/staff/patients/:id/preview") view=PreviewStartPage />
+                        <Route path=path!("/staff/previews/:id") view=PreviewPage />
+                        <Route path=path!("/staff/pin-documents/:id/print") view=PrintPage />
+                        <Route path=path!("/staff/replacement-requests") view=RequestsPage />
+                        <Route path=path!("/staff/mismatches") view=MismatchesPage />
+                        <Route path=path!("/staff/audit") view=AuditPage />
                     </Routes>
                 </main>
             </div>

@@ -23,9 +23,44 @@ pub enum AuditKind {
     SecurityCodeSent,
     SecurityCodeFailed,
     AccountReplaced,
+    StaffAdded,
+    StaffSignedIn,
+    StaffSignInFailed,
+    StaffSignedOut,
+    TestPatientCreated,
+    PreviewStarted,
+    PreviewEnded,
+    PinDocumentIssued,
 }
 
 impl AuditKind {
+    /// Every kind, for filters.
+    pub const ALL: [Self; 23] = [
+        Self::DemoSeeded,
+        Self::PinVerificationFailed,
+        Self::PinLockout,
+        Self::PinExpiredSeen,
+        Self::PinUsedSeen,
+        Self::PassphraseReset,
+        Self::SignedIn,
+        Self::SignInFailed,
+        Self::SignedOut,
+        Self::ReplacementIdentityFailed,
+        Self::ReplacementLockout,
+        Self::ReplacementRefused,
+        Self::SecurityCodeSent,
+        Self::SecurityCodeFailed,
+        Self::AccountReplaced,
+        Self::StaffAdded,
+        Self::StaffSignedIn,
+        Self::StaffSignInFailed,
+        Self::StaffSignedOut,
+        Self::TestPatientCreated,
+        Self::PreviewStarted,
+        Self::PreviewEnded,
+        Self::PinDocumentIssued,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::DemoSeeded => "demo_seeded",
@@ -43,6 +78,14 @@ impl AuditKind {
             Self::SecurityCodeSent => "security_code_sent",
             Self::SecurityCodeFailed => "security_code_failed",
             Self::AccountReplaced => "account_replaced",
+            Self::StaffAdded => "staff_added",
+            Self::StaffSignedIn => "staff_signed_in",
+            Self::StaffSignInFailed => "staff_sign_in_failed",
+            Self::StaffSignedOut => "staff_signed_out",
+            Self::TestPatientCreated => "test_patient_created",
+            Self::PreviewStarted => "preview_started",
+            Self::PreviewEnded => "preview_ended",
+            Self::PinDocumentIssued => "pin_document_issued",
         }
     }
 }

@@ -11,7 +11,7 @@ use super::patients::{self, DemographicSource, Demographics, Patient, PatientSer
 use super::pin_documents::{self, IssuedPinDocument};
 use super::practices::{self, Practice, PracticeServices};
 use super::{Db, DbError};
-use crate::demo::{DemoPatient, DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES};
+use crate::demo::{DemoPatient, DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_STAFF};
 use crate::domain::{AccountId, NhsNumber, OdsCode};
 use crate::secrets::hash_secret;
 
@@ -22,6 +22,10 @@ fn patient_id(demo: &DemoPatient) -> String {
 /// Seeds (or refreshes) the demo data in one transaction.
 pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     // Hash before opening the transaction: Argon2 is slow and must not hold a write lock.
+    let staff_hashes: Vec<String> = DEMO_STAFF
+        .iter()
+        .map(|(_, password, _)| hash_secret(password))
+        .collect();
     let hashes: Vec<(String, Option<String>)> = DEMO_PATIENTS
         .iter()
         .map(|p| (hash_secret(p.pin_passphrase), p.passphrase.map(hash_secret)))
@@ -120,6 +124,26 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
             accounts::set_passphrase_hash(&mut *tx, &account_row_id, passphrase_hash.as_deref())
                 .await?;
         }
+    }
+    // Demo staff, with the passwords `/demo` lists (set again on every start).
+    for ((username, _, ods), hash) in DEMO_STAFF.iter().zip(&staff_hashes) {
+        sqlx::query(
+            "INSERT INTO staff_members (username, password_hash, is_admin, created_at) VALUES ($1, $2, 0, $3)
+             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(*username)
+        .bind(hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO staff_practices (username, practice_ods) VALUES ($1, $2)
+             ON CONFLICT (username, practice_ods) DO NOTHING",
+        )
+        .bind(*username)
+        .bind(*ods)
+        .execute(&mut *tx)
+        .await?;
     }
     audit::record(
         &mut *tx,

@@ -14,6 +14,7 @@ pub mod practices;
 pub mod replacement;
 pub mod reset;
 pub mod sessions;
+pub mod staff;
 pub mod step_tokens;
 #[cfg(test)]
 pub(crate) mod testing;

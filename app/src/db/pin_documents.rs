@@ -131,6 +131,115 @@ pub async fn revoke_others<'e>(
     Ok(result.rows_affected())
 }
 
+/// A PIN document issued by a staff member after an identity check.
+#[derive(Debug, Clone)]
+pub struct Reissue<'a> {
+    pub document_id: &'a str,
+    pub patient_id: &'a str,
+    pub practice_ods: &'a crate::domain::OdsCode,
+    /// Used when the patient has no active account yet (a new test patient): it is created.
+    pub new_account: (&'a str, &'a crate::domain::AccountId),
+    pub secret_hash: &'a str,
+    pub printed_on: Date,
+    pub issued_by: &'a str,
+    pub identity_check: crate::domain::IdentityCheck,
+}
+
+/// Issues a new PIN document in one transaction: the patient's active account (created if
+/// there is none), the document, every older unused document revoked, and an audit event.
+/// Returns the account row the document belongs to.
+pub async fn reissue(db: &super::Db, reissue: &Reissue<'_>, now: i64) -> Result<String, DbError> {
+    use super::accounts::{self, NewAccount};
+    use super::audit::{self, AuditKind, NewAuditEvent};
+    let mut tx = db.pool().begin().await?;
+    let existing = sqlx::query_scalar::<_, String>(
+        "SELECT id FROM online_accounts WHERE patient_id = $1 AND practice_ods = $2 AND status = 'active'
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(reissue.patient_id)
+    .bind(reissue.practice_ods.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let account = match existing {
+        Some(id) => id,
+        None => {
+            let (id, account_id) = reissue.new_account;
+            accounts::insert_if_missing(
+                &mut *tx,
+                &NewAccount {
+                    id,
+                    patient_id: reissue.patient_id,
+                    practice_ods: reissue.practice_ods,
+                    account_id,
+                    email: None,
+                },
+                now,
+            )
+            .await?;
+            id.to_owned()
+        }
+    };
+    let dates = PinDocumentDates {
+        printed_on: reissue.printed_on,
+    };
+    sqlx::query(
+        "INSERT INTO pin_documents (id, online_account_id, secret_hash, printed_on, expires_on, created_at, issued_by, identity_check)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(reissue.document_id)
+    .bind(&account)
+    .bind(reissue.secret_hash)
+    .bind(date_to_sql(dates.printed_on))
+    .bind(date_to_sql(dates.expires_on()))
+    .bind(now)
+    .bind(reissue.issued_by)
+    .bind(reissue.identity_check.code())
+    .execute(&mut *tx)
+    .await?;
+    let revoked = revoke_others(&mut *tx, &account, reissue.document_id, now).await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::PinDocumentIssued,
+            actor: reissue.issued_by,
+            practice_ods: Some(reissue.practice_ods.as_str()),
+            patient_id: Some(reissue.patient_id),
+            detail: &format!(
+                "New PIN document after identity check: {}; {revoked} older unused document(s) stopped working",
+                reissue.identity_check.code()
+            ),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// Where a document belongs: the print page authorises against the practice.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DocumentOwner {
+    pub printed_on: String,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub practice_ods: String,
+    pub account_id: String,
+    pub patient_id: String,
+}
+
+pub async fn owner<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<DocumentOwner>, DbError> {
+    Ok(sqlx::query_as::<_, DocumentOwner>(
+        "SELECT d.printed_on, d.used_at, d.revoked_at, a.practice_ods, a.account_id, a.patient_id
+         FROM pin_documents d JOIN online_accounts a ON a.id = d.online_account_id WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

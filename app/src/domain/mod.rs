@@ -15,6 +15,7 @@ mod practice;
 mod record_access;
 pub mod replacement;
 mod security_code;
+pub mod staff;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use dates::{format_long_date, DateOfBirth, DateOfBirthError, PinDocumentDates};
@@ -34,4 +35,8 @@ pub use replacement::{
 };
 pub use security_code::{
     SecurityCode, SecurityCodeError, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
+};
+pub use staff::{
+    one_time_secret, parse_test_nhs_number, IdentityCheck, StaffUsername, StaffUsernameError,
+    TestNhsNumberError,
 };

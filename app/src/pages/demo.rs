@@ -77,6 +77,16 @@ pub fn DemoPage() -> impl IntoView {
         <p>
             <a href="/sign-in">"Sign in"</a>
         </p>
+        <h2>"Staff area"</h2>
+        <p>"Practice staff "<a href="/staff/sign-in">"sign in to the staff area"</a>" to set up test patients, preview what they see, and print new PIN documents. Each sees only their own practice."</p>
+        <ul>
+            {crate::demo::DEMO_STAFF
+                .iter()
+                .map(|(username, password, ods)| view! {
+                    <li>"Username "<strong>{*username}</strong>", password "<code>{*password}</code>{format!(" ({ods})")}</li>
+                })
+                .collect_view()}
+        </ul>
         <h2>"Replace an account"</h2>
         <p>"These patients have lost the email address behind their account. Enter their details on the "<a href="/replace-account">"replace your account"</a>" page. The security code email arrives in the "<a href="/demo/mailbox">"demo mailbox"</a>"."</p>
         <ul>

@@ -7,3 +7,4 @@ pub mod home;
 pub mod not_found;
 pub mod replace_account;
 pub mod reset_passphrase;
+pub mod staff;

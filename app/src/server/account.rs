@@ -248,14 +248,23 @@ pub async fn account_summary(
     state: &AppState,
     account_row: &str,
 ) -> Result<Option<AccountSummary>, DbError> {
+    let Some(account) = accounts::find(state.db.pool(), account_row).await? else {
+        return Ok(None);
+    };
+    patient_summary(state, &account.patient_id).await
+}
+
+/// What a patient sees on "Your account", from the patient record alone: the staff preview of
+/// a test patient (who may have no online account yet) uses it too.
+pub async fn patient_summary(
+    state: &AppState,
+    patient_id: &str,
+) -> Result<Option<AccountSummary>, DbError> {
     let db = &state.db;
-    let Some(account) = accounts::find(db.pool(), account_row).await? else {
+    let Some(patient) = patients::find(db.pool(), patient_id).await? else {
         return Ok(None);
     };
-    let Some(practice) = practices::find(db.pool(), &account.practice_ods).await? else {
-        return Ok(None);
-    };
-    let Some(patient) = patients::find(db.pool(), &account.patient_id).await? else {
+    let Some(practice) = practices::find(db.pool(), &patient.practice_ods).await? else {
         return Ok(None);
     };
     let records = patients::demographics(db.pool(), &patient.id).await?;
@@ -277,7 +286,13 @@ pub async fn account_summary(
     let pds = records.iter().find(|r| r.source == DemographicSource::Pds);
     let name = |r: &Demographics| format!("{} {}", r.given_name, r.family_name);
     let dob = |r: &Demographics| format_long_date(r.date_of_birth);
-    let address = |r: &Demographics| format!("{}, {}", r.address_line, r.postcode);
+    let address = |r: &Demographics| {
+        if r.postcode.is_empty() {
+            r.address_line.clone()
+        } else {
+            format!("{}, {}", r.address_line, r.postcode)
+        }
+    };
     let row = |label: &str, source: DetailSource, field: &dyn Fn(&Demographics) -> String| {
         let (main, other) = match source {
             DetailSource::NhsSpine => (pds.or(gp), gp),

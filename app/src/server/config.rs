@@ -19,6 +19,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of every email.
     pub mail_from: String,
+    /// The address patients use to reach the service, printed (and QR-coded) on PIN
+    /// documents. Defaults to `http://` and the listening address.
+    pub public_url: Option<String>,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -58,6 +61,7 @@ impl Config {
             hashing_max_wait: std::time::Duration::from_secs(5),
             smtp_url: None,
             mail_from: defaults::MAIL_FROM.to_owned(),
+            public_url: None,
         })
     }
 }

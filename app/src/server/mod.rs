@@ -6,6 +6,7 @@ pub mod hashing;
 pub mod mail;
 pub mod replacement;
 pub mod reset;
+pub mod staff;
 
 pub use config::{defaults as config_defaults, Config, ConfigError};
 
@@ -38,9 +39,20 @@ use crate::pages::replace_account::{
     CHECK_PATH, CODE_PATH, EMAIL_PATH, REPLACE_DONE_PATH, RESEND_PATH, STATUS_PATH,
 };
 use crate::pages::reset_passphrase::{DONE_PATH, NEW_PASSPHRASE_PATH, RESET_PATH};
+use crate::pages::staff::{
+    AUDIT_PATH, FIND_PATIENT_PATH, MISMATCHES_PATH, NEW_TEST_PATIENT_PATH, REQUESTS_PATH,
+    STAFF_HOME_PATH, STAFF_SIGN_IN_PATH, STAFF_SIGN_OUT_PATH, TEST_PATIENTS_PATH,
+};
 use crate::secrets::hash_secret;
 use crate::{shell, App};
 use hashing::{HashingPool, PoolBusy};
+
+/// The staff routes with an id, in axum's path syntax (the Leptos routes use `:id`).
+const STAFF_PATIENT_ROUTE: &str = "/staff/patients/{id}";
+const STAFF_REISSUE_ROUTE: &str = "/staff/patients/{id}/pin-document";
+const STAFF_PREVIEW_START_ROUTE: &str = "/staff/patients/{id}/preview";
+const STAFF_PREVIEW_ROUTE: &str = "/staff/previews/{id}";
+const STAFF_PRINT_ROUTE: &str = "/staff/pin-documents/{id}/print";
 
 /// What every request handler and server function can reach.
 #[derive(Clone, Debug)]
@@ -56,6 +68,8 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// Woken after a change queues an email, so the outbox worker sends it straight away.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Where patients reach the service (printed on PIN documents), without a trailing slash.
+    pub public_url: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -110,6 +124,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         hashing,
         dummy_hash,
         outbox_wake,
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.site_addr))
+            .trim_end_matches('/')
+            .into(),
     })
 }
 
@@ -131,6 +151,19 @@ pub fn router(state: AppState) -> Router {
         REPLACE_DONE_PATH,
         STATUS_PATH,
         MAILBOX_PATH,
+        STAFF_SIGN_IN_PATH,
+        STAFF_HOME_PATH,
+        TEST_PATIENTS_PATH,
+        NEW_TEST_PATIENT_PATH,
+        FIND_PATIENT_PATH,
+        STAFF_PATIENT_ROUTE,
+        STAFF_REISSUE_ROUTE,
+        STAFF_PREVIEW_START_ROUTE,
+        STAFF_PREVIEW_ROUTE,
+        STAFF_PRINT_ROUTE,
+        REQUESTS_PATH,
+        MISMATCHES_PATH,
+        AUDIT_PATH,
     ]
     .map(str::to_owned)
     .to_vec();
@@ -170,6 +203,21 @@ pub fn router(state: AppState) -> Router {
         .route(REPLACE_DONE_PATH, get(replacement::show_done))
         .route(STATUS_PATH, get(replacement::show_status).post(replacement::check_status))
         .route(MAILBOX_PATH, get(replacement::show_mailbox))
+        .route(STAFF_SIGN_IN_PATH, get(staff::show_sign_in).post(staff::sign_in))
+        .route(STAFF_SIGN_OUT_PATH, axum::routing::post(staff::sign_out))
+        .route(STAFF_HOME_PATH, get(staff::home))
+        .route(TEST_PATIENTS_PATH, get(staff::test_patients))
+        .route(NEW_TEST_PATIENT_PATH, get(staff::show_new_test_patient).post(staff::create_test_patient))
+        .route(FIND_PATIENT_PATH, get(staff::find_patient))
+        .route(STAFF_PATIENT_ROUTE, get(staff::patient_page))
+        .route(STAFF_REISSUE_ROUTE, get(staff::show_reissue).post(staff::reissue))
+        .route(STAFF_PREVIEW_START_ROUTE, get(staff::show_preview_start).post(staff::start_preview))
+        .route(STAFF_PREVIEW_ROUTE, get(staff::show_preview))
+        .route("/staff/previews/{id}/end", axum::routing::post(staff::end_preview))
+        .route(STAFF_PRINT_ROUTE, get(staff::print))
+        .route(REQUESTS_PATH, get(staff::requests))
+        .route(MISMATCHES_PATH, get(staff::mismatches))
+        .route(AUDIT_PATH, get(staff::audit_log))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -1,0 +1,399 @@
+//! Staff members, the practices they work for, their previews of test patients, and the
+//! practice-scoped reads behind "what needs your attention". Every read that lists patients
+//! or events takes the practices the signed-in member may see and filters by them in SQL.
+
+use sqlx::{Any, Executor};
+
+use super::audit::{self, AuditEvent, AuditKind, NewAuditEvent};
+use super::{date_from_sql, DbError};
+use crate::domain::{OdsCode, StaffUsername};
+
+/// A staff member as the staff area needs them: who, and where they may look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub username: StaffUsername,
+    pub is_admin: bool,
+    /// The practices they work for. Administrators may see every practice.
+    pub practices: Vec<OdsCode>,
+}
+
+impl StaffMember {
+    /// Whether this member may see and change the patients of the practice.
+    pub fn may_see(&self, ods: &OdsCode) -> bool {
+        self.is_admin || self.practices.contains(ods)
+    }
+}
+
+/// Why a staff member could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddStaffError {
+    #[error("a staff member called {0} already exists")]
+    Exists(String),
+    #[error("there is no practice with the ODS code {0}")]
+    NoSuchPractice(String),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+/// Adds a member and their practices in one transaction.
+pub async fn add(
+    db: &super::Db,
+    username: &StaffUsername,
+    password_hash: &str,
+    is_admin: bool,
+    practices: &[OdsCode],
+    now: i64,
+) -> Result<(), AddStaffError> {
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let inserted = sqlx::query(
+        "INSERT INTO staff_members (username, password_hash, is_admin, created_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING",
+    )
+    .bind(username.as_str())
+    .bind(password_hash)
+    .bind(i64::from(is_admin))
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(DbError::from)?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(AddStaffError::Exists(username.to_string()));
+    }
+    for ods in practices {
+        if super::practices::find(&mut *tx, ods).await?.is_none() {
+            return Err(AddStaffError::NoSuchPractice(ods.to_string()));
+        }
+        sqlx::query("INSERT INTO staff_practices (username, practice_ods) VALUES ($1, $2)")
+            .bind(username.as_str())
+            .bind(ods.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(DbError::from)?;
+    }
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::StaffAdded,
+            actor: "system",
+            practice_ods: practices.first().map(OdsCode::as_str),
+            patient_id: None,
+            detail: &format!("Staff member {username} added"),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Sets the password (demo seeding: the demo passwords are known).
+pub async fn set_password_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    username: &StaffUsername,
+    password_hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE staff_members SET password_hash = $1 WHERE username = $2")
+        .bind(password_hash)
+        .bind(username.as_str())
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    username: &StaffUsername,
+) -> Result<Option<String>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM staff_members WHERE username = $1")
+            .bind(username.as_str())
+            .fetch_optional(exec)
+            .await?,
+    )
+}
+
+pub async fn find(db: &super::Db, username: &str) -> Result<Option<StaffMember>, DbError> {
+    let Some(is_admin) =
+        sqlx::query_scalar::<_, i64>("SELECT is_admin FROM staff_members WHERE username = $1")
+            .bind(username)
+            .fetch_optional(db.pool())
+            .await?
+    else {
+        return Ok(None);
+    };
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT practice_ods FROM staff_practices WHERE username = $1 ORDER BY practice_ods",
+    )
+    .bind(username)
+    .fetch_all(db.pool())
+    .await?;
+    let practices = codes
+        .iter()
+        .map(|c| OdsCode::parse(c).map_err(|_| DbError::Corrupt(format!("ODS code {c:?}"))))
+        .collect::<Result<_, _>>()?;
+    let username = StaffUsername::parse(username)
+        .map_err(|_| DbError::Corrupt(format!("username {username:?}")))?;
+    Ok(Some(StaffMember {
+        username,
+        is_admin: is_admin != 0,
+        practices,
+    }))
+}
+
+/// `practice_ods IN (...)` for the member's practices, with placeholders from `$first`, or no
+/// filter for an administrator. An empty list matches nothing.
+fn practice_filter(member: &StaffMember, column: &str, first: usize) -> (String, Vec<String>) {
+    if member.is_admin {
+        return ("1 = 1".to_owned(), Vec::new());
+    }
+    if member.practices.is_empty() {
+        return ("1 = 0".to_owned(), Vec::new());
+    }
+    let placeholders: Vec<String> = (0..member.practices.len())
+        .map(|i| format!("${}", first + i))
+        .collect();
+    let codes = member.practices.iter().map(|p| p.to_string()).collect();
+    (format!("{column} IN ({})", placeholders.join(", ")), codes)
+}
+
+/// A patient as the staff lists show them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PatientListing {
+    pub id: String,
+    pub practice_ods: String,
+    pub nhs_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub is_test: i64,
+}
+
+const LISTING: &str = "SELECT p.id, p.practice_ods, p.nhs_number,
+        COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name, p.is_test
+     FROM patients p
+     LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'";
+
+/// The member's practices' test patients, newest first.
+pub async fn test_patients(
+    db: &super::Db,
+    member: &StaffMember,
+) -> Result<Vec<PatientListing>, DbError> {
+    let (filter, codes) = practice_filter(member, "p.practice_ods", 1);
+    let sql =
+        format!("{LISTING} WHERE p.is_test = 1 AND {filter} ORDER BY p.created_at DESC, p.id");
+    let mut query = sqlx::query_as::<_, PatientListing>(&sql);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    Ok(query.fetch_all(db.pool()).await?)
+}
+
+/// A replacement request of one of the member's practices' patients.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RequestListing {
+    pub reference: String,
+    pub patient_id: String,
+    pub nhs_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub created_at: i64,
+    pub passphrase_set: i64,
+}
+
+pub async fn replacement_requests(
+    db: &super::Db,
+    member: &StaffMember,
+) -> Result<Vec<RequestListing>, DbError> {
+    let (filter, codes) = practice_filter(member, "r.practice_ods", 1);
+    let sql = format!(
+        "SELECT r.reference, r.patient_id, p.nhs_number,
+                COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name,
+                r.created_at,
+                CASE WHEN a.passphrase_hash IS NULL THEN 0 ELSE 1 END AS passphrase_set
+         FROM replacement_requests r
+         JOIN patients p ON p.id = r.patient_id
+         JOIN online_accounts a ON a.id = r.new_account_id
+         LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
+         WHERE {filter} ORDER BY r.created_at DESC LIMIT 100"
+    );
+    let mut query = sqlx::query_as::<_, RequestListing>(&sql);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    Ok(query.fetch_all(db.pool()).await?)
+}
+
+/// One field on which the GP record and PDS disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub patient_id: String,
+    pub nhs_number: String,
+    pub field: &'static str,
+    pub gp_record: String,
+    pub pds: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PairRow {
+    patient_id: String,
+    nhs_number: String,
+    gp_given: String,
+    gp_family: String,
+    gp_dob: String,
+    gp_address: String,
+    gp_postcode: String,
+    pds_given: String,
+    pds_family: String,
+    pds_dob: String,
+    pds_address: String,
+    pds_postcode: String,
+}
+
+/// Every field that differs between the two sources, for the member's practices' patients.
+pub async fn demographic_mismatches(
+    db: &super::Db,
+    member: &StaffMember,
+) -> Result<Vec<Mismatch>, DbError> {
+    let (filter, codes) = practice_filter(member, "p.practice_ods", 1);
+    let sql = format!(
+        "SELECT p.id AS patient_id, p.nhs_number,
+                g.given_name AS gp_given, g.family_name AS gp_family, g.date_of_birth AS gp_dob,
+                g.address_line AS gp_address, g.postcode AS gp_postcode,
+                s.given_name AS pds_given, s.family_name AS pds_family, s.date_of_birth AS pds_dob,
+                s.address_line AS pds_address, s.postcode AS pds_postcode
+         FROM patients p
+         JOIN demographics g ON g.patient_id = p.id AND g.source = 'clinical_system'
+         JOIN demographics s ON s.patient_id = p.id AND s.source = 'pds'
+         WHERE {filter} ORDER BY p.nhs_number"
+    );
+    let mut query = sqlx::query_as::<_, PairRow>(&sql);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut push = |field: &'static str, gp: String, pds: String| {
+            if gp.trim() != pds.trim() {
+                out.push(Mismatch {
+                    patient_id: row.patient_id.clone(),
+                    nhs_number: row.nhs_number.clone(),
+                    field,
+                    gp_record: gp,
+                    pds,
+                });
+            }
+        };
+        push("Given name", row.gp_given, row.pds_given);
+        push("Family name", row.gp_family, row.pds_family);
+        let gp_dob = date_from_sql(&row.gp_dob).map(crate::domain::format_long_date)?;
+        let pds_dob = date_from_sql(&row.pds_dob).map(crate::domain::format_long_date)?;
+        push("Date of birth", gp_dob, pds_dob);
+        push("Address", row.gp_address, row.pds_address);
+        push("Postcode", row.gp_postcode, row.pds_postcode);
+    }
+    Ok(out)
+}
+
+/// How many audit entries one page of the log shows.
+pub const AUDIT_PAGE_SIZE: i64 = 20;
+
+/// One page of the audit log of the member's practices, newest first, optionally for one
+/// patient and one kind of event; also says whether there is a next page.
+pub async fn audit_page(
+    db: &super::Db,
+    member: &StaffMember,
+    patient_id: Option<&str>,
+    kind: Option<&str>,
+    page: i64,
+) -> Result<(Vec<AuditEvent>, bool), DbError> {
+    let (filter, codes) = practice_filter(member, "practice_ods", 5);
+    let sql = format!(
+        "SELECT id, occurred_at, kind, actor, practice_ods, patient_id, detail FROM audit_events
+         WHERE ($1 = '' OR patient_id = $1) AND ($2 = '' OR kind = $2)
+           AND practice_ods IS NOT NULL AND {filter}
+         ORDER BY occurred_at DESC, id DESC LIMIT $3 OFFSET $4"
+    );
+    let mut query = sqlx::query_as::<_, AuditEvent>(&sql)
+        .bind(patient_id.unwrap_or_default())
+        .bind(kind.unwrap_or_default())
+        .bind(AUDIT_PAGE_SIZE + 1)
+        .bind(page.max(0) * AUDIT_PAGE_SIZE);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    let mut events = query.fetch_all(db.pool()).await?;
+    let more = events.len() as i64 > AUDIT_PAGE_SIZE;
+    events.truncate(AUDIT_PAGE_SIZE as usize);
+    Ok((events, more))
+}
+
+/// A preview of a test patient by a staff member.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Preview {
+    pub id: String,
+    pub username: String,
+    pub patient_id: String,
+    pub reason: String,
+    pub started_at: i64,
+    pub expires_at: i64,
+    pub ended_at: Option<i64>,
+}
+
+impl Preview {
+    pub fn is_live(&self, now: i64) -> bool {
+        self.ended_at.is_none() && now < self.expires_at
+    }
+}
+
+/// How long a preview lasts.
+pub const PREVIEW_SECONDS: i64 = 30 * 60;
+
+pub async fn start_preview<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    preview: &Preview,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO previews (id, username, patient_id, reason, started_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&preview.id)
+    .bind(&preview.username)
+    .bind(&preview.patient_id)
+    .bind(&preview.reason)
+    .bind(preview.started_at)
+    .bind(preview.expires_at)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_preview<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<Preview>, DbError> {
+    Ok(sqlx::query_as::<_, Preview>(
+        "SELECT id, username, patient_id, reason, started_at, expires_at, ended_at
+         FROM previews WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await?)
+}
+
+/// Ends a live preview; true if this call ended it (so its end is audited once).
+pub async fn end_preview<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    Ok(
+        sqlx::query("UPDATE previews SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(exec)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}

@@ -1,0 +1,207 @@
+//! Rules for practice staff: usernames, the test-patient NHS number guard, the identity checks
+//! a PIN document reissue records, and the shape of a fresh one-time secret.
+
+use std::fmt;
+
+use super::{NhsNumber, NhsNumberError};
+
+/// A staff member's username: lower-case letters, digits, dots and hyphens, 3 to 64 long
+/// (`staff.riverside`). Case is ignored when typed.
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct StaffUsername(String);
+
+/// Why a typed username was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StaffUsernameError {
+    #[error("Enter your username")]
+    Empty,
+    #[error("Username must be 3 to 64 letters, numbers, dots or hyphens")]
+    WrongFormat,
+}
+
+impl StaffUsername {
+    pub fn parse(input: &str) -> Result<Self, StaffUsernameError> {
+        let name = input.trim().to_ascii_lowercase();
+        if name.is_empty() {
+            return Err(StaffUsernameError::Empty);
+        }
+        let allowed =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-';
+        if (3..=64).contains(&name.len()) && name.chars().all(allowed) {
+            Ok(Self(name))
+        } else {
+            Err(StaffUsernameError::WrongFormat)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StaffUsername {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for StaffUsername {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StaffUsername({})", self.0)
+    }
+}
+
+/// Why an NHS number cannot be given to a test patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TestNhsNumberError {
+    #[error("Enter the test patient's NHS number")]
+    Empty,
+    #[error("{0}")]
+    Malformed(NhsNumberError),
+    #[error("This NHS number fails the Modulus 11 check. A test patient needs a valid number from 999 000 0000 to 999 999 9999")]
+    FailsCheck,
+    #[error("A test patient's NHS number must be in the 999 000 0000 to 999 999 9999 range, which is never issued to real people")]
+    NotTestRange,
+}
+
+/// Only numbers that are valid (Modulus 11) and in the never-issued 999 range may belong to a
+/// test patient, so a test record can never be mistaken for, or linked to, a real person.
+pub fn parse_test_nhs_number(input: &str) -> Result<NhsNumber, TestNhsNumberError> {
+    let number = NhsNumber::parse(input).map_err(|error| match error {
+        NhsNumberError::Empty => TestNhsNumberError::Empty,
+        NhsNumberError::FailsCheck => TestNhsNumberError::FailsCheck,
+        other => TestNhsNumberError::Malformed(other),
+    })?;
+    if number.is_test_range() {
+        Ok(number)
+    } else {
+        Err(TestNhsNumberError::NotTestRange)
+    }
+}
+
+/// What the staff member saw to check the patient's identity before reissuing a PIN document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum IdentityCheck {
+    PhotoId,
+    ProofOfAddress,
+    KnownToPractice,
+}
+
+impl IdentityCheck {
+    pub const ALL: [Self; 3] = [Self::PhotoId, Self::ProofOfAddress, Self::KnownToPractice];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PhotoId => "photo-id",
+            Self::ProofOfAddress => "proof-of-address",
+            Self::KnownToPractice => "known-to-practice",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PhotoId => "Photo ID, like a passport or driving licence",
+            Self::ProofOfAddress => {
+                "Proof of address, like a recent bank statement or council tax bill"
+            }
+            Self::KnownToPractice => "Vouched for by a member of staff who knows the patient",
+        }
+    }
+}
+
+/// Characters of a one-time PIN secret: no look-alikes (0/O, 1/l/I), easy to type on a phone.
+const SECRET_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A fresh one-time passphrase or linkage key, from random bytes: 10 characters in two groups
+/// of five ("k7mfq-2xwpa"), inside the 6-15 characters a PIN passphrase may have.
+pub fn one_time_secret(random: [u8; 10]) -> String {
+    let chars: Vec<char> = random
+        .iter()
+        .map(|b| SECRET_ALPHABET[usize::from(*b) % SECRET_ALPHABET.len()] as char)
+        .collect();
+    let (first, second) = chars.split_at(5);
+    format!(
+        "{}-{}",
+        first.iter().collect::<String>(),
+        second.iter().collect::<String>()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::PinPassphrase;
+    use proptest::prelude::*;
+
+    #[test]
+    fn usernames_are_normalised_and_checked() {
+        assert_eq!(
+            StaffUsername::parse(" Staff.Riverside ").unwrap().as_str(),
+            "staff.riverside"
+        );
+        assert_eq!(StaffUsername::parse(""), Err(StaffUsernameError::Empty));
+        for bad in [
+            "ab",
+            "staff riverside",
+            "staff_riverside",
+            "s@x",
+            &"a".repeat(65),
+        ] {
+            assert_eq!(
+                StaffUsername::parse(bad),
+                Err(StaffUsernameError::WrongFormat),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_valid_numbers_in_the_999_range_may_be_test_patients() {
+        assert!(parse_test_nhs_number("999 000 0018").is_ok());
+        // Valid, but a real number range.
+        assert_eq!(
+            parse_test_nhs_number("485 777 3456"),
+            Err(TestNhsNumberError::NotTestRange)
+        );
+        // In the range, but the check digit is wrong: these two are printed in NHS examples.
+        for invalid in ["999 123 4560", "999 123 4567"] {
+            assert_eq!(
+                parse_test_nhs_number(invalid),
+                Err(TestNhsNumberError::FailsCheck),
+                "{invalid}"
+            );
+        }
+        assert_eq!(parse_test_nhs_number(""), Err(TestNhsNumberError::Empty));
+        assert!(matches!(
+            parse_test_nhs_number("999 000"),
+            Err(TestNhsNumberError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn identity_checks_round_trip_through_their_codes() {
+        for check in IdentityCheck::ALL {
+            assert_eq!(IdentityCheck::from_code(check.code()), Some(check));
+        }
+        assert_eq!(IdentityCheck::from_code("nothing"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn every_secret_is_a_valid_pin_passphrase(random in any::<[u8; 10]>()) {
+            let secret = one_time_secret(random);
+            prop_assert_eq!(secret.len(), 11);
+            let parsed = PinPassphrase::parse(&secret).unwrap();
+            prop_assert_eq!(parsed.expose(), secret.as_str());
+        }
+
+        #[test]
+        fn usernames_never_panic(s in "\\PC{0,80}") {
+            let _ = StaffUsername::parse(&s);
+        }
+    }
+}
