@@ -164,7 +164,7 @@ mod tests {
         assert!(parse_test_nhs_number("999 000 0018").is_ok());
         // Valid, but a real number range.
         assert_eq!(
-            parse_test_nhs_number("485 777 3456"),
+            parse_test_nhs_number("943 476 5919"),
             Err(TestNhsNumberError::NotTestRange)
         );
         // In the range, but the check digit is wrong: these two are printed in NHS examples.

@@ -219,7 +219,7 @@ fn IdentityForm(
                         id="nhs-number"
                         name="nhs_number"
                         label="NHS number"
-                        hint="This is a 10 digit number, like 485 777 3456. You can find it on letters from the NHS or in the NHS App."
+                        hint="This is a 10 digit number, like 943 476 5919. You can find it on letters from the NHS or in the NHS App."
                         value=values.nhs_number
                         error=errors.for_field("nhs-number")
                         width_class="nhsuk-input--width-10"
