@@ -1,0 +1,543 @@
+//! HTTP tests of the staff area: who may see and change what (a table of route × role ×
+//! practice), the test-patient NHS number guard, the preview's time-box and banner, and PIN
+//! document reissue feeding the patients' reset journey.
+
+mod common;
+
+use common::{start, Page, TestServer};
+use sqlx::{Connection, Executor};
+
+const RIVERSIDE: (&str, &str) = ("staff.riverside", "riverside-demo-password");
+const HILLVIEW: (&str, &str) = ("staff.hillview", "hillview-demo-password");
+/// Sam Patel, a real (non-test) demo patient at Riverside (T00001) with an unused PIN document.
+const SAM: &str = "demo-patient-9990000018";
+
+async fn staff_sign_in(server: &TestServer, (username, password): (&str, &str)) -> String {
+    let page = server
+        .post(
+            "/staff/sign-in",
+            &[("username", username), ("password", password)],
+            None,
+        )
+        .await;
+    assert_eq!(page.status, 303, "{username}: {}", page.body);
+    assert_eq!(page.location.as_deref(), Some("/staff"));
+    let cookie = page.cookie();
+    assert!(cookie.starts_with("__Host-relink-staff="), "{cookie}");
+    cookie
+}
+
+fn test_patient_form<'a>(nhs: &'a str, given: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("practice", "T00001"),
+        ("given_name", given),
+        ("family_name", "Test"),
+        ("date_of_birth_day", "1"),
+        ("date_of_birth_month", "2"),
+        ("date_of_birth_year", "1990"),
+        ("nhs_number", nhs),
+        ("access", "dcr"),
+        ("rule", "requested"),
+        ("services", "record"),
+        ("services", "appointments"),
+    ]
+}
+
+/// Sets up a test patient at Riverside and returns its id.
+async fn create_test_patient(server: &TestServer, cookie: &str, nhs: &str, given: &str) -> String {
+    let page = server
+        .post(
+            "/staff/test-patients/new",
+            &test_patient_form(nhs, given),
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{:?}", page.summary());
+    page.location
+        .unwrap()
+        .trim_start_matches("/staff/patients/")
+        .to_owned()
+}
+
+/// Issues a PIN document and returns (print path, secret cookie).
+async fn reissue(server: &TestServer, cookie: &str, patient: &str) -> (String, String) {
+    let page = server
+        .post(
+            &format!("/staff/patients/{patient}/pin-document"),
+            &[("identity_check", "proof-of-address")],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    (page.location.clone().unwrap(), page.cookie())
+}
+
+fn secret_on(page: &Page) -> String {
+    let start = page
+        .body
+        .find(r#"relink-pin-secret">"#)
+        .expect("the secret is shown")
+        + 19;
+    page.body[start..start + 11].to_owned()
+}
+
+#[tokio::test]
+async fn every_staff_route_is_closed_to_other_practices_patients_and_strangers() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let patient = create_test_patient(&server, &riverside, "999 000 0085", "Tess").await;
+    let (print, _) = reissue(&server, &riverside, &patient).await;
+    let preview = server
+        .post(
+            &format!("/staff/patients/{patient}/preview"),
+            &[("reason", "checking DCR")],
+            Some(&riverside),
+        )
+        .await
+        .location
+        .unwrap();
+    // A signed-in patient (Robin, demo account 1000000005) is nobody in the staff area.
+    let patient_session = server
+        .post(
+            "/sign-in",
+            &[
+                ("account_id", "1000000005"),
+                ("ods_code", "T00001"),
+                ("passphrase", "river otter lantern forty two"),
+            ],
+            None,
+        )
+        .await
+        .cookie();
+    assert!(patient_session.starts_with("__Host-relink-session="));
+
+    let by_id = [
+        format!("/staff/patients/{patient}"),
+        format!("/staff/patients/{patient}/pin-document"),
+        format!("/staff/patients/{patient}/preview"),
+        preview.clone(),
+        print.clone(),
+        format!("/staff/patients/{SAM}"),
+        format!("/staff/patients/{SAM}/pin-document"),
+    ];
+    let lists = [
+        "/staff",
+        "/staff/test-patients",
+        "/staff/test-patients/new",
+        "/staff/patients?nhs_number=9990000085",
+        "/staff/replacement-requests",
+        "/staff/mismatches",
+        "/staff/audit",
+    ];
+    let posts = [
+        (
+            format!("/staff/patients/{patient}/pin-document"),
+            vec![("identity_check", "photo-id")],
+        ),
+        (
+            format!("/staff/patients/{SAM}/pin-document"),
+            vec![("identity_check", "photo-id")],
+        ),
+        (
+            format!("/staff/patients/{patient}/preview"),
+            vec![("reason", "x")],
+        ),
+        (format!("{preview}/end"), vec![]),
+        (
+            "/staff/test-patients/new".to_owned(),
+            test_patient_form("999 000 0093", "Mallory"),
+        ),
+    ];
+
+    for (who, cookie) in [
+        ("nobody", None),
+        ("a patient", Some(patient_session.as_str())),
+    ] {
+        for path in by_id.iter().map(String::as_str).chain(lists) {
+            let page = server.get(path, cookie).await;
+            assert_eq!(page.status, 303, "{who} GET {path}");
+            assert_eq!(
+                page.location.as_deref(),
+                Some("/staff/sign-in"),
+                "{who} GET {path}"
+            );
+        }
+        for (path, form) in &posts {
+            let page = server.post(path, form, cookie).await;
+            assert_eq!(page.status, 403, "{who} POST {path}");
+            assert!(!page.body.contains("Tess"), "{who} POST {path}");
+        }
+    }
+
+    // Another practice's staff: every id is "not found", every list leaves the patient out.
+    for path in &by_id {
+        let page = server.get(path, Some(&hillview)).await;
+        assert_eq!(page.status, 404, "hillview GET {path}");
+        assert!(
+            !page.body.contains("Tess") && !page.body.contains("999 000 0085"),
+            "hillview GET {path}"
+        );
+    }
+    for (path, form) in &posts[..4] {
+        let page = server.post(path, form, Some(&hillview)).await;
+        assert_eq!(page.status, 404, "hillview POST {path}");
+    }
+    let refused = server
+        .post(
+            "/staff/test-patients/new",
+            &test_patient_form("999 000 0093", "Mallory"),
+            Some(&hillview),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "a practice that is not theirs");
+    assert_eq!(refused.summary(), ["Select one of your practices"]);
+    for path in lists {
+        let page = server.get(path, Some(&hillview)).await;
+        assert_eq!(page.status, 200, "hillview GET {path}");
+        for secret in ["Tess", "999 000 0085", "Taylor-Reid", "T00001"] {
+            assert!(
+                !page.body.contains(secret),
+                "hillview GET {path} shows {secret}"
+            );
+        }
+    }
+
+    // The practice's own staff see and use all of it.
+    for path in by_id.iter().filter(|p| **p != print) {
+        let page = server.get(path, Some(&riverside)).await;
+        let expected = if path.ends_with(&format!("{SAM}/preview")) {
+            404
+        } else {
+            200
+        };
+        assert_eq!(page.status, expected, "riverside GET {path}");
+    }
+    for path in lists {
+        assert_eq!(
+            server.get(path, Some(&riverside)).await.status,
+            200,
+            "riverside GET {path}"
+        );
+    }
+    let mismatches = server.get("/staff/mismatches", Some(&riverside)).await.body;
+    assert!(mismatches.contains("Taylor-Reid") && mismatches.contains("Family name"));
+    let audit = server.get("/staff/audit", Some(&riverside)).await.body;
+    assert!(audit.contains("test_patient_created") && audit.contains("preview_started"));
+    assert!(!audit.contains("E00001"), "only Riverside's events");
+}
+
+#[tokio::test]
+async fn a_test_patient_needs_a_valid_999_range_nhs_number() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    for (nhs, message) in [
+        ("", "Enter the test patient's NHS number"),
+        ("999 123 4560", "This NHS number fails the Modulus 11 check. A test patient needs a valid number from 999 000 0000 to 999 999 9999"),
+        ("999 123 4567", "This NHS number fails the Modulus 11 check. A test patient needs a valid number from 999 000 0000 to 999 999 9999"),
+        ("943 476 5919", "A test patient's NHS number must be in the 999 000 0000 to 999 999 9999 range, which is never issued to real people"),
+        ("999 000 0018", "A patient with this NHS number already exists. Use a different test number."),
+    ] {
+        let page = server.post("/staff/test-patients/new", &test_patient_form(nhs, "Tess"), Some(&riverside)).await;
+        assert_eq!(page.status, 422, "{nhs}");
+        assert_eq!(page.summary(), [message], "{nhs}");
+    }
+    let id = create_test_patient(&server, &riverside, "9990000085", "Tess").await;
+    let page = server
+        .get(&format!("/staff/patients/{id}"), Some(&riverside))
+        .await;
+    assert!(page.body.contains("Test patient") && page.body.contains("999 000 0085"));
+    let list = server.get("/staff/test-patients", Some(&riverside)).await;
+    assert!(list.body.contains("Tess Test"));
+    // Never sent to PDS: a test patient has a GP record only.
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    let sources: Vec<String> =
+        sqlx::query_scalar("SELECT source FROM demographics WHERE patient_id = $1")
+            .bind(&id)
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(sources, ["clinical_system"]);
+}
+
+#[tokio::test]
+async fn a_preview_shows_the_patient_view_under_a_banner_and_ends_after_30_minutes() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let id = create_test_patient(&server, &riverside, "9990000085", "Tess").await;
+    let no_reason = server
+        .post(
+            &format!("/staff/patients/{id}/preview"),
+            &[("reason", " ")],
+            Some(&riverside),
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert_eq!(
+        no_reason.summary(),
+        ["Enter why you are previewing this patient"]
+    );
+    let started = server
+        .post(
+            &format!("/staff/patients/{id}/preview"),
+            &[("reason", "checking DCR")],
+            Some(&riverside),
+        )
+        .await;
+    let preview = started.location.unwrap();
+    let live = server.get(&preview, Some(&riverside)).await;
+    assert_eq!(live.status, 200);
+    for shown in [
+        "Test patient preview",
+        "Nothing here can be changed",
+        "Detailed Coded Record",
+        "Your GP health record",
+    ] {
+        assert!(live.body.contains(shown), "{shown}");
+    }
+    // A real patient can never be previewed, even by their own practice.
+    assert_eq!(
+        server
+            .get(&format!("/staff/patients/{SAM}/preview"), Some(&riverside))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        server
+            .post(
+                &format!("/staff/patients/{SAM}/preview"),
+                &[("reason", "x")],
+                Some(&riverside)
+            )
+            .await
+            .status,
+        404
+    );
+
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    db.execute("UPDATE previews SET expires_at = started_at - 1")
+        .await
+        .unwrap();
+    let ended = server.get(&preview, Some(&riverside)).await;
+    assert_eq!(ended.status, 410);
+    assert!(ended.body.contains("This preview has ended"));
+    assert!(!ended.body.contains("Your GP health record"));
+    let events: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, detail FROM audit_events WHERE kind IN ('preview_started', 'preview_ended') ORDER BY id",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(
+        events,
+        [
+            (
+                "preview_started".to_owned(),
+                "Reason: checking DCR".to_owned()
+            ),
+            (
+                "preview_ended".to_owned(),
+                "Ended after 30 minutes".to_owned()
+            )
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_reissued_pin_document_replaces_older_ones_and_works_in_the_reset_journey() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let missing = server
+        .post(
+            &format!("/staff/patients/{SAM}/pin-document"),
+            &[],
+            Some(&riverside),
+        )
+        .await;
+    assert_eq!(missing.status, 422);
+    assert_eq!(
+        missing.summary(),
+        ["Select how you checked the patient's identity"]
+    );
+
+    let (print, secret_cookie) = reissue(&server, &riverside, SAM).await;
+    assert!(secret_cookie.starts_with("__Secure-relink-new-pin="));
+    let shown = server
+        .get(&print, Some(&format!("{riverside}; {secret_cookie}")))
+        .await;
+    assert_eq!(shown.status, 200);
+    let secret = secret_on(&shown);
+    assert_eq!(secret, secret_cookie.split_once('=').unwrap().1);
+    for printed in [
+        "Riverside Surgery",
+        "T00001",
+        "1000000001",
+        "Date printed",
+        "Use it by",
+        "/reset-passphrase",
+        "<svg aria-hidden=\"true\"",
+    ] {
+        assert!(shown.body.contains(printed), "{printed}");
+    }
+    // Shown once: reloading (the cookie is cleared) or forging the cookie shows nothing.
+    assert!(shown
+        .set_cookie
+        .as_deref()
+        .is_some_and(|c| c.contains("Max-Age=0")));
+    for cookie in [
+        riverside.clone(),
+        format!("{riverside}; __Secure-relink-new-pin=abcde-fghij"),
+    ] {
+        let again = server.get(&print, Some(&cookie)).await;
+        assert!(again
+            .body
+            .contains("This PIN document has already been shown"));
+        assert!(!again.body.contains(&secret));
+    }
+
+    let reset = |pin: String| {
+        let server = &server;
+        async move {
+            server
+                .post(
+                    "/reset-passphrase",
+                    &[
+                        ("account_id", "1000000001"),
+                        ("ods_code", "T00001"),
+                        ("pin_passphrase", &pin),
+                        ("date_of_birth_day", "1"),
+                        ("date_of_birth_month", "2"),
+                        ("date_of_birth_year", "1980"),
+                    ],
+                    None,
+                )
+                .await
+        }
+    };
+    let old = reset("demo-pin-1".to_owned()).await;
+    assert_eq!(old.status, 422, "the older document stopped working");
+    let new = reset(secret).await;
+    assert_eq!(new.status, 303, "{}", new.body);
+    assert_eq!(
+        new.location.as_deref(),
+        Some("/reset-passphrase/new-passphrase")
+    );
+
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM audit_events WHERE kind = 'pin_document_issued'")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+    assert!(
+        detail.contains("proof-of-address") && detail.contains("1 older unused"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn staff_sign_in_is_generic_throttled_and_separate_from_patients() {
+    let server = start(true).await;
+    for (username, password) in [
+        ("staff.riverside", "wrong"),
+        ("nobody.here", "riverside-demo-password"),
+    ] {
+        let page = server
+            .post(
+                "/staff/sign-in",
+                &[("username", username), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(page.status, 422);
+        assert_eq!(page.summary(), ["The username or password is not correct"]);
+    }
+    for attempt in 2..=5 {
+        let page = server
+            .post(
+                "/staff/sign-in",
+                &[("username", "staff.riverside"), ("password", "wrong")],
+                None,
+            )
+            .await;
+        assert_eq!(page.status, if attempt == 5 { 429 } else { 422 });
+    }
+    let locked = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", "staff.riverside"),
+                ("password", "riverside-demo-password"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(locked.status, 429);
+    let cookie = staff_sign_in(&server, HILLVIEW).await;
+    // A staff session is not a patient session.
+    assert_eq!(
+        server
+            .get("/account", Some(&cookie))
+            .await
+            .location
+            .as_deref(),
+        Some("/sign-in")
+    );
+    let out = server.post("/staff/sign-out", &[], Some(&cookie)).await;
+    assert_eq!(out.location.as_deref(), Some("/staff/sign-in?signed_out=1"));
+    assert_eq!(
+        server.get("/staff", Some(&cookie)).await.status,
+        303,
+        "the session ended"
+    );
+}
+
+#[tokio::test]
+async fn staff_added_on_the_command_line_sign_in_with_the_printed_password() {
+    let server = start(true).await;
+    let add = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
+            .args(args)
+            .env("DATABASE_URL", &server.database_url)
+            .env_remove("SMTP_URL")
+            .output()
+            .unwrap()
+    };
+    let output = add(&["staff", "add", "admin.one", "--admin"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let password = stdout.rsplit(": ").next().unwrap().trim().to_owned();
+    assert_eq!(password.len(), 23, "{stdout}");
+    let admin = staff_sign_in(&server, ("admin.one", &password)).await;
+    let home = server.get("/staff", Some(&admin)).await.body;
+    assert!(
+        home.contains("T00001") && home.contains("E00001"),
+        "an administrator sees every practice"
+    );
+
+    let again = add(&["staff", "add", "admin.one", "--admin"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let unknown = add(&["staff", "add", "someone", "--practice", "Z99999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("no practice with the ODS code Z99999")
+    );
+    let neither = add(&["staff", "add", "someone"]);
+    assert_eq!(
+        neither.status.code(),
+        Some(2),
+        "a practice or --admin is required"
+    );
+}
