@@ -33,6 +33,18 @@ pub fn verify_secret(secret: &str, phc: &str) -> bool {
     })
 }
 
+/// A random initial password for a new staff member: two one-time-secret groups, about 98 bits
+/// ("k7mfq-2xwpa-9hrtd-c4nze"), shown once and then stored only as a hash.
+pub fn new_staff_password() -> String {
+    use rand::RngCore;
+    let mut random = [0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let (first, second) = random.split_at(10);
+    let group =
+        |bytes: &[u8]| crate::domain::one_time_secret(bytes.try_into().expect("10 random bytes"));
+    format!("{}-{}", group(first), group(second))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,16 +58,4 @@ mod tests {
         assert!(!verify_secret("demo-pin-1", "not a phc string"));
         assert_ne!(hash_secret("demo-pin-1"), phc, "each hash has its own salt");
     }
-}
-
-/// A random initial password for a new staff member: two one-time-secret groups, about 98 bits
-/// ("k7mfq-2xwpa-9hrtd-c4nze"), shown once and then stored only as a hash.
-pub fn new_staff_password() -> String {
-    use rand::RngCore;
-    let mut random = [0u8; 20];
-    rand::rngs::OsRng.fill_bytes(&mut random);
-    let (first, second) = random.split_at(10);
-    let group =
-        |bytes: &[u8]| crate::domain::one_time_secret(bytes.try_into().expect("10 random bytes"));
-    format!("{}-{}", group(first), group(second))
 }

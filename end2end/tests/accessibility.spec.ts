@@ -1,5 +1,4 @@
-import { test } from "@playwright/test";
-import { checkAccessibility, VIEWPORTS, waitForHydration } from "./support";
+import { VIEWPORTS, checkAccessibility, test, waitForHydration } from "./support";
 
 // Every page Relink serves without a journey state, at phone and desktop sizes, with
 // JavaScript on and off (the projects). Journey states are scanned in the journey specs.
@@ -18,6 +17,7 @@ const PAGES = [
   "/replace-account",
   "/replace-account/email",
   "/replace-account/status",
+  "/staff/sign-in",
 ];
 
 for (const path of PAGES) {

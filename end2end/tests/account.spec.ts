@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { checkAccessibility, VIEWPORTS, waitForHydration } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { VIEWPORTS, checkAccessibility, test, waitForHydration } from "./support";
 
 async function signIn(page: Page, passphrase: string) {
   await page.getByLabel("Account ID").fill("1000000005");

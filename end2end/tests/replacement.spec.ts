@@ -1,10 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
-import { checkAccessibility, waitForHydration } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { checkAccessibility, test, waitForHydration } from "./support";
 
 // Patients mostly use phones.
 test.use({ viewport: { width: 390, height: 844 } });
 // One server per project: the demo patient can be replaced once, so these run in order.
-test.describe.configure({ mode: "serial" });
+// Whole journeys with axe on every page take longer than the default 30 seconds.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const summary = (page: Page) => page.locator(".nhsuk-error-summary");
 const LOST_EMAIL = "I cannot access the email address linked to my account and cannot remember my password";

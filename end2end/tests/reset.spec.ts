@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { checkAccessibility, jsEnabled, waitForHydration } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { checkAccessibility, jsEnabled, test, waitForHydration } from "./support";
 
 // Patients mostly use phones.
 test.use({ viewport: { width: 390, height: 844 } });

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { jsEnabled, waitForHydration } from "./support";
+import { expect } from "@playwright/test";
+import { jsEnabled, test, waitForHydration } from "./support";
 
 test("the start page renders completely and is hydrated only with JavaScript on", async ({ page }, testInfo) => {
   const consoleErrors: string[] = [];

@@ -1,5 +1,27 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { expect, test as base, type Browser, type Page, type TestInfo } from "@playwright/test";
+
+/**
+ * Playwright's `test`, failing any test in which the wasm bundle panicked (a hydration
+ * mismatch, for example) or the page threw: such errors leave a page that looks fine but
+ * does not work.
+ */
+export const test = base.extend<{ noScriptErrors: void }>({
+  noScriptErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error" && /panicked|hydration/i.test(message.text())) {
+          errors.push(message.text().split("\n")[0]);
+        }
+      });
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await use();
+      expect(errors, "no script errors on the page").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** The viewports every page is checked at: a phone and a desktop. */
 export const VIEWPORTS = [

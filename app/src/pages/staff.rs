@@ -562,20 +562,24 @@ pub fn ReissuePage() -> impl IntoView {
 
 // ----- the printed PIN document ----------------------------------------------------------------
 
+/// Everything printed on a PIN document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintedDocument {
+    pub practice_name: String,
+    pub ods_code: String,
+    pub account_id: String,
+    pub secret: String,
+    pub printed_on: String,
+    pub expires_on: String,
+    pub is_emis: bool,
+    pub qr_svg: String,
+    pub reset_url: String,
+    pub patient_id: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PrintView {
-    Shown {
-        practice_name: String,
-        ods_code: String,
-        account_id: String,
-        secret: String,
-        printed_on: String,
-        expires_on: String,
-        is_emis: bool,
-        qr_svg: String,
-        reset_url: String,
-        patient_id: String,
-    },
+    Shown(Box<PrintedDocument>),
     #[default]
     AlreadyShown,
 }
@@ -591,7 +595,11 @@ pub fn PrintPage() -> impl IntoView {
             <p><a href=FIND_PATIENT_PATH>"Find the patient"</a></p>
         }
         .into_any(),
-        PrintView::Shown { practice_name, ods_code, account_id, secret, printed_on, expires_on, is_emis, qr_svg, reset_url, patient_id } => {
+        PrintView::Shown(document) => {
+            // The print button needs JavaScript: it appears once the page is hydrated.
+            let (can_print, set_can_print) = signal(false);
+            Effect::new(move |_| set_can_print.set(true));
+            let PrintedDocument { practice_name, ods_code, account_id, secret, printed_on, expires_on, is_emis, qr_svg, reset_url, patient_id } = *document;
             let secret_label = if is_emis { "Linkage key" } else { "One-time passphrase" };
             view! {
                 <PageTitle heading="PIN document" />
@@ -603,7 +611,10 @@ pub fn PrintPage() -> impl IntoView {
                         </h2>
                         <p>{format!("The {} is shown only this once. It will not be shown again if you leave or reload this page.", secret_label.to_lowercase())}</p>
                     </div>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="button" onclick="window.print()">"Print PIN document"</button>
+                    <p>"Print it with your browser's print option (Ctrl + P)."</p>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="button" hidden=move || !can_print.get() on:click=move |_| print_page()>
+                        "Print PIN document"
+                    </button>
                 </div>
                 <article class="relink-pin-document" aria-labelledby="pin-document-heading">
                     <h1 id="pin-document-heading">"Your GP online services PIN document"</h1>
@@ -638,6 +649,13 @@ pub fn PrintPage() -> impl IntoView {
             }
             .into_any()
         }
+    }
+}
+
+fn print_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().print();
     }
 }
 

@@ -905,7 +905,7 @@ pub async fn print(
                     let printed_on = crate::db::date_from_sql(&owner.printed_on)?;
                     let dates = PinDocumentDates { printed_on };
                     let reset_url = format!("{}{RESET_PATH}", state.public_url);
-                    PrintView::Shown {
+                    PrintView::Shown(Box::new(PrintedDocument {
                         practice_name: practice.name,
                         ods_code: ods.to_string(),
                         account_id: owner.account_id.clone(),
@@ -916,7 +916,7 @@ pub async fn print(
                         qr_svg: qr_svg(&reset_url),
                         reset_url,
                         patient_id: owner.patient_id.clone(),
-                    }
+                    }))
                 }
                 _ => PrintView::AlreadyShown,
             };

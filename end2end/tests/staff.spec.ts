@@ -1,0 +1,139 @@
+import { expect, type Page } from "@playwright/test";
+import { checkAccessibility, test, waitForHydration } from "./support";
+
+// Staff use desktop browsers.
+test.use({ viewport: { width: 1280, height: 800 } });
+// One server per project: these tests share its demo data, in order.
+// Whole journeys with axe on every page take longer than the default 30 seconds.
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+const summary = (page: Page) => page.locator(".nhsuk-error-summary");
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto("/staff/sign-in");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("staff sign in, set up a test patient and preview what they see", async ({ page, browser }, testInfo) => {
+  await page.goto("/staff/sign-in");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+  await signIn(page, "staff.riverside", "wrong password");
+  await expect(summary(page).getByRole("link", { name: "The username or password is not correct" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+
+  await signIn(page, "staff.riverside", "riverside-demo-password");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("What needs your attention");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByRole("link", { name: "Test patients" }).first().click();
+  await page.getByRole("button", { name: "Set up a test patient" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Set up a test patient");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("First name").fill("Tess");
+  await page.getByLabel("Last name").fill("Test");
+  await page.getByLabel("Day").first().fill("1");
+  await page.getByLabel("Month").first().fill("2");
+  await page.getByLabel("Year").first().fill("1990");
+  await page.getByLabel("NHS number").fill("999 123 4560");
+  await page.getByRole("button", { name: "Set up test patient" }).click();
+  await expect(summary(page)).toContainText("fails the Modulus 11 check");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("NHS number").fill("999 000 0085");
+  await page.getByLabel("Full record").check();
+  await page.getByRole("button", { name: "Set up test patient" }).click();
+
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Tess Test");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Test patient");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByRole("button", { name: "Preview what this patient sees" }).click();
+  await page.getByRole("button", { name: "Start preview" }).click();
+  await expect(summary(page).getByRole("link", { name: "Enter why you are previewing this patient" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("Reason").fill("Checking what full record access shows");
+  await page.getByRole("button", { name: "Start preview" }).click();
+  await expect(page.getByRole("region", { name: "Test patient preview" })).toContainText("Nothing here can be changed");
+  await expect(page.getByText("Full record", { exact: true })).toBeVisible();
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("button", { name: "End preview" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Tess Test");
+});
+
+test("staff reissue a PIN document after an identity check and print it once", async ({ page, browser }, testInfo) => {
+  await signIn(page, "staff.riverside", "riverside-demo-password");
+  await page.getByRole("link", { name: "Find a patient" }).click();
+  await page.getByLabel("NHS number").fill("999 000 0018");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: "Sam Patel" }).click();
+  await page.getByRole("button", { name: "Issue new passphrase" }).click();
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("button", { name: "Create PIN document" }).click();
+  await expect(summary(page).getByRole("link", { name: "Select how you checked the patient's identity" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel(/Proof of address/).check();
+  await page.getByRole("button", { name: "Create PIN document" }).click();
+
+  const document = page.locator(".relink-pin-document");
+  await expect(document).toContainText("Riverside Surgery");
+  await expect(document).toContainText("1000000001");
+  const secret = ((await page.locator(".relink-pin-secret").textContent()) ?? "").trim();
+  expect(secret).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  // On paper: only the document, on one A4 page.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".nhsuk-header")).toBeHidden();
+  await expect(page.locator(".relink-no-print")).toBeHidden();
+  await expect(document).toBeVisible();
+  await expect(page.locator(".relink-qr svg")).toBeVisible();
+  await testInfo.attach("pin-document-print", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
+  const pages = pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? [];
+  expect(pages.length).toBe(1);
+  await page.emulateMedia({ media: "screen" });
+
+  // Reloading never shows the secret again.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("This PIN document has already been shown");
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await checkAccessibility(page, browser, testInfo);
+});
+
+test("staff see what needs attention for their practice only", async ({ page, browser }, testInfo) => {
+  await signIn(page, "staff.riverside", "riverside-demo-password");
+  for (const [link, heading] of [
+    ["Demographic mismatches", "Demographic mismatches"],
+    ["Replacement requests", "Replacement requests"],
+  ]) {
+    await page.goto("/staff");
+    await page.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
+    await waitForHydration(page, testInfo);
+    await checkAccessibility(page, browser, testInfo);
+  }
+  await page.goto("/staff/mismatches");
+  await expect(page.getByRole("cell", { name: "Taylor-Reid" })).toBeVisible();
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await page.getByLabel("Event").selectOption("pin_document_issued");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByRole("cell", { name: "pin_document_issued" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "staff_signed_in" })).toHaveCount(0);
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, "staff.hillview", "hillview-demo-password");
+  await page.goto("/staff/mismatches");
+  await expect(page.getByText("Taylor-Reid")).toHaveCount(0);
+  await page.goto("/staff/test-patients");
+  await expect(page.getByText("Tess Test")).toHaveCount(0);
+});
