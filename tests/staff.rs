@@ -541,3 +541,59 @@ async fn staff_added_on_the_command_line_sign_in_with_the_printed_password() {
         "a practice or --admin is required"
     );
 }
+
+#[tokio::test]
+async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    // 25 failed resets of Sam's document: 25 events about Sam, at Riverside.
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    for i in 0..25 {
+        db.execute(
+            sqlx::query(
+                "INSERT INTO audit_events (occurred_at, kind, actor, practice_ods, patient_id, detail)
+                 VALUES ($1, 'pin_verification_failed', 'patient', 'T00001', $2, 'test')",
+            )
+            .bind(1_000 + i)
+            .bind(SAM),
+        )
+        .await
+        .unwrap();
+    }
+    let filter = format!("/staff/audit?patient={SAM}&kind=pin_verification_failed");
+    let first = server.get(&filter, Some(&riverside)).await.body;
+    assert_eq!(
+        first.matches("<td>pin_verification_failed</td>").count(),
+        20
+    );
+    assert!(first.contains("page=1") && first.contains(">Next<"));
+    assert!(!first.contains(">Previous<"));
+    let second = server
+        .get(&format!("{filter}&page=1"), Some(&riverside))
+        .await
+        .body;
+    assert_eq!(
+        second.matches("<td>pin_verification_failed</td>").count(),
+        5
+    );
+    assert!(second.contains(">Previous<") && !second.contains(">Next<"));
+    let other_kind = server
+        .get(
+            &format!("/staff/audit?patient={SAM}&kind=signed_in"),
+            Some(&riverside),
+        )
+        .await
+        .body;
+    assert_eq!(
+        other_kind
+            .matches("<td>pin_verification_failed</td>")
+            .count(),
+        0
+    );
+    // Hillview sees none of Riverside's events, even asking for Sam by id.
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let theirs = server.get(&filter, Some(&hillview)).await.body;
+    assert!(theirs.contains("No events match."));
+}
