@@ -77,3 +77,108 @@ async fn unknown_pages_get_a_helpful_404() {
     assert!(html.contains("<title>Page not found – Manage your GP online account – NHS</title>"));
     assert!(html.contains("Go to the start page"));
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_a_fresh_script_nonce() {
+    let server = start(true).await;
+    let mut nonces = Vec::new();
+    for path in [
+        "/",
+        "/reset-passphrase",
+        "/staff/sign-in",
+        "/no-such-page",
+        "/healthz",
+    ] {
+        let response = server
+            .client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .unwrap_or_else(|| panic!("{path}: no {name}"))
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        let policy = header("content-security-policy");
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            policy.contains("object-src 'none'") && policy.contains("base-uri 'none'"),
+            "{path}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert!(
+            header("strict-transport-security").starts_with("max-age="),
+            "{path}"
+        );
+        assert!(header("permissions-policy").contains("camera=()"), "{path}");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap()
+            .to_owned();
+        let body = response.text().await.unwrap();
+        // Every inline script of the page carries this response's nonce, and no other.
+        let scripts = body.matches("<script").count();
+        let external = body.matches("<script type=\"module\" src=").count();
+        assert_eq!(
+            body.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts - external,
+            "{path}"
+        );
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 5, "a new nonce for every response");
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused_and_change_nothing() {
+    let server = start(true).await;
+    let form = "account_id=1000000005&ods_code=T00001&passphrase=river+otter+lantern+forty+two";
+    let post = |headers: Vec<(&'static str, String)>| {
+        let mut request = server
+            .client
+            .post(format!("{}/sign-in", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    for forged in [
+        vec![("sec-fetch-site", "cross-site".to_owned())],
+        vec![("sec-fetch-site", "same-site".to_owned())],
+        vec![("origin", "https://evil.example".to_owned())],
+    ] {
+        let response = post(forged.clone()).await.unwrap();
+        assert_eq!(response.status(), 403, "{forged:?}");
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "{forged:?}: no session"
+        );
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("Nothing has been changed"));
+    }
+    // The same form from the site itself (as a browser sends it, or with no such headers).
+    for own in [
+        vec![("sec-fetch-site", "same-origin".to_owned())],
+        vec![("origin", server.base.clone())],
+        vec![],
+    ] {
+        let response = post(own.clone()).await.unwrap();
+        assert_eq!(response.status(), 303, "{own:?}");
+    }
+}

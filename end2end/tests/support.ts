@@ -11,7 +11,7 @@ export const test = base.extend<{ noScriptErrors: void }>({
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on("console", (message) => {
-        if (message.type() === "error" && /panicked|hydration/i.test(message.text())) {
+        if (message.type() === "error" && /panicked|hydration|Content Security Policy/i.test(message.text())) {
           errors.push(message.text().split("\n")[0]);
         }
       });

@@ -6,6 +6,7 @@ pub mod hashing;
 pub mod mail;
 pub mod replacement;
 pub mod reset;
+pub mod security;
 pub mod staff;
 
 pub use config::{defaults as config_defaults, Config, ConfigError};
@@ -169,7 +170,10 @@ pub fn router(state: AppState) -> Router {
     .to_vec();
     let routes = generate_route_list_with_exclusions(App, Some(own_handlers));
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        provide_context(context_state.clone());
+        provide_response_nonce();
+    };
 
     // Files are not content-hashed, so browsers revalidate them after an hour.
     let static_files = |dir: &str| {
@@ -227,6 +231,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(DefaultBodyLimit::max(16 * 1024))
         .layer(axum::middleware::from_fn(keep_request_cookies))
+        .layer(axum::middleware::from_fn(security::protect))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -286,12 +291,20 @@ pub async fn render<V: Clone + Send + Sync + 'static>(
         move || {
             provide_context(context_state.clone());
             provide_context(view.clone());
+            provide_response_nonce();
         },
         move || shell(options.clone()),
     );
     let mut response = handler(request).await.into_response();
     *response.status_mut() = status;
     response
+}
+
+/// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.
+fn provide_response_nonce() {
+    if let Some(nonce) = security::current_nonce() {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
 }
 
 /// The value of the named cookie, if the browser sent it.
@@ -409,7 +422,7 @@ impl IntoResponse for JourneyError {
 
 /// A complete NHS page for when something went wrong on our side. Plain HTML: it needs no
 /// database and no hydration.
-fn problem_page(heading: &'static str, advice: &'static str) -> String {
+pub(crate) fn problem_page(heading: &'static str, advice: &'static str) -> String {
     let owner = Owner::new();
     owner.with(|| {
         view! {

@@ -1,0 +1,159 @@
+//! Security headers on every response, a per-response nonce for the Content-Security-Policy,
+//! and refusal of cross-site form posts (CSRF).
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine;
+use rand::RngCore;
+
+tokio::task_local! {
+    /// The nonce of the response being made: the page's scripts carry it, the CSP allows it.
+    pub(super) static RESPONSE_NONCE: String;
+}
+
+/// The nonce of the current response, for Leptos' hydration scripts.
+pub fn current_nonce() -> Option<String> {
+    RESPONSE_NONCE.try_with(Clone::clone).ok()
+}
+
+fn new_nonce() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The policy: only this site's files, inline scripts only with this response's nonce, wasm
+/// compilation allowed (the hydration bundle), no framing, no plugins, forms only to this site.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Whether a state-changing request comes from another site: browsers say so in
+/// `Sec-Fetch-Site`, or older ones in an `Origin` that is not this host. Requests without
+/// either (not from a browser) are let through: they carry no victim's cookies.
+pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .split_once("://")
+        .map_or(origin, |(_, rest)| rest)
+        .trim_end_matches('/');
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Middleware: refuses cross-site posts, then adds the security headers to whatever answers.
+pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let nonce = new_nonce();
+    let mut response = if is_cross_site(request.method(), request.headers()) {
+        tracing::warn!(path = %request.uri().path(), "cross-site form post refused");
+        (StatusCode::FORBIDDEN, Html(super::problem_page(
+            "Sorry, we could not accept that form",
+            "It was sent from another website. Nothing has been changed. Go to the start page and try again from there.",
+        )))
+            .into_response()
+    } else {
+        RESPONSE_NONCE.scope(nonce.clone(), next.run(request)).await
+    };
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    };
+    set("content-security-policy", content_security_policy(&nonce));
+    set(
+        "strict-transport-security",
+        "max-age=63072000; includeSubDomains".to_owned(),
+    );
+    set("x-content-type-options", "nosniff".to_owned());
+    set("referrer-policy", "no-referrer".to_owned());
+    set("x-frame-options", "DENY".to_owned());
+    set("cross-origin-opener-policy", "same-origin".to_owned());
+    set(
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+            .to_owned(),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn cross_site_posts_are_recognised() {
+        let post = Method::POST;
+        let table: [(&[(&'static str, &str)], bool); 9] = [
+            (&[], false),
+            (&[("sec-fetch-site", "same-origin")], false),
+            (&[("sec-fetch-site", "none")], false),
+            (&[("sec-fetch-site", "cross-site")], true),
+            (&[("sec-fetch-site", "same-site")], true),
+            (
+                &[
+                    ("origin", "http://relink.example"),
+                    ("host", "relink.example"),
+                ],
+                false,
+            ),
+            (
+                &[
+                    ("origin", "https://evil.example"),
+                    ("host", "relink.example"),
+                ],
+                true,
+            ),
+            (&[("origin", "null"), ("host", "relink.example")], true),
+            // Sec-Fetch-Site is the browser's own judgement and wins.
+            (
+                &[
+                    ("sec-fetch-site", "same-origin"),
+                    ("origin", "https://evil.example"),
+                    ("host", "x"),
+                ],
+                false,
+            ),
+        ];
+        for (pairs, expected) in table {
+            assert_eq!(is_cross_site(&post, &headers(pairs)), expected, "{pairs:?}");
+        }
+        assert!(!is_cross_site(
+            &Method::GET,
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
+    }
+
+    #[test]
+    fn the_policy_has_no_unsafe_inline() {
+        let policy = content_security_policy("abc");
+        assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(!policy.contains("unsafe-inline"));
+        assert_ne!(new_nonce(), new_nonce());
+    }
+}
