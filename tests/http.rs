@@ -182,3 +182,98 @@ async fn cross_site_form_posts_are_refused_and_change_nothing() {
         assert_eq!(response.status(), 303, "{own:?}");
     }
 }
+
+#[tokio::test]
+async fn abusive_requests_get_a_4xx_nhs_page_never_a_5xx() {
+    let server = start(true).await;
+    let url = |path: &str| format!("{}{path}", server.base);
+    let form = |path: &str, body: Vec<u8>| {
+        server
+            .client
+            .post(url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16)> = vec![
+        (
+            "oversized body",
+            form("/reset-passphrase", vec![b'a'; 64 * 1024]),
+            413,
+        ),
+        (
+            "invalid UTF-8",
+            form("/sign-in", b"account_id=%FF%FE&ods_code=\xff\xfe".to_vec()),
+            422,
+        ),
+        (
+            "malformed encoding",
+            form("/replace-account", b"nhs_number=%zz%&&==".to_vec()),
+            422,
+        ),
+        (
+            "duplicate fields",
+            form("/cannot-sign-in", b"problem=a&problem=b".to_vec()),
+            422,
+        ),
+        (
+            "wrong content type",
+            server
+                .client
+                .post(url("/reset-passphrase"))
+                .header("content-type", "application/json")
+                .body("{}"),
+            415,
+        ),
+        (
+            "wrong method",
+            server.client.delete(url("/reset-passphrase")),
+            405,
+        ),
+        (
+            "post to a page without a form",
+            server.client.post(url("/demo")).body("x=1"),
+            405,
+        ),
+        (
+            "unknown server function",
+            server.client.post(url("/api/no_such_function")).body("x=1"),
+            404,
+        ),
+        ("unknown page", server.client.get(url("/no/such/page")), 404),
+    ];
+    for (what, request, expected) in cases {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = response.text().await.unwrap();
+        assert_eq!(status, expected, "{what}: {body}");
+        assert!(
+            content_type.starts_with("text/html"),
+            "{what}: {content_type}"
+        );
+        assert!(
+            body.contains("<h1>") && body.contains("nhsuk-header"),
+            "{what}: a complete page"
+        );
+    }
+    // Headers too large are refused by the HTTP layer before any handler runs.
+    let huge = server
+        .client
+        .get(url("/"))
+        .header("x-padding", "a".repeat(128 * 1024))
+        .send()
+        .await;
+    match huge {
+        Ok(response) => assert_eq!(response.status().as_u16(), 431),
+        Err(error) => assert!(error.is_request() || error.is_connect(), "{error}"),
+    }
+    assert_eq!(
+        server.get("/healthz", None).await.status,
+        200,
+        "the server is still up"
+    );
+}

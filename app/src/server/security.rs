@@ -57,10 +57,24 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
     origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
-/// Middleware: refuses cross-site posts, then adds the security headers to whatever answers.
+/// More header bytes than any browser sends to this site (its cookies are small).
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Middleware: refuses oversized headers and cross-site posts, then adds the security headers to whatever answers.
 pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Response {
     let nonce = new_nonce();
-    let mut response = if is_cross_site(request.method(), request.headers()) {
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    let mut response = if header_bytes > MAX_HEADER_BYTES {
+        (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, Html(super::problem_page(
+            "Sorry, we could not read what you sent",
+            "Your browser sent too much information. Clear this website's cookies, then try again.",
+        )))
+            .into_response()
+    } else if is_cross_site(request.method(), request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site form post refused");
         (StatusCode::FORBIDDEN, Html(super::problem_page(
             "Sorry, we could not accept that form",
@@ -68,7 +82,8 @@ pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Re
         )))
             .into_response()
     } else {
-        RESPONSE_NONCE.scope(nonce.clone(), next.run(request)).await
+        let response = RESPONSE_NONCE.scope(nonce.clone(), next.run(request)).await;
+        as_nhs_page(response)
     };
     let headers = response.headers_mut();
     let mut set = |name: &'static str, value: String| {
@@ -91,6 +106,43 @@ pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Re
             .to_owned(),
     );
     response
+}
+
+/// Errors that the framework answers itself (a body too large, a form that cannot be read, a
+/// method not allowed) come as plain text: they become a complete NHS page, same status.
+fn as_nhs_page(response: Response) -> Response {
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (heading, advice) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "The form you sent was too large",
+            "Nothing has been changed. Go back, check what you entered and try again.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Sorry, that cannot be done on this page",
+            "Nothing has been changed. Go to the start page and try again from there.",
+        ),
+        s if s.is_server_error() => (
+            "Sorry, there is a problem with the service",
+            "Nothing has been changed. Try again in a few minutes.",
+        ),
+        _ => (
+            "Sorry, we could not read what you sent",
+            "Nothing has been changed. Go back, check what you entered and try again.",
+        ),
+    };
+    let mut page = (status, Html(super::problem_page(heading, advice))).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    page
 }
 
 #[cfg(test)]
