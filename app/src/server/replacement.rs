@@ -10,7 +10,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
+    admit_attempt, host_cookie, render, request_cookie, respond, AppState, ClientAddress,
+    JourneyError,
 };
 use crate::components::form::{FormErrors, SummaryRow};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -41,10 +42,6 @@ pub const JOURNEY_COOKIE: &str = "__Host-relink-replace";
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
-}
-
-fn respond(result: Result<Response, JourneyError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 // ----- /cannot-sign-in -------------------------------------------------------------------------

@@ -12,7 +12,8 @@ use time::{Date, Month, OffsetDateTime};
 
 use super::account::patient_summary;
 use super::{
-    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
+    admit_attempt, host_cookie, render, request_cookie, respond, AppState, ClientAddress,
+    JourneyError,
 };
 use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -38,10 +39,6 @@ pub const PIN_SECRET_COOKIE: &str = "__Secure-relink-new-pin";
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
-}
-
-fn respond(result: Result<Response, JourneyError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 fn random_id(prefix: &str) -> String {
