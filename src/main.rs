@@ -41,6 +41,10 @@ struct Cli {
     #[arg(long, env = "RELINK_PUBLIC_URL")]
     public_url: Option<String>,
 
+    /// Load balancers (IP addresses, comma-separated) whose X-Forwarded-For is believed.
+    #[arg(long, env = "RELINK_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -91,6 +95,10 @@ fn main() -> ExitCode {
     config.smtp_url = cli.smtp_url.filter(|url| !url.is_empty());
     config.mail_from = cli.mail_from;
     config.public_url = cli.public_url.filter(|url| !url.is_empty());
+    config.trusted_proxies = match server::parse_trusted_proxies(&cli.trusted_proxies) {
+        Ok(proxies) => proxies,
+        Err(error) => return fail(&error),
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),

@@ -277,3 +277,52 @@ async fn abusive_requests_get_a_4xx_nhs_page_never_a_5xx() {
         "the server is still up"
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
+    let attempt = |server: &TestServer, i: usize, client: &'static str| {
+        let request = server
+            .client
+            .post(format!("{}/sign-in", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", client)
+            .body(format!(
+                "account_id=1999999{i:03}&ods_code=T00001&passphrase=wrong"
+            ));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let trusting = common::start_configured(
+        true,
+        |config| config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()],
+        |_| {},
+    )
+    .await;
+    for i in 0..30 {
+        assert_eq!(
+            attempt(&trusting, i, "198.51.100.7").await,
+            422,
+            "attempt {i}"
+        );
+    }
+    assert_eq!(
+        attempt(&trusting, 30, "198.51.100.7").await,
+        429,
+        "that client is locked"
+    );
+    assert_eq!(
+        attempt(&trusting, 31, "203.0.113.5").await,
+        422,
+        "another client is not"
+    );
+
+    // Without a trusted proxy the header is ignored: everyone here is 127.0.0.1.
+    let plain = start(true).await;
+    for i in 0..30 {
+        assert_eq!(attempt(&plain, i, "198.51.100.7").await, 422, "attempt {i}");
+    }
+    assert_eq!(
+        attempt(&plain, 31, "203.0.113.5").await,
+        429,
+        "a forged header changes nothing"
+    );
+}

@@ -22,6 +22,9 @@ pub struct Config {
     /// The address patients use to reach the service, printed (and QR-coded) on PIN
     /// documents. Defaults to `http://` and the listening address.
     pub public_url: Option<String>,
+    /// Load balancers in front of this instance: from these peers only, the client's address is
+    /// taken from `X-Forwarded-For` (for per-client throttling). Empty: the socket peer is it.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -29,6 +32,8 @@ pub struct Config {
 pub enum ConfigError {
     #[error("LEPTOS_SITE_ADDR must be an address and port like 127.0.0.1:3000, got {0:?}")]
     BadAddress(String),
+    #[error("RELINK_TRUSTED_PROXIES must be IP addresses separated by commas, got {0:?}")]
+    BadProxy(String),
     #[error("cannot write the SQLite database file {path}: {reason}")]
     UnwritableDatabase { path: String, reason: String },
 }
@@ -62,8 +67,21 @@ impl Config {
             smtp_url: None,
             mail_from: defaults::MAIL_FROM.to_owned(),
             public_url: None,
+            trusted_proxies: Vec::new(),
         })
     }
+}
+
+/// Parses `RELINK_TRUSTED_PROXIES`: IP addresses separated by commas (spaces allowed).
+pub fn parse_trusted_proxies(text: &str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse()
+                .map_err(|_| ConfigError::BadProxy(part.to_owned()))
+        })
+        .collect()
 }
 
 /// SQLite reports an unwritable file only at the first write, as "unable to open database

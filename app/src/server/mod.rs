@@ -9,7 +9,7 @@ pub mod reset;
 pub mod security;
 pub mod staff;
 
-pub use config::{defaults as config_defaults, Config, ConfigError};
+pub use config::{defaults as config_defaults, parse_trusted_proxies, Config, ConfigError};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,6 +71,8 @@ pub struct AppState {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Where patients reach the service (printed on PIN documents), without a trailing slash.
     pub public_url: Arc<str>,
+    /// Peers whose `X-Forwarded-For` is believed (see [`Config::trusted_proxies`]).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -131,6 +133,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .unwrap_or_else(|| format!("http://{}", config.site_addr))
             .trim_end_matches('/')
             .into(),
+        trusted_proxies: config.trusted_proxies.clone().into(),
     })
 }
 
@@ -366,22 +369,95 @@ pub async fn admit_attempt(
     Ok(None)
 }
 
-/// The client's address, for per-client throttling.
+/// The client's address, for per-client throttling: the socket peer, or, when the peer is a
+/// trusted load balancer, the nearest address in `X-Forwarded-For` that is not one.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(
-                || "unknown".to_owned(),
-                |ConnectInfo(addr)| addr.ip().to_string(),
-            );
-        Ok(Self(address))
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let address = client_address(peer, &forwarded, &state.trusted_proxies);
+        Ok(Self(
+            address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
+    }
+}
+
+/// Walks `X-Forwarded-For` from the right (the entries a trusted proxy appended) past trusted
+/// proxies; an address a client wrote itself further left is never believed.
+fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &str,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let mut client = peer?;
+    if !trusted.contains(&client) {
+        return Some(client);
+    }
+    for hop in forwarded.rsplit(',').map(str::trim) {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !trusted.contains(&ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Some(client)
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::client_address;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.1")];
+        // No proxy configured: the peer, whatever the header says.
+        assert_eq!(
+            client_address(Some(ip("203.0.113.9")), "1.2.3.4", &[]),
+            Some(ip("203.0.113.9"))
+        );
+        // From the proxy: the address it appended.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), "198.51.100.7", &proxy),
+            Some(ip("198.51.100.7"))
+        );
+        // A client that forges the header only adds entries to the left of the real one.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), "1.1.1.1, 198.51.100.7", &proxy),
+            Some(ip("198.51.100.7"))
+        );
+        // Not from the proxy: the header is ignored.
+        assert_eq!(
+            client_address(Some(ip("198.51.100.7")), "1.1.1.1", &proxy),
+            Some(ip("198.51.100.7"))
+        );
+        // Garbage stops the walk at the last good address.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), "nonsense", &proxy),
+            Some(ip("10.0.0.1"))
+        );
+        assert_eq!(client_address(None, "", &proxy), None);
     }
 }
 
