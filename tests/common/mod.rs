@@ -32,9 +32,20 @@ pub async fn start_configured(
     configure: impl FnOnce(&mut Config),
     adjust: impl FnOnce(&mut server::AppState),
 ) -> TestServer {
+    start_on(None, demo, configure, adjust).await
+}
+
+/// Starts a server on the given database (a fresh SQLite file when `None`).
+pub async fn start_on(
+    database_url: Option<String>,
+    demo: bool,
+    configure: impl FnOnce(&mut Config),
+    adjust: impl FnOnce(&mut server::AppState),
+) -> TestServer {
     sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let database_url = database_url
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("relink.db").display()));
     let mut config = Config::new(
         database_url.clone(),
         "127.0.0.1:0",
