@@ -55,6 +55,15 @@ enum Command {
     /// Manage staff members.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit log's hash chain; exit 1 and name the first broken entry if any.
+    Verify,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -75,17 +84,20 @@ enum StaffCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    if let Some(Command::Staff(StaffCommand::Add {
-        username,
-        practices,
-        admin,
-    })) = cli.command
-    {
-        return match tokio::runtime::Runtime::new() {
-            Ok(runtime) => {
-                runtime.block_on(add_staff(&cli.database_url, &username, &practices, admin))
+    if let Some(command) = cli.command {
+        let runtime = match tokio::runtime::Runtime::new() {
+            Ok(runtime) => runtime,
+            Err(error) => return fail(&error),
+        };
+        return match command {
+            Command::Staff(StaffCommand::Add {
+                username,
+                practices,
+                admin,
+            }) => runtime.block_on(add_staff(&cli.database_url, &username, &practices, admin)),
+            Command::Audit(AuditCommand::Verify) => {
+                runtime.block_on(verify_audit(&cli.database_url))
             }
-            Err(error) => fail(&error),
         };
     }
     let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
@@ -151,6 +163,36 @@ async fn add_staff(
             println!("Initial password (shown once, give it to them privately): {password}");
             ExitCode::SUCCESS
         }
+        Err(error) => fail(&error),
+    }
+}
+
+/// `relink audit verify`: 0 when the chain is intact, 1 (naming the entry) when it is not.
+async fn verify_audit(database_url: &str) -> ExitCode {
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let report = app::db::audit::verify_chain(&db).await;
+    db.close().await;
+    match report {
+        Ok(report) => match report.first_broken {
+            None => {
+                println!(
+                    "Audit log intact: {} entries checked ({} written before the chain began).",
+                    report.checked, report.before_chain
+                );
+                ExitCode::SUCCESS
+            }
+            Some((0, why)) => {
+                eprintln!("relink: audit log broken: {why}");
+                ExitCode::from(1)
+            }
+            Some((id, why)) => {
+                eprintln!("relink: audit log broken at entry {id}: {why}");
+                ExitCode::from(1)
+            }
+        },
         Err(error) => fail(&error),
     }
 }

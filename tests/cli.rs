@@ -124,3 +124,49 @@ fn bad_mail_settings_are_refused_before_anything_starts() {
         "{stderr}"
     );
 }
+
+#[test]
+fn audit_verify_names_the_first_tampered_entry() {
+    use sqlx::Executor;
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let victim: i64 = runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        for detail in ["one", "two", "three"] {
+            let event = app::db::audit::NewAuditEvent {
+                kind: app::db::audit::AuditKind::SignedIn,
+                actor: "patient",
+                practice_ods: Some("T00001"),
+                patient_id: None,
+                detail,
+            };
+            app::db::audit::record(db.pool(), &event, 1).await.unwrap();
+        }
+        let id = sqlx::query_scalar("SELECT id FROM audit_events WHERE detail = 'two'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
+        id
+    });
+    let (code, _) = relink(&["audit", "verify"], &[("DATABASE_URL", &database)]);
+    assert_eq!(code, Some(0));
+
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        db.pool()
+            .execute("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'staff.x' WHERE detail = 'two'")
+            .await
+            .unwrap();
+        db.close().await;
+    });
+    let (code, stderr) = relink(&["audit", "verify"], &[("DATABASE_URL", &database)]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "relink: audit log broken at entry {victim}: its contents were changed"
+        )),
+        "{stderr}"
+    );
+}

@@ -1,7 +1,8 @@
 //! The append-only audit log of every security-relevant event. The database refuses UPDATE and
 //! DELETE on it (triggers in the migrations), so history cannot be rewritten through Relink.
 
-use sqlx::{Any, Executor};
+use sha2::{Digest, Sha256};
+use sqlx::{Acquire, Any, Executor};
 
 use super::DbError;
 
@@ -113,13 +114,34 @@ pub struct AuditEvent {
     pub detail: String,
 }
 
-pub async fn record<'e>(
-    exec: impl Executor<'e, Database = Any>,
+/// Appends an event to the chain: it takes the chain's head (in a transaction of its own, or a
+/// savepoint inside the caller's, so the head stays taken until the caller commits), hashes the
+/// event with the previous entry's hash, and stores both. Concurrent writers queue on the head,
+/// so the chain never forks.
+pub async fn record<'c>(
+    conn: impl Acquire<'c, Database = Any>,
     event: &NewAuditEvent<'_>,
     now: i64,
 ) -> Result<(), DbError> {
+    let mut tx = conn.begin().await?;
+    let (seq, prev_hash): (i64, String) = sqlx::query_as(
+        "UPDATE audit_chain SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let fields = ChainFields {
+        seq,
+        occurred_at: now,
+        kind: event.kind.code(),
+        actor: event.actor,
+        practice_ods: event.practice_ods,
+        patient_id: event.patient_id,
+        detail: event.detail,
+    };
+    let hash = chain_hash(&prev_hash, &fields);
     sqlx::query(
-        "INSERT INTO audit_events (occurred_at, kind, actor, practice_ods, patient_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_events (occurred_at, kind, actor, practice_ods, patient_id, detail, seq, prev_hash, entry_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(now)
     .bind(event.kind.code())
@@ -127,9 +149,147 @@ pub async fn record<'e>(
     .bind(event.practice_ods)
     .bind(event.patient_id)
     .bind(event.detail)
-    .execute(exec)
+    .bind(seq)
+    .bind(&prev_hash)
+    .bind(&hash)
+    .execute(&mut *tx)
     .await?;
+    sqlx::query("UPDATE audit_chain SET last_hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// What an entry's hash covers: everything stored about it, and its place in the chain.
+struct ChainFields<'a> {
+    seq: i64,
+    occurred_at: i64,
+    kind: &'a str,
+    actor: &'a str,
+    practice_ods: Option<&'a str>,
+    patient_id: Option<&'a str>,
+    detail: &'a str,
+}
+
+/// SHA-256 over the previous hash and each field, length-prefixed so that no two different
+/// entries can be written the same way.
+fn chain_hash(prev_hash: &str, fields: &ChainFields<'_>) -> String {
+    let mut hasher = Sha256::new();
+    let seq = fields.seq.to_string();
+    let occurred_at = fields.occurred_at.to_string();
+    let parts: [Option<&str>; 8] = [
+        Some(prev_hash),
+        Some(&seq),
+        Some(&occurred_at),
+        Some(fields.kind),
+        Some(fields.actor),
+        fields.practice_ods,
+        fields.patient_id,
+        Some(fields.detail),
+    ];
+    for part in parts {
+        match part {
+            Some(text) => hasher.update(format!("{}:{text};", text.len()).as_bytes()),
+            None => hasher.update(b"-;"),
+        }
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What `relink audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Entries whose hash was checked.
+    pub checked: usize,
+    /// Entries written before the chain existed (no hash), all older than the first chained one.
+    pub before_chain: usize,
+    /// The first entry that does not fit, and why.
+    pub first_broken: Option<(i64, String)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    id: i64,
+    occurred_at: i64,
+    kind: String,
+    actor: String,
+    practice_ods: Option<String>,
+    patient_id: Option<String>,
+    detail: String,
+    seq: Option<i64>,
+    prev_hash: Option<String>,
+    entry_hash: Option<String>,
+}
+
+/// Recomputes the whole chain and names the first entry that was changed, removed around, or
+/// added outside it; also checks that the newest entries were not cut off.
+pub async fn verify_chain(db: &super::Db) -> Result<ChainReport, DbError> {
+    let rows = sqlx::query_as::<_, ChainRow>(
+        "SELECT id, occurred_at, kind, actor, practice_ods, patient_id, detail, seq, prev_hash, entry_hash
+         FROM audit_events ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let (head_seq, head_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, last_hash FROM audit_chain WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?;
+    let mut report = ChainReport {
+        checked: 0,
+        before_chain: 0,
+        first_broken: None,
+    };
+    let mut previous = ("genesis".to_owned(), 0_i64);
+    let mut chained = false;
+    for row in rows {
+        let broken = |why: &str| Some((row.id, why.to_owned()));
+        let (Some(seq), Some(prev_hash), Some(entry_hash)) =
+            (row.seq, &row.prev_hash, &row.entry_hash)
+        else {
+            if chained {
+                report.first_broken = broken("it has no hash: it was added outside the chain");
+                return Ok(report);
+            }
+            report.before_chain += 1;
+            continue;
+        };
+        chained = true;
+        if seq != previous.1 + 1 || *prev_hash != previous.0 {
+            report.first_broken = broken("the entry before it was removed or changed");
+            return Ok(report);
+        }
+        let fields = ChainFields {
+            seq,
+            occurred_at: row.occurred_at,
+            kind: &row.kind,
+            actor: &row.actor,
+            practice_ods: row.practice_ods.as_deref(),
+            patient_id: row.patient_id.as_deref(),
+            detail: &row.detail,
+        };
+        if chain_hash(prev_hash, &fields) != *entry_hash {
+            report.first_broken = broken("its contents were changed");
+            return Ok(report);
+        }
+        report.checked += 1;
+        previous = (entry_hash.clone(), seq);
+    }
+    if (head_seq, head_hash.as_str()) != (previous.1, previous.0.as_str()) {
+        report.first_broken = Some((
+            0,
+            format!(
+                "the newest entries after number {} were removed",
+                previous.1
+            ),
+        ));
+    }
+    Ok(report)
 }
 
 /// The newest events about one patient, newest first.
@@ -184,6 +344,130 @@ mod tests {
             assert_eq!(
                 recent_for_patient(db.pool(), "p1", 10).await.unwrap(),
                 events
+            );
+        })
+        .await;
+    }
+
+    async fn append(db: &crate::db::Db, n: usize) {
+        for i in 0..n {
+            let detail = format!("event {i}");
+            let event = NewAuditEvent {
+                kind: AuditKind::SignedIn,
+                actor: "patient",
+                practice_ods: Some("T00001"),
+                patient_id: if i % 2 == 0 { Some("p1") } else { None },
+                detail: &detail,
+            };
+            record(db.pool(), &event, 100 + i as i64).await.unwrap();
+        }
+    }
+
+    /// What an attacker with the database's owner rights can do: lift the append-only rule.
+    async fn allow_tampering(db: &crate::db::Db) {
+        let sql = match db.backend() {
+            crate::db::Backend::Sqlite => {
+                "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete"
+            }
+            crate::db::Backend::Postgres => "DROP TRIGGER audit_events_no_change ON audit_events",
+        };
+        db.pool().execute(sql).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_chain_holds_under_concurrent_writers() {
+        each_backend(|db| async move {
+            let writers: Vec<_> = (0..4)
+                .map(|_| {
+                    let db = db.clone();
+                    tokio::spawn(async move { append(&db, 10).await })
+                })
+                .collect();
+            for writer in writers {
+                writer.await.unwrap();
+            }
+            // Inside a caller's transaction too: the entry commits (or not) with it.
+            let mut tx = db.pool().begin().await.unwrap();
+            let event = NewAuditEvent {
+                kind: AuditKind::SignedOut,
+                actor: "patient",
+                practice_ods: None,
+                patient_id: None,
+                detail: "",
+            };
+            record(&mut *tx, &event, 500).await.unwrap();
+            tx.rollback().await.unwrap();
+            let report = verify_chain(&db).await.unwrap();
+            assert_eq!(
+                report,
+                ChainReport {
+                    checked: 40,
+                    before_chain: 0,
+                    first_broken: None
+                }
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_changed_entry_is_named() {
+        each_backend(|db| async move {
+            append(&db, 6).await;
+            allow_tampering(&db).await;
+            let victim: i64 = sqlx::query_scalar("SELECT id FROM audit_events WHERE seq = 4")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            sqlx::query("UPDATE audit_events SET detail = 'nothing happened' WHERE id = $1")
+                .bind(victim)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let report = verify_chain(&db).await.unwrap();
+            assert_eq!(report.checked, 3);
+            assert_eq!(
+                report.first_broken,
+                Some((victim, "its contents were changed".to_owned()))
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn removed_entries_are_found_in_the_middle_and_at_the_end() {
+        each_backend(|db| async move {
+            append(&db, 6).await;
+            allow_tampering(&db).await;
+            let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM audit_events ORDER BY seq")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+            sqlx::query("DELETE FROM audit_events WHERE id = $1")
+                .bind(ids[5])
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let report = verify_chain(&db).await.unwrap();
+            assert_eq!(
+                report.first_broken,
+                Some((
+                    0,
+                    "the newest entries after number 5 were removed".to_owned()
+                ))
+            );
+            sqlx::query("DELETE FROM audit_events WHERE id = $1")
+                .bind(ids[2])
+                .execute(db.pool())
+                .await
+                .unwrap();
+            let report = verify_chain(&db).await.unwrap();
+            assert_eq!(
+                report.first_broken,
+                Some((
+                    ids[3],
+                    "the entry before it was removed or changed".to_owned()
+                ))
             );
         })
         .await;
