@@ -369,6 +369,26 @@ pub async fn admit_attempt(
     Ok(None)
 }
 
+/// Records a failed attempt on a throttled key: the failure event, then, when this failure
+/// locks the key, the lockout event. Says whether the key is now locked.
+pub(crate) async fn record_failure(
+    db: &Db,
+    key: &str,
+    failure: &crate::db::audit::NewAuditEvent<'_>,
+    lockout: &crate::db::audit::NewAuditEvent<'_>,
+    now: i64,
+) -> Result<bool, DbError> {
+    use crate::db::throttles::{self, PIN_PAIR_LIMIT};
+    crate::db::audit::record(db.pool(), failure, now).await?;
+    let locked = throttles::record(db.pool(), key, PIN_PAIR_LIMIT, now)
+        .await?
+        .is_some();
+    if locked {
+        crate::db::audit::record(db.pool(), lockout, now).await?;
+    }
+    Ok(locked)
+}
+
 /// The client's address, for per-client throttling: the socket peer, or, when the peer is a
 /// trusted load balancer, the nearest address in `X-Forwarded-For` that is not one.
 #[derive(Debug, Clone)]

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    admit_attempt, host_cookie, render, request_cookie, respond, AppState, ClientAddress,
-    JourneyError,
+    admit_attempt, host_cookie, record_failure, render, request_cookie, respond, AppState,
+    ClientAddress, JourneyError,
 };
 use crate::components::form::{FormErrors, SummaryRow};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -176,34 +176,30 @@ async fn check_identity_inner(
             .as_ref()
             .map(|p| (Some(p.practice_ods.as_str()), Some(p.id.as_str())))
             .unwrap_or_default();
-        audit::record(
-            db.pool(),
-            &NewAuditEvent {
-                kind: AuditKind::ReplacementIdentityFailed,
-                actor: "patient",
-                practice_ods: practice,
-                patient_id: patient,
-                detail: "NHS number, date of birth and postcode did not match",
-            },
+        let event = |kind, actor, detail| NewAuditEvent {
+            kind,
+            actor,
+            practice_ods: practice,
+            patient_id: patient,
+            detail,
+        };
+        let locked = record_failure(
+            db,
+            &identity_key,
+            &event(
+                AuditKind::ReplacementIdentityFailed,
+                "patient",
+                "NHS number, date of birth and postcode did not match",
+            ),
+            &event(
+                AuditKind::ReplacementLockout,
+                "system",
+                "Replacement locked for 15 minutes after 5 failures",
+            ),
             timestamp,
         )
         .await?;
-        let locked = throttles::record(db.pool(), &identity_key, PIN_PAIR_LIMIT, timestamp)
-            .await?
-            .is_some();
         if locked {
-            audit::record(
-                db.pool(),
-                &NewAuditEvent {
-                    kind: AuditKind::ReplacementLockout,
-                    actor: "system",
-                    practice_ods: practice,
-                    patient_id: patient,
-                    detail: "Replacement locked for 15 minutes after 5 failures",
-                },
-                timestamp,
-            )
-            .await?;
             return Ok(render(
                 state,
                 REPLACE_PATH,
@@ -700,33 +696,21 @@ async fn request_replacement_inner(
     let Some(old) = old else {
         return Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await);
     };
-    // Eligibility is checked again: the account may have been used since the journey began.
-    if let Some(identified) = patients::find(pool, &journey.patient_id).await? {
-        let used_since = old
-            .last_used_at
-            .is_some_and(|t| t > journey.expires_at - JOURNEY_LIFETIME_SECONDS);
-        if used_since {
-            let practice_name = practices::find(pool, &identified.practice_ods)
-                .await?
-                .map(|p| p.name)
-                .unwrap_or_default();
-            let last_used_on =
-                OffsetDateTime::from_unix_timestamp(old.last_used_at.unwrap_or_default())
-                    .map(OffsetDateTime::date)
-                    .unwrap_or(now().date());
-            let view = IdentityView::Ineligible {
-                reason: crate::domain::Ineligible::UsedRecently { last_used_on },
-                practice_name,
-            };
-            return Ok(render(state, REPLACE_PATH, view, StatusCode::FORBIDDEN).await);
-        }
-    }
     let Some(new_email) = journey.new_email.clone() else {
         return Ok(Redirect::to(EMAIL_PATH).into_response());
     };
-    let practice_name = practices::find(pool, &old.practice_ods)
-        .await?
-        .map_or_else(|| "your GP practice".to_owned(), |p| p.name);
+    let practice_name = practice_name(state, old.practice_ods.as_str()).await?;
+    // Signed in to since the journey began: the account is no longer eligible.
+    let started_at = journey.expires_at - JOURNEY_LIFETIME_SECONDS;
+    if let Some(used_at) = old.last_used_at.filter(|t| *t > started_at) {
+        let last_used_on =
+            OffsetDateTime::from_unix_timestamp(used_at).map_or(now().date(), OffsetDateTime::date);
+        let view = IdentityView::Ineligible {
+            reason: crate::domain::Ineligible::UsedRecently { last_used_on },
+            practice_name,
+        };
+        return Ok(render(state, REPLACE_PATH, view, StatusCode::FORBIDDEN).await);
+    }
 
     let mut random = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut random);

@@ -9,13 +9,14 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
+    admit_attempt, host_cookie, record_failure, render, request_cookie, AppState, ClientAddress,
+    JourneyError,
 };
 use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::reset::{self, Completion, ResetCandidate};
 use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
-use crate::db::throttles::{self, PIN_PAIR_LIMIT};
+use crate::db::throttles;
 use crate::domain::passphrase_policy::{
     check_new_passphrase, could_equal_pin_passphrase, PersonalDetails,
 };
@@ -147,36 +148,25 @@ async fn verify_inner(
         .filter(|c| pin_matches && c.document.is_some() && c.date_of_birth == Some(dob.date()));
 
     let Some(candidate) = matched else {
-        audit::record(
-            db.pool(),
-            &NewAuditEvent {
-                kind: AuditKind::PinVerificationFailed,
-                actor: "patient",
-                practice_ods: Some(ods.as_str()),
-                patient_id: known_patient.as_deref(),
-                detail: &format!("Account ID {account_id}: details did not match"),
-            },
+        let failure_detail = format!("Account ID {account_id}: details did not match");
+        let lockout_detail =
+            format!("Account ID {account_id}: locked for 15 minutes after 5 failures");
+        let event = |kind, actor, detail| NewAuditEvent {
+            kind,
+            actor,
+            practice_ods: Some(ods.as_str()),
+            patient_id: known_patient.as_deref(),
+            detail,
+        };
+        let locked = record_failure(
+            db,
+            &pair_key,
+            &event(AuditKind::PinVerificationFailed, "patient", &failure_detail),
+            &event(AuditKind::PinLockout, "system", &lockout_detail),
             timestamp,
         )
         .await?;
-        if throttles::record(db.pool(), &pair_key, PIN_PAIR_LIMIT, timestamp)
-            .await?
-            .is_some()
-        {
-            audit::record(
-                db.pool(),
-                &NewAuditEvent {
-                    kind: AuditKind::PinLockout,
-                    actor: "system",
-                    practice_ods: Some(ods.as_str()),
-                    patient_id: known_patient.as_deref(),
-                    detail: &format!(
-                        "Account ID {account_id}: locked for 15 minutes after 5 failures"
-                    ),
-                },
-                timestamp,
-            )
-            .await?;
+        if locked {
             return Ok(render(
                 state,
                 RESET_PATH,
