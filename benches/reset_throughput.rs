@@ -13,13 +13,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::db::accounts::{self, NewAccount};
-use app::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
-use app::db::pin_documents::{self, IssuedPinDocument};
-use app::domain::{AccountId, NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
+#[path = "../tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
 use app::secrets::hash_secret;
 use app::server::{self, Config};
-use time::macros::date;
+use common::seed;
 
 const PATIENTS: usize = 160;
 const CLIENTS: usize = 16;
@@ -48,7 +48,7 @@ async fn main() {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let config = Config::new(url, "127.0.0.1:0", dir.path().join("site"), true).unwrap();
     let state = server::prepare(&config).await.unwrap();
-    seed(&state.db, PATIENTS).await;
+    seed::seed_patients(&state.db, PATIENTS).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -101,11 +101,11 @@ async fn main() {
 }
 
 async fn step_one(client: &reqwest::Client, base: &str, n: usize) -> String {
-    let account = format!("{}", 3_000_000_000u64 + n as u64);
+    let account = seed::account_id(n);
     let form = [
         ("account_id", account.as_str()),
-        ("ods_code", "T00001"),
-        ("pin_passphrase", "bench-pin-1"),
+        ("ods_code", seed::ODS),
+        ("pin_passphrase", seed::PIN),
         ("date_of_birth_day", "1"),
         ("date_of_birth_month", "2"),
         ("date_of_birth_year", "1980"),
@@ -134,68 +134,4 @@ async fn step_two(client: &reqwest::Client, base: &str, cookie: &str) {
         .await
         .unwrap();
     assert_eq!(response.status(), 303, "step 2");
-}
-
-async fn seed(db: &app::db::Db, count: usize) {
-    let ods = OdsCode::parse("T00001").unwrap();
-    let secret_hash = hash_secret("bench-pin-1");
-    let today = time::OffsetDateTime::now_utc().date();
-    // Valid test-range NHS numbers: for each 9-digit prefix at most one check digit works.
-    let mut numbers = (100_000..).filter_map(|prefix: u32| {
-        (0..=9).find_map(|check| NhsNumber::parse(&format!("999{prefix:06}{check}")).ok())
-    });
-    for n in 0..count {
-        let patient_id = format!("bench-patient-{n}");
-        let nhs = numbers.next().unwrap();
-        let patient = Patient {
-            id: patient_id.clone(),
-            practice_ods: ods.clone(),
-            nhs_number: nhs,
-            is_test: true,
-            joined_practice_on: date!(2015 - 06 - 01),
-            access_requested_on: None,
-            record_access: RecordAccessLevel::None,
-            visible_from_rule: VisibleFromRule::JoinedPractice,
-            visible_from_set: None,
-            settings: PatientServiceSettings {
-                appointments: true,
-                prescriptions: true,
-                record: true,
-                messages: true,
-            },
-        };
-        patients::upsert(db.pool(), &patient, 0).await.unwrap();
-        let record = Demographics {
-            source: DemographicSource::ClinicalSystem,
-            given_name: "Bench".into(),
-            family_name: "Patient".into(),
-            date_of_birth: date!(1980 - 02 - 01),
-            address_line: "1 Test Road".into(),
-            postcode: "TE1 1ST".into(),
-        };
-        patients::upsert_demographics(db.pool(), &patient_id, &record, 0)
-            .await
-            .unwrap();
-        let account_row = format!("bench-account-{n}");
-        let account_id = AccountId::parse(&format!("{}", 3_000_000_000u64 + n as u64)).unwrap();
-        let new = NewAccount {
-            id: &account_row,
-            patient_id: &patient_id,
-            practice_ods: &ods,
-            account_id: &account_id,
-            email: None,
-        };
-        accounts::insert_if_missing(db.pool(), &new, 0)
-            .await
-            .unwrap();
-        let doc_id = format!("bench-pin-{n}");
-        let doc = IssuedPinDocument {
-            id: &doc_id,
-            online_account_id: &account_row,
-            secret_hash: &secret_hash,
-            printed_on: today,
-            used_at: None,
-        };
-        pin_documents::upsert(db.pool(), &doc, 0).await.unwrap();
-    }
 }

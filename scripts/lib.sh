@@ -24,3 +24,38 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
   fi
 }
+
+# PostgreSQL on 127.0.0.1:5432: started (or installed, then started) if nothing answers there.
+ensure_postgres() {
+  postgres_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+  if ! postgres_up; then
+    ls /etc/postgresql/*/main >/dev/null 2>&1 || apt_install postgresql
+    say "Starting PostgreSQL"
+    local version
+    version="$(ls /etc/postgresql | sort -V | tail -n1)"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    for _ in $(seq 1 30); do postgres_up && break; sleep 1; done
+    postgres_up || { echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1; }
+  fi
+}
+
+# Waits up to 30 s for http://$1/readyz to answer 200.
+wait_ready() {
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "http://$1/readyz" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing ready at $1" >&2
+  return 1
+}
+
+# Builds the relink server and the reliability drill (examples/drill.rs) and sets $relink and
+# $drill. Release unless RELINK_DRILL_PROFILE=dev (quicker to build, for working on the drills).
+build_drill() {
+  local profile="${RELINK_DRILL_PROFILE:-release}" dir=release
+  [ "$profile" = dev ] && dir=debug
+  say "Building relink and the drill ($profile)"
+  cargo build --profile "$profile" --quiet --bin relink --example drill
+  relink="$ROOT/target/$dir/relink"
+  drill="$ROOT/target/$dir/examples/drill"
+}

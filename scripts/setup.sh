@@ -43,15 +43,6 @@ fi
 if $with_tests; then
   # 4. Debian's Chromium for Playwright (Playwright's own browser download is not used).
   apt_install chromium fonts-liberation
-  # 5. PostgreSQL on 127.0.0.1:5432 for the repository tests: started (or installed) if nothing
-  #    answers there.
-  postgres_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
-  if ! postgres_up; then
-    ls /etc/postgresql/*/main >/dev/null 2>&1 || apt_install postgresql
-    say "Starting PostgreSQL"
-    version="$(ls /etc/postgresql | sort -V | tail -n1)"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-    for _ in $(seq 1 30); do postgres_up && break; sleep 1; done
-    postgres_up || { echo "PostgreSQL did not start on 127.0.0.1:5432" >&2; exit 1; }
-  fi
+  # 5. PostgreSQL on 127.0.0.1:5432 for the repository tests.
+  ensure_postgres
 fi

@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use app::server::{self, Config};
 
+pub mod seed;
+
 pub struct TestServer {
     pub base: String,
     pub database_url: String,
@@ -78,6 +80,8 @@ pub struct Page {
     pub status: u16,
     pub location: Option<String>,
     pub set_cookie: Option<String>,
+    /// Which instance answered, when a load balancer in front says so (`X-Upstream`).
+    pub upstream: Option<String>,
     pub body: String,
 }
 
@@ -112,15 +116,48 @@ impl Page {
 }
 
 impl TestServer {
+    /// A client for a server started elsewhere (the reliability drills' `relink` processes),
+    /// saying it forwards for `client_address` (believed only from a trusted proxy).
+    pub fn remote(base: &str, client_address: &str) -> TestServer {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", client_address.parse().unwrap());
+        let client = reqwest::Client::builder()
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap();
+        TestServer {
+            base: base.to_owned(),
+            database_url: String::new(),
+            client,
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Page {
+        self.try_get(path, cookie).await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+        self.try_post(path, form, cookie).await.unwrap()
+    }
+
+    /// Like [`Self::get`], but a connection failure is returned rather than a panic.
+    pub async fn try_get(&self, path: &str, cookie: Option<&str>) -> reqwest::Result<Page> {
         let mut request = self.client.get(format!("{}{path}", self.base));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
-        Self::page(request.send().await.unwrap()).await
+        Self::page(request.send().await?).await
     }
 
-    pub async fn post(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Page {
+    pub async fn try_post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Result<Page> {
         let body: String = form
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -134,27 +171,29 @@ impl TestServer {
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
-        Self::page(request.send().await.unwrap()).await
+        Self::page(request.send().await?).await
     }
 
-    async fn page(response: reqwest::Response) -> Page {
+    async fn page(response: reqwest::Response) -> reqwest::Result<Page> {
         let header = |name: &str| {
             response
                 .headers()
                 .get(name)
                 .map(|v| v.to_str().unwrap().to_owned())
         };
-        let (status, location, set_cookie) = (
+        let (status, location, set_cookie, upstream) = (
             response.status().as_u16(),
             header("location"),
             header("set-cookie"),
+            header("x-upstream"),
         );
-        Page {
+        Ok(Page {
             status,
             location,
             set_cookie,
-            body: response.text().await.unwrap(),
-        }
+            upstream,
+            body: response.text().await?,
+        })
     }
 }
 
@@ -193,6 +232,16 @@ impl ReceivedEmail {
         (code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())).then_some(code)
     }
 
+    /// The outbox row the message came from, read from its Message-ID (`<outbox-ID-…>`).
+    pub fn outbox_id(&self) -> Option<i64> {
+        let header = self.data.lines().find_map(|l| {
+            l.strip_prefix("Message-ID: ")
+                .or_else(|| l.strip_prefix("Message-Id: "))
+        })?;
+        let id = header.trim().strip_prefix("<outbox-")?.split('-').next()?;
+        id.parse().ok()
+    }
+
     pub fn subject(&self) -> &str {
         self.data
             .lines()
@@ -203,8 +252,13 @@ impl ReceivedEmail {
 
 impl SmtpSink {
     pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// A sink on a fixed address (the reliability drills give it to `relink` as SMTP_URL).
+    pub async fn start_on(address: &str) -> Self {
         use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(address).await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let store = received.clone();

@@ -89,7 +89,17 @@ impl Delivery {
                     .recipient
                     .parse()
                     .map_err(|e: lettre::address::AddressError| e.to_string())?;
+                // A Message-ID fixed by the outbox row: if a crash comes between the SMTP
+                // server accepting a message and the row being marked sent, the retry carries
+                // the same ID, so the repeat can be recognised (and is, by scripts/reliability).
+                let message_id = format!(
+                    "<outbox-{}-{}@{}>",
+                    message.id,
+                    message.created_at,
+                    from.email.domain()
+                );
                 let email = Message::builder()
+                    .message_id(Some(message_id))
                     .from(from.clone())
                     .to(to)
                     .subject(&message.subject)
