@@ -163,7 +163,7 @@ fn client_address(n: usize) -> String {
 }
 
 fn resets(n: usize) -> bool {
-    n % 2 == 0
+    n.is_multiple_of(2)
 }
 
 async fn seed(database: &str, count: usize) {
@@ -736,6 +736,30 @@ async fn check(
     let unknown = deliveries.keys().filter(|id| **id < 0).count();
     if unknown > 0 {
         problems.push(format!("{unknown} received messages carry no outbox id"));
+    }
+    if !repeated.is_empty() {
+        // A repeat must be a message whose first sender died before recording it as sent:
+        // claimed again once its lease ran out (attempts > 1).
+        let mut claims = Vec::new();
+        for (id, _) in &repeated {
+            let (attempts,): (i64,) = sqlx::query_as("SELECT attempts FROM outbox WHERE id = $1")
+                .bind(id)
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            claims.push(attempts);
+        }
+        println!(
+            "repeated messages (id, times received, times claimed): {:?}",
+            repeated
+                .iter()
+                .zip(&claims)
+                .map(|((id, times), claims)| (id, times, claims))
+                .collect::<Vec<_>>()
+        );
+        if claims.iter().any(|c| *c < 2) {
+            problems.push("a message was received twice from a single claim".into());
+        }
     }
     if no_repeats && !repeated.is_empty() {
         problems.push(format!("messages delivered more than once: {repeated:?}"));

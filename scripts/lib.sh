@@ -55,7 +55,9 @@ build_drill() {
   local profile="${RELINK_DRILL_PROFILE:-release}" dir=release
   [ "$profile" = dev ] && dir=debug
   say "Building relink and the drill ($profile)"
-  cargo build --profile "$profile" --quiet --bin relink --example drill
+  # Two commands, as scripts/build.sh builds the server: the same artifacts are reused.
+  cargo build --profile "$profile" --quiet -p relink
+  cargo build --profile "$profile" --quiet --example drill
   relink="$ROOT/target/$dir/relink"
   drill="$ROOT/target/$dir/examples/drill"
 }

@@ -526,6 +526,10 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
     // The confirmation to the new address and an alert to the old one, with no secret.
     let confirmation = &smtp.wait_for(to, 2).await[1];
     assert_eq!(confirmation.subject(), "Your account has been replaced");
+    // A Message-ID fixed by the outbox row, so a repeat after a crash can be recognised.
+    let code_email = &smtp.wait_for(to, 2).await[0];
+    assert!(confirmation.outbox_id().is_some() && code_email.outbox_id().is_some());
+    assert_ne!(confirmation.outbox_id(), code_email.outbox_id());
     assert!(confirmation.data.contains(&reference));
     let alert = &smtp.wait_for("dana.hughes@example.com", 1).await[0];
     assert_eq!(alert.subject(), "Your account was replaced");
