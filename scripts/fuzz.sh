@@ -19,6 +19,7 @@ shift || true
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [seconds per target] [target...]" >&2; exit 2; }
 
 export RUSTC_BOOTSTRAP=1
+command -v c++ >/dev/null || apt_install g++ # libfuzzer-sys compiles libFuzzer (C++)
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "Installing cargo-fuzz"
   cargo install cargo-fuzz --locked --quiet
@@ -30,7 +31,7 @@ if (($#)); then targets=("$@"); else mapfile -t targets < <(cargo fuzz list); fi
 # The same flags for build and run, so `run` does not rebuild. The default build: optimised, with
 # debug assertions and overflow checks on, and AddressSanitizer.
 flags=(--sanitizer address)
-say "Building ${#targets[@]} fuzz targets"
+say "Building the fuzz targets"
 cargo fuzz build "${flags[@]}"
 
 say "Fuzzing each target for ${seconds} s"

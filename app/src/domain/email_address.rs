@@ -30,6 +30,17 @@ impl EmailAddress {
         let Some((local, domain)) = trimmed.rsplit_once('@') else {
             return Err(EmailAddressError::WrongFormat);
         };
+        // Domain literals ("sam@[127.0.0.1]") are not in the HTML5 definition, and `validator`
+        // finds one at the end of any domain (its pattern is not anchored at the start), so
+        // "a@x\r\nBcc: y[127.0.0.1]" passed. No square brackets, nor those IDNA maps to them.
+        if domain.contains(['[', ']', '\u{FE47}', '\u{FE48}', '\u{FF3B}', '\u{FF3D}']) {
+            return Err(EmailAddressError::WrongFormat);
+        }
+        // HTML5 allows ".sam@", "sam.@" and "sam..patel@", but mail servers (and lettre, which
+        // sends our emails) refuse them: the security code could never arrive.
+        if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+            return Err(EmailAddressError::WrongFormat);
+        }
         // A dotless domain is valid HTML5 but cannot receive mail from the internet.
         if !domain.contains('.') || domain.ends_with('.') || !trimmed.validate_email() {
             return Err(EmailAddressError::WrongFormat);
@@ -62,6 +73,22 @@ impl fmt::Debug for EmailAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_dots_that_mail_servers_refuse() {
+        for typed in [
+            ".sam@example.com",
+            "sam.@example.com",
+            "sam..patel@example.com",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(typed),
+                Err(EmailAddressError::WrongFormat),
+                "{typed}"
+            );
+        }
+        assert!(EmailAddress::parse("sam.patel@example.com").is_ok());
+    }
     use proptest::prelude::*;
 
     #[test]
@@ -96,6 +123,27 @@ mod tests {
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert_eq!(EmailAddress::parse(&long), Err(EmailAddressError::TooLong));
+    }
+
+    #[test]
+    fn refuses_domain_literals_and_what_hides_in_front_of_them() {
+        // Found by fuzzing (fuzz/fuzz_targets/email_address.rs): NUL and control characters
+        // before a bracketed IP address were accepted, as was CR LF.
+        for typed in [
+            "Hi@[127.0.0.1{s\u{1}\0\0\0\0\0\0\0\0[127.0.0.1]",
+            "a@x\r\nBcc: y[127.0.0.1]",
+            "a@ms[127.0.0.1]",
+            "sam@[127.0.0.1]",
+            "sam@[127.0.0.1]\u{AD}",
+            "a@x\u{FF3B}127.0.0.1\u{FF3D}",
+            "a@\u{FE47}127.0.0.1\u{FE48}",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(typed),
+                Err(EmailAddressError::WrongFormat),
+                "{typed:?}"
+            );
+        }
     }
 
     proptest! {

@@ -3,7 +3,7 @@
 
 mod account_id;
 mod dates;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "email")]
 mod email_address;
 mod nhs_number;
 mod ods_code;
@@ -19,7 +19,7 @@ pub mod staff;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use dates::{format_long_date, DateOfBirth, DateOfBirthError, PinDocumentDates};
-#[cfg(feature = "ssr")]
+#[cfg(feature = "email")]
 pub use email_address::{EmailAddress, EmailAddressError};
 pub use nhs_number::{NhsNumber, NhsNumberError};
 pub use ods_code::{OdsCode, OdsCodeError};
