@@ -34,6 +34,8 @@ pub async fn identify(
 ) -> Result<Option<IdentifiedPatient>, DbError> {
     let pool = db.pool();
     let Some(patient) = patients::find_by_nhs_number(pool, nhs_number).await? else {
+        // The same queries for an unknown number, so response times do not tell which exist.
+        patients::demographics(pool, "").await?;
         return Ok(None);
     };
     let records = patients::demographics(pool, &patient.id).await?;

@@ -25,13 +25,17 @@ pub struct ResetCandidate {
 }
 
 /// Looks up the account named by an Account ID and ODS code, with its practice, current PIN
-/// document and the patient's details.
+/// document and the patient's details. An unknown account costs the same queries (looking up
+/// nothing), so response times do not tell which Account IDs exist.
 pub async fn find_candidate(
     db: &Db,
     ods: &OdsCode,
     account_id: &AccountId,
 ) -> Result<Option<ResetCandidate>, DbError> {
     let Some(account) = accounts::find_by_account_id(db.pool(), ods, account_id).await? else {
+        practices::find(db.pool(), ods).await?;
+        pin_documents::current_for_account(db.pool(), "").await?;
+        patients::demographics(db.pool(), "").await?;
         return Ok(None);
     };
     candidate_for_account(db, account).await

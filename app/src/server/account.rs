@@ -111,12 +111,11 @@ async fn sign_in_inner(
         return Ok(render(state, SIGN_IN_PATH, view, StatusCode::TOO_MANY_REQUESTS).await);
     }
 
-    // The same Argon2 work whether or not the account exists or has a passphrase.
+    // The same Argon2 work, and the same queries, whether or not the account exists or has a
+    // passphrase (benches/enumeration_timing.rs measures the difference).
     let account = accounts::find_by_account_id(db.pool(), &ods, &account_id).await?;
-    let stored = match &account {
-        Some(account) => accounts::passphrase_hash(db.pool(), &account.id).await?,
-        None => None,
-    };
+    let row = account.as_ref().map_or("", |account| account.id.as_str());
+    let stored = accounts::passphrase_hash(db.pool(), row).await?;
     let has_hash = stored.is_some();
     let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
     let typed = form.passphrase.clone();
