@@ -291,3 +291,64 @@ async fn with_record_access_switched_off_the_page_says_to_ask_the_practice() {
         "messages and the record are off for the patient"
     );
 }
+
+/// Patient pages carry no identifiers: everything comes from the session. Two patients signed
+/// in at once each see only their own details, and neither cookie opens the other's account.
+#[tokio::test]
+async fn patient_a_never_sees_patient_b() {
+    let server = start(true).await;
+    // Sam Patel (1000000001) sets a passphrase with the demo PIN document first.
+    let verified = server
+        .post(
+            "/reset-passphrase",
+            &[
+                ("account_id", "1000000001"),
+                ("ods_code", "T00001"),
+                ("pin_passphrase", "demo-pin-1"),
+                ("date_of_birth_day", "1"),
+                ("date_of_birth_month", "2"),
+                ("date_of_birth_year", "1980"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(verified.status, 303, "{}", verified.body);
+    let passphrase = "copper meadow violin seventy";
+    let set = server
+        .post(
+            "/reset-passphrase/new-passphrase",
+            &[
+                ("new_passphrase", passphrase),
+                ("confirm_passphrase", passphrase),
+            ],
+            Some(&verified.cookie()),
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", set.body);
+
+    let sam = sign_in(&server, "1000000001", "T00001", passphrase, None).await;
+    assert_eq!(sam.location.as_deref(), Some("/account"), "{}", sam.body);
+    let sam = sam.cookie();
+    let robin = signed_in(&server).await;
+    let own = [("Sam", "999 000 0018"), ("Robin", "999 000 0050")];
+    for (cookie, (mine, theirs)) in [(&sam, (own[0], own[1])), (&robin, (own[1], own[0]))] {
+        for path in ["/account", "/account/this-was-not-me"] {
+            let page = server.get(path, Some(cookie)).await;
+            assert_eq!(page.status, 200, "{path}");
+            if path == "/account" {
+                assert!(page.body.contains(mine.0) && page.body.contains(mine.1));
+            }
+            assert!(
+                !page.body.contains(theirs.0) && !page.body.contains(theirs.1),
+                "{path} shows the other patient"
+            );
+        }
+    }
+    // Signing one out leaves the other signed in.
+    server.post("/sign-out", &[], Some(&sam)).await;
+    assert_eq!(
+        server.get("/account", Some(&sam)).await.location.as_deref(),
+        Some("/sign-in")
+    );
+    assert_eq!(server.get("/account", Some(&robin)).await.status, 200);
+}
