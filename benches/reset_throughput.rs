@@ -4,12 +4,15 @@
 //! with a fresh SQLite file, seeds N patients with valid PIN documents, then measures:
 //! 1. the raw rate of Argon2id hashes (OWASP parameters) on all cores;
 //! 2. verifications per second (step 1 of the journey: one Argon2 verify each);
-//! 3. complete resets per second (both steps: one verify and one hash each).
+//! 3. complete resets per second (both steps: one verify and one hash each);
+//! 4. the latency of a page (GET /reset-passphrase, one request at a time) on the idle server
+//!    and while the resets saturate the hashing pool.
 //!
 //! Each client uses its own loopback source address so the per-client limit is not what is
 //! measured. Bounded: N resets, and every request has a timeout.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,7 +57,13 @@ async fn main() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let base = Arc::new(format!("http://{addr}"));
 
-    // 2 and 3: CLIENTS clients in parallel, each its own source address, each taking its share.
+    // 4 (before): page latency on an idle server.
+    let idle = page_latencies(base.clone(), Arc::new(AtomicBool::new(false)), 300).await;
+
+    // 2 and 3: CLIENTS clients in parallel, each its own source address, each taking its share;
+    // meanwhile one more client keeps reading a page (4, during).
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = tokio::spawn(page_latencies(base.clone(), stop.clone(), usize::MAX));
     let started = Instant::now();
     let mut verify_time = Duration::ZERO;
     let tasks: Vec<_> = (0..CLIENTS)
@@ -82,6 +91,8 @@ async fn main() {
         verify_time += task.await.unwrap();
     }
     let elapsed = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::SeqCst);
+    let busy = reader.await.unwrap();
     let resets_per_second = PATIENTS as f64 / elapsed;
     // Verification throughput: verifications completed per second of wall time spent in step 1,
     // with CLIENTS in flight (total client time / clients approximates its wall time).
@@ -96,6 +107,16 @@ async fn main() {
     println!(
         "verifications (step 1, interleaved with step 2): about {verifications_per_second:.1} per second, {:.0}% of the raw rate",
         100.0 * verifications_per_second / raw_rate
+    );
+    let (mut idle, mut busy) = (idle, busy);
+    let (idle_p99, busy_p99) = (percentile(&mut idle, 0.99), percentile(&mut busy, 0.99));
+    println!(
+        "page GET /reset-passphrase: idle p50 {:.2} ms p99 {idle_p99:.2} ms ({} requests); while resets saturate the hashing pool p50 {:.2} ms p99 {busy_p99:.2} ms ({} requests): p99 ratio {:.2} (budget 3)",
+        percentile(&mut idle, 0.5),
+        idle.len(),
+        percentile(&mut busy, 0.5),
+        busy.len(),
+        busy_p99 / idle_p99
     );
 }
 
@@ -133,4 +154,32 @@ async fn step_two(client: &reqwest::Client, base: &str, cookie: &str) {
         .await
         .unwrap();
     assert_eq!(response.status(), 303, "step 2");
+}
+
+/// Reads GET /reset-passphrase one request at a time, `count` times or until `stop`; returns
+/// each latency in milliseconds.
+async fn page_latencies(base: Arc<String>, stop: Arc<AtomicBool>, count: usize) -> Vec<f64> {
+    let client = reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 2, 1)))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let mut latencies = Vec::new();
+    while latencies.len() < count && !stop.load(Ordering::SeqCst) {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/reset-passphrase"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.bytes().await.unwrap();
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    latencies
+}
+
+fn percentile(latencies: &mut [f64], q: f64) -> f64 {
+    latencies.sort_by(f64::total_cmp);
+    latencies[((latencies.len() - 1) as f64 * q).round() as usize]
 }

@@ -5,10 +5,11 @@
 # (throttle and audit writes), 0.2% PIN checks (Argon2). Reports throughput, latency percentiles,
 # status classes and errors (5xx and socket errors must be 0), and the server's resident memory
 # before, between and after the runs (growth from the first run to the second shows a leak).
-# Usage: load.sh [seconds per run, default 120] [connections, default 400]
+# Usage: load.sh [seconds per run, default 120] [connections, default 400] [runs, default 2]
 source "$(dirname "$0")/../lib.sh"
 seconds="${1:-120}"
 connections="${2:-400}"
+runs="${3:-2}"
 port="${RELINK_DRILL_PORT:-3920}"
 patients=2000
 
@@ -33,7 +34,7 @@ wait_ready "127.0.0.1:$port"
 rss() { awk '/^VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$server/status"; }
 echo "resident memory at start: $(rss)"
 failed=0
-for run in 1 2; do
+for run in $(seq 1 "$runs"); do
   say "Run $run: $seconds s, $connections connections"
   RELINK_LOAD_PATIENTS="$patients" RELINK_LOAD_NUMBERS="$work/numbers.txt" \
     wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s --latency \
