@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 
 use app::db::{audit, demo, Db};
 use clap::{Parser, Subcommand, ValueEnum};
-use common::seed::{self, account_id, nhs_number, ODS, PIN};
-use common::{Page, SmtpSink, TestServer};
-use sqlx::{Connection, Executor};
+use common::seed::{self, account_id, nhs_number, DATE_OF_BIRTH as DOB, ODS, PIN};
+use common::{recreate_postgres_database, Page, SmtpSink, TestServer};
+use sqlx::Connection;
 
 const NEW_PASSPHRASE: &str = "carpet orbit lemon harbour";
 
@@ -195,14 +195,7 @@ async fn recreate(database: &str) {
     let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
         .await
         .expect("PostgreSQL reachable");
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
+    recreate_postgres_database(&mut admin, name).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,9 +462,9 @@ fn reset_form(n: usize) -> Vec<(&'static str, String)> {
         ("account_id", account_id(n)),
         ("ods_code", ODS.to_owned()),
         ("pin_passphrase", PIN.to_owned()),
-        ("date_of_birth_day", "1".into()),
-        ("date_of_birth_month", "2".into()),
-        ("date_of_birth_year", "1980".into()),
+        ("date_of_birth_day", DOB.0.into()),
+        ("date_of_birth_month", DOB.1.into()),
+        ("date_of_birth_year", DOB.2.into()),
     ]
 }
 
@@ -547,12 +540,14 @@ async fn reset_and_sign_in(visit: &mut Visit, n: usize) -> Result<String, Stop> 
 /// The whole replacement journey, the code read from the email the server sent.
 async fn replace(visit: &mut Visit, n: usize, mail_log: &Path) -> Result<String, Stop> {
     let nhs = nhs_number(n).to_string();
+    // Typed as a patient might: lower case.
+    let postcode = seed::POSTCODE.to_lowercase();
     let identity = [
         ("nhs_number", nhs.as_str()),
-        ("date_of_birth_day", "1"),
-        ("date_of_birth_month", "2"),
-        ("date_of_birth_year", "1980"),
-        ("postcode", "te1 1st"),
+        ("date_of_birth_day", DOB.0),
+        ("date_of_birth_month", DOB.1),
+        ("date_of_birth_year", DOB.2),
+        ("postcode", &postcode),
     ];
     let found = visit.post("/replace-account", &identity, None).await?;
     visit.expect("identity", &found, 303, Some("/replace-account/email"))?;
@@ -616,9 +611,9 @@ async fn replace(visit: &mut Visit, n: usize, mail_log: &Path) -> Result<String,
                 "/replace-account/status",
                 &[
                     ("reference", reference.as_str()),
-                    ("date_of_birth_day", "1"),
-                    ("date_of_birth_month", "2"),
-                    ("date_of_birth_year", "1980"),
+                    ("date_of_birth_day", DOB.0),
+                    ("date_of_birth_month", DOB.1),
+                    ("date_of_birth_year", DOB.2),
                 ],
                 None,
             )

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::start_on;
+use common::{recreate_postgres_database, start_on};
 use sqlx::{Connection, Executor};
 
 const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -20,14 +20,7 @@ async fn when_the_database_goes_away_pages_say_so_and_the_server_recovers() {
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL must be running for this test ({admin_url}): {e}"));
     let name = format!("relink_fault_{}", std::process::id());
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await
-        .unwrap();
+    recreate_postgres_database(&mut admin, &name).await;
     let base = admin_url
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(base, _)| base);

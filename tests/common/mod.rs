@@ -352,3 +352,16 @@ pub fn without_typed_values(body: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Drops a PostgreSQL database (ending its sessions) and creates it afresh.
+pub async fn recreate_postgres_database(admin: &mut sqlx::PgConnection, name: &str) {
+    use sqlx::Executor;
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+}
