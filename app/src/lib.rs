@@ -1,7 +1,8 @@
 //! Relink: pages, components, server functions, domain types and database access.
 //!
 //! Built twice: with `ssr` into the `relink` server, and with `hydrate` into the browser bundle
-//! (`frontend/`). Modules that touch the database or secrets exist only in the server build.
+//! (`frontend/`), which holds only the islands of `components::islands`: pages are rendered on
+//! the server. Modules that touch the database or secrets exist only in the server build.
 #![recursion_limit = "256"]
 
 pub mod components;
@@ -21,6 +22,7 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use components::islands::HydrationMarker;
 use components::layout::{
     provide_demo_mode, provide_signed_in, DemoNotice, Footer, Header, SkipLink,
 };
@@ -56,7 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/assets/images/nhsuk-icon-180.png" />
                 <link rel="stylesheet" href="/pkg/relink.css" />
                 <script type="module" src="/assets/js/init.js"></script>
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -72,13 +74,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_demo_mode();
     provide_signed_in();
-    // Runs only in the browser, after hydration: end-to-end tests read this to prove the wasm
-    // bundle loaded and took over the server-rendered page.
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Router>
@@ -123,6 +118,7 @@ pub fn App() -> impl IntoView {
                 </main>
             </div>
             <Footer />
+            <HydrationMarker />
         </Router>
     }
 }

@@ -1,19 +1,17 @@
 //! The NHS header, footer, skip link, page titles and the demo notice.
 
 use leptos::prelude::*;
-use leptos::server::SharedValue;
 use leptos_meta::Title;
 
 use crate::SERVICE_NAME;
 
-/// Whether the server runs with `--demo`; decided on the server and carried to the browser in
-/// the hydration data, so both render the same notice.
+/// Whether the server runs with `--demo`, which shows the demo notice on every page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoMode(pub bool);
 
 /// Reads the demo flag (on the server from the app state) and makes it available as context.
 pub fn provide_demo_mode() {
-    let demo = SharedValue::new(|| {
+    let demo = {
         #[cfg(feature = "ssr")]
         {
             use_context::<crate::server::AppState>().is_some_and(|state| state.demo)
@@ -22,13 +20,12 @@ pub fn provide_demo_mode() {
         {
             false
         }
-    })
-    .into_inner();
+    };
     provide_context(DemoMode(demo));
 }
 
 /// Whether the browser holds a patient session cookie: the header then offers "Your account"
-/// and "Sign out" on every page. Decided on the server from the request, carried to the browser.
+/// and "Sign out" on every page. Decided on the server from the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignedIn(pub bool);
 
@@ -36,7 +33,7 @@ pub struct SignedIn(pub bool);
 pub const SESSION_COOKIE: &str = "__Host-relink-session";
 
 pub fn provide_signed_in() {
-    let signed_in = SharedValue::new(|| {
+    let signed_in = {
         #[cfg(feature = "ssr")]
         {
             use_context::<axum::http::request::Parts>().is_some_and(|parts| {
@@ -57,8 +54,7 @@ pub fn provide_signed_in() {
         {
             false
         }
-    })
-    .into_inner();
+    };
     provide_context(SignedIn(signed_in));
 }
 

@@ -1,4 +1,5 @@
 //! Reusable pieces of NHS page furniture and form components.
 
 pub mod form;
+pub mod islands;
 pub mod layout;

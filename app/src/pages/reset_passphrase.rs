@@ -2,12 +2,10 @@
 //!
 //! Forms post to the page's own address and the server answers with the page again (with
 //! errors, values kept) or a redirect (post-redirect-get), so the journey is the same with
-//! JavaScript on or off. What the server decided reaches the page as a view value, rendered on
-//! the server and carried to the browser for hydration.
+//! JavaScript on or off. What the server decided reaches the page as a view value in context.
 
 use leptos::prelude::*;
-use leptos::server::SharedValue;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::components::form::{
     BackLink, DateInput, ErrorSummary, FormErrors, PasswordInput, TextInput,
@@ -92,46 +90,14 @@ pub struct DoneView {
     pub practice_name: String,
 }
 
-/// The view the server chose for this page, read from context on the server and from the
-/// hydration data in the browser; the default when the browser navigated here by itself.
-///
-/// These pages are decided by the server: reached by a link inside the hydrated app (client-side
-/// navigation), there is no server value, so the browser loads the page from the server instead.
+/// The view the server chose for this page, provided as context by the handler that rendered
+/// it; the default (a fresh form) when nothing was provided. Pages are rendered on the server
+/// only (islands mode), so the choice never has to travel to the browser.
 pub fn server_view<T>() -> T
 where
-    T: Clone + Default + Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Clone + Default + Send + Sync + 'static,
 {
-    SharedValue::new(|| {
-        let provided = use_context::<T>();
-        #[cfg(feature = "hydrate")]
-        if provided.is_none() {
-            load_from_server();
-        }
-        provided.unwrap_or_default()
-    })
-    .into_inner()
-}
-
-/// Replaces a page the router rendered in the browser with the server's answer. The router
-/// renders the new page before it updates the address bar, so the address comes from the
-/// router's location, not the window's.
-#[cfg(feature = "hydrate")]
-fn load_from_server() {
-    let hydrating = leptos::prelude::Owner::current_shared_context()
-        .is_some_and(|context| context.during_hydration());
-    if !hydrating {
-        let location = leptos_router::hooks::use_location();
-        let search = location.search.get_untracked();
-        let hash = location.hash.get_untracked();
-        let mut href = location.pathname.get_untracked();
-        if !search.is_empty() {
-            href = format!("{href}?{}", search.trim_start_matches('?'));
-        }
-        if !hash.is_empty() {
-            href = format!("{href}#{}", hash.trim_start_matches('#'));
-        }
-        let _ = window().location().set_href(&href);
-    }
+    use_context::<T>().unwrap_or_default()
 }
 
 #[component]

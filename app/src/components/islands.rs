@@ -1,0 +1,21 @@
+//! The interactive parts of the pages: the only components compiled into the browser bundle.
+//!
+//! Relink runs in Leptos' islands mode. Every page is complete server-rendered HTML whose forms
+//! post without JavaScript, and nhsuk-frontend's own script adds the design system's
+//! enhancements, so the wasm bundle carries only these islands rather than every page's view
+//! code (issue #8: 381 KB of brotli-compressed wasm before, see docs/PERFORMANCE.md).
+
+use leptos::prelude::*;
+
+/// Present on every page (in the layout). Once the browser has hydrated the page's islands it
+/// sets `data-hydrated="true"` on `<html>`: the end-to-end tests and the slow-phone benchmark
+/// read it to prove the wasm bundle loaded and ran, and a script that wants to act after
+/// hydration can wait for it.
+#[island]
+pub fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
