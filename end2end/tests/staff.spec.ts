@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { checkAccessibility, test, waitForHydration } from "./support";
+import { checkAccessibility, jsEnabled, test, waitForHydration } from "./support";
 
 // Staff use desktop browsers.
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -88,6 +88,22 @@ test("staff reissue a PIN document after an identity check and print it once", a
   expect(secret).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
   await waitForHydration(page, testInfo);
   await checkAccessibility(page, browser, testInfo);
+
+  // The print button is an island: it needs JavaScript, so without it the page says to use the
+  // browser's print option. With it, the button opens the print dialog.
+  const printButton = page.getByRole("button", { name: "Print PIN document" });
+  if (jsEnabled(testInfo)) {
+    await expect(printButton).toBeVisible();
+    await page.evaluate(() => {
+      (window as unknown as { printed: number }).printed = 0;
+      window.print = () => void (window as unknown as { printed: number }).printed++;
+    });
+    await printButton.click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  } else {
+    await expect(printButton).toBeHidden();
+  }
+  await expect(page.getByText("Print it with your browser's print option (Ctrl + P).")).toBeVisible();
 
   // On paper: only the document, on one A4 page.
   await page.emulateMedia({ media: "print" });

@@ -13,9 +13,37 @@ use leptos::prelude::*;
 /// hydration can wait for it.
 #[island]
 pub fn HydrationMarker() -> impl IntoView {
+    // In the browser only: the server renders the island too, and has no document to mark.
+    #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// The print button of the printed PIN document: it needs JavaScript (`window.print()`), so it
+/// stays hidden until its island has hydrated; without JavaScript the page tells staff to use
+/// the browser's print option. No `data-module`: nhsuk-frontend must not touch island markup
+/// before hydration (see public/assets/js/init.js).
+#[island]
+pub fn PrintButton() -> impl IntoView {
+    let (can_print, set_can_print) = signal(false);
+    #[cfg(target_arch = "wasm32")]
+    Effect::new(move |_| set_can_print.set(true));
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = set_can_print;
+    view! {
+        <button
+            class="nhsuk-button"
+            type="button"
+            hidden=move || !can_print.get()
+            on:click=move |_| {
+                #[cfg(target_arch = "wasm32")]
+                let _ = window().print();
+            }
+        >
+            "Print PIN document"
+        </button>
+    }
 }

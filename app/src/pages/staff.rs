@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::form::{
     BackLink, DateInput, ErrorSummary, FormErrors, PasswordInput, RadioChoice, Radios, TextInput,
 };
+use crate::components::islands::PrintButton;
 use crate::components::layout::PageTitle;
 use crate::pages::account::{AccountDetails, AccountSummary};
 use crate::pages::reset_passphrase::{server_view, FormProblem, CLIENT_LOCKED_OUT, LOCKED_OUT};
@@ -596,9 +597,6 @@ pub fn PrintPage() -> impl IntoView {
         }
         .into_any(),
         PrintView::Shown(document) => {
-            // The print button needs JavaScript: it appears once the page is hydrated.
-            let (can_print, set_can_print) = signal(false);
-            Effect::new(move |_| set_can_print.set(true));
             let PrintedDocument { practice_name, ods_code, account_id, secret, printed_on, expires_on, is_emis, qr_svg, reset_url, patient_id } = *document;
             let secret_label = if is_emis { "Linkage key" } else { "One-time passphrase" };
             view! {
@@ -612,9 +610,7 @@ pub fn PrintPage() -> impl IntoView {
                         <p>{format!("The {} is shown only this once. It will not be shown again if you leave or reload this page.", secret_label.to_lowercase())}</p>
                     </div>
                     <p>"Print it with your browser's print option (Ctrl + P)."</p>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="button" hidden=move || !can_print.get() on:click=move |_| print_page()>
-                        "Print PIN document"
-                    </button>
+                    <PrintButton />
                 </div>
                 <article class="relink-pin-document" aria-labelledby="pin-document-heading">
                     <h1 id="pin-document-heading">"Your GP online services PIN document"</h1>
@@ -649,13 +645,6 @@ pub fn PrintPage() -> impl IntoView {
             }
             .into_any()
         }
-    }
-}
-
-fn print_page() {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().print();
     }
 }
 
