@@ -278,9 +278,9 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 /// Each Argon2 hash allocates 19 MiB. After such a block is freed, glibc raises its mmap
 /// threshold, so later blocks come from per-thread arenas and stay resident: 378 MB after a
 /// load test (docs/RELIABILITY.md), 33 MB with the threshold fixed at 1 MiB, which keeps large
-/// blocks mmapped and gives them back when freed. Small allocations are unaffected. The cost:
-/// each hash maps fresh memory, and peak resets fall from 28.5 to 21.6 per second on 2 cores
-/// (docs/PERFORMANCE.md, item 3); hashing threads that reuse one block each would remove it.
+/// blocks mmapped and gives them back when freed. Small allocations are unaffected. Argon2's
+/// own memory no longer pays for this: the hashing pool keeps one working memory per slot and
+/// reuses it (app/src/secrets.rs), so no hash maps fresh pages (docs/PERFORMANCE.md, item 3).
 fn return_large_blocks_to_the_system() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: called first thing in main, before any other thread exists; mallopt only

@@ -477,7 +477,7 @@ async fn a_saturated_hashing_pool_answers_try_again_later() {
     let occupant = tokio::spawn({
         let pool = pool.clone();
         async move {
-            pool.run(|| std::thread::sleep(std::time::Duration::from_secs(2)))
+            pool.run(|_| std::thread::sleep(std::time::Duration::from_secs(2)))
                 .await
         }
     });

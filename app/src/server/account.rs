@@ -24,7 +24,6 @@ use crate::pages::account::{
     AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView, ACCOUNT_PATH, SIGN_IN_PATH,
 };
 use crate::pages::reset_passphrase::{FormProblem, RESET_PATH};
-use crate::secrets::verify_secret;
 
 /// The patient session cookie (defined beside the header that reads it). Lax, so a link from
 /// an email or another site still finds the patient signed in; HttpOnly and Secure so scripts
@@ -121,7 +120,7 @@ async fn sign_in_inner(
     let typed = form.passphrase.clone();
     let matches = state
         .hashing
-        .run(move || verify_secret(&typed, &hash))
+        .run(move |hasher| hasher.verify(&typed, &hash))
         .await?
         && has_hash;
     let patient = account.as_ref().map(|a| a.patient_id.clone());

@@ -28,7 +28,6 @@ use crate::pages::reset_passphrase::{
     DoneView, FormProblem, NewPassphraseView, ResetFormValues, ResetView, DONE_PATH,
     NEW_PASSPHRASE_PATH, RESET_PATH,
 };
-use crate::secrets::{hash_secret, verify_secret};
 
 /// The cookie that carries the step token: only sent to this site, never readable by scripts.
 pub const STEP_COOKIE: &str = "__Host-relink-reset";
@@ -141,7 +140,7 @@ async fn verify_inner(
     let secret = pin.expose().to_owned();
     let pin_matches = state
         .hashing
-        .run(move || verify_secret(&secret, &hash))
+        .run(move |hasher| hasher.verify(&secret, &hash))
         .await?;
     let known_patient = candidate.as_ref().map(|c| c.account.patient_id.clone());
     let matched = candidate
@@ -374,7 +373,7 @@ async fn set_new_passphrase_inner(
         );
         state
             .hashing
-            .run(move || verify_secret(&typed, &hash))
+            .run(move |hasher| hasher.verify(&typed, &hash))
             .await?
     } else {
         false
@@ -415,7 +414,10 @@ async fn set_new_passphrase_inner(
     };
 
     let secret = new_passphrase.expose().to_owned();
-    let phc = state.hashing.run(move || hash_secret(&secret)).await?;
+    let phc = state
+        .hashing
+        .run(move |hasher| hasher.hash(&secret))
+        .await?;
     match reset::complete(
         &state.db,
         &token,

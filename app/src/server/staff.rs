@@ -30,7 +30,6 @@ use crate::domain::{
 };
 use crate::pages::reset_passphrase::{FormProblem, RESET_PATH};
 use crate::pages::staff::*;
-use crate::secrets::{hash_secret, verify_secret};
 
 /// The staff session cookie: separate from the patients' one.
 pub const STAFF_COOKIE: &str = "__Host-relink-staff";
@@ -215,7 +214,7 @@ async fn sign_in_inner(
     let typed = form.password.clone();
     let matches = state
         .hashing
-        .run(move || verify_secret(&typed, &hash))
+        .run(move |hasher| hasher.verify(&typed, &hash))
         .await?
         && known;
     if !matches {
@@ -808,7 +807,10 @@ async fn reissue_inner(
     rand::rngs::OsRng.fill_bytes(&mut random);
     let secret = one_time_secret(random);
     let to_hash = secret.clone();
-    let secret_hash = state.hashing.run(move || hash_secret(&to_hash)).await?;
+    let secret_hash = state
+        .hashing
+        .run(move |hasher| hasher.hash(&to_hash))
+        .await?;
     let document_id = random_id("pin");
     let new_account_row = random_id("acc");
     let account_id = AccountId::parse(&format!(
@@ -890,7 +892,7 @@ pub async fn print(
                     let candidate = secret.clone();
                     state
                         .hashing
-                        .run(move || verify_secret(&candidate, &hash))
+                        .run(move |hasher| hasher.verify(&candidate, &hash))
                         .await?
                         .then_some(secret)
                 }
