@@ -140,6 +140,57 @@ async fn every_response_carries_the_security_headers_and_a_fresh_script_nonce() 
     assert_eq!(nonces.len(), 5, "a new nonce for every response");
 }
 
+/// Fresh forms are rendered once and then served with each response's own nonce: the pages
+/// must stay identical to a render apart from the nonce, and the signed-in header must follow
+/// each request's cookie, never the cookie of the request that filled the cache.
+#[tokio::test]
+async fn cached_fresh_forms_differ_only_by_nonce_and_follow_the_session_cookie() {
+    let server = start(true).await;
+    let get = |cookie: Option<&'static str>| {
+        let mut request = server
+            .client
+            .get(format!("{}/reset-passphrase", server.base));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let policy = response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap()
+                .to_owned();
+            let body = response.text().await.unwrap();
+            assert!(body.contains(&format!("nonce=\"{nonce}\"")));
+            let body = body.replace(&nonce, "NONCE");
+            (nonce, body)
+        }
+    };
+    let (first_nonce, first) = get(None).await;
+    let (signed_in_nonce, signed_in) = get(Some("__Host-relink-session=abc")).await;
+    let (second_nonce, second) = get(None).await;
+    let (_, signed_in_again) = get(Some("theme=x; __Host-relink-session=def")).await;
+    let (_, empty_cookie) = get(Some("__Host-relink-session=")).await;
+
+    assert_eq!(first, second, "the same page but for the nonce");
+    assert_ne!(first_nonce, second_nonce);
+    assert_ne!(first_nonce, signed_in_nonce);
+    assert!(
+        !first.contains("Sign out"),
+        "no session, no sign-out button"
+    );
+    assert!(signed_in.contains("Sign out") && signed_in.contains("Your account"));
+    assert_eq!(signed_in, signed_in_again);
+    assert_eq!(empty_cookie, first, "an empty session cookie is no session");
+    assert!(first.contains("Reset your passphrase") && first.contains("name=\"account_id\""));
+}
+
 #[tokio::test]
 async fn cross_site_form_posts_are_refused_and_change_nothing() {
     let server = start(true).await;

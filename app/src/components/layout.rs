@@ -37,17 +37,7 @@ pub fn provide_signed_in() {
         #[cfg(feature = "ssr")]
         {
             use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-                parts
-                    .headers
-                    .get_all(axum::http::header::COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(';'))
-                    .any(|pair| {
-                        pair.trim().split_once('=').is_some_and(|(name, value)| {
-                            name == SESSION_COOKIE && !value.is_empty()
-                        })
-                    })
+                crate::server::has_session_cookie(parts.headers.get_all(axum::http::header::COOKIE))
             })
         }
         #[cfg(not(feature = "ssr"))]

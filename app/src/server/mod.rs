@@ -4,6 +4,7 @@ pub mod account;
 mod config;
 pub mod hashing;
 pub mod mail;
+pub mod page_cache;
 pub mod replacement;
 pub mod reset;
 pub mod security;
@@ -47,6 +48,7 @@ use crate::pages::staff::{
 use crate::secrets::hash_secret;
 use crate::{shell, App};
 use hashing::{HashingPool, PoolBusy};
+use page_cache::{CachedPage, PageCache};
 
 /// The staff routes with an id, in axum's path syntax (the Leptos routes use `:id`).
 const STAFF_PATIENT_ROUTE: &str = "/staff/patients/{id}";
@@ -55,9 +57,30 @@ const STAFF_PREVIEW_START_ROUTE: &str = "/staff/patients/{id}/preview";
 const STAFF_PREVIEW_ROUTE: &str = "/staff/previews/{id}";
 const STAFF_PRINT_ROUTE: &str = "/staff/pin-documents/{id}/print";
 
-/// What every request handler and server function can reach.
+/// What every request handler and server function can reach. Cheap to clone (one reference
+/// count): axum clones the state for every request, and cloning each field every time cost
+/// about a tenth of a cached page's CPU (measured with perf, docs/PERFORMANCE.md, item 1).
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateFields>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateFields;
+
+    fn deref(&self) -> &AppStateFields {
+        &self.0
+    }
+}
+
+/// Changing a field (tests do, before serving) leaves other holders of the state as they were.
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut AppStateFields {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The fields of [`AppState`].
+#[derive(Clone, Debug)]
+pub struct AppStateFields {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     /// Demo mode: seeded made-up data and a notice on every page.
@@ -73,6 +96,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Peers whose `X-Forwarded-For` is believed (see [`Config::trusted_proxies`]).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Fresh forms, rendered once (see [`render_fresh_form`]).
+    pub form_pages: Arc<PageCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -120,7 +145,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         Some(delivery) => mail::spawn_worker(db.clone(), delivery, outbox_wake.clone()),
         None => tracing::warn!("SMTP_URL is not set: emails wait in the outbox until it is"),
     }
-    Ok(AppState {
+    Ok(AppState(Arc::new(AppStateFields {
         leptos_options,
         db,
         demo: config.demo,
@@ -134,7 +159,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .trim_end_matches('/')
             .into(),
         trusted_proxies: config.trusted_proxies.clone().into(),
-    })
+        form_pages: Arc::default(),
+    })))
 }
 
 /// The complete router: pages, server functions, health checks and static files.
@@ -283,6 +309,74 @@ pub async fn render<V: Clone + Send + Sync + 'static>(
     view: V,
     status: StatusCode,
 ) -> Response {
+    let nonce = security::current_nonce();
+    render_with_nonce(state, path, view, status, nonce).await
+}
+
+/// A page that shows its view's default, a fresh form: the same for every visitor but for the
+/// nonce and the signed-in header, so it is rendered once per variant and then served from
+/// [`AppState::form_pages`] with this response's nonce (see [`page_cache`]).
+pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
+    state: &AppState,
+    path: &'static str,
+) -> Response {
+    let Some(nonce) = security::current_nonce() else {
+        return render(state, path, V::default(), StatusCode::OK).await;
+    };
+    let signed_in = REQUEST_COOKIES
+        .try_with(|cookies| has_session_cookie(cookies))
+        .unwrap_or(false);
+    if let Some(page) = state.form_pages.get(path, signed_in) {
+        return page.response(&nonce);
+    }
+    let placeholder = security::new_nonce();
+    let rendered = render_with_nonce(
+        state,
+        path,
+        V::default(),
+        StatusCode::OK,
+        Some(placeholder.clone()),
+    )
+    .await;
+    let (parts, body) = rendered.into_parts();
+    match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(body) => state
+            .form_pages
+            .insert(
+                path,
+                signed_in,
+                CachedPage::new(parts.status, parts.headers, &body, &placeholder),
+            )
+            .response(&nonce),
+        Err(error) => {
+            tracing::error!(%error, path, "rendering a form page failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Whether the request carries a non-empty patient session cookie: the header then offers
+/// "Your account" and "Sign out". Only the server checks what the cookie is worth.
+pub fn has_session_cookie<'a>(cookie_headers: impl IntoIterator<Item = &'a HeaderValue>) -> bool {
+    use crate::components::layout::SESSION_COOKIE;
+    cookie_headers
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| {
+            pair.trim()
+                .split_once('=')
+                .is_some_and(|(name, value)| name == SESSION_COOKIE && !value.is_empty())
+        })
+}
+
+async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+    status: StatusCode,
+    nonce: Option<String>,
+) -> Response {
     let mut request = Request::builder().uri(path);
     if let Ok(Some(cookies)) = REQUEST_COOKIES.try_with(Clone::clone) {
         request = request.header(header::COOKIE, cookies);
@@ -294,7 +388,9 @@ pub async fn render<V: Clone + Send + Sync + 'static>(
         move || {
             provide_context(context_state.clone());
             provide_context(view.clone());
-            provide_response_nonce();
+            if let Some(nonce) = nonce.clone() {
+                provide_context(leptos::nonce::Nonce::from_value(nonce));
+            }
         },
         move || shell(options.clone()),
     );

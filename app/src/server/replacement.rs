@@ -10,8 +10,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    admit_attempt, host_cookie, record_failure, render, request_cookie, respond, AppState,
-    ClientAddress, JourneyError,
+    admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie, respond,
+    AppState, ClientAddress, JourneyError,
 };
 use crate::components::form::{FormErrors, SummaryRow};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -47,13 +47,7 @@ fn now() -> OffsetDateTime {
 // ----- /cannot-sign-in -------------------------------------------------------------------------
 
 pub async fn show_cannot_sign_in(State(state): State<AppState>) -> Response {
-    render(
-        &state,
-        CANNOT_SIGN_IN_PATH,
-        CannotSignInView::default(),
-        StatusCode::OK,
-    )
-    .await
+    render_fresh_form::<CannotSignInView>(&state, CANNOT_SIGN_IN_PATH).await
 }
 
 #[derive(Default, Deserialize)]
@@ -87,13 +81,7 @@ pub async fn choose_problem(
 // ----- /replace-account: who are you? ----------------------------------------------------------
 
 pub async fn show_identity(State(state): State<AppState>) -> Response {
-    render(
-        &state,
-        REPLACE_PATH,
-        IdentityView::default(),
-        StatusCode::OK,
-    )
-    .await
+    render_fresh_form::<IdentityView>(&state, REPLACE_PATH).await
 }
 
 #[derive(Default, Deserialize)]

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    admit_attempt, host_cookie, record_failure, render, request_cookie, AppState, ClientAddress,
-    JourneyError,
+    admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie,
+    AppState, ClientAddress, JourneyError,
 };
 use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -57,7 +57,7 @@ fn now() -> OffsetDateTime {
 }
 
 pub async fn show_form(State(state): State<AppState>) -> Response {
-    render(&state, RESET_PATH, ResetView::default(), StatusCode::OK).await
+    render_fresh_form::<ResetView>(&state, RESET_PATH).await
 }
 
 /// Step 1: checks the four details against one PIN document.

@@ -17,7 +17,8 @@ pub fn current_nonce() -> Option<String> {
     RESPONSE_NONCE.try_with(Clone::clone).ok()
 }
 
-fn new_nonce() -> String {
+/// 16 random bytes, URL-safe base64: a CSP nonce (and the placeholder of cached pages).
+pub fn new_nonce() -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
