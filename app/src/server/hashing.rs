@@ -4,7 +4,7 @@
 //! and a request waits at most `max_wait` for a turn before it is told to try again.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
@@ -20,8 +20,15 @@ pub struct HashingPool {
     permits: Arc<Semaphore>,
     /// One Argon2 working memory per slot, made on first use and then reused: a slot takes one
     /// while it runs and puts it back, so there are never more than `size`.
-    hashers: Arc<Mutex<Vec<SecretHasher>>>,
+    hashers: Arc<Mutex<IdleHashers>>,
     max_wait: Duration,
+}
+
+/// The hashers not in use, and when one was last put back.
+#[derive(Default)]
+struct IdleHashers {
+    hashers: Vec<SecretHasher>,
+    last_used: Option<Instant>,
 }
 
 impl std::fmt::Debug for HashingPool {
@@ -62,18 +69,48 @@ impl HashingPool {
         let hashers = self.hashers.clone();
         tokio::task::spawn_blocking(move || {
             let _slot = permit;
-            let take = || hashers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let take = || lock(&hashers).hashers.pop();
             let mut hasher = take().unwrap_or_default();
             let result = work(&mut hasher);
-            hashers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(hasher);
+            let mut idle = lock(&hashers);
+            idle.hashers.push(hasher);
+            idle.last_used = Some(Instant::now());
             result
         })
         .await
         .map_err(|_| PoolBusy)
     }
+
+    /// Gives the hashers' memory back (19 MiB each) when none has been used for `quiet`: a
+    /// server that hashed once an hour ago should not hold it. The next hash makes a new one.
+    pub fn release_idle(&self, quiet: Duration) {
+        let mut idle = lock(&self.hashers);
+        if idle.last_used.is_some_and(|at| at.elapsed() >= quiet) {
+            idle.hashers.clear();
+            idle.last_used = None;
+        }
+    }
+
+    /// Calls [`Self::release_idle`] every `quiet` for as long as the server runs.
+    pub fn spawn_releaser(&self, quiet: Duration) {
+        let pool = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(quiet);
+            loop {
+                every.tick().await;
+                pool.release_idle(quiet);
+            }
+        });
+    }
+
+    #[cfg(test)]
+    fn kept(&self) -> usize {
+        lock(&self.hashers).hashers.len()
+    }
+}
+
+fn lock(hashers: &Mutex<IdleHashers>) -> std::sync::MutexGuard<'_, IdleHashers> {
+    hashers.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
@@ -106,7 +143,13 @@ mod tests {
         for run in runs {
             assert!(run.await.unwrap().unwrap().starts_with("$argon2id$"));
         }
-        let kept = pool.hashers.lock().unwrap().len();
+        let kept = pool.kept();
         assert!((1..=2).contains(&kept), "{kept} hashers for 2 slots");
+        pool.release_idle(Duration::from_secs(60));
+        assert_eq!(pool.kept(), kept, "used just now: kept");
+        pool.release_idle(Duration::ZERO);
+        assert_eq!(pool.kept(), 0, "quiet long enough: memory given back");
+        assert!(pool.run(|hasher| hasher.hash("again")).await.is_ok());
+        assert_eq!(pool.kept(), 1);
     }
 }
