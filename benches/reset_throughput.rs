@@ -35,6 +35,7 @@ fn main() {
     // SAFETY: first thing in main, single-threaded; mallopt only changes allocator settings.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 16 << 20);
     }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
