@@ -9,6 +9,16 @@ async fn get(server: &TestServer, path: &str) -> (u16, String) {
     (page.status, page.body)
 }
 
+/// The script nonce a Content-Security-Policy allows.
+fn nonce_in(policy: &str) -> String {
+    policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {policy}"))
+        .to_owned()
+}
+
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let server = start(false).await;
@@ -118,12 +128,7 @@ async fn every_response_carries_the_security_headers_and_a_fresh_script_nonce() 
             "{path}"
         );
         assert!(header("permissions-policy").contains("camera=()"), "{path}");
-        let nonce = policy
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|rest| rest.split('\'').next())
-            .unwrap()
-            .to_owned();
+        let nonce = nonce_in(&policy);
         let body = response.text().await.unwrap();
         // Every inline script of the page carries this response's nonce, and no other.
         let scripts = body.matches("<script").count();
@@ -160,12 +165,7 @@ async fn cached_fresh_forms_differ_only_by_nonce_and_follow_the_session_cookie()
                 .to_str()
                 .unwrap()
                 .to_owned();
-            let nonce = policy
-                .split("'nonce-")
-                .nth(1)
-                .and_then(|rest| rest.split('\'').next())
-                .unwrap()
-                .to_owned();
+            let nonce = nonce_in(&policy);
             let body = response.text().await.unwrap();
             assert!(body.contains(&format!("nonce=\"{nonce}\"")));
             let body = body.replace(&nonce, "NONCE");

@@ -202,7 +202,7 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let provide_state = move || {
         provide_context(context_state.clone());
-        provide_response_nonce();
+        provide_nonce(security::current_nonce());
     };
 
     // Files are not content-hashed, so browsers revalidate them after an hour.
@@ -360,15 +360,18 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
 /// "Your account" and "Sign out". Only the server checks what the cookie is worth.
 pub fn has_session_cookie<'a>(cookie_headers: impl IntoIterator<Item = &'a HeaderValue>) -> bool {
     use crate::components::layout::SESSION_COOKIE;
+    cookie_pairs(cookie_headers).any(|(name, value)| name == SESSION_COOKIE && !value.is_empty())
+}
+
+/// The `name=value` pairs of `Cookie` header values.
+fn cookie_pairs<'a>(
+    cookie_headers: impl IntoIterator<Item = &'a HeaderValue>,
+) -> impl Iterator<Item = (&'a str, &'a str)> {
     cookie_headers
         .into_iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|pair| {
-            pair.trim()
-                .split_once('=')
-                .is_some_and(|(name, value)| name == SESSION_COOKIE && !value.is_empty())
-        })
+        .filter_map(|pair| pair.trim().split_once('='))
 }
 
 async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
@@ -389,9 +392,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
         move || {
             provide_context(context_state.clone());
             provide_context(view.clone());
-            if let Some(nonce) = nonce.clone() {
-                provide_context(leptos::nonce::Nonce::from_value(nonce));
-            }
+            provide_nonce(nonce.clone());
         },
         move || shell(options.clone()),
     );
@@ -401,20 +402,15 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
 }
 
 /// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.
-fn provide_response_nonce() {
-    if let Some(nonce) = security::current_nonce() {
+fn provide_nonce(nonce: Option<String>) {
+    if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 
 /// The value of the named cookie, if the browser sent it.
 pub fn request_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+    cookie_pairs(headers.get_all(header::COOKIE))
         .find(|(cookie_name, _)| *cookie_name == name)
         .map(|(_, value)| value.to_owned())
 }
