@@ -290,12 +290,20 @@ impl SmtpSink {
                             "DATA" => {
                                 write.write_all(b"354 go ahead\r\n").await.ok();
                                 let mut data = String::new();
+                                let mut complete = false;
                                 while let Ok(Some(line)) = lines.next_line().await {
                                     if line == "." {
+                                        complete = true;
                                         break;
                                     }
                                     data.push_str(&line);
                                     data.push('\n');
+                                }
+                                // As an SMTP server does: a message cut off before its final
+                                // "." (the sender was killed mid-DATA) was never received, and
+                                // the sender, which got no 250, sends it again.
+                                if !complete {
+                                    return;
                                 }
                                 for recipient in to.drain(..) {
                                     store.lock().unwrap().push(ReceivedEmail {
