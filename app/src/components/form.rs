@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::tr;
+
 /// One problem with one field: `id` is the input the summary links to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -44,7 +46,7 @@ pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
         view! {
             <div class="nhsuk-error-summary" data-module="nhsuk-error-summary">
                 <div role="alert">
-                    <h2 class="nhsuk-error-summary__heading">"There is a problem"</h2>
+                    <h2 class="nhsuk-error-summary__heading">{tr!(common.problem_heading)}</h2>
                     <div class="nhsuk-error-summary__body">
                         <ul class="nhsuk-list nhsuk-error-summary__list">
                             {errors
@@ -76,7 +78,7 @@ fn described_by(hint_id: Option<String>, error_id: Option<String>) -> Option<Str
 fn FieldErrorMessage(id: String, message: String) -> impl IntoView {
     view! {
         <span class="nhsuk-error-message" id=id>
-            <span class="nhsuk-u-visually-hidden">"Error: "</span>
+            <span class="nhsuk-u-visually-hidden">{tr!(common.error_prefix)}" "</span>
             {message}
         </span>
     }
@@ -196,9 +198,9 @@ pub fn DateInput(
                 </div>
                 {error.zip(error_id).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
                 <div class="nhsuk-date-input" id=id>
-                    {item("day", "Day", "nhsuk-input--width-2", day, "bday-day")}
-                    {item("month", "Month", "nhsuk-input--width-2", month, "bday-month")}
-                    {item("year", "Year", "nhsuk-input--width-4", year, "bday-year")}
+                    {item("day", tr!(common.day), "nhsuk-input--width-2", day, "bday-day")}
+                    {item("month", tr!(common.month), "nhsuk-input--width-2", month, "bday-month")}
+                    {item("year", tr!(common.year), "nhsuk-input--width-4", year, "bday-year")}
                 </div>
             </fieldset>
         </div>
@@ -232,10 +234,12 @@ pub fn PasswordInput(
         <div
             class=group
             data-module="nhsuk-password-input"
-            data-i18n.show-password-aria-label="Show passphrase"
-            data-i18n.hide-password-aria-label="Hide passphrase"
-            data-i18n.password-shown-announcement="Your passphrase is visible"
-            data-i18n.password-hidden-announcement="Your passphrase is hidden"
+            data-i18n.show-password=tr!(common.show)
+            data-i18n.hide-password=tr!(common.hide)
+            data-i18n.show-password-aria-label=tr!(common.show_passphrase)
+            data-i18n.hide-password-aria-label=tr!(common.hide_passphrase)
+            data-i18n.password-shown-announcement=tr!(common.passphrase_shown)
+            data-i18n.password-hidden-announcement=tr!(common.passphrase_hidden)
         >
             <label class="nhsuk-label nhsuk-label--s" for=id>
                 {label}
@@ -257,11 +261,11 @@ pub fn PasswordInput(
                     class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-password-input__toggle nhsuk-js-password-input-toggle"
                     data-module="nhsuk-button"
                     type="button"
-                    aria-label="Show passphrase"
+                    aria-label=tr!(common.show_passphrase)
                     aria-controls=id
                     hidden
                 >
-                    "Show"
+                    {tr!(common.show)}
                 </button>
             </div>
         </div>
@@ -273,7 +277,7 @@ pub fn PasswordInput(
 pub fn BackLink(href: &'static str) -> impl IntoView {
     view! {
         <a class="nhsuk-back-link" href=href>
-            "Back"
+            {tr!(common.back)}
         </a>
     }
 }
@@ -368,7 +372,7 @@ pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
                             {row.change.map(|(href, what)| view! {
                                 <dd class="nhsuk-summary-list__actions">
                                     <a href=href>
-                                        "Change"<span class="nhsuk-u-visually-hidden">{format!(" {what}")}</span>
+                                        {tr!(common.change)}<span class="nhsuk-u-visually-hidden">{format!(" {what}")}</span>
                                     </a>
                                 </dd>
                             })}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
+use crate::tr;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,14 +12,14 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <PageTitle heading="Page not found" />
+        <PageTitle heading=tr!(common.not_found_heading) />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
-                <h1>"Page not found"</h1>
-                <p>"If you typed the web address, check it is correct."</p>
-                <p>"If you pasted the web address, check you copied the entire address."</p>
+                <h1>{tr!(common.not_found_heading)}</h1>
+                <p>{tr!(common.not_found_typed)}</p>
+                <p>{tr!(common.not_found_pasted)}</p>
                 <p>
-                    <a href="/">"Go to the start page"</a>
+                    <a href="/">{tr!(common.go_to_start)}</a>
                 </p>
             </div>
         </div>

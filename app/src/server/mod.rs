@@ -20,11 +20,12 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Request, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -34,6 +35,7 @@ use tracing::Level;
 
 use crate::components::layout::{Footer, Header, SkipLink};
 use crate::db::{demo, Db, DbError};
+use crate::language::{self, Locale, LANGUAGE_COOKIE, LANGUAGE_PATH};
 use crate::pages::account::{ACCOUNT_PATH, SIGN_IN_PATH, SIGN_OUT_PATH};
 use crate::pages::cannot_sign_in::{CANNOT_SIGN_IN_PATH, REPLACE_PATH};
 use crate::pages::demo::MAILBOX_PATH;
@@ -202,6 +204,7 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let provide_state = move || {
         provide_context(context_state.clone());
+        provide_context(request_locale());
         provide_nonce(security::current_nonce());
     };
 
@@ -222,6 +225,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(LANGUAGE_PATH, get(choose_language))
         .route(RESET_PATH, get(reset::show_form).post(reset::verify))
         .route(NEW_PASSPHRASE_PATH, get(reset::show_new_passphrase).post(reset::set_new_passphrase))
         .route(DONE_PATH, get(reset::show_done))
@@ -260,7 +264,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/assets", static_files("assets"))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(DefaultBodyLimit::max(16 * 1024))
-        .layer(axum::middleware::from_fn(keep_request_cookies))
+        .layer(axum::middleware::from_fn(keep_request_context))
         .layer(axum::middleware::from_fn(security::protect))
         .layer(CompressionLayer::new())
         .layer(
@@ -293,12 +297,73 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 tokio::task_local! {
     /// The Cookie header of the request being answered, for pages rendered by [`render`].
     static REQUEST_COOKIES: Option<HeaderValue>;
+    /// The language of the request being answered (see [`request_locale`]).
+    static REQUEST_LOCALE: Locale;
 }
 
-/// Keeps the request's cookies at hand while it is answered (see [`render`]).
-async fn keep_request_cookies(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    let cookies = request.headers().get(header::COOKIE).cloned();
-    REQUEST_COOKIES.scope(cookies, next.run(request)).await
+/// Keeps the request's cookies and language at hand while it is answered (see [`render`]).
+async fn keep_request_context(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let headers = request.headers();
+    let cookies = headers.get(header::COOKIE).cloned();
+    let chosen = cookie_pairs(headers.get_all(header::COOKIE))
+        .find(|(name, _)| *name == LANGUAGE_COOKIE)
+        .map(|(_, value)| value);
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let locale = language::negotiate(chosen, accept_language);
+    REQUEST_COOKIES
+        .scope(cookies, REQUEST_LOCALE.scope(locale, next.run(request)))
+        .await
+}
+
+/// The language of the request being answered: the one its page, messages and emails use.
+/// English outside a request (tests calling handlers directly, background work).
+pub fn request_locale() -> Locale {
+    REQUEST_LOCALE
+        .try_with(|locale| *locale)
+        .unwrap_or_default()
+}
+
+/// The query of the header's language link.
+#[derive(Deserialize)]
+pub struct LanguageChoice {
+    to: String,
+    #[serde(rename = "return", default)]
+    return_to: String,
+}
+
+/// `GET /language?to=cy&return=/page`: remembers the language in a cookie (a year) and goes
+/// back to the page, which then shows in that language. A plain link, so it works without
+/// JavaScript. Only a path on this site is a place to go back to.
+async fn choose_language(
+    State(state): State<AppState>,
+    axum::extract::Query(choice): axum::extract::Query<LanguageChoice>,
+) -> Response {
+    let Some(locale) = language::parse_code(&choice.to) else {
+        // Rendered at a path no page has: the "Page not found" page, in the current language.
+        return render(&state, LANGUAGE_PATH, (), StatusCode::NOT_FOUND).await;
+    };
+    let back = local_path(&choice.return_to).unwrap_or("/");
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
+        locale
+    );
+    let mut response = Redirect::to(back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `path` if it is a path on this site (`/x?y`), not another site (`//host`, `/\host`, `https:`).
+fn local_path(path: &str) -> Option<&str> {
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && path.len() <= 2048
+        && !path.chars().any(|c| c.is_control() || c == '\\');
+    safe.then_some(path)
 }
 
 /// Renders the app at `path` with `view` in context: the page component there reads it (and
@@ -327,7 +392,8 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
     let signed_in = REQUEST_COOKIES
         .try_with(|cookies| has_session_cookie(cookies))
         .unwrap_or(false);
-    if let Some(page) = state.form_pages.get(path, signed_in) {
+    let locale = request_locale();
+    if let Some(page) = state.form_pages.get(path, signed_in, locale) {
         return page.response(&nonce);
     }
     let placeholder = security::new_nonce();
@@ -346,6 +412,7 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
             .insert(
                 path,
                 signed_in,
+                locale,
                 CachedPage::new(parts.status, parts.headers, &body, &placeholder),
             )
             .response(&nonce),
@@ -387,10 +454,12 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
     }
     let request = request.body(Body::empty()).expect("a path is a valid URI");
     let context_state = state.clone();
+    let locale = request_locale();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || {
             provide_context(context_state.clone());
+            provide_context(locale);
             provide_context(view.clone());
             provide_nonce(nonce.clone());
         },

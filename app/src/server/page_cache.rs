@@ -15,10 +15,12 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-/// The rendered variants, keyed by path and whether the request had a session cookie.
+use crate::language::Locale;
+
+/// The rendered variants, keyed by path, whether the request had a session cookie, and language.
 #[derive(Default)]
 pub struct PageCache {
-    pages: RwLock<HashMap<(&'static str, bool), Arc<CachedPage>>>,
+    pages: RwLock<HashMap<(&'static str, bool, Locale), Arc<CachedPage>>>,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -74,20 +76,31 @@ impl CachedPage {
 }
 
 impl PageCache {
-    pub fn get(&self, path: &'static str, signed_in: bool) -> Option<Arc<CachedPage>> {
+    pub fn get(
+        &self,
+        path: &'static str,
+        signed_in: bool,
+        locale: Locale,
+    ) -> Option<Arc<CachedPage>> {
         self.pages
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .get(&(path, signed_in))
+            .get(&(path, signed_in, locale))
             .cloned()
     }
 
-    pub fn insert(&self, path: &'static str, signed_in: bool, page: CachedPage) -> Arc<CachedPage> {
+    pub fn insert(
+        &self,
+        path: &'static str,
+        signed_in: bool,
+        locale: Locale,
+        page: CachedPage,
+    ) -> Arc<CachedPage> {
         let page = Arc::new(page);
         self.pages
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .insert((path, signed_in), page.clone());
+            .insert((path, signed_in, locale), page.clone());
         page
     }
 }

@@ -1,0 +1,164 @@
+//! The language a page is in: English or Welsh (Cymraeg).
+//!
+//! Every user-facing string lives in `locales/{en,cy}/*.json`, read at compile time by
+//! `leptos_i18n` (see `build.rs`): a key used here that a locale file lacks fails the build.
+//! The server decides the language of each request (the `relink-lang` cookie the language link
+//! sets, else the browser's `Accept-Language`) and provides it as context; components read it
+//! with [`locale`] or the [`tr!`](crate::tr) macro. Server code that builds messages (errors,
+//! emails) passes the locale explicitly to `td_string!`.
+
+use leptos::prelude::*;
+use time::Date;
+
+use crate::i18n::td_string;
+pub use crate::i18n::Locale;
+
+/// The cookie that remembers the language chosen with the header's language link.
+pub const LANGUAGE_COOKIE: &str = "relink-lang";
+
+/// Where the language link goes: `/language?to=cy&return=/reset-passphrase`.
+pub const LANGUAGE_PATH: &str = "/language";
+
+/// The language of the page being rendered (English when none was provided).
+pub fn locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// A translated string in the language of the page being rendered:
+/// `tr!(common.service_name)`, or with values, `tr!(reset.expired_on, date = when)`.
+#[macro_export]
+macro_rules! tr {
+    ($($key:tt)+) => {
+        $crate::i18n::td_string!($crate::language::locale(), $($key)+)
+    };
+}
+
+/// The value of `<html lang>` and of `lang` attributes: British English or Welsh.
+pub fn html_lang(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "en-GB",
+        Locale::cy => "cy",
+    }
+}
+
+/// The other language, which the header's language link offers.
+pub fn other(locale: Locale) -> Locale {
+    match locale {
+        Locale::en => Locale::cy,
+        Locale::cy => Locale::en,
+    }
+}
+
+/// Reads a language code as the cookie and the language link carry it (`en` or `cy`).
+pub fn parse_code(code: &str) -> Option<Locale> {
+    match code.trim() {
+        "en" => Some(Locale::en),
+        "cy" => Some(Locale::cy),
+        _ => None,
+    }
+}
+
+/// The language of a request: the remembered choice if there is one, else the first of the
+/// browser's languages (by `q` weight) that Relink has, else English.
+pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+    if let Some(chosen) = cookie.and_then(parse_code) {
+        return chosen;
+    }
+    let Some(header) = accept_language else {
+        return Locale::en;
+    };
+    let mut best: Option<(f32, usize, Locale)> = None;
+    for (position, item) in header.split(',').enumerate().take(32) {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .filter(|q| q.is_finite() && (0.0..=1.0).contains(q))
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        let locale = match primary {
+            "cy" => Locale::cy,
+            "en" => Locale::en,
+            _ => continue,
+        };
+        if weight <= 0.0 {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((w, p, _)) => weight > w || (weight == w && position < p),
+        };
+        if better {
+            best = Some((weight, position, locale));
+        }
+    }
+    best.map_or(Locale::en, |(_, _, locale)| locale)
+}
+
+/// A date as NHS pages write it, in the page's language: "14 March 2026", "14 Mawrth 2026".
+pub fn long_date(date: Date, locale: Locale) -> String {
+    let month = match date.month() as u8 {
+        1 => td_string!(locale, common.month_1),
+        2 => td_string!(locale, common.month_2),
+        3 => td_string!(locale, common.month_3),
+        4 => td_string!(locale, common.month_4),
+        5 => td_string!(locale, common.month_5),
+        6 => td_string!(locale, common.month_6),
+        7 => td_string!(locale, common.month_7),
+        8 => td_string!(locale, common.month_8),
+        9 => td_string!(locale, common.month_9),
+        10 => td_string!(locale, common.month_10),
+        11 => td_string!(locale, common.month_11),
+        _ => td_string!(locale, common.month_12),
+    };
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_remembered_choice_wins_over_the_browser() {
+        assert_eq!(negotiate(Some("cy"), Some("en-GB")), Locale::cy);
+        assert_eq!(negotiate(Some("en"), Some("cy")), Locale::en);
+        assert_eq!(negotiate(Some("fr"), Some("cy")), Locale::cy);
+    }
+
+    #[test]
+    fn the_browser_languages_are_read_by_weight_then_order() {
+        assert_eq!(negotiate(None, None), Locale::en);
+        assert_eq!(negotiate(None, Some("cy-GB,cy;q=0.9,en;q=0.8")), Locale::cy);
+        assert_eq!(negotiate(None, Some("en-GB,cy;q=0.5")), Locale::en);
+        assert_eq!(negotiate(None, Some("fr, cy;q=0.4, en;q=0.3")), Locale::cy);
+        assert_eq!(negotiate(None, Some("en;q=0.2, CY;q=0.9")), Locale::cy);
+        assert_eq!(negotiate(None, Some("cy;q=0, en;q=0.1")), Locale::en);
+        assert_eq!(negotiate(None, Some("fr, de")), Locale::en);
+    }
+
+    #[test]
+    fn dates_are_written_in_the_page_language() {
+        assert_eq!(
+            long_date(date!(2026 - 03 - 14), Locale::en),
+            "14 March 2026"
+        );
+        assert_eq!(
+            long_date(date!(2026 - 03 - 14), Locale::cy),
+            "14 Mawrth 2026"
+        );
+        assert_eq!(
+            long_date(date!(2026 - 12 - 01), Locale::cy),
+            "1 Rhagfyr 2026"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_header_gives_a_language_without_panicking(header in ".{0,200}", cookie in ".{0,8}") {
+            let _ = negotiate(Some(&cookie), Some(&header));
+        }
+    }
+}
