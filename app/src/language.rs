@@ -33,6 +33,13 @@ macro_rules! tr {
     };
 }
 
+/// A message for a person in their language: the problems of the domain types (a field left
+/// empty, a code in the wrong form) say what to do in English or Welsh. `Display` stays the
+/// English text, for logs and tests.
+pub trait Localize {
+    fn localize(&self, locale: Locale) -> String;
+}
+
 /// The value of `<html lang>` and of `lang` attributes: British English or Welsh.
 pub fn html_lang(locale: Locale) -> &'static str {
     match locale {
@@ -153,6 +160,115 @@ mod tests {
             long_date(date!(2026 - 12 - 01), Locale::cy),
             "1 Rhagfyr 2026"
         );
+    }
+
+    /// Every problem of the domain types reads the same in English as its `Display` text (which
+    /// the tests and logs know), and differently in Welsh.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn domain_problems_read_the_same_in_english_and_are_translated_to_welsh() {
+        use crate::domain::passphrase_policy::PassphraseRejection;
+        use crate::domain::*;
+        use zxcvbn::feedback::Warning;
+
+        fn check(problem: &(impl Localize + std::fmt::Display)) {
+            let english = problem.to_string();
+            assert_eq!(problem.localize(Locale::en), english);
+            let welsh = problem.localize(Locale::cy);
+            assert_ne!(welsh, english, "{english} has no Welsh");
+            assert!(!welsh.trim().is_empty());
+        }
+        for e in [
+            AccountIdError::Empty,
+            AccountIdError::NotAlphanumeric,
+            AccountIdError::WrongLength,
+        ] {
+            check(&e);
+        }
+        for e in [OdsCodeError::Empty, OdsCodeError::WrongFormat] {
+            check(&e);
+        }
+        for e in [PinPassphraseError::Empty, PinPassphraseError::WrongLength] {
+            check(&e);
+        }
+        for e in [PostcodeError::Empty, PostcodeError::WrongFormat] {
+            check(&e);
+        }
+        for e in [
+            NhsNumberError::Empty,
+            NhsNumberError::NotDigits,
+            NhsNumberError::WrongLength,
+            NhsNumberError::FailsCheck,
+        ] {
+            check(&e);
+            check(&TestNhsNumberError::Malformed(e));
+        }
+        for e in [
+            EmailAddressError::Empty,
+            EmailAddressError::WrongFormat,
+            EmailAddressError::TooLong,
+        ] {
+            check(&e);
+        }
+        for e in [SecurityCodeError::Empty, SecurityCodeError::WrongFormat] {
+            check(&e);
+        }
+        for e in [
+            DateOfBirthError::Empty,
+            DateOfBirthError::MissingDay,
+            DateOfBirthError::MissingMonth,
+            DateOfBirthError::MissingYear,
+            DateOfBirthError::NotReal,
+            DateOfBirthError::NotInPast,
+        ] {
+            check(&e);
+        }
+        for e in [ReferenceError::Empty, ReferenceError::WrongFormat] {
+            check(&e);
+        }
+        for e in [
+            crate::domain::staff::StaffUsernameError::Empty,
+            crate::domain::staff::StaffUsernameError::WrongFormat,
+        ] {
+            check(&e);
+        }
+        for e in [
+            TestNhsNumberError::Empty,
+            TestNhsNumberError::FailsCheck,
+            TestNhsNumberError::NotTestRange,
+        ] {
+            check(&e);
+        }
+        let warnings = [
+            Warning::StraightRowsOfKeysAreEasyToGuess,
+            Warning::ShortKeyboardPatternsAreEasyToGuess,
+            Warning::RepeatsLikeAaaAreEasyToGuess,
+            Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+            Warning::ThisIsATop10Password,
+            Warning::ThisIsATop100Password,
+            Warning::ThisIsACommonPassword,
+            Warning::ThisIsSimilarToACommonlyUsedPassword,
+            Warning::SequencesLikeAbcAreEasyToGuess,
+            Warning::RecentYearsAreEasyToGuess,
+            Warning::AWordByItselfIsEasyToGuess,
+            Warning::DatesAreOftenEasyToGuess,
+            Warning::NamesAndSurnamesByThemselvesAreEasyToGuess,
+            Warning::CommonNamesAndSurnamesAreEasyToGuess,
+        ];
+        let mut rejections = vec![
+            PassphraseRejection::Empty,
+            PassphraseRejection::TooShort,
+            PassphraseRejection::TooLong,
+            PassphraseRejection::SameAsPin,
+            PassphraseRejection::PersonalDetails,
+            PassphraseRejection::TooWeak { warning: None },
+            PassphraseRejection::ConfirmationEmpty,
+            PassphraseRejection::ConfirmationMismatch,
+        ];
+        rejections.extend(warnings.map(|w| PassphraseRejection::TooWeak { warning: Some(w) }));
+        for e in rejections {
+            check(&e);
+        }
     }
 
     proptest! {

@@ -62,6 +62,18 @@ impl From<AccountId> for String {
     }
 }
 
+impl crate::language::Localize for AccountIdError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.account_id.empty),
+            Self::NotAlphanumeric => td_string!(locale, errors.account_id.not_alphanumeric),
+            Self::WrongLength => td_string!(locale, errors.account_id.wrong_length),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,6 +121,21 @@ impl PinDocumentDates {
     }
 }
 
+impl crate::language::Localize for DateOfBirthError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.date_of_birth.empty),
+            Self::MissingDay => td_string!(locale, errors.date_of_birth.missing_day),
+            Self::MissingMonth => td_string!(locale, errors.date_of_birth.missing_month),
+            Self::MissingYear => td_string!(locale, errors.date_of_birth.missing_year),
+            Self::NotReal => td_string!(locale, errors.date_of_birth.not_real),
+            Self::NotInPast => td_string!(locale, errors.date_of_birth.not_in_past),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,6 +70,18 @@ impl fmt::Debug for EmailAddress {
     }
 }
 
+impl crate::language::Localize for EmailAddressError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.email.empty),
+            Self::WrongFormat => td_string!(locale, errors.email.wrong_format),
+            Self::TooLong => td_string!(locale, errors.email.too_long),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

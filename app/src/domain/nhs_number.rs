@@ -97,6 +97,19 @@ impl From<NhsNumber> for String {
     }
 }
 
+impl crate::language::Localize for NhsNumberError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.nhs_number.empty),
+            Self::NotDigits => td_string!(locale, errors.nhs_number.not_digits),
+            Self::WrongLength => td_string!(locale, errors.nhs_number.wrong_length),
+            Self::FailsCheck => td_string!(locale, errors.nhs_number.fails_check),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

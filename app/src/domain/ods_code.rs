@@ -68,6 +68,17 @@ impl From<OdsCode> for String {
     }
 }
 
+impl crate::language::Localize for OdsCodeError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.ods_code.empty),
+            Self::WrongFormat => td_string!(locale, errors.ods_code.wrong_format),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

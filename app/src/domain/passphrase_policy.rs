@@ -5,6 +5,10 @@
 //! as known words, not built from those details, and not the PIN document's passphrase.
 
 use time::Date;
+use zxcvbn::feedback::Warning;
+
+use crate::i18n::td_string;
+use crate::language::{Locale, Localize};
 
 /// What zxcvbn must rate a passphrase at least: 10^10 guesses or more.
 pub const MIN_ZXCVBN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
@@ -46,7 +50,7 @@ impl PersonalDetails<'_> {
 }
 
 /// Why a new passphrase was refused. The text says what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PassphraseRejection {
     #[error("Enter a new passphrase")]
     Empty,
@@ -60,8 +64,11 @@ pub enum PassphraseRejection {
     SameAsPin,
     #[error("New passphrase must not include your name, date of birth, Account ID or ODS code. {SUGGESTION}")]
     PersonalDetails,
-    #[error("New passphrase is too easy to guess{}. {SUGGESTION}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default())]
-    TooWeak { hint: Option<String> },
+    #[error("New passphrase is too easy to guess{}", match warning {
+        Some(warning) => format!(": {warning} {SUGGESTION}"),
+        None => format!(". {SUGGESTION}"),
+    })]
+    TooWeak { warning: Option<Warning> },
     #[error("Confirm your new passphrase")]
     ConfirmationEmpty,
     #[error("Passphrases do not match. Enter the same new passphrase in both boxes")]
@@ -157,13 +164,78 @@ fn check_strength(
     let inputs: Vec<&str> = words.iter().map(String::as_str).collect();
     let estimate = zxcvbn::zxcvbn(new, &inputs);
     if estimate.score() < MIN_ZXCVBN_SCORE {
-        let hint = estimate
-            .feedback()
-            .and_then(|f| f.warning())
-            .map(|w| w.to_string());
-        return Err(PassphraseRejection::TooWeak { hint });
+        let warning = estimate.feedback().and_then(|f| f.warning());
+        return Err(PassphraseRejection::TooWeak { warning });
     }
     Ok(())
+}
+
+impl Localize for PassphraseRejection {
+    fn localize(&self, locale: Locale) -> String {
+        let suggestion = td_string!(locale, errors.passphrase.suggestion);
+        match self {
+            Self::Empty => td_string!(locale, errors.passphrase.empty).to_owned(),
+            Self::TooShort => format!(
+                "{} {suggestion}",
+                td_string!(locale, errors.passphrase.too_short)
+            ),
+            Self::TooLong => td_string!(locale, errors.passphrase.too_long).to_owned(),
+            Self::SameAsPin => format!(
+                "{} {suggestion}",
+                td_string!(locale, errors.passphrase.same_as_pin)
+            ),
+            Self::PersonalDetails => {
+                format!(
+                    "{} {suggestion}",
+                    td_string!(locale, errors.passphrase.personal_details)
+                )
+            }
+            Self::TooWeak { warning } => {
+                let too_weak = td_string!(locale, errors.passphrase.too_weak);
+                match warning {
+                    Some(warning) => format!(
+                        "{too_weak}: {} {suggestion}",
+                        localize_warning(*warning, locale)
+                    ),
+                    None => format!("{too_weak}. {suggestion}"),
+                }
+            }
+            Self::ConfirmationEmpty => {
+                td_string!(locale, errors.passphrase.confirmation_empty).to_owned()
+            }
+            Self::ConfirmationMismatch => {
+                td_string!(locale, errors.passphrase.confirmation_mismatch).to_owned()
+            }
+        }
+    }
+}
+
+/// zxcvbn's reason a passphrase is easy to guess, in the reader's language.
+fn localize_warning(warning: Warning, locale: Locale) -> &'static str {
+    match warning {
+        Warning::StraightRowsOfKeysAreEasyToGuess => td_string!(locale, errors.weak.straight_rows),
+        Warning::ShortKeyboardPatternsAreEasyToGuess => {
+            td_string!(locale, errors.weak.keyboard_patterns)
+        }
+        Warning::RepeatsLikeAaaAreEasyToGuess => td_string!(locale, errors.weak.repeats),
+        Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+            td_string!(locale, errors.weak.repeated_groups)
+        }
+        Warning::ThisIsATop10Password => td_string!(locale, errors.weak.top_10),
+        Warning::ThisIsATop100Password => td_string!(locale, errors.weak.top_100),
+        Warning::ThisIsACommonPassword => td_string!(locale, errors.weak.common),
+        Warning::ThisIsSimilarToACommonlyUsedPassword => td_string!(locale, errors.weak.similar),
+        Warning::SequencesLikeAbcAreEasyToGuess => td_string!(locale, errors.weak.sequences),
+        Warning::RecentYearsAreEasyToGuess => td_string!(locale, errors.weak.recent_years),
+        Warning::AWordByItselfIsEasyToGuess => td_string!(locale, errors.weak.one_word),
+        Warning::DatesAreOftenEasyToGuess => td_string!(locale, errors.weak.dates),
+        Warning::NamesAndSurnamesByThemselvesAreEasyToGuess => {
+            td_string!(locale, errors.weak.names)
+        }
+        Warning::CommonNamesAndSurnamesAreEasyToGuess => {
+            td_string!(locale, errors.weak.common_names)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -240,7 +312,7 @@ mod tests {
             PassphraseRejection::TooShort,
             PassphraseRejection::SameAsPin,
             PassphraseRejection::PersonalDetails,
-            PassphraseRejection::TooWeak { hint: None },
+            PassphraseRejection::TooWeak { warning: None },
         ] {
             assert!(
                 rejection.to_string().contains("3 or more random words"),

@@ -53,6 +53,17 @@ impl fmt::Debug for PinPassphrase {
     }
 }
 
+impl crate::language::Localize for PinPassphraseError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.pin_passphrase.empty),
+            Self::WrongLength => td_string!(locale, errors.pin_passphrase.wrong_length),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,17 @@ impl From<Postcode> for String {
     }
 }
 
+impl crate::language::Localize for PostcodeError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.postcode.empty),
+            Self::WrongFormat => td_string!(locale, errors.postcode.wrong_format),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,6 +135,17 @@ impl From<ReplacementReference> for String {
     }
 }
 
+impl crate::language::Localize for ReferenceError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.reference.empty),
+            Self::WrongFormat => td_string!(locale, errors.reference.wrong_format),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,17 @@ impl fmt::Debug for SecurityCode {
     }
 }
 
+impl crate::language::Localize for SecurityCodeError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.security_code.empty),
+            Self::WrongFormat => td_string!(locale, errors.security_code.wrong_format),
+        }
+        .to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

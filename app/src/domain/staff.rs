@@ -131,6 +131,31 @@ pub fn one_time_secret(random: [u8; 10]) -> String {
     )
 }
 
+impl crate::language::Localize for StaffUsernameError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.staff_username.empty),
+            Self::WrongFormat => td_string!(locale, errors.staff_username.wrong_format),
+        }
+        .to_owned()
+    }
+}
+
+impl crate::language::Localize for TestNhsNumberError {
+    fn localize(&self, locale: crate::language::Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            Self::Empty => td_string!(locale, errors.test_nhs_number.empty).to_owned(),
+            Self::Malformed(error) => error.localize(locale),
+            Self::FailsCheck => td_string!(locale, errors.test_nhs_number.fails_check).to_owned(),
+            Self::NotTestRange => {
+                td_string!(locale, errors.test_nhs_number.not_test_range).to_owned()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
