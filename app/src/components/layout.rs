@@ -73,14 +73,19 @@ pub fn PageTitle(#[prop(into)] heading: String) -> impl IntoView {
 /// the choice in a cookie.
 #[component]
 pub fn LanguageLink() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let path = location.pathname.get_untracked();
-    let search = location.search.get_untracked();
-    let here = if search.is_empty() {
-        path
-    } else {
-        format!("{path}?{search}")
-    };
+    // The page's address as the server received it (pages are rendered on the server only).
+    let here = {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<String>
+        }
+    }
+    .unwrap_or_else(|| "/".to_owned());
     let target = other(locale());
     let href = format!(
         "{LANGUAGE_PATH}?{}",

@@ -303,15 +303,8 @@ tokio::task_local! {
 
 /// Keeps the request's cookies and language at hand while it is answered (see [`render`]).
 async fn keep_request_context(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    let headers = request.headers();
-    let cookies = headers.get(header::COOKIE).cloned();
-    let chosen = cookie_pairs(headers.get_all(header::COOKIE))
-        .find(|(name, _)| *name == LANGUAGE_COOKIE)
-        .map(|(_, value)| value);
-    let accept_language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    let locale = language::negotiate(chosen, accept_language);
+    let cookies = request.headers().get(header::COOKIE).cloned();
+    let locale = locale_of(request.headers());
     REQUEST_COOKIES
         .scope(cookies, REQUEST_LOCALE.scope(locale, next.run(request)))
         .await
@@ -660,22 +653,15 @@ pub enum JourneyError {
 impl IntoResponse for JourneyError {
     fn into_response(self) -> Response {
         // The detail goes to the log only; the patient gets a plain page and a time to retry.
-        let (status, heading, advice) = match &self {
-            Self::Busy(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sorry, the service is very busy",
-                "Nothing has been changed. Wait a minute, then try again.",
-            ),
+        let problem = match &self {
+            Self::Busy(_) => Problem::Busy,
             Self::Database(error) => {
                 tracing::error!(%error, "database error in a journey");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Sorry, there is a problem with the service",
-                    "Nothing has been changed. Try again in a few minutes.",
-                )
+                Problem::ServiceDown
             }
         };
-        let mut response = (status, Html(problem_page(heading, advice))).into_response();
+        let page = problem_page(problem, request_locale());
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response();
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
@@ -683,19 +669,94 @@ impl IntoResponse for JourneyError {
     }
 }
 
+/// What went wrong, for [`problem_page`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// Every hashing slot is taken.
+    Busy,
+    /// The database (or something else of ours) failed.
+    ServiceDown,
+    /// More header bytes than any browser sends.
+    HeadersTooLarge,
+    /// A form posted from another website.
+    CrossSite,
+    /// A form body over the limit.
+    TooLarge,
+    /// A method the address does not take.
+    MethodNotAllowed,
+    /// Anything else the framework could not read.
+    Unreadable,
+}
+
+impl Problem {
+    /// The page's heading and advice, in the reader's language.
+    fn text(self, locale: Locale) -> (&'static str, &'static str) {
+        use crate::i18n::td_string;
+        match self {
+            Self::Busy => (
+                td_string!(locale, common.problem.busy_heading),
+                td_string!(locale, common.problem.busy_advice),
+            ),
+            Self::ServiceDown => (
+                td_string!(locale, common.problem.service_heading),
+                td_string!(locale, common.problem.service_advice),
+            ),
+            Self::HeadersTooLarge => (
+                td_string!(locale, common.problem.unreadable_heading),
+                td_string!(locale, common.problem.headers_advice),
+            ),
+            Self::CrossSite => (
+                td_string!(locale, common.problem.cross_site_heading),
+                td_string!(locale, common.problem.cross_site_advice),
+            ),
+            Self::TooLarge => (
+                td_string!(locale, common.problem.too_large_heading),
+                td_string!(locale, common.problem.go_back_advice),
+            ),
+            Self::MethodNotAllowed => (
+                td_string!(locale, common.problem.method_heading),
+                td_string!(locale, common.problem.start_again_advice),
+            ),
+            Self::Unreadable => (
+                td_string!(locale, common.problem.unreadable_heading),
+                td_string!(locale, common.problem.go_back_advice),
+            ),
+        }
+    }
+}
+
+/// The language of a request from its headers: the language cookie, else `Accept-Language`.
+pub(crate) fn locale_of(headers: &axum::http::HeaderMap) -> Locale {
+    let chosen = cookie_pairs(headers.get_all(header::COOKIE))
+        .find(|(name, _)| *name == LANGUAGE_COOKIE)
+        .map(|(_, value)| value);
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    language::negotiate(chosen, accept_language)
+}
+
 /// A complete NHS page for when something went wrong on our side. Plain HTML: it needs no
 /// database and no hydration.
-pub(crate) fn problem_page(heading: &'static str, advice: &'static str) -> String {
+pub(crate) fn problem_page(problem: Problem, locale: Locale) -> String {
+    let (heading, advice) = problem.text(locale);
     let owner = Owner::new();
     owner.with(|| {
+        provide_context(locale);
         view! {
             <!DOCTYPE html>
-            <html lang="en-GB">
+            <html lang=language::html_lang(locale)>
                 <head>
                     <meta charset="utf-8" />
                     <meta name="viewport" content="width=device-width, initial-scale=1" />
                     <link rel="stylesheet" href="/pkg/relink.css" />
-                    <title>{format!("{heading} – {} – NHS", crate::SERVICE_NAME)}</title>
+                    <title>
+                        {format!(
+                            "{heading} – {} – {}",
+                            crate::i18n::td_string!(locale, common.service_name),
+                            crate::i18n::td_string!(locale, common.nhs),
+                        )}
+                    </title>
                 </head>
                 <body>
                     <SkipLink />
@@ -705,7 +766,7 @@ pub(crate) fn problem_page(heading: &'static str, advice: &'static str) -> Strin
                             <h1>{heading}</h1>
                             <p>{advice}</p>
                             <p>
-                                <a href="/">"Go to the start page"</a>
+                                <a href="/">{crate::i18n::td_string!(locale, common.go_to_start)}</a>
                             </p>
                         </main>
                     </div>

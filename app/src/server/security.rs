@@ -7,6 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use rand::RngCore;
 
+use super::Problem;
+use crate::language::Locale;
+
 tokio::task_local! {
     /// The nonce of the response being made: the page's scripts carry it, the CSP allows it.
     pub(super) static RESPONSE_NONCE: String;
@@ -64,27 +67,28 @@ const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Middleware: refuses oversized headers and cross-site posts, then adds the security headers to whatever answers.
 pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Response {
     let nonce = new_nonce();
+    let locale = super::locale_of(request.headers());
     let header_bytes: usize = request
         .headers()
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     let mut response = if header_bytes > MAX_HEADER_BYTES {
-        (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, Html(super::problem_page(
-            "Sorry, we could not read what you sent",
-            "Your browser sent too much information. Clear this website's cookies, then try again.",
-        )))
+        (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Html(super::problem_page(Problem::HeadersTooLarge, locale)),
+        )
             .into_response()
     } else if is_cross_site(request.method(), request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site form post refused");
-        (StatusCode::FORBIDDEN, Html(super::problem_page(
-            "Sorry, we could not accept that form",
-            "It was sent from another website. Nothing has been changed. Go to the start page and try again from there.",
-        )))
+        (
+            StatusCode::FORBIDDEN,
+            Html(super::problem_page(Problem::CrossSite, locale)),
+        )
             .into_response()
     } else {
         let response = RESPONSE_NONCE.scope(nonce.clone(), next.run(request)).await;
-        as_nhs_page(response)
+        as_nhs_page(response, locale)
     };
     let headers = response.headers_mut();
     let mut set = |name: &'static str, value: String| {
@@ -111,7 +115,7 @@ pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Re
 
 /// Errors that the framework answers itself (a body too large, a form that cannot be read, a
 /// method not allowed) come as plain text: they become a complete NHS page, same status.
-fn as_nhs_page(response: Response) -> Response {
+fn as_nhs_page(response: Response, locale: Locale) -> Response {
     let status = response.status();
     let is_html = response
         .headers()
@@ -121,25 +125,13 @@ fn as_nhs_page(response: Response) -> Response {
     if is_html || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let (heading, advice) = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => (
-            "The form you sent was too large",
-            "Nothing has been changed. Go back, check what you entered and try again.",
-        ),
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "Sorry, that cannot be done on this page",
-            "Nothing has been changed. Go to the start page and try again from there.",
-        ),
-        s if s.is_server_error() => (
-            "Sorry, there is a problem with the service",
-            "Nothing has been changed. Try again in a few minutes.",
-        ),
-        _ => (
-            "Sorry, we could not read what you sent",
-            "Nothing has been changed. Go back, check what you entered and try again.",
-        ),
+    let problem = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::TooLarge,
+        StatusCode::METHOD_NOT_ALLOWED => Problem::MethodNotAllowed,
+        s if s.is_server_error() => Problem::ServiceDown,
+        _ => Problem::Unreadable,
     };
-    let mut page = (status, Html(super::problem_page(heading, advice))).into_response();
+    let mut page = (status, Html(super::problem_page(problem, locale))).into_response();
     if let Some(allow) = response.headers().get(header::ALLOW) {
         page.headers_mut().insert(header::ALLOW, allow.clone());
     }
