@@ -39,12 +39,15 @@ pub struct DemoPatient {
 }
 
 /// The demo practices: (ODS code, name, clinical system).
-pub const DEMO_PRACTICES: [(&str, &str, ClinicalSystem); 2] = [
+/// W00001 is a Welsh practice (ODS codes in Wales start with W): its PIN documents are printed
+/// in Welsh and English, and its patients try the journeys in Welsh.
+pub const DEMO_PRACTICES: [(&str, &str, ClinicalSystem); 3] = [
     ("T00001", "Riverside Surgery", ClinicalSystem::Tpp),
     ("E00001", "Hillview Medical Centre", ClinicalSystem::Emis),
+    ("W00001", "Meddygfa Glan yr Afon", ClinicalSystem::Tpp),
 ];
 
-pub const DEMO_PATIENTS: [DemoPatient; 7] = [
+pub const DEMO_PATIENTS: [DemoPatient; 9] = [
     DemoPatient {
         nhs_number: "9990000018",
         given_name: "Sam",
@@ -173,6 +176,44 @@ pub const DEMO_PATIENTS: [DemoPatient; 7] = [
         record_access: RecordAccessLevel::DetailedCoded,
         visible_from: VisibleFromRule::RequestedAccess,
     },
+    // At the Welsh practice: a valid PIN document, for the reset journey in Welsh.
+    DemoPatient {
+        nhs_number: "9990000093",
+        given_name: "Cerys",
+        family_name: "Davies",
+        date_of_birth: date!(1988 - 09 - 08),
+        practice_ods: "W00001",
+        account_id: "3000000001",
+        pin_passphrase: "demo-pin-8",
+        pin_state: DemoPinState::Valid,
+        address_line: "3 Heol y Bont, Caernarfon",
+        postcode: "LL55 1AB",
+        passphrase: None,
+        pds_family_name: None,
+        email: None,
+        last_used_days_ago: None,
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
+    },
+    // At the Welsh practice, lost their email: the replacement journey in Welsh.
+    DemoPatient {
+        nhs_number: "9990000107",
+        given_name: "Gethin",
+        family_name: "Lewis",
+        date_of_birth: date!(1979 - 10 - 09),
+        practice_ods: "W00001",
+        account_id: "3000000002",
+        pin_passphrase: "demo-pin-9",
+        pin_state: DemoPinState::Valid,
+        address_line: "12 Stryd Fawr, Caernarfon",
+        postcode: "LL55 2CD",
+        passphrase: None,
+        pds_family_name: None,
+        email: Some("gethin.lewis@example.com"),
+        last_used_days_ago: Some(120),
+        record_access: RecordAccessLevel::DetailedCoded,
+        visible_from: VisibleFromRule::RequestedAccess,
+    },
 ];
 
 /// How many days before today the expired demo document was printed.
@@ -188,7 +229,8 @@ impl DemoPatient {
 }
 
 /// The demo staff members: (username, password, practice ODS code). `/demo` lists them.
-pub const DEMO_STAFF: [(&str, &str, &str); 2] = [
+pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
     ("staff.riverside", "riverside-demo-password", "T00001"),
     ("staff.hillview", "hillview-demo-password", "E00001"),
+    ("staff.glanyrafon", "glanyrafon-demo-password", "W00001"),
 ];
