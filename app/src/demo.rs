@@ -178,7 +178,7 @@ pub const DEMO_PATIENTS: [DemoPatient; 9] = [
     },
     // At the Welsh practice: a valid PIN document, for the reset journey in Welsh.
     DemoPatient {
-        nhs_number: "9990000093",
+        nhs_number: "9990000301",
         given_name: "Cerys",
         family_name: "Davies",
         date_of_birth: date!(1988 - 09 - 08),
@@ -197,7 +197,7 @@ pub const DEMO_PATIENTS: [DemoPatient; 9] = [
     },
     // At the Welsh practice, lost their email: the replacement journey in Welsh.
     DemoPatient {
-        nhs_number: "9990000107",
+        nhs_number: "9990000328",
         given_name: "Gethin",
         family_name: "Lewis",
         date_of_birth: date!(1979 - 10 - 09),
