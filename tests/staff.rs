@@ -597,3 +597,193 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
     let theirs = server.get(&filter, Some(&hillview)).await.body;
     assert!(theirs.contains("No events match."));
 }
+
+/// The text of the printed document (the `<article>`), tags removed and spaces collapsed.
+fn document_text(page: &Page) -> String {
+    let start = page
+        .body
+        .find(r#"class="relink-pin-document">"#)
+        .unwrap_or_else(|| panic!("the document is shown: {}", page.body));
+    let end = start + page.body[start..].find("</article>").unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in page.body[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn staff_pages_follow_the_welsh_language_choice() {
+    let server = start(true).await;
+    let welsh = "relink-lang=cy";
+    let sign_in = server.get("/staff/sign-in", Some(welsh)).await;
+    assert_eq!(sign_in.status, 200);
+    assert!(sign_in
+        .body
+        .contains("<h1>Mewngofnodi i ardal y staff</h1>"));
+    let wrong = server
+        .post(
+            "/staff/sign-in",
+            &[("username", "staff.riverside"), ("password", "wrong")],
+            Some(welsh),
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(
+        wrong.summary(),
+        ["Mae'r enw defnyddiwr neu'r cyfrinair yn anghywir"]
+    );
+
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let cookie = format!("{riverside}; {welsh}");
+    let home = server.get("/staff", Some(&cookie)).await.body;
+    assert!(
+        home.contains("<h1>Beth sydd angen eich sylw</h1>"),
+        "{home}"
+    );
+    let missing = server
+        .post(
+            "/staff/test-patients/new",
+            &test_patient_form("", "Tess"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains("<h1>Sefydlu claf prawf</h1>"));
+    assert!(missing.body.contains(
+        "<title>Gwall: Sefydlu claf prawf – Rheoli eich cyfrif ar-lein meddyg teulu – GIG</title>"
+    ));
+    let no_check = server
+        .post(
+            &format!("/staff/patients/{SAM}/pin-document"),
+            &[],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        no_check.summary(),
+        ["Dewiswch sut gwnaethoch chi wirio pwy yw'r claf"]
+    );
+    // The mismatch list names the field, and writes the dates, in Welsh.
+    let mismatches = server.get("/staff/mismatches", Some(&cookie)).await.body;
+    assert!(mismatches.contains("<h1>Gwahaniaethau demograffig</h1>"));
+    assert!(mismatches.contains("<td>Cyfenw</td>") && mismatches.contains("Taylor-Reid"));
+    assert!(!mismatches.contains("Family name"));
+}
+
+#[tokio::test]
+async fn a_welsh_practice_prints_its_pin_documents_in_welsh_and_english() {
+    use app::db::practices::{self, Practice, PracticeServices};
+    use app::domain::{ClinicalSystem, OdsCode};
+    use app::language::{long_date, Locale};
+
+    let server = start(true).await;
+    // A practice in Wales (ODS code starting with W), with its own member of staff.
+    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .unwrap();
+    practices::upsert(
+        &mut db,
+        &Practice {
+            ods_code: OdsCode::parse("W00001").unwrap(),
+            name: "Meddygfa Glan yr Afon".to_owned(),
+            clinical_system: ClinicalSystem::Tpp,
+            services: PracticeServices::ALL,
+        },
+    )
+    .await
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
+        .args(["staff", "add", "staff.afon", "--practice", "W00001"])
+        .env("DATABASE_URL", &server.database_url)
+        .env_remove("SMTP_URL")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let password = stdout.rsplit(": ").next().unwrap().trim().to_owned();
+    let afon = staff_sign_in(&server, ("staff.afon", &password)).await;
+    let mut form = test_patient_form("999 000 0085", "Tess");
+    form[0] = ("practice", "W00001");
+    let created = server
+        .post("/staff/test-patients/new", &form, Some(&afon))
+        .await;
+    assert_eq!(created.status, 303, "{:?}", created.summary());
+    let patient = created
+        .location
+        .unwrap()
+        .trim_start_matches("/staff/patients/")
+        .to_owned();
+
+    // Printed from an English page: every heading, label and instruction in Welsh, then English.
+    let (print, secret) = reissue(&server, &afon, &patient).await;
+    let page = server.get(&print, Some(&format!("{afon}; {secret}"))).await;
+    assert_eq!(page.status, 200);
+    let text = document_text(&page);
+    for both in [
+        "Eich dogfen PIN ar gyfer gwasanaethau ar-lein meddyg teulu / Your GP online services PIN document",
+        "Cod ODS y practis / Practice ODS code W00001",
+        "ID Cyfrif / Account ID",
+        "Cyfrinymadrodd untro / One-time passphrase",
+        "Dyddiad argraffu / Date printed",
+        "Defnyddiwch hi erbyn / Use it by",
+        "Sut i'w defnyddio / How to use it",
+        "Dewiswch gyfrinymadrodd newydd. Choose a new passphrase.",
+    ] {
+        assert!(text.contains(both), "{both} in {text}");
+    }
+    assert!(page
+        .body
+        .contains(r#"<span lang="cy">ID Cyfrif</span> / <span lang="en">Account ID</span>"#));
+    let today = time::OffsetDateTime::now_utc().date();
+    assert!(
+        [today, today.previous_day().unwrap()]
+            .iter()
+            .any(|d| text.contains(&format!(
+                "{} / {}",
+                long_date(*d, Locale::cy),
+                long_date(*d, Locale::en)
+            ))),
+        "the dates in both languages: {text}"
+    );
+    // The staff's own instructions around it stay in the page's language.
+    assert!(page.body.contains("Print this now"));
+    assert!(!page.body.contains("Argraffwch hon nawr"));
+
+    // An English practice's document is in the page's language only.
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let (print, secret) = reissue(&server, &riverside, SAM).await;
+    let english = document_text(
+        &server
+            .get(&print, Some(&format!("{riverside}; {secret}")))
+            .await,
+    );
+    assert!(english.contains("Account ID") && english.contains("Date printed"));
+    for welsh in ["ID Cyfrif", "Dyddiad argraffu", "Mawrth", " / "] {
+        assert!(!english.contains(welsh), "{welsh} in {english}");
+    }
+    let (print, secret) = reissue(&server, &riverside, SAM).await;
+    let in_welsh = document_text(
+        &server
+            .get(
+                &print,
+                Some(&format!("{riverside}; {secret}; relink-lang=cy")),
+            )
+            .await,
+    );
+    assert!(in_welsh.contains("ID Cyfrif") && in_welsh.contains("Dyddiad argraffu"));
+    assert!(!in_welsh.contains("Account ID") && !in_welsh.contains("Date printed"));
+}

@@ -3,6 +3,7 @@
 //! or events takes the practices the signed-in member may see and filters by them in SQL.
 
 use sqlx::{Any, Executor};
+use time::Date;
 
 use super::audit::{self, AuditEvent, AuditKind, NewAuditEvent};
 use super::{date_from_sql, DbError};
@@ -229,8 +230,24 @@ pub struct Mismatch {
     pub patient_id: String,
     pub nhs_number: String,
     pub field: &'static str,
-    pub gp_record: String,
-    pub pds: String,
+    pub gp_record: Recorded,
+    pub pds: Recorded,
+}
+
+/// A value as one source holds it: text, or a date (which the page writes in its language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Text(String),
+    Date(Date),
+}
+
+impl Recorded {
+    fn same_as(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Text(a), Self::Text(b)) => a.trim() == b.trim(),
+            (a, b) => a == b,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -273,8 +290,8 @@ pub async fn demographic_mismatches(
     let rows = query.fetch_all(db.pool()).await?;
     let mut out = Vec::new();
     for row in rows {
-        let mut push = |field: &'static str, gp: String, pds: String| {
-            if gp.trim() != pds.trim() {
+        let mut push = |field: &'static str, gp: Recorded, pds: Recorded| {
+            if !gp.same_as(&pds) {
                 out.push(Mismatch {
                     patient_id: row.patient_id.clone(),
                     nhs_number: row.nhs_number.clone(),
@@ -284,13 +301,14 @@ pub async fn demographic_mismatches(
                 });
             }
         };
-        push("Given name", row.gp_given, row.pds_given);
-        push("Family name", row.gp_family, row.pds_family);
-        let gp_dob = date_from_sql(&row.gp_dob).map(crate::domain::format_long_date)?;
-        let pds_dob = date_from_sql(&row.pds_dob).map(crate::domain::format_long_date)?;
+        use Recorded::Text;
+        push("Given name", Text(row.gp_given), Text(row.pds_given));
+        push("Family name", Text(row.gp_family), Text(row.pds_family));
+        let gp_dob = Recorded::Date(date_from_sql(&row.gp_dob)?);
+        let pds_dob = Recorded::Date(date_from_sql(&row.pds_dob)?);
         push("Date of birth", gp_dob, pds_dob);
-        push("Address", row.gp_address, row.pds_address);
-        push("Postcode", row.gp_postcode, row.pds_postcode);
+        push("Address", Text(row.gp_address), Text(row.pds_address));
+        push("Postcode", Text(row.gp_postcode), Text(row.pds_postcode));
     }
     Ok(out)
 }

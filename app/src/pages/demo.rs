@@ -4,8 +4,9 @@ use leptos::prelude::*;
 
 use crate::components::layout::{is_demo, PageTitle};
 use crate::demo::{DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, EXPIRED_DEMO_PRINTED_DAYS_AGO};
-use crate::domain::format_long_date;
+use crate::language::{locale, long_date};
 use crate::pages::not_found::NotFound;
+use crate::tr;
 
 #[component]
 pub fn DemoPage() -> impl IntoView {
@@ -23,72 +24,86 @@ pub fn DemoPage() -> impl IntoView {
         .iter()
         .map(|p| {
             let state = match p.pin_state {
-                DemoPinState::Valid => "Valid: printed today".to_owned(),
-                DemoPinState::Expired => format!("Expired: printed {EXPIRED_DEMO_PRINTED_DAYS_AGO} days ago"),
-                DemoPinState::Used => "Already used".to_owned(),
+                DemoPinState::Valid => tr!(demo.pin_documents.valid).to_owned(),
+                DemoPinState::Expired => tr!(demo.pin_documents.expired, days = EXPIRED_DEMO_PRINTED_DAYS_AGO),
+                DemoPinState::Used => tr!(demo.pin_documents.used).to_owned(),
             };
-            let dob = format_long_date(p.date_of_birth);
+            let dob = long_date(p.date_of_birth, locale());
             let nhs = format!("{} {} {}", &p.nhs_number[..3], &p.nhs_number[3..6], &p.nhs_number[6..]);
             let cell = |heading: &'static str, value: AnyView| {
                 view! {
                     <td role="cell" class="nhsuk-table__cell">
-                        <span class="nhsuk-table-responsive__heading" aria-hidden="true">{heading}" "</span>
+                        <span class="nhsuk-table-responsive__heading" aria-hidden="true">{format!("{heading} ")}</span>
                         {value}
                     </td>
                 }
             };
             view! {
                 <tr role="row" class="nhsuk-table__row">
-                    {cell("Account ID", p.account_id.into_any())}
-                    {cell("ODS code and practice", view! { {p.practice_ods}<br />{practice_name(p.practice_ods)} }.into_any())}
-                    {cell("Passphrase from PIN document", view! { <code>{p.pin_passphrase}</code> }.into_any())}
-                    {cell("Date of birth", dob.into_any())}
-                    {cell("NHS number", nhs.into_any())}
-                    {cell("PIN document", state.into_any())}
+                    {cell(tr!(demo.pin_documents.account_id), p.account_id.into_any())}
+                    {cell(tr!(demo.pin_documents.practice), view! { {p.practice_ods}<br />{practice_name(p.practice_ods)} }.into_any())}
+                    {cell(tr!(demo.pin_documents.passphrase), view! { <code>{p.pin_passphrase}</code> }.into_any())}
+                    {cell(tr!(demo.pin_documents.date_of_birth), dob.into_any())}
+                    {cell(tr!(demo.pin_documents.nhs_number), nhs.into_any())}
+                    {cell(tr!(demo.pin_documents.state), state.into_any())}
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <PageTitle heading="Demo details" />
-        <h1>"Demo details"</h1>
-        <p class="nhsuk-lede-text">
-            "This demonstration has made-up practices and patients. Use these details to try each journey."
-        </p>
-        <p>"PIN documents are issued again, in the state shown, every time the demo server starts."</p>
-        <h2>"Sign in"</h2>
+        <PageTitle heading=tr!(demo.heading) />
+        <h1>{tr!(demo.heading)}</h1>
+        <p class="nhsuk-lede-text">{tr!(demo.lede)}</p>
+        <p>{tr!(demo.reissued)}</p>
+        <h2>{tr!(demo.sign_in.heading)}</h2>
         {DEMO_PATIENTS
             .iter()
             .filter_map(|p| p.passphrase.map(|passphrase| (p, passphrase)))
             .map(|(p, passphrase)| {
                 view! {
                     <p>
-                        "To try signing in and seeing your account, use Account ID "
+                        {tr!(demo.sign_in.before)}
                         <strong>{p.account_id}</strong>
-                        ", ODS code "
+                        {tr!(demo.sign_in.ods_code)}
                         <strong>{p.practice_ods}</strong>
-                        " and the passphrase "
+                        {tr!(demo.sign_in.passphrase)}
                         <code>{passphrase}</code>
-                        ". Their surname is different on the NHS Spine, so the account page shows a mismatch."
+                        {tr!(demo.sign_in.after)}
                     </p>
                 }
             })
             .collect_view()}
         <p>
-            <a href="/sign-in">"Sign in"</a>
+            <a href="/sign-in">{tr!(demo.sign_in.link)}</a>
         </p>
-        <h2>"Staff area"</h2>
-        <p>"Practice staff "<a href="/staff/sign-in">"sign in to the staff area"</a>" to set up test patients, preview what they see, and print new PIN documents. Each sees only their own practice."</p>
+        <h2>{tr!(demo.staff.heading)}</h2>
+        <p>
+            {tr!(demo.staff.before)}
+            <a href="/staff/sign-in">{tr!(demo.staff.link)}</a>
+            {tr!(demo.staff.after)}
+        </p>
         <ul>
             {crate::demo::DEMO_STAFF
                 .iter()
                 .map(|(username, password, ods)| view! {
-                    <li>"Username "<strong>{*username}</strong>", password "<code>{*password}</code>{format!(" ({ods})")}</li>
+                    <li>
+                        {tr!(demo.staff.username)}
+                        <strong>{*username}</strong>
+                        {tr!(demo.staff.password)}
+                        <code>{*password}</code>
+                        {format!(" ({ods})")}
+                    </li>
                 })
                 .collect_view()}
         </ul>
-        <h2>"Replace an account"</h2>
-        <p>"These patients have lost the email address behind their account. Enter their details on the "<a href="/replace-account">"replace your account"</a>" page. The security code email arrives in the "<a href="/demo/mailbox">"demo mailbox"</a>"."</p>
+        <h2>{tr!(demo.replace.heading)}</h2>
+        <p>
+            {tr!(demo.replace.before)}
+            <a href="/replace-account">{tr!(demo.replace.link)}</a>
+            {tr!(demo.replace.middle)}
+            <a href="/demo/mailbox">{tr!(demo.replace.mailbox_link)}</a>
+            {tr!(demo.replace.after)}
+        </p>
         <ul>
             {DEMO_PATIENTS
                 .iter()
@@ -96,17 +111,17 @@ pub fn DemoPage() -> impl IntoView {
                 .map(|(p, days)| {
                     let nhs = format!("{} {} {}", &p.nhs_number[..3], &p.nhs_number[3..6], &p.nhs_number[6..]);
                     let outcome = if days > crate::domain::replacement::RECENT_USE_DAYS {
-                        format!("last used {days} days ago, so the account can be replaced")
+                        tr!(demo.replace.can_replace, days = days)
                     } else {
-                        format!("last used {days} days ago, so they are told to sign in and change their email address instead")
+                        tr!(demo.replace.too_recent, days = days)
                     };
                     view! {
                         <li>
-                            {format!("{} {}: NHS number ", p.given_name, p.family_name)}
+                            {format!("{} {}{}", p.given_name, p.family_name, tr!(demo.replace.nhs_number))}
                             <strong>{nhs}</strong>
-                            ", date of birth "
-                            <strong>{format_long_date(p.date_of_birth)}</strong>
-                            ", postcode "
+                            {tr!(demo.replace.date_of_birth)}
+                            <strong>{long_date(p.date_of_birth, locale())}</strong>
+                            {tr!(demo.replace.postcode)}
                             <strong>{p.postcode}</strong>
                             {format!(" – {outcome}.")}
                         </li>
@@ -114,17 +129,17 @@ pub fn DemoPage() -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
-        <h2>"PIN documents"</h2>
+        <h2>{tr!(demo.pin_documents.heading)}</h2>
         <table role="table" class="nhsuk-table-responsive">
-            <caption class="nhsuk-table__caption">"Demo PIN documents"</caption>
+            <caption class="nhsuk-table__caption">{tr!(demo.pin_documents.caption)}</caption>
             <thead role="rowgroup" class="nhsuk-table__head">
                 <tr role="row">
-                    <th role="columnheader" scope="col">"Account ID"</th>
-                    <th role="columnheader" scope="col">"ODS code and practice"</th>
-                    <th role="columnheader" scope="col">"Passphrase from PIN document"</th>
-                    <th role="columnheader" scope="col">"Date of birth"</th>
-                    <th role="columnheader" scope="col">"NHS number"</th>
-                    <th role="columnheader" scope="col">"PIN document"</th>
+                    <th role="columnheader" scope="col">{tr!(demo.pin_documents.account_id)}</th>
+                    <th role="columnheader" scope="col">{tr!(demo.pin_documents.practice)}</th>
+                    <th role="columnheader" scope="col">{tr!(demo.pin_documents.passphrase)}</th>
+                    <th role="columnheader" scope="col">{tr!(demo.pin_documents.date_of_birth)}</th>
+                    <th role="columnheader" scope="col">{tr!(demo.pin_documents.nhs_number)}</th>
+                    <th role="columnheader" scope="col">{tr!(demo.pin_documents.state)}</th>
                 </tr>
             </thead>
             <tbody class="nhsuk-table__body">{rows}</tbody>
@@ -158,11 +173,11 @@ pub fn MailboxPage() -> impl IntoView {
     }
     let MailboxView { messages } = crate::pages::reset_passphrase::server_view::<MailboxView>();
     view! {
-        <PageTitle heading="Demo mailbox" />
-        <h1>"Demo mailbox"</h1>
-        <p class="nhsuk-lede-text">"Emails this demonstration has sent, newest first. No real email is sent in the demo."</p>
+        <PageTitle heading=tr!(demo.mailbox.heading) />
+        <h1>{tr!(demo.mailbox.heading)}</h1>
+        <p class="nhsuk-lede-text">{tr!(demo.mailbox.lede)}</p>
         {if messages.is_empty() {
-            view! { <p>"No emails have been sent yet."</p> }.into_any()
+            view! { <p>{tr!(demo.mailbox.none)}</p> }.into_any()
         } else {
             messages
                 .into_iter()
@@ -171,7 +186,7 @@ pub fn MailboxPage() -> impl IntoView {
                         <div class="nhsuk-card">
                             <div class="nhsuk-card__content">
                                 <h2 class="nhsuk-card__heading nhsuk-heading-m">{m.subject}</h2>
-                                <p class="nhsuk-body-s">{format!("To: {} – {}", m.to, m.status)}</p>
+                                <p class="nhsuk-body-s">{tr!(demo.mailbox.to, to = m.to, status = m.status)}</p>
                                 <pre class="relink-email-body">{m.body}</pre>
                             </div>
                         </div>

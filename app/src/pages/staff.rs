@@ -4,14 +4,18 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 use crate::components::form::{
     BackLink, DateInput, ErrorSummary, FormErrors, PasswordInput, RadioChoice, Radios, TextInput,
 };
 use crate::components::islands::PrintButton;
 use crate::components::layout::PageTitle;
+use crate::i18n::td_string;
+use crate::language::{long_date, Locale};
 use crate::pages::account::{AccountDetails, AccountSummary};
-use crate::pages::reset_passphrase::{server_view, FormProblem, CLIENT_LOCKED_OUT, LOCKED_OUT};
+use crate::pages::reset_passphrase::{server_view, FormProblem};
+use crate::tr;
 
 pub const STAFF_SIGN_IN_PATH: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT_PATH: &str = "/staff/sign-out";
@@ -39,23 +43,21 @@ pub fn print_path(id: &str) -> String {
     format!("/staff/pin-documents/{id}/print")
 }
 
-pub const STAFF_NO_MATCH: &str = "The username or password is not correct";
-
 /// The staff navigation and sign-out, at the top of every signed-in staff page.
 #[component]
 fn StaffNav(username: String) -> impl IntoView {
     view! {
-        <nav class="relink-staff-nav" aria-label="Staff area">
+        <nav class="relink-staff-nav" aria-label=tr!(staff.nav.label)>
             <ul class="nhsuk-list relink-inline-list">
-                <li><a href=STAFF_HOME_PATH>"What needs your attention"</a></li>
-                <li><a href=TEST_PATIENTS_PATH>"Test patients"</a></li>
-                <li><a href=FIND_PATIENT_PATH>"Find a patient"</a></li>
-                <li><a href=AUDIT_PATH>"Audit log"</a></li>
+                <li><a href=STAFF_HOME_PATH>{tr!(staff.home.heading)}</a></li>
+                <li><a href=TEST_PATIENTS_PATH>{tr!(staff.test_patients.heading)}</a></li>
+                <li><a href=FIND_PATIENT_PATH>{tr!(staff.find.heading)}</a></li>
+                <li><a href=AUDIT_PATH>{tr!(staff.audit.heading)}</a></li>
             </ul>
             <form method="post" action=STAFF_SIGN_OUT_PATH class="relink-inline-form">
-                <span class="nhsuk-body-s">{format!("Signed in as {username} ")}</span>
+                <span class="nhsuk-body-s">{format!("{} ", tr!(staff.nav.signed_in_as, username = username))}</span>
                 <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">
-                    "Sign out"
+                    {tr!(common.sign_out)}
                 </button>
             </form>
         </nav>
@@ -66,7 +68,7 @@ fn error_title(heading: &str, errors: &FormErrors) -> String {
     if errors.is_empty() {
         heading.to_owned()
     } else {
-        format!("Error: {heading}")
+        format!("{} {heading}", tr!(common.error_prefix))
     }
 }
 
@@ -85,12 +87,14 @@ pub fn StaffSignInPage() -> impl IntoView {
     let view = server_view::<StaffSignInView>();
     let mut summary = view.errors.clone();
     match view.problem {
-        Some(FormProblem::NoMatch) => summary.add("username", STAFF_NO_MATCH),
-        Some(FormProblem::LockedOut) => summary.add("username", LOCKED_OUT),
-        Some(FormProblem::ClientLockedOut) => summary.add("username", CLIENT_LOCKED_OUT),
+        Some(FormProblem::NoMatch) => summary.add("username", tr!(staff.sign_in.no_match)),
+        Some(FormProblem::LockedOut) => summary.add("username", tr!(staff.sign_in.locked_out)),
+        Some(FormProblem::ClientLockedOut) => {
+            summary.add("username", tr!(staff.sign_in.client_locked_out))
+        }
         None => {}
     }
-    let heading = "Sign in to the staff area";
+    let heading = tr!(staff.sign_in.heading);
     view! {
         <PageTitle heading=error_title(heading, &summary) />
         <div class="nhsuk-grid-row">
@@ -98,17 +102,21 @@ pub fn StaffSignInPage() -> impl IntoView {
                 <ErrorSummary errors=summary />
                 {view.signed_out.then(|| view! {
                     <div class="nhsuk-inset-text">
-                        <span class="nhsuk-u-visually-hidden">"Information: "</span>
-                        <p>"You have signed out."</p>
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
+                        <p>{tr!(staff.sign_in.signed_out)}</p>
                     </div>
                 })}
                 <h1>{heading}</h1>
-                <p>"For GP practice staff. Patients should "<a href="/sign-in">"sign in here"</a>"."</p>
+                <p>
+                    {tr!(staff.sign_in.intro_before)}
+                    <a href="/sign-in">{tr!(staff.sign_in.intro_link)}</a>
+                    {tr!(staff.sign_in.intro_after)}
+                </p>
                 <form method="post" action=STAFF_SIGN_IN_PATH novalidate>
                     <TextInput
                         id="username"
                         name="username"
-                        label="Username"
+                        label=tr!(staff.sign_in.username)
                         value=view.username
                         error=view.errors.for_field("username")
                         width_class="nhsuk-input--width-20"
@@ -118,11 +126,11 @@ pub fn StaffSignInPage() -> impl IntoView {
                     <PasswordInput
                         id="password"
                         name="password"
-                        label="Password"
+                        label=tr!(staff.sign_in.password)
                         error=view.errors.for_field("password")
                         autocomplete="current-password"
                     />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">"Sign in"</button>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.sign_in.button)}</button>
                 </form>
             </div>
         </div>
@@ -144,14 +152,26 @@ pub struct StaffHomeView {
 pub fn StaffHomePage() -> impl IntoView {
     let view = server_view::<StaffHomeView>();
     view! {
-        <PageTitle heading="What needs your attention" />
+        <PageTitle heading=tr!(staff.home.heading) />
         <StaffNav username=view.username.clone() />
-        <h1>"What needs your attention"</h1>
-        <p>{format!("Practices: {}", view.practices.join(", "))}</p>
+        <h1>{tr!(staff.home.heading)}</h1>
+        <p>{tr!(staff.home.practices, list = view.practices.join(", "))}</p>
         <ul class="nhsuk-grid-row nhsuk-card-group">
-            <AttentionCard href=REQUESTS_PATH heading="Replacement requests" count=view.requests text="patients replaced their account" />
-            <AttentionCard href=MISMATCHES_PATH heading="Demographic mismatches" count=view.mismatches text="differences between your clinical system and PDS" />
-            <AttentionCard href=TEST_PATIENTS_PATH heading="Test patients" count=view.test_patients text="test patients you can preview" />
+            <AttentionCard
+                href=REQUESTS_PATH
+                heading=tr!(staff.requests.heading)
+                text=tr!(staff.home.requests_count, number = view.requests)
+            />
+            <AttentionCard
+                href=MISMATCHES_PATH
+                heading=tr!(staff.mismatches.heading)
+                text=tr!(staff.home.mismatches_count, number = view.mismatches)
+            />
+            <AttentionCard
+                href=TEST_PATIENTS_PATH
+                heading=tr!(staff.test_patients.heading)
+                text=tr!(staff.home.test_patients_count, number = view.test_patients)
+            />
         </ul>
     }
 }
@@ -160,8 +180,8 @@ pub fn StaffHomePage() -> impl IntoView {
 fn AttentionCard(
     href: &'static str,
     heading: &'static str,
-    count: usize,
-    text: &'static str,
+    /// The count and what it counts: "3 patients replaced their account".
+    text: String,
 ) -> impl IntoView {
     view! {
         <li class="nhsuk-grid-column-one-third nhsuk-card-group__item">
@@ -170,7 +190,7 @@ fn AttentionCard(
                     <h2 class="nhsuk-card__heading nhsuk-heading-m">
                         <a class="nhsuk-card__link" href=href>{heading}</a>
                     </h2>
-                    <p class="nhsuk-card__description">{format!("{count} {text}")}</p>
+                    <p class="nhsuk-card__description">{text}</p>
                 </div>
             </div>
         </li>
@@ -204,9 +224,9 @@ fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
             <caption class="nhsuk-table__caption">{caption}</caption>
             <thead class="nhsuk-table__head">
                 <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"NHS number"</th>
-                    <th scope="col">"Practice"</th>
+                    <th scope="col">{tr!(staff.name)}</th>
+                    <th scope="col">{tr!(staff.nhs_number)}</th>
+                    <th scope="col">{tr!(staff.practice)}</th>
                 </tr>
             </thead>
             <tbody class="nhsuk-table__body">
@@ -216,7 +236,7 @@ fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
                         <tr>
                             <td>
                                 <a href=patient_path(&p.id)>{p.name}</a>
-                                {p.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">"Test patient"</strong> })}
+                                {p.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.test_patient_tag)}</strong> })}
                             </td>
                             <td>{p.nhs_number}</td>
                             <td>{p.practice_ods}</td>
@@ -232,17 +252,17 @@ fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
 pub fn TestPatientsPage() -> impl IntoView {
     let view = server_view::<TestPatientsView>();
     view! {
-        <PageTitle heading="Test patients" />
+        <PageTitle heading=tr!(staff.test_patients.heading) />
         <StaffNav username=view.username.clone() />
-        <h1>"Test patients"</h1>
-        <p>"A test patient lets you see exactly what a patient sees online. Test patients never receive emails and are never sent to the Personal Demographics Service."</p>
+        <h1>{tr!(staff.test_patients.heading)}</h1>
+        <p>{tr!(staff.test_patients.intro)}</p>
         <a class="nhsuk-button" data-module="nhsuk-button" href=NEW_TEST_PATIENT_PATH role="button" draggable="false">
-            "Set up a test patient"
+            {tr!(staff.test_patients.set_up_link)}
         </a>
         {if view.patients.is_empty() {
-            view! { <p>"You have no test patients yet."</p> }.into_any()
+            view! { <p>{tr!(staff.test_patients.none)}</p> }.into_any()
         } else {
-            view! { <PatientTable caption="Your test patients" rows=view.patients /> }.into_any()
+            view! { <PatientTable caption=tr!(staff.test_patients.caption) rows=view.patients /> }.into_any()
         }}
     }
 }
@@ -269,53 +289,53 @@ pub struct NewTestPatientView {
     pub errors: FormErrors,
 }
 
-pub const ACCESS_CHOICES: [RadioChoice; 4] = [
-    RadioChoice {
-        value: "none",
-        label: "No access to the GP health record",
+/// The record access levels a test patient can have, in the page's language.
+fn access_choices() -> Vec<RadioChoice> {
+    let choice = |value, label| RadioChoice {
+        value,
+        label,
         hint: None,
-    },
-    RadioChoice {
-        value: "summary",
-        label: "Summary information (allergies and medicines)",
-        hint: None,
-    },
-    RadioChoice {
-        value: "dcr",
-        label: "Detailed Coded Record (DCR)",
-        hint: None,
-    },
-    RadioChoice {
-        value: "full",
-        label: "Full record",
-        hint: None,
-    },
-];
+    };
+    vec![
+        choice("none", tr!(staff.new_test_patient.access_none)),
+        choice("summary", tr!(staff.new_test_patient.access_summary)),
+        choice("dcr", tr!(staff.new_test_patient.access_dcr)),
+        choice("full", tr!(staff.new_test_patient.access_full)),
+    ]
+}
 
-pub const RULE_CHOICES: [RadioChoice; 3] = [
-    RadioChoice {
-        value: "practice_set",
-        label: "A date set in the clinical system",
-        hint: Some("Enter the date below"),
-    },
-    RadioChoice {
-        value: "joined",
-        label: "The date they joined the practice",
-        hint: None,
-    },
-    RadioChoice {
-        value: "requested",
-        label: "The date they asked for online access",
-        hint: None,
-    },
-];
+/// How the date the record is visible from is decided, in the page's language.
+fn rule_choices() -> Vec<RadioChoice> {
+    vec![
+        RadioChoice {
+            value: "practice_set",
+            label: tr!(staff.new_test_patient.rule_practice_set),
+            hint: Some(tr!(staff.new_test_patient.rule_practice_set_hint)),
+        },
+        RadioChoice {
+            value: "joined",
+            label: tr!(staff.new_test_patient.rule_joined),
+            hint: None,
+        },
+        RadioChoice {
+            value: "requested",
+            label: tr!(staff.new_test_patient.rule_requested),
+            hint: None,
+        },
+    ]
+}
 
-pub const SERVICES: [(&str, &str); 4] = [
-    ("appointments", "Appointments"),
-    ("prescriptions", "Repeat prescriptions"),
-    ("record", "GP health record"),
-    ("messages", "Messages"),
-];
+/// The online services a test patient can have switched on, by the value the form posts.
+pub const SERVICES: [&str; 4] = ["appointments", "prescriptions", "record", "messages"];
+
+fn service_label(service: &str) -> &'static str {
+    match service {
+        "appointments" => tr!(staff.new_test_patient.service_appointments),
+        "prescriptions" => tr!(staff.new_test_patient.service_prescriptions),
+        "record" => tr!(staff.new_test_patient.service_record),
+        _ => tr!(staff.new_test_patient.service_messages),
+    }
+}
 
 #[component]
 fn SmallRadios(
@@ -339,7 +359,7 @@ fn SmallRadios(
                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
                 {error.map(|message| view! {
                     <span class="nhsuk-error-message" id=error_id.clone()>
-                        <span class="nhsuk-u-visually-hidden">"Error: "</span>{message}
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{message}
                     </span>
                 })}
                 <div class="nhsuk-radios nhsuk-radios--small" data-module="nhsuk-radios">
@@ -361,7 +381,7 @@ fn SmallRadios(
 #[component]
 pub fn NewTestPatientPage() -> impl IntoView {
     let view = server_view::<NewTestPatientView>();
-    let heading = "Set up a test patient";
+    let heading = tr!(staff.new_test_patient.heading);
     let values = view.values.clone();
     let errors = view.errors.clone();
     view! {
@@ -374,8 +394,8 @@ pub fn NewTestPatientPage() -> impl IntoView {
                 <h1>{heading}</h1>
                 <form method="post" action=NEW_TEST_PATIENT_PATH novalidate>
                     <div class=if errors.for_field("practice").is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
-                        <label class="nhsuk-label nhsuk-label--s" for="practice">"Practice"</label>
-                        {errors.for_field("practice").map(|m| view! { <span class="nhsuk-error-message" id="practice-error"><span class="nhsuk-u-visually-hidden">"Error: "</span>{m}</span> })}
+                        <label class="nhsuk-label nhsuk-label--s" for="practice">{tr!(staff.practice)}</label>
+                        {errors.for_field("practice").map(|m| view! { <span class="nhsuk-error-message" id="practice-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
                         <select class="nhsuk-select" id="practice" name="practice">
                             {view.practices.iter().map(|(code, name)| {
                                 let selected = values.practice == *code;
@@ -383,41 +403,41 @@ pub fn NewTestPatientPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <TextInput id="given-name" name="given_name" label="First name" value=values.given_name.clone() error=errors.for_field("given-name") width_class="nhsuk-input--width-20" autocomplete="off" />
-                    <TextInput id="family-name" name="family_name" label="Last name" value=values.family_name.clone() error=errors.for_field("family-name") width_class="nhsuk-input--width-20" autocomplete="off" />
-                    <DateInput id="date-of-birth" name_prefix="date_of_birth" legend="Date of birth" hint="For example, 15 3 1984" day=values.dob.0.clone() month=values.dob.1.clone() year=values.dob.2.clone() error=errors.for_field("date-of-birth") />
+                    <TextInput id="given-name" name="given_name" label=tr!(staff.new_test_patient.first_name) value=values.given_name.clone() error=errors.for_field("given-name") width_class="nhsuk-input--width-20" autocomplete="off" />
+                    <TextInput id="family-name" name="family_name" label=tr!(staff.new_test_patient.last_name) value=values.family_name.clone() error=errors.for_field("family-name") width_class="nhsuk-input--width-20" autocomplete="off" />
+                    <DateInput id="date-of-birth" name_prefix="date_of_birth" legend=tr!(staff.date_of_birth) hint=tr!(staff.new_test_patient.dob_hint) day=values.dob.0.clone() month=values.dob.1.clone() year=values.dob.2.clone() error=errors.for_field("date-of-birth") />
                     <TextInput
                         id="nhs-number"
                         name="nhs_number"
-                        label="NHS number"
-                        hint="Test patients must have a valid NHS number from 999 000 0000 to 999 999 9999. These are never issued to real people."
+                        label=tr!(staff.nhs_number)
+                        hint=tr!(staff.new_test_patient.nhs_number_hint)
                         value=values.nhs_number.clone()
                         error=errors.for_field("nhs-number")
                         width_class="nhsuk-input--width-10"
                         autocomplete="off"
                         numeric=true
                     />
-                    <SmallRadios id="access" name="access" legend="Access to the GP health record" choices=ACCESS_CHOICES.to_vec() selected=values.access.clone() error=errors.for_field("access") />
-                    <SmallRadios id="rule" name="rule" legend="The record is visible from" choices=RULE_CHOICES.to_vec() selected=values.rule.clone() error=errors.for_field("rule") />
-                    <DateInput id="visible-from" name_prefix="visible_from" legend="Date set in the clinical system" hint="Only if the record is visible from a date set in the clinical system" day=values.visible_from.0.clone() month=values.visible_from.1.clone() year=values.visible_from.2.clone() error=errors.for_field("visible-from") />
+                    <SmallRadios id="access" name="access" legend=tr!(staff.new_test_patient.access_legend) choices=access_choices() selected=values.access.clone() error=errors.for_field("access") />
+                    <SmallRadios id="rule" name="rule" legend=tr!(staff.new_test_patient.rule_legend) choices=rule_choices() selected=values.rule.clone() error=errors.for_field("rule") />
+                    <DateInput id="visible-from" name_prefix="visible_from" legend=tr!(staff.new_test_patient.visible_from_legend) hint=tr!(staff.new_test_patient.visible_from_hint) day=values.visible_from.0.clone() month=values.visible_from.1.clone() year=values.visible_from.2.clone() error=errors.for_field("visible-from") />
                     <div class="nhsuk-form-group">
                         <fieldset class="nhsuk-fieldset">
-                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Services switched on"</legend>
+                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{tr!(staff.new_test_patient.services_legend)}</legend>
                             <div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">
-                                {SERVICES.iter().map(|(value, label)| {
+                                {SERVICES.iter().map(|value| {
                                     let id = format!("service-{value}");
                                     let checked = values.services.iter().any(|s| s == value);
                                     view! {
                                         <div class="nhsuk-checkboxes__item">
                                             <input class="nhsuk-checkboxes__input" id=id.clone() name="services" type="checkbox" value=*value checked=checked />
-                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{*label}</label>
+                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{service_label(value)}</label>
                                         </div>
                                     }
                                 }).collect_view()}
                             </div>
                         </fieldset>
                     </div>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">"Set up test patient"</button>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.new_test_patient.button)}</button>
                 </form>
             </div>
         </div>
@@ -437,20 +457,20 @@ pub struct FindPatientView {
 #[component]
 pub fn FindPatientPage() -> impl IntoView {
     let view = server_view::<FindPatientView>();
-    let heading = "Find a patient";
+    let heading = tr!(staff.find.heading);
     view! {
         <PageTitle heading=error_title(heading, &view.errors) />
         <StaffNav username=view.username.clone() />
         <ErrorSummary errors=view.errors.clone() />
         <h1>{heading}</h1>
         <form method="get" action=FIND_PATIENT_PATH novalidate>
-            <TextInput id="nhs-number" name="nhs_number" label="NHS number" hint="Patients of your practices only" value=view.query.clone() error=view.errors.for_field("nhs-number") width_class="nhsuk-input--width-10" autocomplete="off" numeric=true />
-            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">"Find"</button>
+            <TextInput id="nhs-number" name="nhs_number" label=tr!(staff.nhs_number) hint=tr!(staff.find.hint) value=view.query.clone() error=view.errors.for_field("nhs-number") width_class="nhsuk-input--width-10" autocomplete="off" numeric=true />
+            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.find.button)}</button>
         </form>
         {view.results.map(|rows| if rows.is_empty() {
-            view! { <p>"No patient of your practices has that NHS number."</p> }.into_any()
+            view! { <p>{tr!(staff.find.none)}</p> }.into_any()
         } else {
-            view! { <PatientTable caption="Patients found" rows /> }.into_any()
+            view! { <PatientTable caption=tr!(staff.find.caption) rows /> }.into_any()
         })}
     }
 }
@@ -475,28 +495,28 @@ pub struct StaffPatientView {
 pub fn StaffPatientPage() -> impl IntoView {
     let view = server_view::<StaffPatientView>();
     let action = if view.is_emis {
-        "Reset linkage key"
+        tr!(staff.reset_linkage_key)
     } else {
-        "Issue new passphrase"
+        tr!(staff.issue_passphrase)
     };
     view! {
         <PageTitle heading=view.name.clone() />
         <StaffNav username=view.username.clone() />
         <h1>
             {view.name.clone()}
-            {view.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">"Test patient"</strong> })}
+            {view.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.test_patient_tag)}</strong> })}
         </h1>
         <dl class="nhsuk-summary-list">
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"NHS number"</dt><dd class="nhsuk-summary-list__value">{view.nhs_number.clone()}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Date of birth"</dt><dd class="nhsuk-summary-list__value">{view.date_of_birth.clone()}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Practice"</dt><dd class="nhsuk-summary-list__value">{format!("{} ({})", view.practice, view.clinical_system)}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Account ID"</dt><dd class="nhsuk-summary-list__value">{view.account_id.clone().unwrap_or_else(|| "No online account yet".to_owned())}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"PIN document"</dt><dd class="nhsuk-summary-list__value">{view.document.clone().unwrap_or_else(|| "None issued".to_owned())}</dd></div>
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.nhs_number)}</dt><dd class="nhsuk-summary-list__value">{view.nhs_number.clone()}</dd></div>
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.date_of_birth)}</dt><dd class="nhsuk-summary-list__value">{view.date_of_birth.clone()}</dd></div>
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.practice)}</dt><dd class="nhsuk-summary-list__value">{format!("{} ({})", view.practice, view.clinical_system)}</dd></div>
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.account_id)}</dt><dd class="nhsuk-summary-list__value">{view.account_id.clone().unwrap_or_else(|| tr!(staff.patient_page.no_account).to_owned())}</dd></div>
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.pin_document)}</dt><dd class="nhsuk-summary-list__value">{view.document.clone().unwrap_or_else(|| tr!(staff.patient_page.no_document).to_owned())}</dd></div>
         </dl>
         <div class="nhsuk-button-group">
             <a class="nhsuk-button" data-module="nhsuk-button" href=reissue_path(&view.id) role="button" draggable="false">{action}</a>
             {view.is_test.then(|| view! {
-                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=preview_start_path(&view.id) role="button" draggable="false">"Preview what this patient sees"</a>
+                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=preview_start_path(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
             })}
         </div>
     }
@@ -512,52 +532,60 @@ pub struct ReissueView {
     pub errors: FormErrors,
 }
 
-pub const SELECT_IDENTITY_CHECK: &str = "Select how you checked the patient's identity";
-
 #[component]
 pub fn ReissuePage() -> impl IntoView {
     let view = server_view::<ReissueView>();
     let heading = if view.is_emis {
-        "Reset linkage key"
+        tr!(staff.reset_linkage_key)
     } else {
-        "Issue new passphrase"
+        tr!(staff.issue_passphrase)
     };
     let choices = crate::domain::IdentityCheck::ALL
         .into_iter()
         .map(|c| RadioChoice {
             value: c.code(),
-            label: c.label(),
+            label: identity_check_label(c),
             hint: None,
         })
         .collect::<Vec<_>>();
     view! {
         <PageTitle heading=error_title(heading, &view.errors) />
         <StaffNav username=view.username.clone() />
-        <a class="nhsuk-back-link" href=patient_path(&view.id)>"Back"</a>
+        <a class="nhsuk-back-link" href=patient_path(&view.id)>{tr!(common.back)}</a>
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=view.errors.clone() />
-                <span class="nhsuk-caption-l">{format!("{heading} for {}", view.name)}</span>
+                <span class="nhsuk-caption-l">{tr!(staff.reissue.caption, action = heading, name = view.name.clone())}</span>
                 <form method="post" action=reissue_path(&view.id) novalidate>
                     <Radios
                         id="identity-check"
                         name="identity_check"
-                        heading="How did you check the patient's identity?"
-                        hint="You must check who the patient is before giving them a new PIN document."
+                        heading=tr!(staff.reissue.question)
+                        hint=tr!(staff.reissue.hint)
                         choices
                         selected=view.selected.clone()
                         error=view.errors.for_field("identity-check")
                     />
                     <div class="nhsuk-warning-callout">
                         <h3 class="nhsuk-warning-callout__label">
-                            <span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Older PIN documents stop working"</span>
+                            <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.reissue.warning_heading)}</span>
                         </h3>
-                        <p>"Any PIN document not yet used will stop working. The new one is shown once, to print."</p>
+                        <p>{tr!(staff.reissue.warning_text)}</p>
                     </div>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">"Create PIN document"</button>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.reissue.button)}</button>
                 </form>
             </div>
         </div>
+    }
+}
+
+/// How the patient's identity was checked, in the page's language.
+fn identity_check_label(check: crate::domain::IdentityCheck) -> &'static str {
+    use crate::domain::IdentityCheck;
+    match check {
+        IdentityCheck::PhotoId => tr!(staff.reissue.photo_id),
+        IdentityCheck::ProofOfAddress => tr!(staff.reissue.proof_of_address),
+        IdentityCheck::KnownToPractice => tr!(staff.reissue.known_to_practice),
     }
 }
 
@@ -570,9 +598,12 @@ pub struct PrintedDocument {
     pub ods_code: String,
     pub account_id: String,
     pub secret: String,
-    pub printed_on: String,
-    pub expires_on: String,
+    pub printed_on: Date,
+    pub expires_on: Date,
     pub is_emis: bool,
+    /// A practice in Wales (ODS code starting with "W"): the document is printed in Welsh and
+    /// English together, Welsh first as NHS Wales prints, whatever the page's language.
+    pub bilingual: bool,
     pub qr_svg: String,
     pub reset_url: String,
     pub patient_id: String,
@@ -585,61 +616,136 @@ pub enum PrintView {
     AlreadyShown,
 }
 
+/// Whether a practice's PIN documents are printed in Welsh and English: a practice in Wales,
+/// whose ODS code starts with "W".
+pub fn prints_bilingual(ods_code: &str) -> bool {
+    ods_code.starts_with('W')
+}
+
+/// A heading or label of the printed document: "ID Cyfrif / Account ID" on a bilingual
+/// document, else in the page's language.
+macro_rules! printed_label {
+    ($bilingual:expr, $($key:tt)+) => {
+        if $bilingual {
+            view! {
+                <span lang="cy">{td_string!(Locale::cy, $($key)+)}</span>
+                " / "
+                <span lang="en">{td_string!(Locale::en, $($key)+)}</span>
+            }
+            .into_any()
+        } else {
+            tr!($($key)+).into_any()
+        }
+    };
+}
+
+/// A sentence of the printed document: on a bilingual document the Welsh, then the English on
+/// the next line; else in the page's language.
+macro_rules! printed_text {
+    ($bilingual:expr, $($key:tt)+) => {
+        if $bilingual {
+            view! {
+                <span lang="cy">{td_string!(Locale::cy, $($key)+)}</span>
+                <br />
+                <span lang="en">{td_string!(Locale::en, $($key)+)}</span>
+            }
+            .into_any()
+        } else {
+            tr!($($key)+).into_any()
+        }
+    };
+}
+
+/// A date of the printed document, in both languages on a bilingual one.
+fn printed_date(bilingual: bool, date: Date) -> AnyView {
+    if bilingual {
+        view! {
+            <span lang="cy">{long_date(date, Locale::cy)}</span>
+            " / "
+            <span lang="en">{long_date(date, Locale::en)}</span>
+        }
+        .into_any()
+    } else {
+        long_date(date, crate::language::locale()).into_any()
+    }
+}
+
 #[component]
 pub fn PrintPage() -> impl IntoView {
     match server_view::<PrintView>() {
         PrintView::AlreadyShown => view! {
-            <PageTitle heading="This PIN document has already been shown" />
-            <h1>"This PIN document has already been shown"</h1>
-            <p>"For security, a new passphrase or linkage key is shown only once, when it is created."</p>
-            <p>"If it was not printed, create another PIN document. The one you created will then stop working."</p>
-            <p><a href=FIND_PATIENT_PATH>"Find the patient"</a></p>
+            <PageTitle heading=tr!(staff.print.already_shown_heading) />
+            <h1>{tr!(staff.print.already_shown_heading)}</h1>
+            <p>{tr!(staff.print.already_shown_once)}</p>
+            <p>{tr!(staff.print.already_shown_again)}</p>
+            <p><a href=FIND_PATIENT_PATH>{tr!(staff.print.find_patient)}</a></p>
         }
         .into_any(),
         PrintView::Shown(document) => {
-            let PrintedDocument { practice_name, ods_code, account_id, secret, printed_on, expires_on, is_emis, qr_svg, reset_url, patient_id } = *document;
-            let secret_label = if is_emis { "Linkage key" } else { "One-time passphrase" };
+            let PrintedDocument {
+                practice_name,
+                ods_code,
+                account_id,
+                secret,
+                printed_on,
+                expires_on,
+                is_emis,
+                bilingual,
+                qr_svg,
+                reset_url,
+                patient_id,
+            } = *document;
+            let shown_once = if is_emis {
+                tr!(staff.print.shown_once_linkage_key)
+            } else {
+                tr!(staff.print.shown_once_passphrase)
+            };
+            let secret_label = if is_emis {
+                printed_label!(bilingual, staff.print.linkage_key)
+            } else {
+                printed_label!(bilingual, staff.print.one_time_passphrase)
+            };
             view! {
-                <PageTitle heading="PIN document" />
+                <PageTitle heading=tr!(staff.pin_document) />
                 <div class="relink-no-print">
-                    <a class="nhsuk-back-link" href=patient_path(&patient_id)>"Back to the patient"</a>
+                    <a class="nhsuk-back-link" href=patient_path(&patient_id)>{tr!(staff.print.back)}</a>
                     <div class="nhsuk-warning-callout">
                         <h2 class="nhsuk-warning-callout__label">
-                            <span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Print this now"</span>
+                            <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.print.print_now)}</span>
                         </h2>
-                        <p>{format!("The {} is shown only this once. It will not be shown again if you leave or reload this page.", secret_label.to_lowercase())}</p>
+                        <p>{shown_once}</p>
                     </div>
-                    <p>"Print it with your browser's print option (Ctrl + P)."</p>
+                    <p>{tr!(staff.print.how_to_print)}</p>
                     <PrintButton />
                 </div>
                 <article class="relink-pin-document" aria-labelledby="pin-document-heading">
-                    <h1 id="pin-document-heading">"Your GP online services PIN document"</h1>
+                    <h1 id="pin-document-heading">{printed_label!(bilingual, staff.print.document_heading)}</h1>
                     <p class="nhsuk-lede-text">{practice_name.clone()}</p>
                     <dl class="nhsuk-summary-list">
-                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Practice ODS code"</dt><dd class="nhsuk-summary-list__value"><code>{ods_code}</code></dd></div>
-                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Account ID"</dt><dd class="nhsuk-summary-list__value"><code>{account_id}</code></dd></div>
+                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{printed_label!(bilingual, staff.print.ods_code)}</dt><dd class="nhsuk-summary-list__value"><code>{ods_code}</code></dd></div>
+                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{printed_label!(bilingual, staff.account_id)}</dt><dd class="nhsuk-summary-list__value"><code>{account_id}</code></dd></div>
                         <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{secret_label}</dt><dd class="nhsuk-summary-list__value"><code class="relink-pin-secret">{secret}</code></dd></div>
-                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Date printed"</dt><dd class="nhsuk-summary-list__value">{printed_on}</dd></div>
-                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Use it by"</dt><dd class="nhsuk-summary-list__value">{expires_on}</dd></div>
+                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{printed_label!(bilingual, staff.print.date_printed)}</dt><dd class="nhsuk-summary-list__value">{printed_date(bilingual, printed_on)}</dd></div>
+                        <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{printed_label!(bilingual, staff.print.use_by)}</dt><dd class="nhsuk-summary-list__value">{printed_date(bilingual, expires_on)}</dd></div>
                     </dl>
-                    <h2>"How to use it"</h2>
+                    <h2>{printed_label!(bilingual, staff.print.how_heading)}</h2>
                     {if is_emis {
                         view! {
                             <ol>
-                                <li>"Open the NHS App, or go to GP online services, and choose to link your GP practice."</li>
-                                <li>"Enter the Account ID, ODS code and linkage key above."</li>
+                                <li>{printed_text!(bilingual, staff.print.emis_step_1)}</li>
+                                <li>{printed_text!(bilingual, staff.print.emis_step_2)}</li>
                             </ol>
                         }.into_any()
                     } else {
                         view! {
                             <ol>
-                                <li>{format!("Go to {reset_url} or scan the code.")}</li>
-                                <li>"Enter the Account ID, ODS code and one-time passphrase above, and your date of birth."</li>
-                                <li>"Choose a new passphrase."</li>
+                                <li>{printed_text!(bilingual, staff.print.tpp_step_1, url = &reset_url)}</li>
+                                <li>{printed_text!(bilingual, staff.print.tpp_step_2)}</li>
+                                <li>{printed_text!(bilingual, staff.print.tpp_step_3)}</li>
                             </ol>
                         }.into_any()
                     }}
-                    <p>"This document works once, and only until the date above. Keep it private: anyone with it could use your account."</p>
+                    <p>{printed_text!(bilingual, staff.print.keep_private)}</p>
                     <div class="relink-qr" inner_html=qr_svg></div>
                 </article>
             }
@@ -662,20 +768,20 @@ pub struct PreviewStartView {
 #[component]
 pub fn PreviewStartPage() -> impl IntoView {
     let view = server_view::<PreviewStartView>();
-    let heading = "Why are you previewing this patient?";
+    let heading = tr!(staff.preview_start.heading);
     view! {
         <PageTitle heading=error_title(heading, &view.errors) />
         <StaffNav username=view.username.clone() />
-        <a class="nhsuk-back-link" href=patient_path(&view.id)>"Back"</a>
+        <a class="nhsuk-back-link" href=patient_path(&view.id)>{tr!(common.back)}</a>
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=view.errors.clone() />
-                <span class="nhsuk-caption-l">{format!("Preview of test patient {}", view.name)}</span>
+                <span class="nhsuk-caption-l">{tr!(staff.preview_start.caption, name = view.name.clone())}</span>
                 <h1>{heading}</h1>
-                <p>"The preview shows exactly what this test patient sees online. It ends after 30 minutes. Your reason is kept in the audit log."</p>
+                <p>{tr!(staff.preview_start.intro)}</p>
                 <form method="post" action=preview_start_path(&view.id) novalidate>
-                    <TextInput id="reason" name="reason" label="Reason" hint="For example, checking what a patient sees with Detailed Coded Record access" value=view.reason.clone() error=view.errors.for_field("reason") autocomplete="off" />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">"Start preview"</button>
+                    <TextInput id="reason" name="reason" label=tr!(staff.preview_start.reason) hint=tr!(staff.preview_start.reason_hint) value=view.reason.clone() error=view.errors.for_field("reason") autocomplete="off" />
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.preview_start.button)}</button>
                 </form>
             </div>
         </div>
@@ -700,30 +806,30 @@ pub enum PreviewView {
 pub fn PreviewPage() -> impl IntoView {
     match server_view::<PreviewView>() {
         PreviewView::Ended => view! {
-            <PageTitle heading="This preview has ended" />
-            <h1>"This preview has ended"</h1>
-            <p>"A preview lasts 30 minutes. Start a new one from the test patient's page if you need it."</p>
-            <p><a href=TEST_PATIENTS_PATH>"Test patients"</a></p>
+            <PageTitle heading=tr!(staff.preview.ended_heading) />
+            <h1>{tr!(staff.preview.ended_heading)}</h1>
+            <p>{tr!(staff.preview.ended_text)}</p>
+            <p><a href=TEST_PATIENTS_PATH>{tr!(staff.test_patients.heading)}</a></p>
         }
         .into_any(),
         PreviewView::Live { username, preview_id, patient_id, patient_name, ends_at, summary } => view! {
-            <PageTitle heading="Test patient preview" />
-            <div class="relink-preview-banner" role="region" aria-label="Test patient preview">
+            <PageTitle heading=tr!(staff.preview.heading) />
+            <div class="relink-preview-banner" role="region" aria-label=tr!(staff.preview.heading)>
                 <p>
-                    <strong class="nhsuk-tag nhsuk-tag--purple">"Test patient preview"</strong>
-                    {format!(" You are seeing what {patient_name} sees. Nothing here can be changed. The preview ends at {ends_at}.")}
+                    <strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.preview.heading)}</strong>
+                    {format!(" {}", tr!(staff.preview.banner, name = patient_name, ends_at = ends_at))}
                 </p>
                 <form method="post" action=format!("{}/end", preview_path(&preview_id))>
-                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">"End preview"</button>
+                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">{tr!(staff.preview.end_button)}</button>
                 </form>
             </div>
             <StaffNav username />
-            <h1>"Your account"</h1>
+            <h1>{tr!(common.your_account)}</h1>
             <fieldset class="relink-preview" disabled>
-                <legend class="nhsuk-u-visually-hidden">"Read-only preview"</legend>
+                <legend class="nhsuk-u-visually-hidden">{tr!(staff.preview.read_only)}</legend>
                 <AccountDetails summary=*summary />
             </fieldset>
-            <p><a href=patient_path(&patient_id)>"Back to the test patient"</a></p>
+            <p><a href=patient_path(&patient_id)>{tr!(staff.preview.back)}</a></p>
         }
         .into_any(),
     }
@@ -751,17 +857,24 @@ pub struct RequestsView {
 pub fn RequestsPage() -> impl IntoView {
     let view = server_view::<RequestsView>();
     view! {
-        <PageTitle heading="Replacement requests" />
+        <PageTitle heading=tr!(staff.requests.heading) />
         <StaffNav username=view.username.clone() />
-        <h1>"Replacement requests"</h1>
-        <p>"Patients who replaced their account. Most need a new PIN document to set a passphrase on their new account."</p>
+        <h1>{tr!(staff.requests.heading)}</h1>
+        <p>{tr!(staff.requests.intro)}</p>
         {if view.rows.is_empty() {
-            view! { <p>"No replacement requests."</p> }.into_any()
+            view! { <p>{tr!(staff.requests.none)}</p> }.into_any()
         } else {
             view! {
                 <table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">"Replacement requests, newest first"</caption>
-                    <thead class="nhsuk-table__head"><tr><th scope="col">"Reference"</th><th scope="col">"Patient"</th><th scope="col">"Requested"</th><th scope="col">"Status"</th></tr></thead>
+                    <caption class="nhsuk-table__caption">{tr!(staff.requests.caption)}</caption>
+                    <thead class="nhsuk-table__head">
+                        <tr>
+                            <th scope="col">{tr!(staff.requests.reference)}</th>
+                            <th scope="col">{tr!(staff.patient)}</th>
+                            <th scope="col">{tr!(staff.requests.requested)}</th>
+                            <th scope="col">{tr!(staff.requests.status)}</th>
+                        </tr>
+                    </thead>
                     <tbody class="nhsuk-table__body">
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
@@ -798,17 +911,25 @@ pub struct MismatchesView {
 pub fn MismatchesPage() -> impl IntoView {
     let view = server_view::<MismatchesView>();
     view! {
-        <PageTitle heading="Demographic mismatches" />
+        <PageTitle heading=tr!(staff.mismatches.heading) />
         <StaffNav username=view.username.clone() />
-        <h1>"Demographic mismatches"</h1>
-        <p>"Where your clinical system and the Personal Demographics Service (PDS) disagree, field by field, and who fixes each."</p>
+        <h1>{tr!(staff.mismatches.heading)}</h1>
+        <p>{tr!(staff.mismatches.intro)}</p>
         {if view.rows.is_empty() {
-            view! { <p>"No mismatches."</p> }.into_any()
+            view! { <p>{tr!(staff.mismatches.none)}</p> }.into_any()
         } else {
             view! {
                 <table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">"Mismatches"</caption>
-                    <thead class="nhsuk-table__head"><tr><th scope="col">"NHS number"</th><th scope="col">"Field"</th><th scope="col">"Clinical system"</th><th scope="col">"PDS"</th><th scope="col">"Who fixes it"</th></tr></thead>
+                    <caption class="nhsuk-table__caption">{tr!(staff.mismatches.caption)}</caption>
+                    <thead class="nhsuk-table__head">
+                        <tr>
+                            <th scope="col">{tr!(staff.nhs_number)}</th>
+                            <th scope="col">{tr!(staff.mismatches.field)}</th>
+                            <th scope="col">{tr!(staff.mismatches.clinical_system)}</th>
+                            <th scope="col">{tr!(staff.mismatches.pds)}</th>
+                            <th scope="col">{tr!(staff.mismatches.who_fixes)}</th>
+                        </tr>
+                    </thead>
                     <tbody class="nhsuk-table__body">
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
@@ -860,27 +981,35 @@ pub fn AuditPage() -> impl IntoView {
         view.more.then(|| link(view.page + 1)),
     );
     view! {
-        <PageTitle heading="Audit log" />
+        <PageTitle heading=tr!(staff.audit.heading) />
         <StaffNav username=view.username.clone() />
-        <h1>"Audit log"</h1>
+        <h1>{tr!(staff.audit.heading)}</h1>
         <form method="get" action=AUDIT_PATH class="relink-filter" novalidate>
-            <TextInput id="patient" name="patient" label="Patient (record ID)" value=view.patient.clone() width_class="nhsuk-input--width-20" autocomplete="off" />
+            <TextInput id="patient" name="patient" label=tr!(staff.audit.patient_filter) value=view.patient.clone() width_class="nhsuk-input--width-20" autocomplete="off" />
             <div class="nhsuk-form-group">
-                <label class="nhsuk-label nhsuk-label--s" for="kind">"Event"</label>
+                <label class="nhsuk-label nhsuk-label--s" for="kind">{tr!(staff.audit.event)}</label>
                 <select class="nhsuk-select" id="kind" name="kind">
-                    <option value="" selected=view.kind.is_empty()>"All events"</option>
+                    <option value="" selected=view.kind.is_empty()>{tr!(staff.audit.all_events)}</option>
                     {view.kinds.iter().map(|k| view! { <option value=k.clone() selected=*k == view.kind>{k.clone()}</option> }).collect_view()}
                 </select>
             </div>
-            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">"Filter"</button>
+            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">{tr!(staff.audit.filter)}</button>
         </form>
         {if view.rows.is_empty() {
-            view! { <p>"No events match."</p> }.into_any()
+            view! { <p>{tr!(staff.audit.none)}</p> }.into_any()
         } else {
             view! {
                 <table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">{format!("Events, newest first (page {})", view.page + 1)}</caption>
-                    <thead class="nhsuk-table__head"><tr><th scope="col">"When"</th><th scope="col">"Event"</th><th scope="col">"By"</th><th scope="col">"Patient"</th><th scope="col">"Detail"</th></tr></thead>
+                    <caption class="nhsuk-table__caption">{tr!(staff.audit.caption, page = view.page + 1)}</caption>
+                    <thead class="nhsuk-table__head">
+                        <tr>
+                            <th scope="col">{tr!(staff.audit.when)}</th>
+                            <th scope="col">{tr!(staff.audit.event)}</th>
+                            <th scope="col">{tr!(staff.audit.by)}</th>
+                            <th scope="col">{tr!(staff.patient)}</th>
+                            <th scope="col">{tr!(staff.audit.detail)}</th>
+                        </tr>
+                    </thead>
                     <tbody class="nhsuk-table__body">
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
@@ -895,10 +1024,10 @@ pub fn AuditPage() -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <nav class="nhsuk-pagination" role="navigation" aria-label="Audit log pages">
+        <nav class="nhsuk-pagination" role="navigation" aria-label=tr!(staff.audit.pages)>
             <ul class="nhsuk-list nhsuk-pagination__list">
-                {previous.map(|href| view! { <li class="nhsuk-pagination-item--previous"><a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=href><span class="nhsuk-pagination__title">"Previous"</span></a></li> })}
-                {next.map(|href| view! { <li class="nhsuk-pagination-item--next"><a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=href><span class="nhsuk-pagination__title">"Next"</span></a></li> })}
+                {previous.map(|href| view! { <li class="nhsuk-pagination-item--previous"><a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=href><span class="nhsuk-pagination__title">{tr!(staff.audit.previous)}</span></a></li> })}
+                {next.map(|href| view! { <li class="nhsuk-pagination-item--next"><a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=href><span class="nhsuk-pagination__title">{tr!(staff.audit.next)}</span></a></li> })}
             </ul>
         </nav>
     }

@@ -12,22 +12,23 @@ use time::{Date, Month, OffsetDateTime};
 
 use super::account::patient_summary;
 use super::{
-    admit_attempt, host_cookie, render, request_cookie, respond, AppState, ClientAddress,
-    JourneyError,
+    admit_attempt, host_cookie, render, request_cookie, request_locale, respond, AppState,
+    ClientAddress, JourneyError,
 };
 use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
 use crate::db::sessions::{self, SessionKind};
-use crate::db::staff::{self, Preview, StaffMember, PREVIEW_SECONDS};
+use crate::db::staff::{self, Preview, Recorded, StaffMember, PREVIEW_SECONDS};
 use crate::db::step_tokens::StepToken;
 use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, pin_documents, practices, DbError};
 use crate::domain::{
-    format_long_date, one_time_secret, parse_test_nhs_number, AccountId, ClinicalSystem,
-    DateOfBirth, IdentityCheck, PinDocumentDates, RecordAccessLevel, StaffUsername,
-    VisibleFromRule,
+    one_time_secret, parse_test_nhs_number, AccountId, ClinicalSystem, DateOfBirth, IdentityCheck,
+    PinDocumentDates, RecordAccessLevel, StaffUsername, VisibleFromRule,
 };
+use crate::i18n::td_string;
+use crate::language::{long_date, Locale};
 use crate::pages::reset_passphrase::{FormProblem, RESET_PATH};
 use crate::pages::staff::*;
 
@@ -179,10 +180,14 @@ async fn sign_in_inner(
     let username = StaffUsername::parse(&form.username)
         .map_err(|e| errors.add("username", e.to_string()))
         .ok();
+    let locale = request_locale();
     if form.password.is_empty() {
-        errors.add("password", "Enter your password");
+        errors.add("password", td_string!(locale, staff.sign_in.enter_password));
     } else if form.password.chars().count() > 128 {
-        errors.add("password", "Password must be 128 characters or fewer");
+        errors.add(
+            "password",
+            td_string!(locale, staff.sign_in.password_too_long),
+        );
     }
     let (Some(username), true) = (username, errors.is_empty()) else {
         view.errors = errors;
@@ -396,7 +401,7 @@ pub async fn show_new_test_patient(
                 practice: practices.first().map(|p| p.0.clone()).unwrap_or_default(),
                 access: "dcr".to_owned(),
                 rule: "requested".to_owned(),
-                services: SERVICES.iter().map(|(v, _)| (*v).to_owned()).collect(),
+                services: SERVICES.iter().map(|v| (*v).to_owned()).collect(),
                 ..TestPatientValues::default()
             };
             let view = NewTestPatientView {
@@ -411,21 +416,31 @@ pub async fn show_new_test_patient(
     )
 }
 
-/// A date typed in three boxes, for dates that are not a date of birth.
-fn parse_plain_date(day: &str, month: &str, year: &str) -> Result<Date, &'static str> {
+/// A date typed in three boxes, for dates that are not a date of birth; the problem, in the
+/// request's language, if it is not one.
+fn parse_plain_date(
+    day: &str,
+    month: &str,
+    year: &str,
+    locale: Locale,
+) -> Result<Date, &'static str> {
     let (day, month, year) = (day.trim(), month.trim(), year.trim());
     if day.is_empty() && month.is_empty() && year.is_empty() {
-        return Err("Enter the date set in the clinical system");
+        return Err(td_string!(
+            locale,
+            staff.new_test_patient.enter_visible_from
+        ));
     }
+    let not_real = td_string!(locale, staff.new_test_patient.visible_from_real);
     let (Ok(d), Ok(m), Ok(y)) = (day.parse::<u8>(), month.parse::<u8>(), year.parse::<i32>())
     else {
-        return Err("The date set in the clinical system must be a real date");
+        return Err(not_real);
     };
     Month::try_from(m)
         .ok()
         .filter(|_| (1900..=9999).contains(&y))
         .and_then(|m| Date::from_calendar_date(y, m, d).ok())
-        .ok_or("The date set in the clinical system must be a real date")
+        .ok_or(not_real)
 }
 
 pub async fn create_test_patient(
@@ -469,25 +484,39 @@ async fn create_test_patient_inner(
     values.dob = dob.clone();
     values.visible_from = visible.clone();
     let today = now().date();
+    let locale = request_locale();
     let mut errors = FormErrors::default();
     let practice = crate::domain::OdsCode::parse(&values.practice)
         .ok()
         .filter(|ods| member.may_see(ods));
     if practice.is_none() {
-        errors.add("practice", "Select one of your practices");
+        errors.add(
+            "practice",
+            td_string!(locale, staff.new_test_patient.select_practice),
+        );
     }
-    let name = |value: &str, id: &str, what: &str, errors: &mut FormErrors| {
+    // (what is typed, field id, "Enter …" message, "… must be 100 characters or fewer" message)
+    let names = [
+        (
+            &values.given_name,
+            "given-name",
+            td_string!(locale, staff.new_test_patient.enter_first_name),
+            td_string!(locale, staff.new_test_patient.first_name_too_long),
+        ),
+        (
+            &values.family_name,
+            "family-name",
+            td_string!(locale, staff.new_test_patient.enter_last_name),
+            td_string!(locale, staff.new_test_patient.last_name_too_long),
+        ),
+    ];
+    for (value, id, missing, too_long) in names {
         if value.is_empty() {
-            errors.add(id, format!("Enter the test patient's {what}"));
+            errors.add(id, missing);
         } else if value.chars().count() > 100 {
-            errors.add(
-                id,
-                format!("{} must be 100 characters or fewer", capitalise(what)),
-            );
+            errors.add(id, too_long);
         }
-    };
-    name(&values.given_name, "given-name", "first name", &mut errors);
-    name(&values.family_name, "family-name", "last name", &mut errors);
+    }
     let date_of_birth = DateOfBirth::parse(&dob.0, &dob.1, &dob.2, today)
         .map_err(|e| {
             errors.add(
@@ -501,14 +530,20 @@ async fn create_test_patient_inner(
         .ok();
     let access = RecordAccessLevel::from_code(&values.access);
     if access.is_none() {
-        errors.add("access", "Select the access to the GP health record");
+        errors.add(
+            "access",
+            td_string!(locale, staff.new_test_patient.select_access),
+        );
     }
     let rule = VisibleFromRule::from_code(&values.rule);
     if rule.is_none() {
-        errors.add("rule", "Select the date the record is visible from");
+        errors.add(
+            "rule",
+            td_string!(locale, staff.new_test_patient.select_rule),
+        );
     }
     let visible_from = if rule == Some(VisibleFromRule::PracticeSetDate) {
-        parse_plain_date(&visible.0, &visible.1, &visible.2)
+        parse_plain_date(&visible.0, &visible.1, &visible.2, locale)
             .map_err(|m| errors.add("visible-from-day", m))
             .ok()
     } else {
@@ -521,7 +556,7 @@ async fn create_test_patient_inner(
         {
             errors.add(
                 "nhs-number",
-                "A patient with this NHS number already exists. Use a different test number.",
+                td_string!(locale, staff.new_test_patient.nhs_number_exists),
             );
         }
     }
@@ -592,14 +627,6 @@ async fn create_test_patient_inner(
     .await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(Redirect::to(&patient_path(&patient.id)).into_response())
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }
 
 // ----- find a patient, and the patient page ----------------------------------------------------
@@ -688,14 +715,16 @@ pub async fn patient_page(
                 None => None,
             };
             let today = now().date();
+            let locale = request_locale();
             let document = document.map(|d| {
-                let printed = format_long_date(d.dates.printed_on);
+                let printed = long_date(d.dates.printed_on, locale);
+                let expires = long_date(d.dates.expires_on(), locale);
                 if d.used_at.is_some() {
-                    format!("Printed {printed}, used")
+                    td_string!(locale, staff.patient_page.document_used, printed = printed)
                 } else if d.dates.is_expired(today) {
-                    format!("Printed {printed}, expired on {}", format_long_date(d.dates.expires_on()))
+                    td_string!(locale, staff.patient_page.document_expired, printed = printed, expired = expires)
                 } else {
-                    format!("Printed {printed}, not used yet (use by {})", format_long_date(d.dates.expires_on()))
+                    td_string!(locale, staff.patient_page.document_unused, printed = printed, use_by = expires)
                 }
             });
             let view = StaffPatientView {
@@ -703,7 +732,7 @@ pub async fn patient_page(
                 id: patient.id.clone(),
                 name: patient_name(&records),
                 nhs_number: patient.nhs_number.to_string(),
-                date_of_birth: records.first().map(|r| format_long_date(r.date_of_birth)).unwrap_or_default(),
+                date_of_birth: records.first().map(|r| long_date(r.date_of_birth, locale)).unwrap_or_default(),
                 practice: practice.as_ref().map(|p| format!("{} {}", p.name, p.ods_code)).unwrap_or_default(),
                 clinical_system: practice.as_ref().map(|p| p.clinical_system.display_name().to_owned()).unwrap_or_default(),
                 is_emis: practice.as_ref().is_some_and(|p| p.clinical_system == ClinicalSystem::Emis),
@@ -793,7 +822,10 @@ async fn reissue_inner(
     };
     let Some(check) = IdentityCheck::from_code(&form.identity_check) else {
         let mut errors = FormErrors::default();
-        errors.add("identity-check", SELECT_IDENTITY_CHECK);
+        errors.add(
+            "identity-check",
+            td_string!(request_locale(), staff.reissue.select_check),
+        );
         let view = reissue_view(state, &member, &patient, String::new(), errors).await?;
         return Ok(render(
             state,
@@ -909,9 +941,10 @@ pub async fn print(
                         ods_code: ods.to_string(),
                         account_id: owner.account_id.clone(),
                         secret,
-                        printed_on: format_long_date(printed_on),
-                        expires_on: format_long_date(dates.expires_on()),
+                        printed_on,
+                        expires_on: dates.expires_on(),
                         is_emis: practice.clinical_system == ClinicalSystem::Emis,
+                        bilingual: prints_bilingual(ods.as_str()),
                         qr_svg: qr_svg(&reset_url),
                         reset_url,
                         patient_id: owner.patient_id.clone(),
@@ -993,10 +1026,11 @@ pub async fn start_preview(
                 return Ok(not_found(&state).await);
             };
             let reason = form.reason.trim().to_owned();
+            let locale = request_locale();
             let problem = if reason.is_empty() {
-                Some("Enter why you are previewing this patient")
+                Some(td_string!(locale, staff.preview_start.enter_reason))
             } else if reason.chars().count() > 500 {
-                Some("Reason must be 500 characters or fewer")
+                Some(td_string!(locale, staff.preview_start.reason_too_long))
             } else {
                 None
             };
@@ -1166,6 +1200,7 @@ pub async fn requests(
     respond(
         async {
             let member = staff_or_return!(&state, &headers, &method);
+            let locale = request_locale();
             let rows = staff::replacement_requests(&state.db, &member)
                 .await?
                 .into_iter()
@@ -1176,12 +1211,12 @@ pub async fn requests(
                     nhs_number: crate::domain::NhsNumber::parse(&r.nhs_number)
                         .map_or(r.nhs_number.clone(), |n| n.to_string()),
                     requested_on: OffsetDateTime::from_unix_timestamp(r.created_at)
-                        .map(|t| format_long_date(t.date()))
+                        .map(|t| long_date(t.date(), locale))
                         .unwrap_or_default(),
                     status: if r.passphrase_set != 0 {
-                        "Complete: passphrase set on the new account".to_owned()
+                        td_string!(locale, staff.requests.complete).to_owned()
                     } else {
-                        "Waiting: the patient needs a PIN document to set a passphrase".to_owned()
+                        td_string!(locale, staff.requests.waiting).to_owned()
                     },
                 })
                 .collect();
@@ -1208,25 +1243,54 @@ pub async fn mismatches(
     respond(
         async {
             let member = staff_or_return!(&state, &headers, &method);
+            let locale = request_locale();
+            let shown = |value: Recorded| match value {
+                Recorded::Text(text) => text,
+                Recorded::Date(date) => long_date(date, locale),
+            };
             let rows = staff::demographic_mismatches(&state.db, &member)
                 .await?
                 .into_iter()
                 .map(|m| MismatchRow {
                     who_fixes: match m.field {
-                        "Address" | "Postcode" => "Your practice: update the address in your clinical system, or ask the patient to confirm it".to_owned(),
-                        _ => "PDS holds the national record: check with the patient, then update your clinical system or submit a PDS change".to_owned(),
-                    },
+                        "Address" | "Postcode" => {
+                            td_string!(locale, staff.mismatches.practice_fixes)
+                        }
+                        _ => td_string!(locale, staff.mismatches.pds_fixes),
+                    }
+                    .to_owned(),
                     patient_id: m.patient_id,
-                    nhs_number: crate::domain::NhsNumber::parse(&m.nhs_number).map_or(m.nhs_number.clone(), |n| n.to_string()),
-                    field: m.field.to_owned(),
-                    gp_record: m.gp_record,
-                    pds: m.pds,
+                    nhs_number: crate::domain::NhsNumber::parse(&m.nhs_number)
+                        .map_or(m.nhs_number.clone(), |n| n.to_string()),
+                    field: mismatch_field(m.field, locale).to_owned(),
+                    gp_record: shown(m.gp_record),
+                    pds: shown(m.pds),
                 })
                 .collect();
-            Ok(render(&state, MISMATCHES_PATH, MismatchesView { username: member.username.to_string(), rows }, StatusCode::OK).await)
+            Ok(render(
+                &state,
+                MISMATCHES_PATH,
+                MismatchesView {
+                    username: member.username.to_string(),
+                    rows,
+                },
+                StatusCode::OK,
+            )
+            .await)
         }
         .await,
     )
+}
+
+/// A field of the demographic records (as `db::staff` names it), in the request's language.
+fn mismatch_field(field: &str, locale: Locale) -> &'static str {
+    match field {
+        "Given name" => td_string!(locale, staff.mismatches.given_name),
+        "Family name" => td_string!(locale, staff.mismatches.family_name),
+        "Date of birth" => td_string!(locale, staff.date_of_birth),
+        "Address" => td_string!(locale, staff.mismatches.address),
+        _ => td_string!(locale, staff.mismatches.postcode),
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -1246,6 +1310,7 @@ pub async fn audit_log(
     respond(
         async {
             let member = staff_or_return!(&state, &headers, &method);
+            let locale = request_locale();
             let page = query
                 .page
                 .as_deref()
@@ -1269,7 +1334,7 @@ pub async fn audit_log(
                         .map(|t| {
                             format!(
                                 "{} {:02}:{:02}",
-                                format_long_date(t.date()),
+                                long_date(t.date(), locale),
                                 t.hour(),
                                 t.minute()
                             )
