@@ -90,7 +90,7 @@ pub fn LanguageLink() -> impl IntoView {
     let href = format!(
         "{LANGUAGE_PATH}?{}",
         form_urlencoded::Serializer::new(String::new())
-            .append_pair("to", &target.to_string())
+            .append_pair("to", target.as_ref())
             .append_pair("return", &here)
             .finish()
     );

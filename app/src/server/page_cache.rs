@@ -17,10 +17,13 @@ use axum::response::Response;
 
 use crate::language::Locale;
 
-/// The rendered variants, keyed by path, whether the request had a session cookie, and language.
+/// Which variant of a page: its path, whether the request had a session cookie, its language.
+type PageKey = (&'static str, bool, Locale);
+
+/// The rendered variants of the fresh form pages.
 #[derive(Default)]
 pub struct PageCache {
-    pages: RwLock<HashMap<(&'static str, bool, Locale), Arc<CachedPage>>>,
+    pages: RwLock<HashMap<PageKey, Arc<CachedPage>>>,
 }
 
 impl std::fmt::Debug for PageCache {
