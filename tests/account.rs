@@ -352,3 +352,44 @@ async fn patient_a_never_sees_patient_b() {
     );
     assert_eq!(server.get("/account", Some(&robin)).await.status, 200);
 }
+
+/// With Welsh chosen (the `relink-lang` cookie), sign-in problems and "Your account", with its
+/// dates and activity, are in Welsh.
+#[tokio::test]
+async fn sign_in_and_the_account_page_speak_welsh_when_welsh_is_chosen() {
+    const WELSH: &str = "relink-lang=cy";
+    let server = start(true).await;
+    let form = server.get("/sign-in", Some(WELSH)).await;
+    assert!(form.body.contains("<h1>Mewngofnodi</h1>"));
+    let empty = sign_in(&server, "1000000005", "T00001", "", Some(WELSH)).await;
+    assert_eq!(
+        (empty.status, empty.summary()),
+        (422, vec!["Rhowch eich cyfrinymadrodd".to_owned()])
+    );
+    let wrong = sign_in(&server, "1000000005", "T00001", "wrong", Some(WELSH)).await;
+    assert_eq!(
+        wrong.summary(),
+        ["Nid yw'r manylion a roesoch chi yn cyfateb i'n cofnodion"]
+    );
+
+    let cookie = format!("{}; {WELSH}", signed_in(&server).await);
+    let account = server.get("/account", Some(&cookie)).await;
+    assert_eq!(account.status, 200);
+    for text in [
+        "<h1>Eich cyfrif</h1>",
+        "Cofnod llawn",
+        "1 Mehefin 2015",
+        "Gallwch chi weld eich cofnod o'r dyddiad y gwnaethoch chi ymuno â'r practis.",
+        "O Spine y GIG",
+        "mae gan eich cofnod meddyg teulu: Robin Taylor",
+        "Wedi mewngofnodi",
+        "Nid fi oedd hyn",
+    ] {
+        assert!(account.body.contains(text), "/account should show {text:?}");
+    }
+    assert!(!account.body.contains("Your GP health record"));
+    let not_me = server.get("/account/this-was-not-me", Some(&cookie)).await;
+    assert!(not_me
+        .body
+        .contains("<h1>Os nad ydych chi'n adnabod gweithgarwch ar eich cyfrif</h1>"));
+}

@@ -513,3 +513,66 @@ async fn a_saturated_hashing_pool_answers_try_again_later() {
     .await;
     assert_eq!(page.status, 303);
 }
+
+/// With Welsh chosen (the `relink-lang` cookie), the journey's headings, problems and dates
+/// are in Welsh; a locked-out pair is told so in Welsh too.
+#[tokio::test]
+async fn the_journey_speaks_welsh_when_welsh_is_chosen() {
+    const WELSH: &str = "relink-lang=cy";
+    let server = start(true).await;
+    let form = server.get(RESET, Some(WELSH)).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("<h1>Ailosod eich cyfrinymadrodd</h1>"));
+    assert!(form.body.contains("Cod ODS"));
+    assert!(!form.body.contains("Reset your passphrase"));
+
+    let post = |pin: &'static str| {
+        let server = &server;
+        async move {
+            let form = [
+                ("account_id", "1000000002"),
+                ("ods_code", "T00001"),
+                ("pin_passphrase", pin),
+                ("date_of_birth_day", "2"),
+                ("date_of_birth_month", "3"),
+                ("date_of_birth_year", "1975"),
+            ];
+            server.post(RESET, &form, Some(WELSH)).await
+        }
+    };
+    let wrong = post("demo-pin-x").await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(
+        wrong.summary(),
+        ["Nid yw'r manylion a roesoch chi yn cyfateb i'n cofnodion"]
+    );
+    assert!(wrong
+        .body
+        .contains("<title>Gwall: Ailosod eich cyfrinymadrodd"));
+
+    let expired = post("demo-pin-2").await;
+    assert_eq!(expired.status, 410);
+    assert!(expired
+        .body
+        .contains("<h1>Mae eich dogfen PIN wedi dod i ben</h1>"));
+    let expiry = time::OffsetDateTime::now_utc().date() - time::Duration::days(20)
+        + time::Duration::days(14);
+    let welsh_date = app::language::long_date(expiry, app::language::Locale::cy);
+    assert!(
+        expired
+            .body
+            .contains(&format!("Daeth eich dogfen PIN i ben ar {welsh_date}.")),
+        "{}",
+        expired.body
+    );
+
+    for _ in 0..4 {
+        post("demo-pin-x").await;
+    }
+    let locked = post("demo-pin-x").await;
+    assert_eq!(locked.status, 429);
+    assert_eq!(
+        locked.summary(),
+        ["Rydych chi wedi rhoi manylion anghywir gormod o weithiau. Rhowch gynnig arall arni ymhen 15 munud."]
+    );
+}

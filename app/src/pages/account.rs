@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::components::form::{ErrorSummary, FormErrors, PasswordInput, TextInput};
 use crate::components::layout::PageTitle;
 use crate::domain::{
-    format_long_date, OnlineService, RecordAccessLevel, RecordVisibility, ServiceState,
+    OnlineService, RecordAccessLevel, RecordVisibility, ServiceState, VisibleFromRule,
 };
-use crate::pages::reset_passphrase::{
-    server_view, FormProblem, CLIENT_LOCKED_OUT, LOCKED_OUT, NO_MATCH,
-};
+use crate::language::{locale, long_date};
+use crate::pages::reset_passphrase::{server_view, FormProblem};
+use crate::tr;
 
 pub const SIGN_IN_PATH: &str = "/sign-in";
 pub const SIGN_OUT_PATH: &str = "/sign-out";
@@ -30,13 +30,13 @@ pub enum DetailSource {
 impl DetailSource {
     fn label(self) -> &'static str {
         match self {
-            Self::GpRecord => "From your GP record",
-            Self::NhsSpine => "From the NHS Spine",
+            Self::GpRecord => tr!(account.details.from_gp_record),
+            Self::NhsSpine => tr!(account.details.from_spine),
         }
     }
 }
 
-/// One row of "Your details".
+/// One row of "Your details": label and value in the language of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DetailRow {
     pub label: String,
@@ -46,7 +46,7 @@ pub struct DetailRow {
     pub other_source_value: Option<String>,
 }
 
-/// One line of recent security activity.
+/// One line of recent security activity, in the language of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityItem {
     pub date: String,
@@ -79,17 +79,14 @@ pub struct SignInView {
 pub fn SignInPage() -> impl IntoView {
     let view = server_view::<SignInView>();
     let mut summary = view.errors.clone();
-    match view.problem {
-        Some(FormProblem::NoMatch) => summary.add("account-id", NO_MATCH),
-        Some(FormProblem::LockedOut) => summary.add("account-id", LOCKED_OUT),
-        Some(FormProblem::ClientLockedOut) => summary.add("account-id", CLIENT_LOCKED_OUT),
-        None => {}
+    if let Some(problem) = view.problem {
+        summary.add("account-id", problem.message());
     }
-    let heading = "Sign in";
+    let heading = tr!(account.sign_in.heading);
     let title = if summary.is_empty() {
         heading.to_owned()
     } else {
-        format!("Error: {heading}")
+        format!("{} {heading}", tr!(common.error_prefix))
     };
     view! {
         <PageTitle heading=title />
@@ -98,8 +95,8 @@ pub fn SignInPage() -> impl IntoView {
                 <ErrorSummary errors=summary />
                 {view.signed_out.then(|| view! {
                     <div class="nhsuk-inset-text">
-                        <span class="nhsuk-u-visually-hidden">"Information: "</span>
-                        <p>"You have signed out."</p>
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
+                        <p>{tr!(account.sign_in.signed_out)}</p>
                     </div>
                 })}
                 <h1>{heading}</h1>
@@ -107,8 +104,8 @@ pub fn SignInPage() -> impl IntoView {
                     <TextInput
                         id="account-id"
                         name="account_id"
-                        label="Account ID"
-                        hint="This is on the PIN document your GP practice gave you."
+                        label=tr!(account.sign_in.account_id_label)
+                        hint=tr!(account.sign_in.account_id_hint)
                         value=view.account_id
                         error=view.errors.for_field("account-id")
                         width_class="nhsuk-input--width-10"
@@ -118,8 +115,8 @@ pub fn SignInPage() -> impl IntoView {
                     <TextInput
                         id="ods-code"
                         name="ods_code"
-                        label="ODS code"
-                        hint="Your GP practice's code, like A12345."
+                        label=tr!(account.sign_in.ods_code_label)
+                        hint=tr!(account.sign_in.ods_code_hint)
                         value=view.ods_code
                         error=view.errors.for_field("ods-code")
                         width_class="nhsuk-input--width-5"
@@ -129,19 +126,19 @@ pub fn SignInPage() -> impl IntoView {
                     <PasswordInput
                         id="passphrase"
                         name="passphrase"
-                        label="Passphrase"
+                        label=tr!(account.sign_in.passphrase_label)
                         error=view.errors.for_field("passphrase")
                         autocomplete="current-password"
                     />
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                        "Sign in"
+                        {tr!(account.sign_in.submit)}
                     </button>
                 </form>
                 <p>
-                    <a href="/reset-passphrase">"I have forgotten my passphrase"</a>
+                    <a href="/reset-passphrase">{tr!(account.sign_in.forgotten)}</a>
                 </p>
                 <p>
-                    <a href="/cannot-sign-in">"I cannot sign in for another reason"</a>
+                    <a href="/cannot-sign-in">{tr!(account.sign_in.other_reason)}</a>
                 </p>
             </div>
         </div>
@@ -152,20 +149,20 @@ pub fn SignInPage() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     match server_view::<Option<AccountSummary>>() {
         Some(summary) => view! {
-            <PageTitle heading="Your account" />
-            <h1>"Your account"</h1>
+            <PageTitle heading=tr!(account.page.heading) />
+            <h1>{tr!(account.page.heading)}</h1>
             <AccountDetails summary />
             <form method="post" action=SIGN_OUT_PATH>
                 <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
-                    "Sign out"
+                    {tr!(account.page.sign_out)}
                 </button>
             </form>
         }
         .into_any(),
         None => view! {
-            <PageTitle heading="Sign in to see your account" />
-            <h1>"Sign in to see your account"</h1>
-            <p><a href=SIGN_IN_PATH>"Sign in"</a></p>
+            <PageTitle heading=tr!(account.page.sign_in_heading) />
+            <h1>{tr!(account.page.sign_in_heading)}</h1>
+            <p><a href=SIGN_IN_PATH>{tr!(account.page.sign_in_link)}</a></p>
         }
         .into_any(),
     }
@@ -173,18 +170,50 @@ pub fn AccountPage() -> impl IntoView {
 
 fn service_state_text(state: ServiceState) -> (&'static str, &'static str) {
     match state {
-        ServiceState::Available => ("Available", "nhsuk-tag--green"),
-        ServiceState::NotOfferedByPractice => ("Not offered by your practice", "nhsuk-tag--grey"),
-        ServiceState::NotSwitchedOnForYou => ("Not switched on for you", "nhsuk-tag--grey"),
+        ServiceState::Available => (tr!(account.services.available), "nhsuk-tag--green"),
+        ServiceState::NotOfferedByPractice => {
+            (tr!(account.services.not_offered), "nhsuk-tag--grey")
+        }
+        ServiceState::NotSwitchedOnForYou => {
+            (tr!(account.services.not_switched_on), "nhsuk-tag--grey")
+        }
+    }
+}
+
+fn service_name(service: OnlineService) -> &'static str {
+    match service {
+        OnlineService::Appointments => tr!(account.services.appointments),
+        OnlineService::RepeatPrescriptions => tr!(account.services.repeat_prescriptions),
+        OnlineService::HealthRecord => tr!(account.services.health_record),
+        OnlineService::Messages => tr!(account.services.messages),
     }
 }
 
 fn level_name(level: RecordAccessLevel) -> &'static str {
     match level {
-        RecordAccessLevel::None => "No access",
-        RecordAccessLevel::Summary => "Summary",
-        RecordAccessLevel::DetailedCoded => "Detailed Coded Record",
-        RecordAccessLevel::Full => "Full record",
+        RecordAccessLevel::None => tr!(account.level.none),
+        RecordAccessLevel::Summary => tr!(account.level.summary),
+        RecordAccessLevel::DetailedCoded => tr!(account.level.detailed_coded),
+        RecordAccessLevel::Full => tr!(account.level.full),
+    }
+}
+
+/// Which date the record is visible from, as a sentence.
+fn visible_from_sentence(rule: VisibleFromRule) -> &'static str {
+    match rule {
+        VisibleFromRule::PracticeSetDate => tr!(account.record.from_practice_set),
+        VisibleFromRule::JoinedPractice => tr!(account.record.from_joined),
+        VisibleFromRule::RequestedAccess => tr!(account.record.from_requested),
+    }
+}
+
+/// Access is on but the date its rule needs is missing, as a sentence.
+fn date_missing_sentence(level: RecordAccessLevel, rule: VisibleFromRule) -> String {
+    let level = level_name(level);
+    match rule {
+        VisibleFromRule::PracticeSetDate => tr!(account.record.missing_practice_set, level = level),
+        VisibleFromRule::JoinedPractice => tr!(account.record.missing_joined, level = level),
+        VisibleFromRule::RequestedAccess => tr!(account.record.missing_requested, level = level),
     }
 }
 
@@ -193,32 +222,36 @@ fn level_name(level: RecordAccessLevel) -> &'static str {
 pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
     let record = match summary.record.clone() {
         RecordVisibility::NotSwitchedOn => view! {
-            <p>"You cannot see your GP health record online yet."</p>
-            <p><strong>"Ask your GP practice to switch on access."</strong></p>
+            <p>{tr!(account.record.not_switched_on)}</p>
+            <p><strong>{tr!(account.record.ask_switch_on)}</strong></p>
         }
         .into_any(),
         RecordVisibility::SummaryOnly => view! {
-            <p>"You can see a summary of your GP health record: allergies and medicines."</p>
-            <p>"To see more, ask your GP practice to switch on access to your detailed record."</p>
+            <p>{tr!(account.record.summary_only)}</p>
+            <p>{tr!(account.record.ask_detailed)}</p>
         }
         .into_any(),
-        RecordVisibility::Visible { level, from, because } => view! {
+        RecordVisibility::Visible {
+            level,
+            from,
+            because,
+        } => view! {
             <dl class="nhsuk-summary-list">
                 <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Access"</dt>
+                    <dt class="nhsuk-summary-list__key">{tr!(account.record.access)}</dt>
                     <dd class="nhsuk-summary-list__value">{level_name(level)}</dd>
                 </div>
                 <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">"Visible from"</dt>
-                    <dd class="nhsuk-summary-list__value">{format_long_date(from)}</dd>
+                    <dt class="nhsuk-summary-list__key">{tr!(account.record.visible_from)}</dt>
+                    <dd class="nhsuk-summary-list__value">{long_date(from, locale())}</dd>
                 </div>
             </dl>
-            <p>{format!("You can see your record from {}.", because.patient_sentence())}</p>
+            <p>{visible_from_sentence(because)}</p>
         }
         .into_any(),
         RecordVisibility::DateMissing { level, rule } => view! {
-            <p>{format!("Your practice has switched on {} access, but has not recorded {}.", level_name(level), rule.patient_sentence())}</p>
-            <p><strong>"Ask your GP practice to check your online access settings."</strong></p>
+            <p>{date_missing_sentence(level, rule)}</p>
+            <p><strong>{tr!(account.record.ask_check)}</strong></p>
         }
         .into_any(),
     };
@@ -229,7 +262,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
             let (text, class) = service_state_text(*state);
             view! {
                 <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{service.name()}</dt>
+                    <dt class="nhsuk-summary-list__key">{service_name(*service)}</dt>
                     <dd class="nhsuk-summary-list__value">
                         <strong class=format!("nhsuk-tag {class}")>{text}</strong>
                     </dd>
@@ -242,14 +275,14 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         .into_iter()
         .map(|row| {
             let mismatch = row.other_source_value.map(|other| {
-                let other_source = match row.source {
-                    DetailSource::GpRecord => "the NHS Spine",
-                    DetailSource::NhsSpine => "your GP record",
+                let other_source_has = match row.source {
+                    DetailSource::GpRecord => tr!(account.details.spine_has, value = other),
+                    DetailSource::NhsSpine => tr!(account.details.gp_record_has, value = other),
                 };
                 view! {
                     <p class="nhsuk-u-margin-bottom-0">
-                        <strong class="nhsuk-tag nhsuk-tag--orange">"Does not match"</strong>
-                        {format!(" {other_source} has: {other}")}
+                        <strong class="nhsuk-tag nhsuk-tag--orange">{tr!(account.details.does_not_match)}</strong>
+                        {format!(" {other_source_has}")}
                     </p>
                 }
             });
@@ -266,7 +299,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         })
         .collect_view();
     let activity = if summary.activity.is_empty() {
-        view! { <p>"No recent activity."</p> }.into_any()
+        view! { <p>{tr!(account.activity.none)}</p> }.into_any()
     } else {
         let items = summary
             .activity
@@ -283,36 +316,34 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         view! { <dl class="nhsuk-summary-list">{items}</dl> }.into_any()
     };
     view! {
-        <h2>"Your GP practice"</h2>
+        <h2>{tr!(account.practice.heading)}</h2>
         <dl class="nhsuk-summary-list">
             <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">"Name"</dt>
+                <dt class="nhsuk-summary-list__key">{tr!(account.practice.name)}</dt>
                 <dd class="nhsuk-summary-list__value">{summary.practice_name.clone()}</dd>
             </div>
             <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">"ODS code"</dt>
+                <dt class="nhsuk-summary-list__key">{tr!(account.practice.ods_code)}</dt>
                 <dd class="nhsuk-summary-list__value">{summary.practice_ods.clone()}</dd>
             </div>
             <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">"Clinical system"</dt>
+                <dt class="nhsuk-summary-list__key">{tr!(account.practice.clinical_system)}</dt>
                 <dd class="nhsuk-summary-list__value">{summary.clinical_system.clone()}</dd>
             </div>
         </dl>
-        <h2>"Your GP health record"</h2>
+        <h2>{tr!(account.record.heading)}</h2>
         {record}
-        <h2>"Services"</h2>
+        <h2>{tr!(account.services.heading)}</h2>
         <dl class="nhsuk-summary-list">{services}</dl>
-        <h2>"Your details"</h2>
+        <h2>{tr!(account.details.heading)}</h2>
         <dl class="nhsuk-summary-list">{details}</dl>
-        <h3>"Something wrong?"</h3>
-        <p>"Your address comes from your GP record. Ask your GP practice to update it."</p>
-        <p>
-            "Your name, date of birth and NHS number come from the NHS Spine (the Personal Demographics Service). Ask your GP practice to correct them, or to tell you how to change them nationally."
-        </p>
-        <h2>"Recent security activity"</h2>
+        <h3>{tr!(account.details.something_wrong)}</h3>
+        <p>{tr!(account.details.address_source)}</p>
+        <p>{tr!(account.details.spine_source)}</p>
+        <h2>{tr!(account.activity.heading)}</h2>
         {activity}
         <p>
-            <a href=NOT_ME_PATH>"This was not me"</a>
+            <a href=NOT_ME_PATH>{tr!(account.activity.not_me)}</a>
         </p>
     }
 }
@@ -320,15 +351,15 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
 #[component]
 pub fn NotMePage() -> impl IntoView {
     view! {
-        <PageTitle heading="If you do not recognise activity on your account" />
-        <h1>"If you do not recognise activity on your account"</h1>
-        <p>"Someone else may know your details. Do these things straight away:"</p>
+        <PageTitle heading=tr!(account.not_me.heading) />
+        <h1>{tr!(account.not_me.heading)}</h1>
+        <p>{tr!(account.not_me.intro)}</p>
         <ol>
-            <li>"Contact your GP practice. Tell them you do not recognise activity on your account."</li>
-            <li>"Ask them for a new PIN document, so that your old passphrase stops working."</li>
-            <li>"Use the new PIN document to reset your passphrase. Do not reuse an old passphrase."</li>
+            <li>{tr!(account.not_me.contact)}</li>
+            <li>{tr!(account.not_me.new_pin)}</li>
+            <li>{tr!(account.not_me.reset)}</li>
         </ol>
-        <p>"If you think your health information has been seen by someone else, tell your GP practice. They can check who has accessed your record."</p>
-        <p><a href=ACCOUNT_PATH>"Back to your account"</a></p>
+        <p>{tr!(account.not_me.health_information)}</p>
+        <p><a href=ACCOUNT_PATH>{tr!(account.not_me.back)}</a></p>
     }
 }

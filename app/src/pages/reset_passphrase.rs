@@ -11,12 +11,15 @@ use crate::components::form::{
     BackLink, DateInput, ErrorSummary, FormErrors, PasswordInput, TextInput,
 };
 use crate::components::layout::PageTitle;
+use crate::tr;
 
 pub const RESET_PATH: &str = "/reset-passphrase";
 pub const NEW_PASSPHRASE_PATH: &str = "/reset-passphrase/new-passphrase";
 pub const DONE_PATH: &str = "/reset-passphrase/done";
 
-/// The generic answer to any mismatch, the same whether or not the account exists.
+/// The generic answer to any mismatch, the same whether or not the account exists. These
+/// constants are the English text (benchmarks and other parts compare against them); pages
+/// show [`FormProblem::message`], which is in the page's language.
 pub const NO_MATCH: &str = "The details you entered do not match our records";
 pub const LOCKED_OUT: &str =
     "You have entered incorrect details too many times. Try again in 15 minutes.";
@@ -39,6 +42,17 @@ pub enum FormProblem {
     NoMatch,
     LockedOut,
     ClientLockedOut,
+}
+
+impl FormProblem {
+    /// The problem as the error summary says it, in the language of the page being rendered.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::NoMatch => tr!(reset.no_match),
+            Self::LockedOut => tr!(reset.locked_out),
+            Self::ClientLockedOut => tr!(reset.client_locked_out),
+        }
+    }
 }
 
 /// What `/reset-passphrase` shows.
@@ -79,6 +93,8 @@ pub enum NewPassphraseView {
     },
     #[default]
     SessionEnded,
+    /// `practice_name` is empty when the practice is not known: the page then says "your GP
+    /// practice".
     AlreadyUsed {
         practice_name: String,
     },
@@ -87,6 +103,7 @@ pub enum NewPassphraseView {
 /// What `/reset-passphrase/done` shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoneView {
+    /// Empty when the practice is not known: the page then says "your GP practice".
     pub practice_name: String,
 }
 
@@ -100,31 +117,47 @@ where
     use_context::<T>().unwrap_or_default()
 }
 
+/// "Error: " before the heading in the page title when the form has problems.
+fn error_title(heading: &str, has_errors: bool) -> String {
+    if has_errors {
+        format!("{} {heading}", tr!(common.error_prefix))
+    } else {
+        heading.to_owned()
+    }
+}
+
 #[component]
 pub fn ResetPassphrasePage() -> impl IntoView {
     match server_view::<ResetView>() {
-        ResetView::Form { values, errors, problem } => view! { <ResetForm values errors problem /> }.into_any(),
-        ResetView::Expired { expired_on, practice_name } => view! {
-            <PageTitle heading="Your PIN document has expired" />
+        ResetView::Form {
+            values,
+            errors,
+            problem,
+        } => view! { <ResetForm values errors problem /> }.into_any(),
+        ResetView::Expired {
+            expired_on,
+            practice_name,
+        } => view! {
+            <PageTitle heading=tr!(reset.expired.heading) />
             <BackLink href=RESET_PATH />
-            <h1>"Your PIN document has expired"</h1>
-            <p>{format!("Your PIN document expired on {expired_on}.")}</p>
-            <p>"A PIN document can only be used within 14 days of the date printed on it."</p>
-            <h2>"What you can do"</h2>
-            <p>{format!("Ask {practice_name} for a new PIN document. You can phone or visit the practice.")}</p>
+            <h1>{tr!(reset.expired.heading)}</h1>
+            <p>{tr!(reset.expired.expired_on, date = expired_on)}</p>
+            <p>{tr!(reset.expired.rule)}</p>
+            <h2>{tr!(reset.what_you_can_do)}</h2>
+            <p>{tr!(reset.expired.ask, practice_name = practice_name)}</p>
         }
         .into_any(),
-        ResetView::AlreadyUsed { practice_name } => view! { <AlreadyUsed practice_name /> }.into_any(),
+        ResetView::AlreadyUsed { practice_name } => {
+            view! { <AlreadyUsed practice_name /> }.into_any()
+        }
         ResetView::EmisPractice { practice_name } => view! {
-            <PageTitle heading="Your GP practice resets your details" />
+            <PageTitle heading=tr!(reset.emis.heading) />
             <BackLink href=RESET_PATH />
-            <h1>"Your GP practice resets your details"</h1>
-            <p>{format!("{practice_name} uses EMIS Web. You cannot reset your details online.")}</p>
-            <h2>"What you can do"</h2>
-            <p>"Contact your GP practice and ask them to reset your linkage key."</p>
-            <p>
-                "They will check your identity first, for example with proof of address, then give you a new PIN document."
-            </p>
+            <h1>{tr!(reset.emis.heading)}</h1>
+            <p>{tr!(reset.emis.uses_emis, practice_name = practice_name)}</p>
+            <h2>{tr!(reset.what_you_can_do)}</h2>
+            <p>{tr!(reset.emis.contact)}</p>
+            <p>{tr!(reset.emis.identity)}</p>
         }
         .into_any(),
     }
@@ -132,14 +165,19 @@ pub fn ResetPassphrasePage() -> impl IntoView {
 
 #[component]
 fn AlreadyUsed(practice_name: String) -> impl IntoView {
+    let ask = if practice_name.is_empty() {
+        tr!(reset.already_used.ask_your_practice).to_owned()
+    } else {
+        tr!(reset.already_used.ask, practice_name = practice_name)
+    };
     view! {
-        <PageTitle heading="Your PIN document has already been used" />
+        <PageTitle heading=tr!(reset.already_used.heading) />
         <BackLink href=RESET_PATH />
-        <h1>"Your PIN document has already been used"</h1>
-        <p>"A PIN document can only be used once."</p>
-        <h2>"What you can do"</h2>
-        <p>"If you have already set a passphrase with it, sign in with that passphrase."</p>
-        <p>{format!("If you did not use it, or cannot remember your passphrase, ask {practice_name} for a new PIN document.")}</p>
+        <h1>{tr!(reset.already_used.heading)}</h1>
+        <p>{tr!(reset.already_used.once)}</p>
+        <h2>{tr!(reset.what_you_can_do)}</h2>
+        <p>{tr!(reset.already_used.sign_in)}</p>
+        <p>{ask}</p>
     }
 }
 
@@ -150,34 +188,24 @@ fn ResetForm(
     problem: Option<FormProblem>,
 ) -> impl IntoView {
     let mut summary = errors.clone();
-    let banner = match problem {
-        Some(FormProblem::NoMatch) => Some(NO_MATCH),
-        Some(FormProblem::LockedOut) => Some(LOCKED_OUT),
-        Some(FormProblem::ClientLockedOut) => Some(CLIENT_LOCKED_OUT),
-        None => None,
-    };
-    if let Some(message) = banner {
-        summary.add("account-id", message);
+    if let Some(problem) = problem {
+        summary.add("account-id", problem.message());
     }
-    let heading = "Reset your passphrase";
-    let title = if summary.is_empty() {
-        heading.to_owned()
-    } else {
-        format!("Error: {heading}")
-    };
+    let heading = tr!(reset.form.heading);
+    let title = error_title(heading, !summary.is_empty());
     view! {
         <PageTitle heading=title />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=summary />
                 <h1>{heading}</h1>
-                <p>"Use the PIN document your GP practice gave you. You can only use it once, within 14 days of the date printed on it."</p>
+                <p>{tr!(reset.form.intro)}</p>
                 <form method="post" action=RESET_PATH novalidate>
                     <TextInput
                         id="account-id"
                         name="account_id"
-                        label="Account ID"
-                        hint="This is printed near the top of your PIN document. It is made of letters and numbers."
+                        label=tr!(reset.form.account_id_label)
+                        hint=tr!(reset.form.account_id_hint)
                         value=values.account_id
                         error=errors.for_field("account-id")
                         width_class="nhsuk-input--width-10"
@@ -187,8 +215,8 @@ fn ResetForm(
                     <TextInput
                         id="ods-code"
                         name="ods_code"
-                        label="ODS code"
-                        hint="Your GP practice's code, printed on your PIN document. It is a letter followed by 5 numbers, like A12345."
+                        label=tr!(reset.form.ods_code_label)
+                        hint=tr!(reset.form.ods_code_hint)
                         value=values.ods_code
                         error=errors.for_field("ods-code")
                         width_class="nhsuk-input--width-5"
@@ -198,8 +226,8 @@ fn ResetForm(
                     <TextInput
                         id="pin-passphrase"
                         name="pin_passphrase"
-                        label="Passphrase from your PIN document"
-                        hint="The one-time passphrase printed on your PIN document. It is case-sensitive."
+                        label=tr!(reset.form.pin_passphrase_label)
+                        hint=tr!(reset.form.pin_passphrase_hint)
                         error=errors.for_field("pin-passphrase")
                         width_class="nhsuk-input--width-20"
                         autocomplete="one-time-code"
@@ -208,8 +236,8 @@ fn ResetForm(
                     <DateInput
                         id="date-of-birth"
                         name_prefix="date_of_birth"
-                        legend="Date of birth"
-                        hint="For example, 15 3 1984"
+                        legend=tr!(reset.form.date_of_birth_legend)
+                        hint=tr!(reset.form.date_of_birth_hint)
                         day=values.dob_day
                         month=values.dob_month
                         year=values.dob_year
@@ -217,16 +245,16 @@ fn ResetForm(
                         autocomplete_bday=true
                     />
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                        "Continue"
+                        {tr!(reset.form.continue_button)}
                     </button>
                 </form>
                 <details class="nhsuk-details">
                     <summary class="nhsuk-details__summary">
-                        <span class="nhsuk-details__summary-text">"I do not have a PIN document"</span>
+                        <span class="nhsuk-details__summary-text">{tr!(reset.form.no_pin_summary)}</span>
                     </summary>
                     <div class="nhsuk-details__text">
-                        <p>"Ask your GP practice for a new PIN document. They may ask you to prove who you are, for example with proof of address."</p>
-                        <p>"A PIN document lasts 14 days from the date printed on it and can only be used once."</p>
+                        <p>{tr!(reset.form.no_pin_ask)}</p>
+                        <p>{tr!(reset.form.no_pin_lasts)}</p>
                     </div>
                 </details>
             </div>
@@ -238,8 +266,8 @@ fn ResetForm(
 pub fn NewPassphrasePage() -> impl IntoView {
     match server_view::<NewPassphraseView>() {
         NewPassphraseView::Ready { errors } => {
-            let heading = "Create a new passphrase";
-            let title = if errors.is_empty() { heading.to_owned() } else { format!("Error: {heading}") };
+            let heading = tr!(reset.new_passphrase.heading);
+            let title = error_title(heading, !errors.is_empty());
             view! {
                 <PageTitle heading=title />
                 <BackLink href=RESET_PATH />
@@ -247,26 +275,26 @@ pub fn NewPassphrasePage() -> impl IntoView {
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=errors.clone() />
                         <h1>{heading}</h1>
-                        <p>"Your passphrase must be 15 characters or more. Spaces are allowed."</p>
-                        <p>"A good passphrase is 3 or more random words, like ‘carpet orbit lemon harbour’. Do not use your name, date of birth or anything on your PIN document."</p>
+                        <p>{tr!(reset.new_passphrase.length)}</p>
+                        <p>{tr!(reset.new_passphrase.advice)}</p>
                         <form method="post" action=NEW_PASSPHRASE_PATH novalidate>
                             <PasswordInput
                                 id="new-passphrase"
                                 name="new_passphrase"
-                                label="New passphrase"
-                                hint="Must be 15 characters or more"
+                                label=tr!(reset.new_passphrase.new_label)
+                                hint=tr!(reset.new_passphrase.new_hint)
                                 error=errors.for_field("new-passphrase")
                                 autocomplete="new-password"
                             />
                             <PasswordInput
                                 id="confirm-passphrase"
                                 name="confirm_passphrase"
-                                label="Confirm new passphrase"
+                                label=tr!(reset.new_passphrase.confirm_label)
                                 error=errors.for_field("confirm-passphrase")
                                 autocomplete="new-password"
                             />
                             <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                                "Reset passphrase"
+                                {tr!(reset.new_passphrase.submit)}
                             </button>
                         </form>
                     </div>
@@ -276,12 +304,12 @@ pub fn NewPassphrasePage() -> impl IntoView {
         }
         NewPassphraseView::AlreadyUsed { practice_name } => view! { <AlreadyUsed practice_name /> }.into_any(),
         NewPassphraseView::SessionEnded => view! {
-            <PageTitle heading="You need to enter your PIN document details again" />
-            <h1>"You need to enter your PIN document details again"</h1>
-            <p>"For your security, you have 10 minutes to create a new passphrase after entering your PIN document details."</p>
-            <p>"Nothing has been changed. Your PIN document can still be used if it has not expired."</p>
+            <PageTitle heading=tr!(reset.session_ended.heading) />
+            <h1>{tr!(reset.session_ended.heading)}</h1>
+            <p>{tr!(reset.session_ended.time_limit)}</p>
+            <p>{tr!(reset.session_ended.nothing_changed)}</p>
             <a class="nhsuk-button" data-module="nhsuk-button" href=RESET_PATH role="button" draggable="false">
-                "Enter your details again"
+                {tr!(reset.session_ended.enter_again)}
             </a>
         }
         .into_any(),
@@ -291,20 +319,23 @@ pub fn NewPassphrasePage() -> impl IntoView {
 #[component]
 pub fn ResetDonePage() -> impl IntoView {
     let DoneView { practice_name } = server_view::<DoneView>();
+    let not_you = if practice_name.is_empty() {
+        tr!(reset.done.not_you_your_practice).to_owned()
+    } else {
+        tr!(reset.done.not_you, practice_name = practice_name)
+    };
     view! {
-        <PageTitle heading="Passphrase reset" />
+        <PageTitle heading=tr!(reset.done.heading) />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <div class="nhsuk-panel">
-                    <h1 class="nhsuk-panel__heading">"Passphrase reset"</h1>
-                    <div class="nhsuk-panel__body">"You can now sign in with your new passphrase"</div>
+                    <h1 class="nhsuk-panel__heading">{tr!(reset.done.heading)}</h1>
+                    <div class="nhsuk-panel__body">{tr!(reset.done.body)}</div>
                 </div>
-                <h2>"What happens next"</h2>
-                <p>"Your PIN document has now been used and will not work again. You can throw it away safely."</p>
-                <p>"Sign in to your GP online services with your Account ID, your practice's ODS code and your new passphrase."</p>
-                <p>
-                    {format!("If you did not reset your passphrase, contact {} straight away.", if practice_name.is_empty() { "your GP practice".to_owned() } else { practice_name })}
-                </p>
+                <h2>{tr!(reset.done.next_heading)}</h2>
+                <p>{tr!(reset.done.used_up)}</p>
+                <p>{tr!(reset.done.sign_in)}</p>
+                <p>{not_you}</p>
             </div>
         </div>
     }

@@ -17,9 +17,9 @@ use crate::db::sessions::{self, SessionKind};
 use crate::db::step_tokens::StepToken;
 use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, pin_documents, practices, DbError};
-use crate::domain::{
-    format_long_date, record_visibility, services_shown, AccountId, OdsCode, RecordDates,
-};
+use crate::domain::{record_visibility, services_shown, AccountId, OdsCode, RecordDates};
+use crate::i18n::td_string;
+use crate::language::long_date;
 use crate::pages::account::{
     AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView, ACCOUNT_PATH, SIGN_IN_PATH,
 };
@@ -85,6 +85,7 @@ async fn sign_in_inner(
         ods_code: form.ods_code.trim().to_owned(),
         ..SignInView::default()
     };
+    let locale = super::request_locale();
     let mut errors = FormErrors::default();
     let account_id = AccountId::parse(&form.account_id)
         .map_err(|e| errors.add("account-id", e.to_string()))
@@ -93,9 +94,15 @@ async fn sign_in_inner(
         .map_err(|e| errors.add("ods-code", e.to_string()))
         .ok();
     if form.passphrase.is_empty() {
-        errors.add("passphrase", "Enter your passphrase");
+        errors.add(
+            "passphrase",
+            td_string!(locale, account.sign_in.enter_passphrase),
+        );
     } else if form.passphrase.chars().count() > 128 {
-        errors.add("passphrase", "Passphrase must be 128 characters or fewer");
+        errors.add(
+            "passphrase",
+            td_string!(locale, account.sign_in.passphrase_too_long),
+        );
     }
     let (Some(account_id), Some(ods), true) = (account_id, ods, errors.is_empty()) else {
         view.errors = errors;
@@ -253,11 +260,13 @@ pub async fn account_summary(
 }
 
 /// What a patient sees on "Your account", from the patient record alone: the staff preview of
-/// a test patient (who may have no online account yet) uses it too.
+/// a test patient (who may have no online account yet) uses it too. Labels, dates and activity
+/// are in the language of the request being answered.
 pub async fn patient_summary(
     state: &AppState,
     patient_id: &str,
 ) -> Result<Option<AccountSummary>, DbError> {
+    let locale = super::request_locale();
     let db = &state.db;
     let Some(patient) = patients::find(db.pool(), patient_id).await? else {
         return Ok(None);
@@ -283,7 +292,7 @@ pub async fn patient_summary(
         .find(|r| r.source == DemographicSource::ClinicalSystem);
     let pds = records.iter().find(|r| r.source == DemographicSource::Pds);
     let name = |r: &Demographics| format!("{} {}", r.given_name, r.family_name);
-    let dob = |r: &Demographics| format_long_date(r.date_of_birth);
+    let dob = |r: &Demographics| long_date(r.date_of_birth, locale);
     let address = |r: &Demographics| {
         if r.postcode.is_empty() {
             r.address_line.clone()
@@ -308,15 +317,27 @@ pub async fn patient_summary(
         })
     };
     let mut details: Vec<DetailRow> = [
-        row("Name", DetailSource::NhsSpine, &name),
-        row("Date of birth", DetailSource::NhsSpine, &dob),
-        row("Address", DetailSource::GpRecord, &address),
+        row(
+            td_string!(locale, account.details.name),
+            DetailSource::NhsSpine,
+            &name,
+        ),
+        row(
+            td_string!(locale, account.details.date_of_birth),
+            DetailSource::NhsSpine,
+            &dob,
+        ),
+        row(
+            td_string!(locale, account.details.address),
+            DetailSource::GpRecord,
+            &address,
+        ),
     ]
     .into_iter()
     .flatten()
     .collect();
     details.push(DetailRow {
-        label: "NHS number".to_owned(),
+        label: td_string!(locale, account.details.nhs_number).to_owned(),
         value: patient.nhs_number.to_string(),
         source: DetailSource::NhsSpine,
         other_source_value: None,
@@ -327,25 +348,23 @@ pub async fn patient_summary(
         .into_iter()
         .filter_map(|event| {
             let description = match event.kind.as_str() {
-                "signed_in" => "Signed in",
-                "sign_in_failed" => "Someone entered the wrong passphrase",
-                "passphrase_reset" => "Passphrase reset with a PIN document",
+                "signed_in" => td_string!(locale, account.activity.signed_in),
+                "sign_in_failed" => td_string!(locale, account.activity.sign_in_failed),
+                "passphrase_reset" => td_string!(locale, account.activity.passphrase_reset),
                 "pin_verification_failed" => {
-                    "Someone entered details that did not match your PIN document"
+                    td_string!(locale, account.activity.pin_verification_failed)
                 }
-                "pin_lockout" => {
-                    "Resetting your passphrase was locked for 15 minutes after too many attempts"
-                }
-                "signed_out" => "Signed out",
-                "account_replaced" => "Account replaced with a new email address",
+                "pin_lockout" => td_string!(locale, account.activity.pin_lockout),
+                "signed_out" => td_string!(locale, account.activity.signed_out),
+                "account_replaced" => td_string!(locale, account.activity.account_replaced),
                 "replacement_identity_failed" => {
-                    "Someone entered details that did not match yours when asking to replace your account"
+                    td_string!(locale, account.activity.replacement_identity_failed)
                 }
                 _ => return None,
             };
             let when = OffsetDateTime::from_unix_timestamp(event.occurred_at).ok()?;
             Some(ActivityItem {
-                date: format_long_date(when.date()),
+                date: long_date(when.date(), locale),
                 description: description.to_owned(),
             })
         })

@@ -21,9 +21,9 @@ use crate::domain::passphrase_policy::{
     check_new_passphrase, could_equal_pin_passphrase, PersonalDetails,
 };
 use crate::domain::{
-    format_long_date, AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode,
-    PinPassphrase,
+    AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
 };
+use crate::language::long_date;
 use crate::pages::reset_passphrase::{
     DoneView, FormProblem, NewPassphraseView, ResetFormValues, ResetView, DONE_PATH,
     NEW_PASSPHRASE_PATH, RESET_PATH,
@@ -224,7 +224,7 @@ async fn verify_inner(
     }
     if document.dates.is_expired(now.date()) {
         seen(AuditKind::PinExpiredSeen, "expired PIN document entered").await?;
-        let expired_on = format_long_date(document.dates.expires_on());
+        let expired_on = long_date(document.dates.expires_on(), super::request_locale());
         return Ok(render(
             state,
             RESET_PATH,
@@ -338,10 +338,11 @@ async fn set_new_passphrase_inner(
         Err(StepTokenState::Used {
             pin_document_id, ..
         }) => {
+            // Empty when the practice is not known: the page then says "your GP practice".
             let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
                 .await?
                 .map(|c| c.practice.name)
-                .unwrap_or_else(|| "your GP practice".to_owned());
+                .unwrap_or_default();
             let view = NewPassphraseView::AlreadyUsed { practice_name };
             return Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await);
         }
