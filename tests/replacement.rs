@@ -703,3 +703,176 @@ async fn an_undeliverable_email_is_kept_and_delivered_on_a_later_try() {
         .unwrap();
     assert!(sent.is_some());
 }
+
+/// The body of a received email as written: SMTP dot-stuffing and quoted-printable (if used)
+/// undone.
+fn email_text(email: &common::ReceivedEmail) -> String {
+    let (headers, body) = email.data.split_once("\n\n").unwrap_or_default();
+    let body: String = body
+        .lines()
+        .map(|line| {
+            line.strip_prefix('.')
+                .filter(|l| l.starts_with('.'))
+                .unwrap_or(line)
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    if !headers
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: quoted-printable")
+    {
+        return body;
+    }
+    let joined = body.replace("=\n", "");
+    let mut bytes = Vec::new();
+    let mut rest = joined.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        match (b, tail.get(..2).and_then(|h| std::str::from_utf8(h).ok())) {
+            (b'=', Some(hex)) if u8::from_str_radix(hex, 16).is_ok() => {
+                bytes.push(u8::from_str_radix(hex, 16).unwrap());
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_patient_who_chose_welsh_gets_the_pages_problems_and_code_email_in_welsh() {
+    const WELSH: &str = "relink-lang=cy";
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+
+    let question = server.get("/cannot-sign-in", Some(WELSH)).await;
+    assert_eq!(question.status, 200);
+    assert!(question.body.contains(r#"<html lang="cy""#));
+    assert!(question.body.contains("Beth yw'r broblem?"));
+    assert!(!question.body.contains("What is the problem?"));
+    let unanswered = server
+        .post("/cannot-sign-in", &[("problem", "")], Some(WELSH))
+        .await;
+    assert_eq!(unanswered.status, 422);
+    assert_eq!(
+        unanswered.summary(),
+        ["Dewiswch y broblem sydd gennych wrth fewngofnodi"]
+    );
+    assert!(unanswered
+        .body
+        .contains("<title>Gwall: Ni allaf fewngofnodi"));
+
+    // The identity check: a Welsh heading, and the generic mismatch answer in Welsh.
+    let identity = |(nhs, (d, m, y), postcode): IdentityInput| {
+        let server = &server;
+        async move {
+            let form = [
+                ("nhs_number", nhs),
+                ("date_of_birth_day", d),
+                ("date_of_birth_month", m),
+                ("date_of_birth_year", y),
+                ("postcode", postcode),
+            ];
+            server.post("/replace-account", &form, Some(WELSH)).await
+        }
+    };
+    let form = server.get("/replace-account", Some(WELSH)).await;
+    assert!(form.body.contains("<h1>Amnewid eich cyfrif</h1>"));
+    let mismatch = identity(("9990000069", ("6", "7", "1972"), "RV6 7LN")).await;
+    assert_eq!(mismatch.status, 422);
+    assert_eq!(
+        mismatch.summary(),
+        ["Nid yw'r manylion a roesoch chi'n cyfateb i'n cofnodion"]
+    );
+    // Lee signed in 3 days ago: told so with a Welsh date.
+    let recent = identity(LEE).await;
+    assert_eq!(recent.status, 403);
+    assert!(recent
+        .body
+        .contains("<h1>Gallwch chi fewngofnodi i'ch cyfrif o hyd</h1>"));
+    let used = recent
+        .body
+        .split("Cafodd eich cyfrif ei ddefnyddio ar ")
+        .nth(1)
+        .expect("the day it was used");
+    let welsh_months = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
+    let month = used.split(' ').nth(1).unwrap_or_default();
+    assert!(welsh_months.contains(&month), "{used}");
+
+    // The new email address: a Welsh problem, then the code email in Welsh.
+    let journey = start_journey(&server).await;
+    let cookie = format!("{journey}; {WELSH}");
+    let email = server.get("/replace-account/email", Some(&cookie)).await;
+    assert!(email
+        .body
+        .contains("<h1>Rhowch gyfeiriad e-bost newydd</h1>"));
+    let same = server
+        .post(
+            "/replace-account/email",
+            &[("email", "dana.hughes@example.com")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(same.status, 422);
+    assert_eq!(
+        same.summary(),
+        ["Rhowch gyfeiriad e-bost sy'n wahanol i'r un ar eich hen gyfrif"]
+    );
+    let to = "dana.cymraeg@example.org";
+    let sent = server
+        .post("/replace-account/email", &[("email", to)], Some(&cookie))
+        .await;
+    assert_eq!(sent.status, 303);
+    let received = &smtp.wait_for(to, 1).await[0];
+    assert_eq!(received.subject(), "Eich cod diogelwch");
+    let text = email_text(received);
+    assert!(!text.contains("Your security code"), "{text}");
+    let code: String = text
+        .split("Eich cod diogelwch yw ")
+        .nth(1)
+        .expect("the Welsh email carries the code")
+        .chars()
+        .take(6)
+        .collect();
+    assert!(
+        code.chars().all(|c| c.is_ascii_digit()) && code.len() == 6,
+        "{text}"
+    );
+    assert!(text.contains(
+        "Ni fydd neb o'r GIG na'ch practis meddyg teulu byth yn gofyn i chi am y cod hwn."
+    ));
+    assert!(text
+        .trim_end()
+        .ends_with("Rheoli eich cyfrif ar-lein meddyg teulu"));
+
+    // A wrong code is explained in Welsh, with the tries left.
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let page = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", wrong)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("<h1>Gwiriwch eich e-bost</h1>"));
+    assert_eq!(
+        page.summary(),
+        ["Nid yw'r cod diogelwch yn gywir. Gwiriwch yr e-bost a rhowch gynnig arall arni. Mae gennych chi 4 cynnig arall."]
+    );
+}

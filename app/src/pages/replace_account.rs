@@ -9,12 +9,12 @@ use crate::components::form::{
     BackLink, DateInput, ErrorSummary, FormErrors, SummaryList, SummaryRow, TextInput,
 };
 use crate::components::layout::PageTitle;
-use crate::domain::{format_long_date, Ineligible};
+use crate::domain::Ineligible;
+use crate::language::{locale, long_date};
 use crate::pages::account::SIGN_IN_PATH;
 use crate::pages::cannot_sign_in::{CANNOT_SIGN_IN_PATH, REPLACE_PATH};
-use crate::pages::reset_passphrase::{
-    server_view, FormProblem, CLIENT_LOCKED_OUT, LOCKED_OUT, NO_MATCH, RESET_PATH,
-};
+use crate::pages::reset_passphrase::{server_view, FormProblem, RESET_PATH};
+use crate::tr;
 
 pub const EMAIL_PATH: &str = "/replace-account/email";
 pub const CODE_PATH: &str = "/replace-account/security-code";
@@ -150,15 +150,16 @@ fn error_title(heading: &str, errors: &FormErrors) -> String {
     if errors.is_empty() {
         heading.to_owned()
     } else {
-        format!("Error: {heading}")
+        format!("{} {heading}", tr!(common.error_prefix))
     }
 }
 
+/// The generic answer to a mismatch or too many tries, in the page's language.
 fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
     match problem {
-        Some(FormProblem::NoMatch) => Some(NO_MATCH),
-        Some(FormProblem::LockedOut) => Some(LOCKED_OUT),
-        Some(FormProblem::ClientLockedOut) => Some(CLIENT_LOCKED_OUT),
+        Some(FormProblem::NoMatch) => Some(tr!(replace.problem.no_match)),
+        Some(FormProblem::LockedOut) => Some(tr!(replace.problem.locked_out)),
+        Some(FormProblem::ClientLockedOut) => Some(tr!(replace.problem.client_locked_out)),
         None => None,
     }
 }
@@ -166,12 +167,12 @@ fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
 #[component]
 fn JourneyEnded() -> impl IntoView {
     view! {
-        <PageTitle heading="You need to start again" />
-        <h1>"You need to start again"</h1>
-        <p>"For your security, you have 30 minutes to replace your account after entering your details."</p>
-        <p>"Nothing has been changed. Your account has not been replaced."</p>
+        <PageTitle heading=tr!(replace.ended.heading) />
+        <h1>{tr!(replace.ended.heading)}</h1>
+        <p>{tr!(replace.ended.time)}</p>
+        <p>{tr!(replace.ended.nothing_changed)}</p>
         <a class="nhsuk-button" data-module="nhsuk-button" href=REPLACE_PATH role="button" draggable="false">
-            "Start again"
+            {tr!(replace.ended.start_again)}
         </a>
     }
 }
@@ -179,15 +180,22 @@ fn JourneyEnded() -> impl IntoView {
 #[component]
 pub fn ReplaceAccountPage() -> impl IntoView {
     match server_view::<IdentityView>() {
-        IdentityView::Form { values, errors, problem } => view! { <IdentityForm values errors problem /> }.into_any(),
-        IdentityView::Ineligible { reason, practice_name } => view! { <IneligiblePage reason practice_name /> }.into_any(),
+        IdentityView::Form {
+            values,
+            errors,
+            problem,
+        } => view! { <IdentityForm values errors problem /> }.into_any(),
+        IdentityView::Ineligible {
+            reason,
+            practice_name,
+        } => view! { <IneligiblePage reason practice_name /> }.into_any(),
         IdentityView::NoAccount { practice_name } => view! {
-            <PageTitle heading="You do not have an account to replace" />
+            <PageTitle heading=tr!(replace.no_account.heading) />
             <BackLink href=REPLACE_PATH />
-            <h1>"You do not have an account to replace"</h1>
-            <p>"We could not find a GP online services account for you."</p>
-            <h2>"What you can do"</h2>
-            <p>{format!("Ask {practice_name} to set up GP online services for you. They will check who you are and give you a PIN document.")}</p>
+            <h1>{tr!(replace.no_account.heading)}</h1>
+            <p>{tr!(replace.no_account.not_found)}</p>
+            <h2>{tr!(replace.what_you_can_do)}</h2>
+            <p>{tr!(replace.no_account.ask, practice = practice_name)}</p>
         }
         .into_any(),
     }
@@ -203,7 +211,7 @@ fn IdentityForm(
     if let Some(message) = problem_message(problem) {
         summary.add("nhs-number", message);
     }
-    let heading = "Replace your account";
+    let heading = tr!(replace.identity.heading);
     view! {
         <PageTitle heading=error_title(heading, &summary) />
         <BackLink href=CANNOT_SIGN_IN_PATH />
@@ -211,15 +219,15 @@ fn IdentityForm(
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=summary />
                 <h1>{heading}</h1>
-                <p>"If you cannot access the email address linked to your account and cannot remember your password, you can replace your account with a new one."</p>
-                <p>"Your old account is not deleted. Your link to your GP practice, what you can see online and your PIN documents move to the new account."</p>
-                <p>"First, we need to check who you are."</p>
+                <p>{tr!(replace.identity.intro)}</p>
+                <p>{tr!(replace.identity.moves)}</p>
+                <p>{tr!(replace.identity.first)}</p>
                 <form method="post" action=REPLACE_PATH novalidate>
                     <TextInput
                         id="nhs-number"
                         name="nhs_number"
-                        label="NHS number"
-                        hint="This is a 10 digit number, like 943 476 5919. You can find it on letters from the NHS or in the NHS App."
+                        label=tr!(replace.identity.nhs_number_label)
+                        hint=tr!(replace.identity.nhs_number_hint)
                         value=values.nhs_number
                         error=errors.for_field("nhs-number")
                         width_class="nhsuk-input--width-10"
@@ -230,8 +238,8 @@ fn IdentityForm(
                     <DateInput
                         id="date-of-birth"
                         name_prefix="date_of_birth"
-                        legend="Date of birth"
-                        hint="For example, 15 3 1984"
+                        legend=tr!(replace.dob_legend)
+                        hint=tr!(replace.dob_hint)
                         day=values.dob_day
                         month=values.dob_month
                         year=values.dob_year
@@ -241,19 +249,19 @@ fn IdentityForm(
                     <TextInput
                         id="postcode"
                         name="postcode"
-                        label="Postcode"
-                        hint="The postcode of the address your GP practice has for you"
+                        label=tr!(replace.identity.postcode_label)
+                        hint=tr!(replace.identity.postcode_hint)
                         value=values.postcode
                         error=errors.for_field("postcode")
                         width_class="nhsuk-input--width-10"
                         autocomplete="postal-code"
                     />
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                        "Continue"
+                        {tr!(replace.continue_button)}
                     </button>
                 </form>
                 <p>
-                    <a href=STATUS_PATH>"Check the progress of a replacement you already asked for"</a>
+                    <a href=STATUS_PATH>{tr!(replace.identity.status_link)}</a>
                 </p>
             </div>
         </div>
@@ -264,42 +272,44 @@ fn IdentityForm(
 fn IneligiblePage(reason: Ineligible, practice_name: String) -> impl IntoView {
     match reason {
         Ineligible::UsedRecently { last_used_on } => view! {
-            <PageTitle heading="You can still sign in to your account" />
+            <PageTitle heading=tr!(replace.used_recently.heading) />
             <BackLink href=REPLACE_PATH />
-            <h1>"You can still sign in to your account"</h1>
-            <p>{format!("Your account was used on {}. An account used in the last 30 days cannot be replaced.", format_long_date(last_used_on))}</p>
-            <h2>"What you can do"</h2>
-            <p>"Sign in and change your email address instead."</p>
+            <h1>{tr!(replace.used_recently.heading)}</h1>
+            <p>{tr!(replace.used_recently.used_on, date = long_date(last_used_on, locale()))}</p>
+            <h2>{tr!(replace.what_you_can_do)}</h2>
+            <p>{tr!(replace.used_recently.change_email)}</p>
             <p>
-                "If you have forgotten your passphrase and have your PIN document, "
-                <a href=RESET_PATH>"reset your passphrase"</a>"."
+                {tr!(replace.used_recently.reset_before)}
+                <a href=RESET_PATH>{tr!(replace.used_recently.reset_link)}</a>
+                {tr!(replace.used_recently.reset_after)}
             </p>
             <a class="nhsuk-button" data-module="nhsuk-button" href=SIGN_IN_PATH role="button" draggable="false">
-                "Sign in"
+                {tr!(replace.used_recently.sign_in)}
             </a>
-            <p>{format!("If you did not use your account on that day, contact {practice_name} straight away.")}</p>
+            <p>{tr!(replace.used_recently.not_you, practice = practice_name)}</p>
         }
         .into_any(),
         Ineligible::ReplacedBefore => view! {
-            <PageTitle heading="Your account has already been replaced" />
+            <PageTitle heading=tr!(replace.replaced_before.heading) />
             <BackLink href=REPLACE_PATH />
-            <h1>"Your account has already been replaced"</h1>
-            <p>"An account can only be replaced online once."</p>
-            <h2>"What you can do"</h2>
-            <p>{format!("Contact {practice_name}. They will check who you are and help you sign in.")}</p>
+            <h1>{tr!(replace.replaced_before.heading)}</h1>
+            <p>{tr!(replace.replaced_before.once)}</p>
+            <h2>{tr!(replace.what_you_can_do)}</h2>
+            <p>{tr!(replace.contact_practice, practice = practice_name)}</p>
             <p>
-                "If you already asked for a replacement, you can "
-                <a href=STATUS_PATH>"check its progress"</a>"."
+                {tr!(replace.replaced_before.status_before)}
+                <a href=STATUS_PATH>{tr!(replace.replaced_before.status_link)}</a>
+                {tr!(replace.replaced_before.status_after)}
             </p>
         }
         .into_any(),
         Ineligible::TooManyAccounts => view! {
-            <PageTitle heading="You cannot replace your account online" />
+            <PageTitle heading=tr!(replace.too_many.heading) />
             <BackLink href=REPLACE_PATH />
-            <h1>"You cannot replace your account online"</h1>
-            <p>"You already have 5 accounts, which is the most you can have."</p>
-            <h2>"What you can do"</h2>
-            <p>{format!("Contact {practice_name}. They will check who you are and help you sign in.")}</p>
+            <h1>{tr!(replace.too_many.heading)}</h1>
+            <p>{tr!(replace.too_many.limit)}</p>
+            <h2>{tr!(replace.what_you_can_do)}</h2>
+            <p>{tr!(replace.contact_practice, practice = practice_name)}</p>
         }
         .into_any(),
     }
@@ -310,7 +320,7 @@ pub fn ReplaceEmailPage() -> impl IntoView {
     match server_view::<EmailView>() {
         EmailView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
         EmailView::Ready { value, errors } => {
-            let heading = "Enter a new email address";
+            let heading = tr!(replace.email.heading);
             view! {
                 <PageTitle heading=error_title(heading, &errors) />
                 <BackLink href=REPLACE_PATH />
@@ -318,13 +328,13 @@ pub fn ReplaceEmailPage() -> impl IntoView {
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=errors.clone() />
                         <h1>{heading}</h1>
-                        <p>"Use an email address you can open now. We will send a security code to it."</p>
+                        <p>{tr!(replace.email.intro)}</p>
                         <form method="post" action=EMAIL_PATH novalidate>
                             <TextInput
                                 id="email"
                                 name="email"
-                                label="Email address"
-                                hint="It must be different from the email address on your old account"
+                                label=tr!(replace.email.label)
+                                hint=tr!(replace.email.hint)
                                 value=value
                                 error=errors.for_field("email")
                                 input_type="email"
@@ -332,7 +342,7 @@ pub fn ReplaceEmailPage() -> impl IntoView {
                                 spellcheck_off=true
                             />
                             <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                                "Send security code"
+                                {tr!(replace.email.send)}
                             </button>
                         </form>
                     </div>
@@ -349,14 +359,18 @@ fn ResendForm(can_resend: bool) -> impl IntoView {
         view! {
             <form method="post" action=RESEND_PATH novalidate>
                 <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
-                    "Send a new code"
+                    {tr!(replace.resend.button)}
                 </button>
             </form>
         }
         .into_any()
     } else {
         view! {
-            <p>"You have asked for the most codes you can. "<a href=REPLACE_PATH>"Start again"</a>" to get another."</p>
+            <p>
+                {tr!(replace.resend.limit_before)}
+                <a href=REPLACE_PATH>{tr!(replace.resend.limit_link)}</a>
+                {tr!(replace.resend.limit_after)}
+            </p>
         }
         .into_any()
     }
@@ -367,16 +381,21 @@ pub fn SecurityCodePage() -> impl IntoView {
     match server_view::<CodeView>() {
         CodeView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
         CodeView::CodeDead { email, can_resend } => view! {
-            <PageTitle heading="Your security code has stopped working" />
+            <PageTitle heading=tr!(replace.code.dead_heading) />
             <BackLink href=EMAIL_PATH />
-            <h1>"Your security code has stopped working"</h1>
-            <p>{format!("The code we sent to {email} has expired or was entered wrongly too many times. A code works for 10 minutes and 5 tries.")}</p>
-            <p>"Nothing has been changed."</p>
+            <h1>{tr!(replace.code.dead_heading)}</h1>
+            <p>{tr!(replace.code.dead_text, email = email)}</p>
+            <p>{tr!(replace.code.nothing_changed)}</p>
             <ResendForm can_resend />
         }
         .into_any(),
-        CodeView::Ready { email, errors, resent, can_resend } => {
-            let heading = "Check your email";
+        CodeView::Ready {
+            email,
+            errors,
+            resent,
+            can_resend,
+        } => {
+            let heading = tr!(replace.code.heading);
             view! {
                 <PageTitle heading=error_title(heading, &errors) />
                 <BackLink href=EMAIL_PATH />
@@ -385,18 +404,18 @@ pub fn SecurityCodePage() -> impl IntoView {
                         <ErrorSummary errors=errors.clone() />
                         {resent.then(|| view! {
                             <div class="nhsuk-inset-text" role="status">
-                                <span class="nhsuk-u-visually-hidden">"Information: "</span>
-                                <p>"We have sent a new code. Earlier codes no longer work."</p>
+                                <span class="nhsuk-u-visually-hidden">{tr!(common.information)}" "</span>
+                                <p>{tr!(replace.code.resent)}</p>
                             </div>
                         })}
                         <h1>{heading}</h1>
-                        <p>{format!("We have sent a 6 digit security code to {email}. It works for 10 minutes.")}</p>
+                        <p>{tr!(replace.code.sent, email = email)}</p>
                         <form method="post" action=CODE_PATH novalidate>
                             <TextInput
                                 id="security-code"
                                 name="security_code"
-                                label="Security code"
-                                hint="For example, 123456"
+                                label=tr!(replace.code.label)
+                                hint=tr!(replace.code.hint)
                                 error=errors.for_field("security-code")
                                 width_class="nhsuk-input--width-5"
                                 autocomplete="one-time-code"
@@ -404,16 +423,20 @@ pub fn SecurityCodePage() -> impl IntoView {
                                 numeric=true
                             />
                             <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                                "Continue"
+                                {tr!(replace.continue_button)}
                             </button>
                         </form>
                         <details class="nhsuk-details">
                             <summary class="nhsuk-details__summary">
-                                <span class="nhsuk-details__summary-text">"I have not received the email"</span>
+                                <span class="nhsuk-details__summary-text">{tr!(replace.code.not_received)}</span>
                             </summary>
                             <div class="nhsuk-details__text">
-                                <p>"Emails can take a few minutes to arrive. Check your spam or junk folder."</p>
-                                <p>"If the email address is wrong, "<a href=EMAIL_PATH>"change the email address"</a>"."</p>
+                                <p>{tr!(replace.code.wait)}</p>
+                                <p>
+                                    {tr!(replace.code.wrong_before)}
+                                    <a href=EMAIL_PATH>{tr!(replace.code.wrong_link)}</a>
+                                    {tr!(replace.code.wrong_after)}
+                                </p>
                                 <ResendForm can_resend />
                             </div>
                         </details>
@@ -430,22 +453,22 @@ pub fn CheckAnswersPage() -> impl IntoView {
     match server_view::<CheckView>() {
         CheckView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
         CheckView::Ready { rows } => view! {
-            <PageTitle heading="Check your answers before replacing your account" />
+            <PageTitle heading=tr!(replace.check.heading) />
             <BackLink href=CODE_PATH />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
-                    <h1>"Check your answers before replacing your account"</h1>
+                    <h1>{tr!(replace.check.heading)}</h1>
                     <SummaryList rows />
-                    <h2>"What happens when you replace your account"</h2>
+                    <h2>{tr!(replace.check.what_happens)}</h2>
                     <ul>
-                        <li>"You get a new account with your new email address. Your Account ID stays the same."</li>
-                        <li>"Your old account is marked as replaced. It is not deleted."</li>
-                        <li>"Your link to your GP practice, what you can see online and your PIN documents move to the new account."</li>
-                        <li>"You are signed out of your old account everywhere."</li>
+                        <li>{tr!(replace.check.new_account)}</li>
+                        <li>{tr!(replace.check.marked)}</li>
+                        <li>{tr!(replace.check.moves)}</li>
+                        <li>{tr!(replace.check.signed_out)}</li>
                     </ul>
                     <form method="post" action=CHECK_PATH novalidate>
                         <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                            "Request replacement"
+                            {tr!(replace.check.request)}
                         </button>
                     </form>
                 </div>
@@ -463,27 +486,29 @@ pub fn ReplaceDonePage() -> impl IntoView {
         practice_name,
     } = server_view::<ReplaceDoneView>();
     view! {
-        <PageTitle heading="Your account has been replaced" />
+        <PageTitle heading=tr!(replace.done.heading) />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <div class="nhsuk-panel">
-                    <h1 class="nhsuk-panel__heading">"Your account has been replaced"</h1>
+                    <h1 class="nhsuk-panel__heading">{tr!(replace.done.heading)}</h1>
                     <div class="nhsuk-panel__body">
-                        "Your reference number"<br />
+                        {tr!(replace.done.reference)}<br />
                         <strong>{reference}</strong>
                     </div>
                 </div>
-                <p>{format!("We have sent a confirmation to {email}.")}</p>
-                <h2>"What happens next"</h2>
-                <p>"To sign in to your new account you need a passphrase. Your Account ID has not changed."</p>
+                <p>{tr!(replace.done.sent, email = email)}</p>
+                <h2>{tr!(replace.done.next_heading)}</h2>
+                <p>{tr!(replace.done.passphrase)}</p>
                 <p>
-                    "If you have a PIN document that has not expired or been used, "
-                    <a href=RESET_PATH>"set your passphrase with it"</a>"."
+                    {tr!(replace.done.pin_before)}
+                    <a href=RESET_PATH>{tr!(replace.done.pin_link)}</a>
+                    {tr!(replace.done.pin_after)}
                 </p>
-                <p>{format!("If not, ask {practice_name} for a new PIN document. Give them your reference number.")}</p>
+                <p>{tr!(replace.done.ask, practice = practice_name)}</p>
                 <p>
-                    "You can "<a href=STATUS_PATH>"check the progress of your replacement"</a>
-                    " with your reference number and date of birth."
+                    {tr!(replace.done.status_before)}
+                    <a href=STATUS_PATH>{tr!(replace.done.status_link)}</a>
+                    {tr!(replace.done.status_after)}
                 </p>
             </div>
         </div>
@@ -503,7 +528,7 @@ pub fn ReplacementStatusPage() -> impl IntoView {
             if let Some(message) = problem_message(problem) {
                 summary.add("reference", message);
             }
-            let heading = "Check the progress of your replacement";
+            let heading = tr!(replace.status.heading);
             view! {
                 <PageTitle heading=error_title(heading, &summary) />
                 <BackLink href=REPLACE_PATH />
@@ -515,8 +540,8 @@ pub fn ReplacementStatusPage() -> impl IntoView {
                             <TextInput
                                 id="reference"
                                 name="reference"
-                                label="Reference number"
-                                hint="This was shown when you replaced your account and is in the confirmation email. For example, RPL-7K3D-9QX2."
+                                label=tr!(replace.status.reference_label)
+                                hint=tr!(replace.status.reference_hint)
                                 value=reference
                                 error=errors.for_field("reference")
                                 width_class="nhsuk-input--width-10"
@@ -526,8 +551,8 @@ pub fn ReplacementStatusPage() -> impl IntoView {
                             <DateInput
                                 id="date-of-birth"
                                 name_prefix="date_of_birth"
-                                legend="Date of birth"
-                                hint="For example, 15 3 1984"
+                                legend=tr!(replace.dob_legend)
+                                hint=tr!(replace.dob_hint)
                                 day=dob.0
                                 month=dob.1
                                 year=dob.2
@@ -535,7 +560,7 @@ pub fn ReplacementStatusPage() -> impl IntoView {
                                 autocomplete_bday=true
                             />
                             <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
-                                "Check progress"
+                                {tr!(replace.status.button)}
                             </button>
                         </form>
                     </div>
@@ -550,18 +575,18 @@ pub fn ReplacementStatusPage() -> impl IntoView {
 #[component]
 fn StatusFound(status: RequestStatus) -> impl IntoView {
     let (tag_class, tag_text) = if status.complete {
-        ("nhsuk-tag nhsuk-tag--green", "Complete")
+        ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.complete))
     } else {
-        ("nhsuk-tag nhsuk-tag--blue", "In progress")
+        ("nhsuk-tag nhsuk-tag--blue", tr!(replace.status.in_progress))
     };
     view! {
-        <PageTitle heading="Progress of your replacement" />
+        <PageTitle heading=tr!(replace.status.found_heading) />
         <BackLink href=STATUS_PATH />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
-                <h1>"Progress of your replacement"</h1>
+                <h1>{tr!(replace.status.found_heading)}</h1>
                 <p>
-                    {format!("Reference {} – requested on {}. ", status.reference, status.requested_on)}
+                    {tr!(replace.status.summary, reference = status.reference, date = status.requested_on)}
                     <strong class=tag_class>{tag_text}</strong>
                 </p>
                 <ol class="nhsuk-list">
@@ -570,9 +595,9 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                         .into_iter()
                         .map(|step| {
                             let (class, text) = if step.done {
-                                ("nhsuk-tag nhsuk-tag--green", "Done")
+                                ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.done))
                             } else {
-                                ("nhsuk-tag nhsuk-tag--grey", "To do")
+                                ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.to_do))
                             };
                             view! {
                                 <li>
@@ -583,7 +608,7 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                         })
                         .collect_view()}
                 </ol>
-                <p>{format!("If something is wrong, contact {}.", status.practice_name)}</p>
+                <p>{tr!(replace.status.contact, practice = status.practice_name)}</p>
             </div>
         </div>
     }

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
-    admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie, respond,
-    AppState, ClientAddress, JourneyError,
+    admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie,
+    request_locale, respond, AppState, ClientAddress, JourneyError,
 };
 use crate::components::form::{FormErrors, SummaryRow};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -23,11 +23,13 @@ use crate::db::step_tokens::StepToken;
 use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, patients, pin_documents, practices};
 use crate::domain::{
-    check_eligibility, format_long_date, DateOfBirth, EmailAddress, NhsNumber, Postcode,
-    ReplacementReference, SecurityCode, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
+    check_eligibility, DateOfBirth, EmailAddress, NhsNumber, Postcode, ReplacementReference,
+    SecurityCode, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
 };
+use crate::i18n::td_string;
+use crate::language::{long_date, Locale};
 use crate::pages::cannot_sign_in::{
-    destination, CannotSignInView, CANNOT_SIGN_IN_PATH, REPLACE_PATH, SELECT_PROBLEM,
+    destination, CannotSignInView, CANNOT_SIGN_IN_PATH, REPLACE_PATH,
 };
 use crate::pages::demo::{MailboxItem, MailboxView, MAILBOX_PATH};
 use crate::pages::replace_account::{
@@ -35,7 +37,6 @@ use crate::pages::replace_account::{
     StatusStep, StatusView, CHECK_PATH, CODE_PATH, EMAIL_PATH, REPLACE_DONE_PATH, STATUS_PATH,
 };
 use crate::pages::reset_passphrase::FormProblem;
-use crate::SERVICE_NAME;
 
 /// The cookie that carries the journey token: only sent to this site, never readable by scripts.
 pub const JOURNEY_COOKIE: &str = "__Host-relink-replace";
@@ -65,7 +66,11 @@ pub async fn choose_problem(
         Some(path) => Redirect::to(path).into_response(),
         None => {
             let mut errors = FormErrors::default();
-            errors.add("problem", SELECT_PROBLEM);
+            let locale = request_locale();
+            errors.add(
+                "problem",
+                td_string!(locale, cannot.question.select_problem),
+            );
             let view = CannotSignInView { errors };
             render(
                 &state,
@@ -208,7 +213,7 @@ async fn check_identity_inner(
 
     let practice_name = practices::find(db.pool(), &identified.patient.practice_ods)
         .await?
-        .map_or_else(|| "your GP practice".to_owned(), |p| p.name);
+        .map_or_else(|| your_practice(request_locale()), |p| p.name);
     let Some(account) = identified.current_account else {
         let view = IdentityView::NoAccount { practice_name };
         return Ok(render(state, REPLACE_PATH, view, StatusCode::NOT_FOUND).await);
@@ -349,7 +354,7 @@ async fn set_email_inner(
                 .as_deref()
                 .is_some_and(|old| email.same_mailbox(old))
             {
-                Err("Enter a different email address from the one on your old account".to_owned())
+                Err(td_string!(request_locale(), replace.email.same_as_old).to_owned())
             } else {
                 Ok(email)
             }
@@ -381,18 +386,17 @@ async fn send_code(
     email: &EmailAddress,
 ) -> Result<CodeSent, JourneyError> {
     let code = SecurityCode::from_random(rand::rngs::OsRng.gen_range(0..1_000_000));
-    let body = format!(
-        "Your security code is {code}\n\n\
-         Enter it to confirm this email address for your GP online services account. It works \
-         for 10 minutes.\n\n\
-         If you did not ask to replace your account, ignore this email. Nobody from the NHS or \
-         your GP practice will ever ask you for this code.\n\n\
-         {SERVICE_NAME}",
-        code = code.expose()
+    // In the language of the request that asked for it: the patient's language at that moment.
+    let locale = request_locale();
+    let body = td_string!(
+        locale,
+        emails.security_code.body,
+        code = code.expose(),
+        signature = td_string!(locale, emails.signature),
     );
     let message = NewMessage {
         recipient: email.as_str(),
-        subject: "Your security code",
+        subject: td_string!(locale, emails.security_code.subject),
         body: &body,
         purpose: Purpose::SecurityCode,
     };
@@ -535,12 +539,13 @@ async fn check_code_inner(
         CodeCheck::Confirmed => Ok(Redirect::to(CHECK_PATH).into_response()),
         CodeCheck::Wrong { attempts_left } if attempts_left > 0 => {
             record_code_failure(state, &journey, timestamp).await?;
+            let locale = request_locale();
             let tries = if attempts_left == 1 {
-                "1 more try".to_owned()
+                td_string!(locale, replace.code.one_more_try).to_owned()
             } else {
-                format!("{attempts_left} more tries")
+                td_string!(locale, replace.code.more_tries, count = attempts_left)
             };
-            let view = wrong(format!("The security code is not correct. Check the email and try again. You have {tries}."));
+            let view = wrong(td_string!(locale, replace.code.incorrect, tries = tries));
             Ok(render(state, CODE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await)
         }
         CodeCheck::Wrong { .. } | CodeCheck::Dead => {
@@ -637,27 +642,36 @@ async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRo
         Some(a) => practices::find(pool, &a.practice_ods).await?,
         None => None,
     };
+    let locale = request_locale();
     let change = |href: &str, what: &str| Some((href.to_owned(), what.to_owned()));
     Ok(vec![
         SummaryRow {
-            key: "NHS number".to_owned(),
+            key: td_string!(locale, replace.check.nhs_number).to_owned(),
             value: patient
                 .map(|p| p.nhs_number.to_string())
                 .unwrap_or_default(),
-            change: change(REPLACE_PATH, "NHS number"),
+            change: change(
+                REPLACE_PATH,
+                td_string!(locale, replace.check.change_nhs_number),
+            ),
         },
         SummaryRow {
-            key: "Account to replace".to_owned(),
+            key: td_string!(locale, replace.check.account).to_owned(),
             value: match (&account, &practice) {
-                (Some(a), Some(p)) => format!("Account ID {} at {}", a.account_id, p.name),
+                (Some(a), Some(p)) => td_string!(
+                    locale,
+                    replace.check.account_value,
+                    account_id = &a.account_id,
+                    practice = &p.name,
+                ),
                 _ => String::new(),
             },
             change: None,
         },
         SummaryRow {
-            key: "New email address".to_owned(),
+            key: td_string!(locale, replace.check.new_email).to_owned(),
             value: journey.new_email.clone().unwrap_or_default(),
-            change: change(EMAIL_PATH, "email address"),
+            change: change(EMAIL_PATH, td_string!(locale, replace.check.change_email)),
         },
     ])
 }
@@ -711,35 +725,33 @@ async fn request_replacement_inner(
         "acc-{}",
         StepToken::generate().digest().get(..24).unwrap_or_default()
     );
-    let confirmation = format!(
-        "Your GP online services account has been replaced.\n\n\
-         Reference number: {reference}\n\n\
-         Your old account has been marked as replaced. It has not been deleted. Your link to \
-         {practice_name} and your PIN documents have moved to your new account. Your Account ID \
-         has not changed.\n\n\
-         What happens next: to sign in you need a passphrase. If you have a PIN document that \
-         has not expired or been used, use it to set your passphrase. If not, ask \
-         {practice_name} for a new PIN document and give them your reference number.\n\n\
-         If you did not ask for this, contact {practice_name} straight away.\n\n\
-         {SERVICE_NAME}"
+    // In the language of the request that asked for the replacement, for both addresses: the
+    // patient's language at that moment.
+    let locale = request_locale();
+    let signature = td_string!(locale, emails.signature);
+    let confirmation = td_string!(
+        locale,
+        emails.replaced.body,
+        reference = &reference,
+        practice = &practice_name,
+        signature = signature,
     );
-    let alert = format!(
-        "Your GP online services account was replaced by a new account with a different email \
-         address.\n\n\
-         If this was you, you do not need to do anything.\n\n\
-         If this was not you, contact {practice_name} straight away.\n\n\
-         {SERVICE_NAME}"
+    let alert = td_string!(
+        locale,
+        emails.alert.body,
+        practice = &practice_name,
+        signature = signature,
     );
     let mut messages = vec![NewMessage {
         recipient: &new_email,
-        subject: "Your account has been replaced",
+        subject: td_string!(locale, emails.replaced.subject),
         body: &confirmation,
         purpose: Purpose::ReplacementConfirmed,
     }];
     if let Some(old_email) = old.email.as_deref() {
         messages.push(NewMessage {
             recipient: old_email,
-            subject: "Your account was replaced",
+            subject: td_string!(locale, emails.alert.subject),
             body: &alert,
             purpose: Purpose::ReplacementAlert,
         });
@@ -794,13 +806,19 @@ pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Res
     )
 }
 
+/// The name of the practice, or "your GP practice" in the request's language.
 async fn practice_name(state: &AppState, ods: &str) -> Result<String, JourneyError> {
     let Ok(ods) = crate::domain::OdsCode::parse(ods) else {
-        return Ok("your GP practice".to_owned());
+        return Ok(your_practice(request_locale()));
     };
     Ok(practices::find(state.db.pool(), &ods)
         .await?
-        .map_or_else(|| "your GP practice".to_owned(), |p| p.name))
+        .map_or_else(|| your_practice(request_locale()), |p| p.name))
+}
+
+/// What a practice whose name is not known is called.
+fn your_practice(locale: Locale) -> String {
+    td_string!(locale, replace.your_practice).to_owned()
 }
 
 pub async fn show_status(State(state): State<AppState>) -> Response {
@@ -928,39 +946,46 @@ async fn request_status(
         .is_some_and(|d| d.used_at.is_none() && !d.dates.is_expired(now.date()));
     let requested = OffsetDateTime::from_unix_timestamp(request.created_at)
         .map_or(now.date(), OffsetDateTime::date);
+    let locale = request_locale();
+    let requested_on = long_date(requested, locale);
+    let pin_ready = usable_document || passphrase_set;
     let steps = vec![
         StatusStep {
-            title: "Replacement requested".to_owned(),
+            title: td_string!(locale, replace.status.requested_title).to_owned(),
             done: true,
-            detail: format!("You asked to replace your account on {}.", format_long_date(requested)),
+            detail: td_string!(
+                locale,
+                replace.status.requested_detail,
+                date = &requested_on
+            ),
         },
         StatusStep {
-            title: "Old account replaced".to_owned(),
+            title: td_string!(locale, replace.status.replaced_title).to_owned(),
             done: true,
-            detail: "Your old account is marked as replaced. It has not been deleted. Your link to your GP practice and your PIN documents moved to your new account.".to_owned(),
+            detail: td_string!(locale, replace.status.replaced_detail).to_owned(),
         },
         StatusStep {
-            title: "PIN document for your new account".to_owned(),
-            done: usable_document || passphrase_set,
-            detail: if usable_document || passphrase_set {
-                "You have a PIN document you can use with your new account.".to_owned()
+            title: td_string!(locale, replace.status.pin_title).to_owned(),
+            done: pin_ready,
+            detail: if pin_ready {
+                td_string!(locale, replace.status.pin_ready).to_owned()
             } else {
-                format!("Ask {practice_name} for a new PIN document. Give them your reference number.")
+                td_string!(locale, replace.status.pin_ask, practice = &practice_name)
             },
         },
         StatusStep {
-            title: "Passphrase set".to_owned(),
+            title: td_string!(locale, replace.status.passphrase_title).to_owned(),
             done: passphrase_set,
             detail: if passphrase_set {
-                "You can sign in to your new account.".to_owned()
+                td_string!(locale, replace.status.passphrase_set).to_owned()
             } else {
-                "Use your PIN document to set a passphrase, then sign in.".to_owned()
+                td_string!(locale, replace.status.passphrase_needed).to_owned()
             },
         },
     ];
     Ok(RequestStatus {
         reference: request.reference.to_string(),
-        requested_on: format_long_date(requested),
+        requested_on,
         practice_name,
         steps,
         complete: passphrase_set,
@@ -982,6 +1007,7 @@ pub async fn show_mailbox(State(state): State<AppState>) -> Response {
                 )
                 .await);
             }
+            let locale = request_locale();
             let messages = outbox::recent(state.db.pool(), 50)
                 .await?
                 .into_iter()
@@ -990,9 +1016,9 @@ pub async fn show_mailbox(State(state): State<AppState>) -> Response {
                     subject: m.subject,
                     body: m.body,
                     status: if m.sent_at.is_some() {
-                        "delivered".to_owned()
+                        td_string!(locale, replace.mailbox.delivered).to_owned()
                     } else {
-                        "waiting to be sent".to_owned()
+                        td_string!(locale, replace.mailbox.waiting).to_owned()
                     },
                 })
                 .collect();
