@@ -289,10 +289,27 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     assert_eq!(missing.status, 404);
     welsh.check("not found", &missing);
 
-    // Reset: problems, then the whole journey.
+    // Reset: problems, the documents that cannot be used, then the whole journey.
     welsh
         .refused(&server, "/reset-passphrase", "/reset-passphrase", &[], "")
         .await;
+    for (account, ods, pin, (day, month, year)) in [
+        ("1000000002", "T00001", "demo-pin-2", ("2", "3", "1975")),
+        ("1000000003", "T00001", "demo-pin-3", ("3", "4", "1990")),
+        ("2000000001", "E00001", "demo-pin-4", ("4", "5", "1985")),
+        ("1000000001", "T00001", "wrong-pin", ("1", "2", "1980")),
+    ] {
+        let form = [
+            ("account_id", account),
+            ("ods_code", ods),
+            ("pin_passphrase", pin),
+            ("date_of_birth_day", day),
+            ("date_of_birth_month", month),
+            ("date_of_birth_year", year),
+        ];
+        let page = server.post("/reset-passphrase", &form, Some(WELSH)).await;
+        welsh.check("/reset-passphrase", &page);
+    }
     let matched = server
         .post(
             "/reset-passphrase",
@@ -383,6 +400,21 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     welsh
         .refused(&server, "/replace-account", "/replace-account", &[], "")
         .await;
+    let identity = |nhs, day, month, year, postcode| {
+        [
+            ("nhs_number", nhs),
+            ("date_of_birth_day", day),
+            ("date_of_birth_month", month),
+            ("date_of_birth_year", year),
+            ("postcode", postcode),
+        ]
+    };
+    let lee = identity("999 000 0077", "7", "8", "1995", "RV7 8NP");
+    let recently_used = server.post("/replace-account", &lee, Some(WELSH)).await;
+    welsh.check("/replace-account", &recently_used);
+    let wrong = identity("999 000 0077", "7", "8", "1995", "RV1 1AA");
+    let mismatch = server.post("/replace-account", &wrong, Some(WELSH)).await;
+    welsh.check("/replace-account", &mismatch);
     let identified = server
         .post(
             "/replace-account",
@@ -465,6 +497,9 @@ async fn every_route_and_every_problem_reads_in_welsh() {
         )
         .await;
     welsh.check(status, &shown);
+    let dana = identity("999 000 0069", "6", "7", "1972", "RV6 7LM");
+    let replaced = server.post("/replace-account", &dana, Some(WELSH)).await;
+    welsh.check("/replace-account", &replaced);
 
     // The staff area.
     welsh

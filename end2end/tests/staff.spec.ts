@@ -141,7 +141,7 @@ test("staff see what needs attention for their practice only", async ({ page, br
   await page.getByRole("link", { name: "Audit log" }).click();
   await page.getByLabel("Event").selectOption("pin_document_issued");
   await page.getByRole("button", { name: "Filter" }).click();
-  await expect(page.getByRole("cell", { name: "pin_document_issued" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "PIN document issued" }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "staff_signed_in" })).toHaveCount(0);
   await waitForHydration(page, testInfo);
   await checkAccessibility(page, browser, testInfo);

@@ -26,8 +26,9 @@ pub fn HydrationMarker() -> impl IntoView {
 /// stays hidden until its island has hydrated; without JavaScript the page tells staff to use
 /// the browser's print option. No `data-module`: nhsuk-frontend must not touch island markup
 /// before hydration (see public/assets/js/init.js).
+/// `label` comes from the server in the page's language (islands have no locale of their own).
 #[island]
-pub fn PrintButton() -> impl IntoView {
+pub fn PrintButton(label: String) -> impl IntoView {
     let (can_print, set_can_print) = signal(false);
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| set_can_print.set(true));
@@ -43,7 +44,7 @@ pub fn PrintButton() -> impl IntoView {
                 let _ = window().print();
             }
         >
-            "Print PIN document"
+            {label}
         </button>
     }
 }

@@ -716,7 +716,7 @@ pub fn PrintPage() -> impl IntoView {
                         <p>{shown_once}</p>
                     </div>
                     <p>{tr!(staff.print.how_to_print)}</p>
-                    <PrintButton />
+                    <PrintButton label=tr!(staff.print.print_button).to_owned() />
                 </div>
                 <article class="relink-pin-document" aria-labelledby="pin-document-heading">
                     <h1 id="pin-document-heading">{printed_label!(bilingual, staff.print.document_heading)}</h1>
@@ -990,7 +990,7 @@ pub fn AuditPage() -> impl IntoView {
                 <label class="nhsuk-label nhsuk-label--s" for="kind">{tr!(staff.audit.event)}</label>
                 <select class="nhsuk-select" id="kind" name="kind">
                     <option value="" selected=view.kind.is_empty()>{tr!(staff.audit.all_events)}</option>
-                    {view.kinds.iter().map(|k| view! { <option value=k.clone() selected=*k == view.kind>{k.clone()}</option> }).collect_view()}
+                    {view.kinds.iter().map(|k| view! { <option value=k.clone() selected=*k == view.kind>{audit_kind_label(k)}</option> }).collect_view()}
                 </select>
             </div>
             <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">{tr!(staff.audit.filter)}</button>
@@ -1014,10 +1014,12 @@ pub fn AuditPage() -> impl IntoView {
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
                                 <td>{r.when}</td>
-                                <td>{r.kind}</td>
+                                <td>{audit_kind_label(&r.kind)}</td>
                                 <td>{r.actor}</td>
                                 <td>{r.patient_id.map(|p| view! { <a href=patient_path(&p)>{p.clone()}</a> })}</td>
-                                <td>{r.detail}</td>
+                                // Details are stored as they were written, in English: marked so
+                                // that screen readers read them with an English voice.
+                                <td lang="en-GB">{r.detail}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -1031,4 +1033,36 @@ pub fn AuditPage() -> impl IntoView {
             </ul>
         </nav>
     }
+}
+
+/// What an audit event's kind (a code kept in the database) says to staff, in their language.
+/// An unknown code shows as it is.
+fn audit_kind_label(kind: &str) -> String {
+    let label: &str = match kind {
+        "demo_seeded" => tr!(staff.audit.kinds.demo_seeded),
+        "pin_verification_failed" => tr!(staff.audit.kinds.pin_verification_failed),
+        "pin_lockout" => tr!(staff.audit.kinds.pin_lockout),
+        "pin_expired_seen" => tr!(staff.audit.kinds.pin_expired_seen),
+        "pin_used_seen" => tr!(staff.audit.kinds.pin_used_seen),
+        "passphrase_reset" => tr!(staff.audit.kinds.passphrase_reset),
+        "signed_in" => tr!(staff.audit.kinds.signed_in),
+        "sign_in_failed" => tr!(staff.audit.kinds.sign_in_failed),
+        "signed_out" => tr!(staff.audit.kinds.signed_out),
+        "replacement_identity_failed" => tr!(staff.audit.kinds.replacement_identity_failed),
+        "replacement_lockout" => tr!(staff.audit.kinds.replacement_lockout),
+        "replacement_refused" => tr!(staff.audit.kinds.replacement_refused),
+        "security_code_sent" => tr!(staff.audit.kinds.security_code_sent),
+        "security_code_failed" => tr!(staff.audit.kinds.security_code_failed),
+        "account_replaced" => tr!(staff.audit.kinds.account_replaced),
+        "staff_added" => tr!(staff.audit.kinds.staff_added),
+        "staff_signed_in" => tr!(staff.audit.kinds.staff_signed_in),
+        "staff_sign_in_failed" => tr!(staff.audit.kinds.staff_sign_in_failed),
+        "staff_signed_out" => tr!(staff.audit.kinds.staff_signed_out),
+        "test_patient_created" => tr!(staff.audit.kinds.test_patient_created),
+        "preview_started" => tr!(staff.audit.kinds.preview_started),
+        "preview_ended" => tr!(staff.audit.kinds.preview_ended),
+        "pin_document_issued" => tr!(staff.audit.kinds.pin_document_issued),
+        other => other,
+    };
+    label.to_owned()
 }

@@ -1,6 +1,7 @@
 //! Patient sign-in, "Your account" and sign-out. Each endpoint parses, throttles and checks
 //! the session itself.
 
+use crate::language::Localize as _;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -88,10 +89,10 @@ async fn sign_in_inner(
     let locale = super::request_locale();
     let mut errors = FormErrors::default();
     let account_id = AccountId::parse(&form.account_id)
-        .map_err(|e| errors.add("account-id", e.to_string()))
+        .map_err(|e| errors.add("account-id", e.localize(super::request_locale())))
         .ok();
     let ods = OdsCode::parse(&form.ods_code)
-        .map_err(|e| errors.add("ods-code", e.to_string()))
+        .map_err(|e| errors.add("ods-code", e.localize(super::request_locale())))
         .ok();
     if form.passphrase.is_empty() {
         errors.add(
@@ -294,7 +295,10 @@ pub async fn patient_summary(
     let name = |r: &Demographics| format!("{} {}", r.given_name, r.family_name);
     let dob = |r: &Demographics| long_date(r.date_of_birth, locale);
     let address = |r: &Demographics| {
-        if r.postcode.is_empty() {
+        if r.address_line.is_empty() && r.postcode.is_empty() {
+            // Test patients have no address.
+            td_string!(locale, account.details.no_address).to_owned()
+        } else if r.postcode.is_empty() {
             r.address_line.clone()
         } else {
             format!("{}, {}", r.address_line, r.postcode)

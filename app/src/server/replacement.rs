@@ -2,6 +2,7 @@
 //! domain types, checks the journey token and throttles on its own, then calls the database
 //! layer and answers with a page or a redirect (post-redirect-get).
 
+use crate::language::Localize as _;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -123,7 +124,7 @@ async fn check_identity_inner(
     };
     let mut errors = FormErrors::default();
     let nhs_number = NhsNumber::parse(&form.nhs_number)
-        .map_err(|e| errors.add("nhs-number", e.to_string()))
+        .map_err(|e| errors.add("nhs-number", e.localize(super::request_locale())))
         .ok();
     let dob = DateOfBirth::parse(
         &form.date_of_birth_day,
@@ -131,10 +132,15 @@ async fn check_identity_inner(
         &form.date_of_birth_year,
         now.date(),
     )
-    .map_err(|e| errors.add(super::reset::date_error_target(e), e.to_string()))
+    .map_err(|e| {
+        errors.add(
+            super::reset::date_error_target(e),
+            e.localize(super::request_locale()),
+        )
+    })
     .ok();
     let postcode = Postcode::parse(&form.postcode)
-        .map_err(|e| errors.add("postcode", e.to_string()))
+        .map_err(|e| errors.add("postcode", e.localize(super::request_locale())))
         .ok();
     let (Some(nhs_number), Some(dob), Some(postcode)) = (nhs_number, dob, postcode) else {
         let view = IdentityView::Form {
@@ -348,7 +354,7 @@ async fn set_email_inner(
         .await?
         .and_then(|a| a.email);
     let parsed = EmailAddress::parse(&form.email)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.localize(super::request_locale()))
         .and_then(|email| {
             if old_email
                 .as_deref()
@@ -530,7 +536,7 @@ async fn check_code_inner(
     let code = match SecurityCode::parse(&form.security_code) {
         Ok(code) => code,
         Err(error) => {
-            let view = wrong(error.to_string());
+            let view = wrong(error.localize(super::request_locale()));
             return Ok(render(state, CODE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
         }
     };
@@ -858,7 +864,7 @@ async fn check_status_inner(
     );
     let mut errors = FormErrors::default();
     let reference = ReplacementReference::parse(&form.reference)
-        .map_err(|e| errors.add("reference", e.to_string()))
+        .map_err(|e| errors.add("reference", e.localize(super::request_locale())))
         .ok();
     let dob = DateOfBirth::parse(
         &form.date_of_birth_day,
@@ -866,7 +872,12 @@ async fn check_status_inner(
         &form.date_of_birth_year,
         now.date(),
     )
-    .map_err(|e| errors.add(super::reset::date_error_target(e), e.to_string()))
+    .map_err(|e| {
+        errors.add(
+            super::reset::date_error_target(e),
+            e.localize(super::request_locale()),
+        )
+    })
     .ok();
     let form_view = |errors: FormErrors, problem: Option<FormProblem>| StatusView::Form {
         reference: form.reference.trim().to_owned(),

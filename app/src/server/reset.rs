@@ -2,6 +2,7 @@
 //! throttles, calls the database layer and answers with a page or a redirect. Every one of them
 //! is a public endpoint and checks everything itself.
 
+use crate::language::Localize as _;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -87,13 +88,13 @@ async fn verify_inner(
     };
     let mut errors = FormErrors::default();
     let account_id = AccountId::parse(&form.account_id)
-        .map_err(|e| errors.add("account-id", e.to_string()))
+        .map_err(|e| errors.add("account-id", e.localize(super::request_locale())))
         .ok();
     let ods = OdsCode::parse(&form.ods_code)
-        .map_err(|e| errors.add("ods-code", e.to_string()))
+        .map_err(|e| errors.add("ods-code", e.localize(super::request_locale())))
         .ok();
     let pin = PinPassphrase::parse(&form.pin_passphrase)
-        .map_err(|e| errors.add("pin-passphrase", e.to_string()))
+        .map_err(|e| errors.add("pin-passphrase", e.localize(super::request_locale())))
         .ok();
     let dob = DateOfBirth::parse(
         &form.date_of_birth_day,
@@ -101,7 +102,7 @@ async fn verify_inner(
         &form.date_of_birth_year,
         now.date(),
     )
-    .map_err(|e| errors.add(date_error_target(e), e.to_string()))
+    .map_err(|e| errors.add(date_error_target(e), e.localize(super::request_locale())))
     .ok();
     let (Some(account_id), Some(ods), Some(pin), Some(dob)) = (account_id, ods, pin, dob) else {
         let view = ResetView::Form {
@@ -401,7 +402,7 @@ async fn set_new_passphrase_inner(
                 } else {
                     "new-passphrase"
                 };
-                errors.add(id, rejection.to_string());
+                errors.add(id, rejection.localize(super::request_locale()));
             }
             let view = NewPassphraseView::Ready { errors };
             return Ok(render(

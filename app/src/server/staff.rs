@@ -2,6 +2,7 @@
 //! cookie, and every page about a patient, document or preview checks that it belongs to one of
 //! the member's practices: anything else is "not found", whatever id is guessed.
 
+use crate::language::Localize as _;
 use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -178,7 +179,7 @@ async fn sign_in_inner(
     };
     let mut errors = FormErrors::default();
     let username = StaffUsername::parse(&form.username)
-        .map_err(|e| errors.add("username", e.to_string()))
+        .map_err(|e| errors.add("username", e.localize(super::request_locale())))
         .ok();
     let locale = request_locale();
     if form.password.is_empty() {
@@ -521,12 +522,17 @@ async fn create_test_patient_inner(
         .map_err(|e| {
             errors.add(
                 super::reset::date_error_target(e),
-                e.to_string().replace("your date", "the date"),
+                // Staff enter someone else's date of birth: "the date", not "your date".
+                if e == crate::domain::DateOfBirthError::Empty {
+                    td_string!(super::request_locale(), errors.date_of_birth.staff_empty).to_owned()
+                } else {
+                    e.localize(super::request_locale())
+                },
             )
         })
         .ok();
     let nhs_number = parse_test_nhs_number(&values.nhs_number)
-        .map_err(|e| errors.add("nhs-number", e.to_string()))
+        .map_err(|e| errors.add("nhs-number", e.localize(super::request_locale())))
         .ok();
     let access = RecordAccessLevel::from_code(&values.access);
     if access.is_none() {
@@ -609,7 +615,8 @@ async fn create_test_patient_inner(
         given_name: values.given_name.clone(),
         family_name: values.family_name.clone(),
         date_of_birth: date_of_birth.date(),
-        address_line: "Test patient: no address".to_owned(),
+        // No address: the patient's page says so in the reader's language.
+        address_line: String::new(),
         postcode: String::new(),
     };
     patients::upsert_demographics(&mut *tx, &patient.id, &record, timestamp).await?;
@@ -655,7 +662,8 @@ pub async fn find_patient(
                 view.query = typed.trim().to_owned();
                 match crate::domain::NhsNumber::parse(&typed) {
                     Err(error) => {
-                        view.errors.add("nhs-number", error.to_string());
+                        view.errors
+                            .add("nhs-number", error.localize(super::request_locale()));
                         status = StatusCode::UNPROCESSABLE_ENTITY;
                     }
                     Ok(number) => {
