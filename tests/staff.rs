@@ -565,7 +565,7 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
     let filter = format!("/staff/audit?patient={SAM}&kind=pin_verification_failed");
     let first = server.get(&filter, Some(&riverside)).await.body;
     assert_eq!(
-        first.matches("<td>pin_verification_failed</td>").count(),
+        first.matches("<td>PIN document check failed</td>").count(),
         20
     );
     assert!(first.contains("page=1") && first.contains(">Next<"));
@@ -575,7 +575,7 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
         .await
         .body;
     assert_eq!(
-        second.matches("<td>pin_verification_failed</td>").count(),
+        second.matches("<td>PIN document check failed</td>").count(),
         5
     );
     assert!(second.contains(">Previous<") && !second.contains(">Next<"));
@@ -588,7 +588,7 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
         .body;
     assert_eq!(
         other_kind
-            .matches("<td>pin_verification_failed</td>")
+            .matches("<td>PIN document check failed</td>")
             .count(),
         0
     );
