@@ -26,9 +26,10 @@ pub fn HydrationMarker() -> impl IntoView {
 /// stays hidden until its island has hydrated; without JavaScript the page tells staff to use
 /// the browser's print option. No `data-module`: nhsuk-frontend must not touch island markup
 /// before hydration (see public/assets/js/init.js).
-/// `label` comes from the server in the page's language (islands have no locale of their own).
+/// The label comes as children, rendered on the server in the page's language: islands have no
+/// locale of their own, and children (unlike props) need no deserialising in the browser.
 #[island]
-pub fn PrintButton(label: String) -> impl IntoView {
+pub fn PrintButton(children: Children) -> impl IntoView {
     let (can_print, set_can_print) = signal(false);
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| set_can_print.set(true));
@@ -44,7 +45,7 @@ pub fn PrintButton(label: String) -> impl IntoView {
                 let _ = window().print();
             }
         >
-            {label}
+            {children()}
         </button>
     }
 }

@@ -716,7 +716,7 @@ pub fn PrintPage() -> impl IntoView {
                         <p>{shown_once}</p>
                     </div>
                     <p>{tr!(staff.print.how_to_print)}</p>
-                    <PrintButton label=tr!(staff.print.print_button).to_owned() />
+                    <PrintButton>{tr!(staff.print.print_button)}</PrintButton>
                 </div>
                 <article class="relink-pin-document" aria-labelledby="pin-document-heading">
                     <h1 id="pin-document-heading">{printed_label!(bilingual, staff.print.document_heading)}</h1>
