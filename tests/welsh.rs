@@ -656,6 +656,16 @@ async fn the_language_link_switches_and_remembers_the_language() {
     assert_eq!(switched.location.as_deref(), Some("/reset-passphrase"));
     let cookie = switched.cookie();
     assert_eq!(cookie, "relink-lang=cy");
+    let attributes = switched.set_cookie.clone().unwrap();
+    for attribute in [
+        "Path=/",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Lax",
+        "Max-Age=31536000",
+    ] {
+        assert!(attributes.contains(attribute), "{attributes}");
+    }
     let welsh = server.get("/reset-passphrase", Some(&cookie)).await;
     assert!(welsh.body.contains(r#"<html lang="cy""#));
     assert!(welsh.body.contains(">English</a>"));

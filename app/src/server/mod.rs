@@ -326,9 +326,9 @@ pub struct LanguageChoice {
     return_to: String,
 }
 
-/// `GET /language?to=cy&return=/page`: remembers the language in a cookie (a year) and goes
-/// back to the page, which then shows in that language. A plain link, so it works without
-/// JavaScript. Only a path on this site is a place to go back to.
+/// `GET /language?to=cy&return=/page`: remembers the language in a cookie (a year; no script
+/// needs it, so HttpOnly) and goes back to the page, which then shows in that language. A plain
+/// link, so it works without JavaScript. Only a path on this site is a place to go back to.
 async fn choose_language(
     State(state): State<AppState>,
     axum::extract::Query(choice): axum::extract::Query<LanguageChoice>,
@@ -339,7 +339,7 @@ async fn choose_language(
     };
     let back = local_path(&choice.return_to).unwrap_or("/");
     let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
+        "{LANGUAGE_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=31536000",
         locale
     );
     let mut response = Redirect::to(back).into_response();
