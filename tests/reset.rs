@@ -573,6 +573,6 @@ async fn the_journey_speaks_welsh_when_welsh_is_chosen() {
     assert_eq!(locked.status, 429);
     assert_eq!(
         locked.summary(),
-        ["Rydych chi wedi rhoi manylion anghywir gormod o weithiau. Rhowch gynnig arall arni ymhen 15 munud."]
+        ["Rydych chi wedi rhoi manylion anghywir ormod o weithiau. Rhowch gynnig arall arni ymhen 15 munud."]
     );
 }
