@@ -128,6 +128,12 @@ async fn every_response_carries_the_security_headers_and_a_fresh_script_nonce() 
             "{path}"
         );
         assert!(header("permissions-policy").contains("camera=()"), "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(
+            header("cross-origin-opener-policy"),
+            "same-origin",
+            "{path}"
+        );
         let nonce = nonce_in(&policy);
         let body = response.text().await.unwrap();
         // Every inline script of the page carries this response's nonce, and no other.

@@ -6,6 +6,7 @@ pub mod hashing;
 pub mod mail;
 pub mod page_cache;
 pub mod replacement;
+pub mod request_context;
 pub mod reset;
 pub mod security;
 pub mod staff;
@@ -205,7 +206,7 @@ pub fn router(state: AppState) -> Router {
     let provide_state = move || {
         provide_context(context_state.clone());
         provide_context(request_locale());
-        provide_nonce(security::current_nonce());
+        provide_nonce(request_context::nonce());
     };
 
     // Files are not content-hashed, so browsers revalidate them after an hour.
@@ -264,7 +265,6 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/assets", static_files("assets"))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(DefaultBodyLimit::max(16 * 1024))
-        .layer(axum::middleware::from_fn(keep_request_context))
         .layer(axum::middleware::from_fn(security::protect))
         .layer(CompressionLayer::new())
         .layer(
@@ -294,28 +294,10 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-tokio::task_local! {
-    /// The Cookie header of the request being answered, for pages rendered by [`render`].
-    static REQUEST_COOKIES: Option<HeaderValue>;
-    /// The language of the request being answered (see [`request_locale`]).
-    static REQUEST_LOCALE: Locale;
-}
-
-/// Keeps the request's cookies and language at hand while it is answered (see [`render`]).
-async fn keep_request_context(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    let cookies = request.headers().get(header::COOKIE).cloned();
-    let locale = locale_of(request.headers());
-    REQUEST_COOKIES
-        .scope(cookies, REQUEST_LOCALE.scope(locale, next.run(request)))
-        .await
-}
-
 /// The language of the request being answered: the one its page, messages and emails use.
 /// English outside a request (tests calling handlers directly, background work).
 pub fn request_locale() -> Locale {
-    REQUEST_LOCALE
-        .try_with(|locale| *locale)
-        .unwrap_or_default()
+    request_context::locale()
 }
 
 /// The query of the header's language link.
@@ -368,7 +350,7 @@ pub async fn render<V: Clone + Send + Sync + 'static>(
     view: V,
     status: StatusCode,
 ) -> Response {
-    let nonce = security::current_nonce();
+    let nonce = request_context::nonce();
     render_with_nonce(state, path, view, status, nonce).await
 }
 
@@ -379,25 +361,17 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
     state: &AppState,
     path: &'static str,
 ) -> Response {
-    let Some(nonce) = security::current_nonce() else {
+    let Some(nonce) = request_context::nonce() else {
         return render(state, path, V::default(), StatusCode::OK).await;
     };
-    let signed_in = REQUEST_COOKIES
-        .try_with(|cookies| has_session_cookie(cookies))
-        .unwrap_or(false);
+    let signed_in = request_context::has_session_cookie();
     let locale = request_locale();
     if let Some(page) = state.form_pages.get(path, signed_in, locale) {
-        return page.response(&nonce);
+        return page.response(nonce.as_str());
     }
-    let placeholder = security::new_nonce();
-    let rendered = render_with_nonce(
-        state,
-        path,
-        V::default(),
-        StatusCode::OK,
-        Some(placeholder.clone()),
-    )
-    .await;
+    let placeholder = request_context::Nonce::random();
+    let rendered =
+        render_with_nonce(state, path, V::default(), StatusCode::OK, Some(placeholder)).await;
     let (parts, body) = rendered.into_parts();
     match axum::body::to_bytes(body, 1 << 20).await {
         Ok(body) => state
@@ -406,9 +380,9 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
                 path,
                 signed_in,
                 locale,
-                CachedPage::new(parts.status, parts.headers, &body, &placeholder),
+                CachedPage::new(parts.status, parts.headers, &body, placeholder.as_str()),
             )
-            .response(&nonce),
+            .response(nonce.as_str()),
         Err(error) => {
             tracing::error!(%error, path, "rendering a form page failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -439,10 +413,10 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
     path: &str,
     view: V,
     status: StatusCode,
-    nonce: Option<String>,
+    nonce: Option<request_context::Nonce>,
 ) -> Response {
     let mut request = Request::builder().uri(path);
-    if let Ok(Some(cookies)) = REQUEST_COOKIES.try_with(Clone::clone) {
+    if let Some(cookies) = request_context::cookies() {
         request = request.header(header::COOKIE, cookies);
     }
     let request = request.body(Body::empty()).expect("a path is a valid URI");
@@ -454,7 +428,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
             provide_context(context_state.clone());
             provide_context(locale);
             provide_context(view.clone());
-            provide_nonce(nonce.clone());
+            provide_nonce(nonce);
         },
         move || shell(options.clone()),
     );
@@ -464,9 +438,9 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
 }
 
 /// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.
-fn provide_nonce(nonce: Option<String>) {
+fn provide_nonce(nonce: Option<request_context::Nonce>) {
     if let Some(nonce) = nonce {
-        provide_context(leptos::nonce::Nonce::from_value(nonce));
+        provide_context(leptos::nonce::Nonce::from_value(nonce.as_str()));
     }
 }
 

@@ -17,6 +17,9 @@ use axum::response::Response;
 
 use crate::language::Locale;
 
+/// About how many headers the middleware adds to a response (security headers, Vary).
+const RESPONSE_HEADERS_ADDED: usize = 10;
+
 /// Which variant of a page: its path, whether the request had a session cookie, its language.
 type PageKey = (&'static str, bool, Locale);
 
@@ -73,7 +76,13 @@ impl CachedPage {
         }
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = self.status;
-        *response.headers_mut() = self.headers.clone();
+        // Room for the security headers every response gets on its way out, so adding them
+        // does not grow the map.
+        let headers = response.headers_mut();
+        headers.reserve(self.headers.len() + RESPONSE_HEADERS_ADDED);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
         response
     }
 }

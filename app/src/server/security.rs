@@ -1,41 +1,51 @@
 //! Security headers on every response, a per-response nonce for the Content-Security-Policy,
 //! and refusal of cross-site form posts (CSRF).
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use base64::Engine;
-use rand::RngCore;
 
+use super::request_context::{self, Nonce, RequestContext};
 use super::Problem;
 use crate::language::Locale;
-
-tokio::task_local! {
-    /// The nonce of the response being made: the page's scripts carry it, the CSP allows it.
-    pub(super) static RESPONSE_NONCE: String;
-}
-
-/// The nonce of the current response, for Leptos' hydration scripts.
-pub fn current_nonce() -> Option<String> {
-    RESPONSE_NONCE.try_with(Clone::clone).ok()
-}
-
-/// 16 random bytes, URL-safe base64: a CSP nonce (and the placeholder of cached pages).
-pub fn new_nonce() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// The policy: only this site's files, inline scripts only with this response's nonce, wasm
 /// compilation allowed (the hydration bundle), no framing, no plugins, forms only to this site.
 pub fn content_security_policy(nonce: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
+    [POLICY_BEFORE_NONCE, nonce, POLICY_AFTER_NONCE].concat()
 }
+
+const POLICY_BEFORE_NONCE: &str = "default-src 'self'; script-src 'self' 'nonce-";
+const POLICY_AFTER_NONCE: &str = "' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// The headers that are the same on every response, made once.
+const FIXED_HEADERS: [(HeaderName, HeaderValue); 6] = [
+    (
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+    ),
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ),
+    (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    (
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        ),
+    ),
+];
 
 /// Whether a state-changing request comes from another site: browsers say so in
 /// `Sec-Fetch-Site`, or older ones in an `Origin` that is not this host. Requests without
@@ -64,9 +74,11 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
 /// More header bytes than any browser sends to this site (its cookies are small).
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 
-/// Middleware: refuses oversized headers and cross-site posts, then adds the security headers to whatever answers.
+/// Middleware: refuses oversized headers and cross-site posts, keeps the request's context
+/// (nonce, cookies, language) at hand for the pages, then adds the security headers to
+/// whatever answers.
 pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    let nonce = new_nonce();
+    let nonce = Nonce::random();
     let locale = super::locale_of(request.headers());
     let header_bytes: usize = request
         .headers()
@@ -87,29 +99,23 @@ pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Re
         )
             .into_response()
     } else {
-        let response = RESPONSE_NONCE.scope(nonce.clone(), next.run(request)).await;
+        let context = RequestContext {
+            nonce,
+            cookies: request.headers().get(header::COOKIE).cloned(),
+            locale,
+        };
+        let response = request_context::scope(context, next.run(request)).await;
         as_nhs_page(response, locale)
     };
     let headers = response.headers_mut();
-    let mut set = |name: &'static str, value: String| {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    };
-    set("content-security-policy", content_security_policy(&nonce));
-    set(
-        "strict-transport-security",
-        "max-age=63072000; includeSubDomains".to_owned(),
-    );
-    set("x-content-type-options", "nosniff".to_owned());
-    set("referrer-policy", "no-referrer".to_owned());
-    set("x-frame-options", "DENY".to_owned());
-    set("cross-origin-opener-policy", "same-origin".to_owned());
-    set(
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
-            .to_owned(),
-    );
+    headers.reserve(FIXED_HEADERS.len() + 1);
+    let policy = content_security_policy(nonce.as_str());
+    if let Ok(policy) = HeaderValue::from_maybe_shared(Bytes::from(policy)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    for (name, value) in FIXED_HEADERS {
+        headers.insert(name, value);
+    }
     response
 }
 
@@ -199,6 +205,11 @@ mod tests {
         assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("unsafe-inline"));
-        assert_ne!(new_nonce(), new_nonce());
+        assert_eq!(
+            policy,
+            "default-src 'self'; script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        );
     }
 }
