@@ -14,7 +14,7 @@
 //! per-client limit is not what is measured. Bounded: 2 × N resets, and every request has a
 //! timeout.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -81,7 +81,7 @@ async fn run() {
     seed::seed_patients(&state.db, 2 * PATIENTS).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = server::service(state);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let base = Arc::new(format!("http://{addr}"));
 

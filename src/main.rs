@@ -210,7 +210,7 @@ async fn run(config: Config) -> ExitCode {
     };
     let db = state.db.clone();
     tracing::info!(address = %config.site_addr, demo = config.demo, backend = ?db.backend(), "Relink is listening");
-    let app = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = server::service(state);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

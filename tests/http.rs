@@ -383,3 +383,29 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
         "a forged header changes nothing"
     );
 }
+
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_ask_and_keep_their_security_headers() {
+    let server = start(false).await;
+    let plain = get(&server, "/reset-passphrase").await.1;
+    for encoding in ["br", "gzip"] {
+        let response = server
+            .client
+            .get(format!("{}/reset-passphrase", server.base))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert!(response.headers().contains_key("content-security-policy"));
+        assert_eq!(response.headers()["x-frame-options"], "DENY");
+        let compressed = response.bytes().await.unwrap();
+        assert!(
+            compressed.len() * 2 < plain.len(),
+            "{encoding}: {} of {} bytes",
+            compressed.len(),
+            plain.len()
+        );
+    }
+}

@@ -60,7 +60,7 @@ pub async fn start_on(
     adjust(&mut state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = server::service(state);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
