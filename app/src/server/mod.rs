@@ -173,8 +173,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
 /// The whole application as `axum::serve` takes it: [`router`] inside request tracing and
 /// response compression, with each connection's peer address at hand ([`ClientAddress`]).
 /// Tracing and compression wrap the router once, from outside, instead of every route
-/// (`Router::layer`): one body conversion per response instead of three (docs/PERFORMANCE.md,
-/// item 1).
+/// (`Router::layer`): two body conversions per response fewer (docs/PERFORMANCE.md, item 1).
 pub fn service(
     state: AppState,
 ) -> IntoMakeServiceWithConnectInfo<
