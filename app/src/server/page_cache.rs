@@ -17,9 +17,6 @@ use axum::response::Response;
 
 use crate::language::Locale;
 
-/// About how many headers the middleware adds to a response (security headers, Vary).
-const RESPONSE_HEADERS_ADDED: usize = 10;
-
 /// Which variant of a page: its path, whether the request had a session cookie, its language.
 type PageKey = (&'static str, bool, Locale);
 
@@ -76,10 +73,10 @@ impl CachedPage {
         }
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = self.status;
-        // Room for the security headers every response gets on its way out, so adding them
-        // does not grow the map.
+        // Room for the headers every response gets on its way out (security headers, and the
+        // compression layer's Vary), so adding them does not grow the map.
         let headers = response.headers_mut();
-        headers.reserve(self.headers.len() + RESPONSE_HEADERS_ADDED);
+        headers.reserve(self.headers.len() + super::security::HEADERS_ADDED + 1);
         for (name, value) in &self.headers {
             headers.append(name.clone(), value.clone());
         }

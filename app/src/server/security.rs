@@ -20,8 +20,10 @@ const POLICY_AFTER_NONCE: &str = "' 'wasm-unsafe-eval'; style-src 'self'; img-sr
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
+const FIXED_HEADER_COUNT: usize = 6;
+
 /// The headers that are the same on every response, made once.
-const FIXED_HEADERS: [(HeaderName, HeaderValue); 6] = [
+const FIXED_HEADERS: [(HeaderName, HeaderValue); FIXED_HEADER_COUNT] = [
     (
         header::STRICT_TRANSPORT_SECURITY,
         HeaderValue::from_static("max-age=63072000; includeSubDomains"),
@@ -46,6 +48,9 @@ const FIXED_HEADERS: [(HeaderName, HeaderValue); 6] = [
         ),
     ),
 ];
+
+/// How many headers [`protect`] adds to every response: the policy and the fixed ones.
+pub const HEADERS_ADDED: usize = FIXED_HEADER_COUNT + 1;
 
 /// Whether a state-changing request comes from another site: browsers say so in
 /// `Sec-Fetch-Site`, or older ones in an `Origin` that is not this host. Requests without
@@ -108,7 +113,7 @@ pub async fn protect(request: Request<Body>, next: axum::middleware::Next) -> Re
         as_nhs_page(response, locale)
     };
     let headers = response.headers_mut();
-    headers.reserve(FIXED_HEADERS.len() + 1);
+    headers.reserve(HEADERS_ADDED);
     let policy = content_security_policy(nonce.as_str());
     if let Ok(policy) = HeaderValue::from_maybe_shared(Bytes::from(policy)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
