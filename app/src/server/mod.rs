@@ -170,10 +170,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     })))
 }
 
-/// The whole application as `axum::serve` takes it: [`router`] inside request tracing and
-/// response compression, with each connection's peer address at hand ([`ClientAddress`]).
-/// Tracing and compression wrap the router once, from outside, instead of every route
-/// (`Router::layer`): two body conversions per response fewer (docs/PERFORMANCE.md, item 1).
+/// The whole application as `axum::serve` takes it: [`router`] inside response compression
+/// and, when its level is on, request tracing, with each connection's peer address at hand
+/// ([`ClientAddress`]). Tracing and compression wrap the router once, from outside, instead of
+/// every route (`Router::layer`): two body conversions per response fewer (docs/PERFORMANCE.md,
+/// item 1). The tracing layer reads the clock for every response and body chunk even when its
+/// events are filtered out, so it is left out when `RUST_LOG` turns its level off.
 pub fn service(
     state: AppState,
 ) -> IntoMakeServiceWithConnectInfo<
@@ -184,18 +186,31 @@ pub fn service(
         + 'static,
     SocketAddr,
 > {
-    let traced = tower::ServiceBuilder::new()
-        .map_response(|response: Response<_>| response.map(Body::new))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request<_>| {
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-                })
-                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+    let compressed = tower::Layer::layer(&CompressionLayer::new(), router(state));
+    let app = if tracing::enabled!(Level::INFO) {
+        let traced = TraceLayer::new_for_http()
+            .make_span_with(|request: &Request<_>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            })
+            .on_response(
+                DefaultOnResponse::new()
+                    .level(Level::INFO)
+                    .latency_unit(tower_http::LatencyUnit::Millis),
+            );
+        tower::util::Either::Left(
+            tower::ServiceBuilder::new()
+                .map_response(|response: Response<_>| response.map(Body::new))
+                .layer(traced)
+                .service(compressed),
         )
-        .layer(CompressionLayer::new())
-        .service(router(state));
-    axum::ServiceExt::<Request<Body>>::into_make_service_with_connect_info::<SocketAddr>(traced)
+    } else {
+        tower::util::Either::Right(
+            tower::ServiceBuilder::new()
+                .map_response(|response: Response<_>| response.map(Body::new))
+                .service(compressed),
+        )
+    };
+    axum::ServiceExt::<Request<Body>>::into_make_service_with_connect_info::<SocketAddr>(app)
 }
 
 /// The routes: pages, server functions, health checks and static files, each behind the
