@@ -23,6 +23,29 @@ export const test = base.extend<{ noScriptErrors: void }>({
   ],
 });
 
+/**
+ * Every page Relink serves without a journey state: axe scans each of them in English
+ * (accessibility.spec.ts) and in Welsh (welsh.spec.ts). Journey states are scanned in the
+ * journey specs.
+ */
+export const PAGES_WITHOUT_JOURNEY_STATE = [
+  "/",
+  "/demo",
+  "/demo/mailbox",
+  "/no-such-page",
+  "/reset-passphrase",
+  "/reset-passphrase/new-passphrase",
+  "/sign-in",
+  "/account/this-was-not-me",
+  "/cannot-sign-in",
+  "/cannot-sign-in/pin-document",
+  "/cannot-sign-in/delete-account",
+  "/replace-account",
+  "/replace-account/email",
+  "/replace-account/status",
+  "/staff/sign-in",
+] as const;
+
 /** The viewports every page is checked at: a phone and a desktop. */
 export const VIEWPORTS = [
   { name: "phone", width: 390, height: 844 },

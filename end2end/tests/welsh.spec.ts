@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { checkAccessibility, jsEnabled, test, waitForHydration } from "./support";
+import {
+  PAGES_WITHOUT_JOURNEY_STATE,
+  checkAccessibility,
+  jsEnabled,
+  test,
+  waitForHydration,
+} from "./support";
 
 // The reset and replacement journeys in Welsh (issue #9), with JavaScript on and off (the
 // projects), axe on every page. Patients of the demo's Welsh practice (W00001) walk them, so
@@ -176,21 +182,7 @@ test("a patient replaces their account in Welsh and gets the code email in Welsh
 });
 
 // axe on every page that needs no journey state, in Welsh: language attributes included.
-const PAGES = [
-  "/",
-  "/demo",
-  "/demo/mailbox",
-  "/no-such-page",
-  "/reset-passphrase",
-  "/sign-in",
-  "/cannot-sign-in",
-  "/cannot-sign-in/pin-document",
-  "/cannot-sign-in/delete-account",
-  "/replace-account",
-  "/replace-account/status",
-  "/staff/sign-in",
-];
-for (const path of PAGES) {
+for (const path of PAGES_WITHOUT_JOURNEY_STATE) {
   test(`axe finds no WCAG 2.2 AA violations on ${path} in Welsh`, async ({ page, browser, context, baseURL }, testInfo) => {
     await context.addCookies([{ name: "relink-lang", value: "cy", url: baseURL! }]);
     await page.goto(path);
