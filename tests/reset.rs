@@ -257,7 +257,7 @@ async fn expired_used_and_emis_documents_are_explained_only_after_a_full_match()
         + time::Duration::days(14);
     assert!(expired.body.contains(&format!(
         "Your PIN document expired on {}.",
-        app::domain::format_long_date(expiry)
+        app::language::long_date(expiry, app::language::Locale::en)
     )));
     assert!(expired
         .body

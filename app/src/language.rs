@@ -153,6 +153,10 @@ mod tests {
             "14 March 2026"
         );
         assert_eq!(
+            long_date(date!(1980 - 02 - 01), Locale::en),
+            "1 February 1980"
+        );
+        assert_eq!(
             long_date(date!(2026 - 03 - 14), Locale::cy),
             "14 Mawrth 2026"
         );

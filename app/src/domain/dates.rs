@@ -1,15 +1,7 @@
-use time::{macros::format_description, Date, Duration, Month};
+use time::{Date, Duration, Month};
 
 /// How long a PIN document can be used after the date printed on it.
 pub const PIN_DOCUMENT_VALID_DAYS: i64 = 14;
-
-/// "14 March 2026": the NHS style for dates in content.
-pub fn format_long_date(date: Date) -> String {
-    date.format(format_description!(
-        "[day padding:none] [month repr:long] [year]"
-    ))
-    .unwrap_or_else(|_| date.to_string())
-}
 
 /// A date of birth typed into the nhsuk date input: a real date, in the past.
 #[derive(
@@ -143,12 +135,6 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 27);
-
-    #[test]
-    fn formats_dates_the_nhs_way() {
-        assert_eq!(format_long_date(date!(2026 - 03 - 14)), "14 March 2026");
-        assert_eq!(format_long_date(date!(1980 - 02 - 01)), "1 February 1980");
-    }
 
     #[test]
     fn parses_real_dates_in_the_past() {

@@ -18,7 +18,7 @@ mod security_code;
 pub mod staff;
 
 pub use account_id::{AccountId, AccountIdError};
-pub use dates::{format_long_date, DateOfBirth, DateOfBirthError, PinDocumentDates};
+pub use dates::{DateOfBirth, DateOfBirthError, PinDocumentDates};
 #[cfg(feature = "email")]
 pub use email_address::{EmailAddress, EmailAddressError};
 pub use nhs_number::{NhsNumber, NhsNumberError};
