@@ -384,61 +384,6 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
     );
 }
 
-/// What a tracing subscriber writes, kept for the test to read.
-#[derive(Clone, Default)]
-struct CapturedLog(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLog {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLog {
-    type Writer = CapturedLog;
-
-    fn make_writer(&'a self) -> CapturedLog {
-        self.clone()
-    }
-}
-
-/// Request tracing is left out of the stack when its level is off (the other tests run without
-/// a subscriber); when it is on, every request is logged, and pages are still compressed.
-#[tokio::test]
-async fn requests_are_logged_when_the_log_level_is_info() {
-    let log = CapturedLog::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .with_writer(log.clone())
-        .finish();
-    // This test's runtime has one thread, so the server's tasks log to this subscriber too.
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let server = start(false).await;
-    let response = server
-        .client
-        .get(format!("{}/reset-passphrase", server.base))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-encoding"], "gzip");
-    response.bytes().await.unwrap();
-    let written = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    let line = written
-        .lines()
-        .find(|line| line.contains("finished processing request"))
-        .unwrap_or_else(|| panic!("no request logged in:\n{written}"));
-    assert!(line.contains("path=/reset-passphrase"), "{line}");
-    assert!(line.contains("status=200"), "{line}");
-}
-
 #[tokio::test]
 async fn pages_are_compressed_for_browsers_that_ask_and_keep_their_security_headers() {
     let server = start(false).await;
