@@ -87,11 +87,13 @@ async fn run() {
     let base = Arc::new(format!("http://{addr}"));
 
     // 2. Resets alone: PATIENTS of them from CLIENTS clients in parallel.
+    let cpu_before = process_cpu_seconds();
     let elapsed = resets(base.clone(), 0..PATIENTS).await;
+    let cores_busy = (process_cpu_seconds() - cpu_before) / elapsed;
     let resets_per_second = PATIENTS as f64 / elapsed;
     let raw_after = raw_rate(cores, per_thread, reusing);
     let raw = (raw_before + raw_after) / 2.0;
-    println!("complete resets: {PATIENTS} in {elapsed:.2} s = {resets_per_second:.1} per second");
+    println!("complete resets: {PATIENTS} in {elapsed:.2} s = {resets_per_second:.1} per second, {cores_busy:.2} of {cores} cores busy");
     println!(
         "  each reset costs 2 Argon2 operations: {:.1} operations per second, {:.0}% of the raw rate (budget 85%; raw {raw_before:.1} before and {raw_after:.1} after the resets)",
         2.0 * resets_per_second,
@@ -205,4 +207,16 @@ async fn page_latencies(base: Arc<String>, stop: Arc<AtomicBool>, count: usize) 
 fn percentile(latencies: &mut [f64], q: f64) -> f64 {
     latencies.sort_by(f64::total_cmp);
     latencies[((latencies.len() - 1) as f64 * q).round() as usize]
+}
+
+/// User and system CPU time of this process so far: how many cores a phase kept busy.
+fn process_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
