@@ -146,7 +146,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let dummy_hash: Arc<str> =
         hash_secret(crate::db::step_tokens::StepToken::generate().expose()).into();
     let hashing = HashingPool::per_core(config.hashing_max_wait);
-    hashing.spawn_releaser(Duration::from_secs(30));
     let outbox_wake = Arc::new(tokio::sync::Notify::new());
     match delivery {
         Some(delivery) => mail::spawn_worker(db.clone(), delivery, outbox_wake.clone()),
