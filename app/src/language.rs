@@ -16,9 +16,6 @@ pub use crate::i18n::Locale;
 /// The cookie that remembers the language chosen with the header's language link.
 pub const LANGUAGE_COOKIE: &str = "relink-lang";
 
-/// Where the language link goes: `/language?to=cy&return=/reset-passphrase`.
-pub const LANGUAGE_PATH: &str = "/language";
-
 /// The language of the page being rendered (English when none was provided).
 pub fn locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()

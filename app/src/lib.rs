@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod language;
 pub mod pages;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -23,10 +24,10 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use i18n::Locale;
+
 use components::islands::HydrationMarker;
-use components::layout::{
-    provide_demo_mode, provide_signed_in, DemoNotice, Footer, Header, SkipLink,
-};
+use components::layout::{DemoNotice, Footer, Header, SkipLink};
 use pages::account::{AccountPage, NotMePage, SignInPage};
 use pages::cannot_sign_in::{CannotSignInPage, DeleteAccountPage, PinProblemPage};
 use pages::demo::MailboxPage;
@@ -70,12 +71,51 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A complete NHS page saying what went wrong on our side, for answers that cannot render the
+/// app (the database is down, the request could not be read). Plain HTML: no hydration.
+pub fn problem_document(locale: Locale, heading: &str, advice: &str) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(locale);
+        view! {
+            <!DOCTYPE html>
+            <html lang=language::html_lang(locale)>
+                <head>
+                    <meta charset="utf-8" />
+                    <meta name="viewport" content="width=device-width, initial-scale=1" />
+                    <link rel="stylesheet" href="/pkg/relink.css" />
+                    <title>
+                        {format!(
+                            "{heading} – {} – {}",
+                            i18n::td_string!(locale, common.service_name),
+                            i18n::td_string!(locale, common.nhs),
+                        )}
+                    </title>
+                </head>
+                <body>
+                    <SkipLink />
+                    <Header />
+                    <div class="nhsuk-width-container">
+                        <main class="nhsuk-main-wrapper" id="maincontent">
+                            <h1>{heading.to_owned()}</h1>
+                            <p>{advice.to_owned()}</p>
+                            <p>
+                                <a href=views::routes::HOME>{i18n::td_string!(locale, common.go_to_start)}</a>
+                            </p>
+                        </main>
+                    </div>
+                    <Footer />
+                </body>
+            </html>
+        }
+        .to_html()
+    })
+}
+
 /// The whole application: NHS page furniture around the routed pages.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_demo_mode();
-    provide_signed_in();
 
     view! {
         <Router>
@@ -122,6 +162,93 @@ pub fn App() -> impl IntoView {
             <Footer />
             <HydrationMarker />
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod layers {
+    //! The layers' rule, checked on the source: the UI (`components/`, `pages/`, `views/`)
+    //! imports nothing of the server or the database, and the server and database import
+    //! nothing of the UI but the views. A file that breaks it fails this test by name.
+
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("source folder") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                files.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    /// Each line of the layer's files that names one of `forbidden`.
+    fn offences(layers: &[&str], forbidden: &[&str]) -> Vec<String> {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for layer in layers {
+            let files = rust_files(&src.join(layer));
+            assert!(!files.is_empty(), "no files in {layer}");
+            for file in files {
+                let text = std::fs::read_to_string(&file).expect("readable source");
+                for (number, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    if let Some(name) = forbidden.iter().find(|name| code.contains(*name)) {
+                        found.push(format!("{}:{}: {name}", file.display(), number + 1));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_ui_knows_nothing_of_the_server() {
+        let found = offences(
+            &["components", "pages", "views"],
+            &[
+                "crate::server",
+                "crate::db",
+                "crate::secrets",
+                "sqlx",
+                "axum::",
+                "feature = \"ssr\"",
+            ],
+        );
+        assert!(
+            found.is_empty(),
+            "the UI reaches into the server: {found:#?}"
+        );
+    }
+
+    #[test]
+    fn the_server_and_database_know_the_views_only() {
+        let found = offences(
+            &["server", "db"],
+            &[
+                "crate::pages",
+                "crate::components",
+                "use crate::{shell, App}",
+            ],
+        );
+        let found: Vec<_> = found
+            .into_iter()
+            .filter(|line| !line.ends_with("use crate::{shell, App}"))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "the server reaches into the UI: {found:#?}"
+        );
+    }
+
+    #[test]
+    fn the_check_finds_what_it_looks_for() {
+        // The rule is checked by text, so prove the text search itself sees an import.
+        assert!(!offences(&["server"], &["crate::views"]).is_empty());
     }
 }
 

@@ -1,42 +1,9 @@
 //! nhsuk-frontend form components: the markup of the NHS design system's macros, as Leptos
 //! components. Field errors come from the server and are shown by the field and in the summary.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use crate::tr;
-
-/// One problem with one field: `id` is the input the summary links to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub id: String,
-    pub message: String,
-}
-
-/// The problems found in one submission, in the order of the fields on the page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormErrors(pub Vec<FieldError>);
-
-impl FormErrors {
-    pub fn add(&mut self, id: &str, message: impl Into<String>) {
-        self.0.push(FieldError {
-            id: id.to_owned(),
-            message: message.into(),
-        });
-    }
-
-    /// The message for the field whose id starts with `prefix` (a date input has three ids).
-    pub fn for_field(&self, prefix: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|e| e.id.starts_with(prefix))
-            .map(|e| e.message.clone())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+use crate::views::form::{FormErrors, SummaryRow};
+use leptos::prelude::*;
 
 /// "There is a problem", with a link to each field. Rendered first in the page so that screen
 /// readers announce it; nhsuk-frontend's script moves focus to it when JavaScript is on.
@@ -347,15 +314,6 @@ pub fn Radios(
             </fieldset>
         </div>
     }
-}
-
-/// A row of an nhsuk summary list, with an optional "Change" link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SummaryRow {
-    pub key: String,
-    pub value: String,
-    /// Where "Change" goes, and what it changes (for screen readers).
-    pub change: Option<(String, String)>,
 }
 
 #[component]

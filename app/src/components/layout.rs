@@ -3,55 +3,25 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::language::{html_lang, locale, other, LANGUAGE_PATH};
+use crate::language::{html_lang, locale, other};
 use crate::tr;
-
-/// Whether the server runs with `--demo`, which shows the demo notice on every page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DemoMode(pub bool);
-
-/// Reads the demo flag (on the server from the app state) and makes it available as context.
-pub fn provide_demo_mode() {
-    let demo = {
-        #[cfg(feature = "ssr")]
-        {
-            use_context::<crate::server::AppState>().is_some_and(|state| state.demo)
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            false
-        }
-    };
-    provide_context(DemoMode(demo));
-}
-
-/// Whether the browser holds a patient session cookie: the header then offers "Your account"
-/// and "Sign out" on every page. Decided on the server from the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SignedIn(pub bool);
-
-/// The cookie that marks a signed-in patient (its value is checked by the server only).
-pub const SESSION_COOKIE: &str = "__Host-relink-session";
-
-pub fn provide_signed_in() {
-    let signed_in = {
-        #[cfg(feature = "ssr")]
-        {
-            use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-                crate::server::has_session_cookie(parts.headers.get_all(axum::http::header::COOKIE))
-            })
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            false
-        }
-    };
-    provide_context(SignedIn(signed_in));
-}
+use crate::views::form::FormErrors;
+use crate::views::page::page_facts;
+use crate::views::routes;
 
 /// True when the server runs in demo mode.
 pub fn is_demo() -> bool {
-    use_context::<DemoMode>().is_some_and(|d| d.0)
+    page_facts().demo
+}
+
+/// "Error: " before the heading in the page title when the form has problems, as the NHS
+/// service manual asks.
+pub fn error_title(heading: &str, errors: &FormErrors) -> String {
+    if !errors.is_empty() {
+        format!("{} {heading}", tr!(common.error_prefix))
+    } else {
+        heading.to_owned()
+    }
 }
 
 /// Sets the document title in the form "Page heading – Manage your GP online account – NHS"
@@ -73,22 +43,11 @@ pub fn PageTitle(#[prop(into)] heading: String) -> impl IntoView {
 /// the choice in a cookie.
 #[component]
 pub fn LanguageLink() -> impl IntoView {
-    // The page's address as the server received it (pages are rendered on the server only).
-    let here = {
-        #[cfg(feature = "ssr")]
-        {
-            use_context::<axum::http::request::Parts>()
-                .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            None::<String>
-        }
-    }
-    .unwrap_or_else(|| "/".to_owned());
+    let here = page_facts().path;
     let target = other(locale());
     let href = format!(
-        "{LANGUAGE_PATH}?{}",
+        "{}?{}",
+        routes::LANGUAGE,
         form_urlencoded::Serializer::new(String::new())
             .append_pair("to", target.as_ref())
             .append_pair("return", &here)
@@ -118,7 +77,7 @@ pub fn Header() -> impl IntoView {
         <header class="nhsuk-header" data-module="nhsuk-header" role="banner">
             <div class="nhsuk-header__container nhsuk-width-container">
                 <div class="nhsuk-header__service">
-                    <a class="nhsuk-header__service-logo" href="/" aria-label=tr!(common.logo_label)>
+                    <a class="nhsuk-header__service-logo" href=routes::HOME aria-label=tr!(common.logo_label)>
                         <svg
                             class="nhsuk-header__logo"
                             xmlns="http://www.w3.org/2000/svg"
@@ -138,19 +97,19 @@ pub fn Header() -> impl IntoView {
                     </a>
                 </div>
                 <LanguageLink />
-                {use_context::<SignedIn>()
-                    .is_some_and(|s| s.0)
+                {page_facts()
+                    .signed_in
                     .then(|| {
                         view! {
                             <nav class="nhsuk-header__account" aria-label=tr!(common.account_nav)>
                                 <ul class="nhsuk-header__account-list">
                                     <li class="nhsuk-header__account-item">
-                                        <a class="nhsuk-header__account-link" href="/account">
+                                        <a class="nhsuk-header__account-link" href=routes::ACCOUNT>
                                             {tr!(common.your_account)}
                                         </a>
                                     </li>
                                     <li class="nhsuk-header__account-item">
-                                        <form class="nhsuk-header__account-form" action="/sign-out" method="post" novalidate>
+                                        <form class="nhsuk-header__account-form" action=routes::SIGN_OUT method="post" novalidate>
                                             <button class="nhsuk-header__account-button">{tr!(common.sign_out)}</button>
                                         </form>
                                     </li>
@@ -173,7 +132,7 @@ pub fn DemoNotice() -> impl IntoView {
                 <p>
                     <strong class="nhsuk-tag nhsuk-tag--orange">{tr!(common.demo_tag)}</strong>
                     " "{tr!(common.demo_notice)}" "
-                    <a href="/demo">{tr!(common.demo_notice_link)}</a>
+                    <a href=routes::DEMO>{tr!(common.demo_notice_link)}</a>
                 </p>
             </div>
         }
@@ -189,7 +148,7 @@ pub fn Footer() -> impl IntoView {
                     <h2 class="nhsuk-u-visually-hidden">{tr!(common.support_links)}</h2>
                     <ul class="nhsuk-footer__list">
                         <li class="nhsuk-footer__list-item">
-                            <a class="nhsuk-footer__list-item-link" href="/">
+                            <a class="nhsuk-footer__list-item-link" href=routes::HOME>
                                 {tr!(common.service_name)}
                             </a>
                         </li>
@@ -197,7 +156,7 @@ pub fn Footer() -> impl IntoView {
                             .then(|| {
                                 view! {
                                     <li class="nhsuk-footer__list-item">
-                                        <a class="nhsuk-footer__list-item-link" href="/demo">
+                                        <a class="nhsuk-footer__list-item-link" href=routes::DEMO>
                                             {tr!(common.demo_details)}
                                         </a>
                                     </li>

@@ -15,6 +15,7 @@ mod practice;
 mod record_access;
 pub mod replacement;
 mod security_code;
+mod sign_in_problem;
 pub mod staff;
 
 pub use account_id::{AccountId, AccountIdError};
@@ -36,6 +37,7 @@ pub use replacement::{
 pub use security_code::{
     SecurityCode, SecurityCodeError, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
 };
+pub use sign_in_problem::{NextStep, SignInProblem};
 pub use staff::{
     one_time_secret, parse_test_nhs_number, IdentityCheck, StaffUsername, StaffUsernameError,
     TestNhsNumberError,

@@ -100,6 +100,23 @@ impl OnlineService {
             Self::Messages => "Messages",
         }
     }
+
+    /// The value a form posts for the service (the staff area's checkboxes).
+    pub fn form_value(self) -> &'static str {
+        match self {
+            Self::Appointments => "appointments",
+            Self::RepeatPrescriptions => "prescriptions",
+            Self::HealthRecord => "record",
+            Self::Messages => "messages",
+        }
+    }
+
+    /// The service a posted value names, if it is one.
+    pub fn from_form_value(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|service| service.form_value() == value)
+    }
 }
 
 /// Which services are switched on, by the practice or for the patient.

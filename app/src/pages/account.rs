@@ -4,28 +4,17 @@
 //! preview of a test patient can show exactly what the patient sees.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::components::form::{ErrorSummary, FormErrors, PasswordInput, TextInput};
-use crate::components::layout::PageTitle;
+use crate::components::form::{ErrorSummary, PasswordInput, TextInput};
+use crate::components::layout::{error_title, PageTitle};
 use crate::domain::{
     OnlineService, RecordAccessLevel, RecordVisibility, ServiceState, VisibleFromRule,
 };
 use crate::language::{locale, long_date};
-use crate::pages::reset_passphrase::{server_view, FormProblem};
 use crate::tr;
-
-pub const SIGN_IN_PATH: &str = "/sign-in";
-pub const SIGN_OUT_PATH: &str = "/sign-out";
-pub const ACCOUNT_PATH: &str = "/account";
-pub const NOT_ME_PATH: &str = "/account/this-was-not-me";
-
-/// Where a detail about the patient comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DetailSource {
-    GpRecord,
-    NhsSpine,
-}
+use crate::views::account::{AccountSummary, DetailSource, SignInView};
+use crate::views::page::server_view;
+use crate::views::routes;
 
 impl DetailSource {
     fn label(self) -> &'static str {
@@ -36,45 +25,6 @@ impl DetailSource {
     }
 }
 
-/// One row of "Your details": label and value in the language of the request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DetailRow {
-    pub label: String,
-    pub value: String,
-    pub source: DetailSource,
-    /// What the other source holds, when the two disagree.
-    pub other_source_value: Option<String>,
-}
-
-/// One line of recent security activity, in the language of the request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityItem {
-    pub date: String,
-    pub description: String,
-}
-
-/// Everything "Your account" shows, decided on the server by the domain rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountSummary {
-    pub practice_name: String,
-    pub practice_ods: String,
-    pub clinical_system: String,
-    pub record: RecordVisibility,
-    pub services: Vec<(OnlineService, ServiceState)>,
-    pub details: Vec<DetailRow>,
-    pub activity: Vec<ActivityItem>,
-}
-
-/// What `/sign-in` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignInView {
-    pub account_id: String,
-    pub ods_code: String,
-    pub errors: FormErrors,
-    pub problem: Option<FormProblem>,
-    pub signed_out: bool,
-}
-
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let view = server_view::<SignInView>();
@@ -83,13 +33,8 @@ pub fn SignInPage() -> impl IntoView {
         summary.add("account-id", problem.message());
     }
     let heading = tr!(account.sign_in.heading);
-    let title = if summary.is_empty() {
-        heading.to_owned()
-    } else {
-        format!("{} {heading}", tr!(common.error_prefix))
-    };
     view! {
-        <PageTitle heading=title />
+        <PageTitle heading=error_title(heading, &summary) />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=summary />
@@ -100,7 +45,7 @@ pub fn SignInPage() -> impl IntoView {
                     </div>
                 })}
                 <h1>{heading}</h1>
-                <form method="post" action=SIGN_IN_PATH novalidate>
+                <form method="post" action=routes::SIGN_IN novalidate>
                     <TextInput
                         id="account-id"
                         name="account_id"
@@ -135,10 +80,10 @@ pub fn SignInPage() -> impl IntoView {
                     </button>
                 </form>
                 <p>
-                    <a href="/reset-passphrase">{tr!(account.sign_in.forgotten)}</a>
+                    <a href=routes::RESET>{tr!(account.sign_in.forgotten)}</a>
                 </p>
                 <p>
-                    <a href="/cannot-sign-in">{tr!(account.sign_in.other_reason)}</a>
+                    <a href=routes::CANNOT_SIGN_IN>{tr!(account.sign_in.other_reason)}</a>
                 </p>
             </div>
         </div>
@@ -152,7 +97,7 @@ pub fn AccountPage() -> impl IntoView {
             <PageTitle heading=tr!(account.page.heading) />
             <h1>{tr!(account.page.heading)}</h1>
             <AccountDetails summary />
-            <form method="post" action=SIGN_OUT_PATH>
+            <form method="post" action=routes::SIGN_OUT>
                 <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
                     {tr!(account.page.sign_out)}
                 </button>
@@ -162,7 +107,7 @@ pub fn AccountPage() -> impl IntoView {
         None => view! {
             <PageTitle heading=tr!(account.page.sign_in_heading) />
             <h1>{tr!(account.page.sign_in_heading)}</h1>
-            <p><a href=SIGN_IN_PATH>{tr!(account.page.sign_in_link)}</a></p>
+            <p><a href=routes::SIGN_IN>{tr!(account.page.sign_in_link)}</a></p>
         }
         .into_any(),
     }
@@ -343,7 +288,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         <h2>{tr!(account.activity.heading)}</h2>
         {activity}
         <p>
-            <a href=NOT_ME_PATH>{tr!(account.activity.not_me)}</a>
+            <a href=routes::NOT_ME>{tr!(account.activity.not_me)}</a>
         </p>
     }
 }
@@ -360,6 +305,6 @@ pub fn NotMePage() -> impl IntoView {
             <li>{tr!(account.not_me.reset)}</li>
         </ol>
         <p>{tr!(account.not_me.health_information)}</p>
-        <p><a href=ACCOUNT_PATH>{tr!(account.not_me.back)}</a></p>
+        <p><a href=routes::ACCOUNT>{tr!(account.not_me.back)}</a></p>
     }
 }

@@ -7,6 +7,9 @@ use crate::demo::{DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, EXPIRED_DEMO_PRIN
 use crate::language::{locale, long_date};
 use crate::pages::not_found::NotFound;
 use crate::tr;
+use crate::views::demo::MailboxView;
+use crate::views::page::server_view;
+use crate::views::routes;
 
 #[component]
 pub fn DemoPage() -> impl IntoView {
@@ -74,12 +77,12 @@ pub fn DemoPage() -> impl IntoView {
             })
             .collect_view()}
         <p>
-            <a href="/sign-in">{tr!(demo.sign_in.link)}</a>
+            <a href=routes::SIGN_IN>{tr!(demo.sign_in.link)}</a>
         </p>
         <h2>{tr!(demo.staff.heading)}</h2>
         <p>
             {tr!(demo.staff.before)}
-            <a href="/staff/sign-in">{tr!(demo.staff.link)}</a>
+            <a href=routes::STAFF_SIGN_IN>{tr!(demo.staff.link)}</a>
             {tr!(demo.staff.after)}
         </p>
         <ul>
@@ -99,9 +102,9 @@ pub fn DemoPage() -> impl IntoView {
         <h2>{tr!(demo.replace.heading)}</h2>
         <p>
             {tr!(demo.replace.before)}
-            <a href="/replace-account">{tr!(demo.replace.link)}</a>
+            <a href=routes::REPLACE>{tr!(demo.replace.link)}</a>
             {tr!(demo.replace.middle)}
-            <a href="/demo/mailbox">{tr!(demo.replace.mailbox_link)}</a>
+            <a href=routes::MAILBOX>{tr!(demo.replace.mailbox_link)}</a>
             {tr!(demo.replace.after)}
         </p>
         <ul>
@@ -148,30 +151,13 @@ pub fn DemoPage() -> impl IntoView {
     .into_any()
 }
 
-/// One message as the demo mailbox shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct MailboxItem {
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    pub status: String,
-}
-
-/// What `/demo/mailbox` shows: the newest emails first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct MailboxView {
-    pub messages: Vec<MailboxItem>,
-}
-
-pub const MAILBOX_PATH: &str = "/demo/mailbox";
-
 /// `/demo/mailbox`: the emails the demo "sent", so every journey can be tried without email.
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     if !is_demo() {
         return NotFound().into_any();
     }
-    let MailboxView { messages } = crate::pages::reset_passphrase::server_view::<MailboxView>();
+    let MailboxView { messages } = server_view::<MailboxView>();
     view! {
         <PageTitle heading=tr!(demo.mailbox.heading) />
         <h1>{tr!(demo.mailbox.heading)}</h1>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
 use crate::tr;
+use crate::views::routes;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -21,17 +22,17 @@ pub fn HomePage() -> impl IntoView {
                 <h2>{tr!(home.before_heading)}</h2>
                 <p>{tr!(home.before_pin)}</p>
                 <p>{tr!(home.pin_rule)}</p>
-                <a class="nhsuk-button" data-module="nhsuk-button" href="/reset-passphrase" role="button" draggable="false">
+                <a class="nhsuk-button" data-module="nhsuk-button" href=routes::RESET role="button" draggable="false">
                     {tr!(home.reset_button)}
                 </a>
                 <h2>{tr!(home.cannot_heading)}</h2>
                 <p>
-                    <a href="/cannot-sign-in">{tr!(home.cannot_link)}</a>
+                    <a href=routes::CANNOT_SIGN_IN>{tr!(home.cannot_link)}</a>
                     {tr!(home.cannot_rest)}
                 </p>
                 <h2>{tr!(home.sign_in_heading)}</h2>
                 <p>
-                    <a href="/sign-in">{tr!(home.sign_in_link)}</a>
+                    <a href=routes::SIGN_IN>{tr!(home.sign_in_link)}</a>
                     {tr!(home.sign_in_rest)}
                 </p>
                 <h2>{tr!(home.staff_heading)}</h2>

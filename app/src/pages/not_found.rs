@@ -4,13 +4,10 @@ use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
 use crate::tr;
+use crate::views::routes;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
     view! {
         <PageTitle heading=tr!(common.not_found_heading) />
         <div class="nhsuk-grid-row">
@@ -19,7 +16,7 @@ pub fn NotFound() -> impl IntoView {
                 <p>{tr!(common.not_found_typed)}</p>
                 <p>{tr!(common.not_found_pasted)}</p>
                 <p>
-                    <a href="/">{tr!(common.go_to_start)}</a>
+                    <a href=routes::HOME>{tr!(common.go_to_start)}</a>
                 </p>
             </div>
         </div>

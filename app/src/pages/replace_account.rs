@@ -3,156 +3,19 @@
 //! page; every page works with JavaScript off (forms post to their own address).
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::components::form::{
-    BackLink, DateInput, ErrorSummary, FormErrors, SummaryList, SummaryRow, TextInput,
-};
-use crate::components::layout::PageTitle;
+use crate::components::form::{BackLink, DateInput, ErrorSummary, SummaryList, TextInput};
+use crate::components::layout::{error_title, PageTitle};
 use crate::domain::Ineligible;
 use crate::language::{locale, long_date};
-use crate::pages::account::SIGN_IN_PATH;
-use crate::pages::cannot_sign_in::{CANNOT_SIGN_IN_PATH, REPLACE_PATH};
-use crate::pages::reset_passphrase::{server_view, FormProblem, RESET_PATH};
 use crate::tr;
-
-pub const EMAIL_PATH: &str = "/replace-account/email";
-pub const CODE_PATH: &str = "/replace-account/security-code";
-pub const RESEND_PATH: &str = "/replace-account/security-code/resend";
-pub const CHECK_PATH: &str = "/replace-account/check-answers";
-pub const REPLACE_DONE_PATH: &str = "/replace-account/done";
-pub const STATUS_PATH: &str = "/replace-account/status";
-
-/// What the patient typed in the identity form, echoed back when it is shown again.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IdentityValues {
-    pub nhs_number: String,
-    pub dob_day: String,
-    pub dob_month: String,
-    pub dob_year: String,
-    pub postcode: String,
-}
-
-/// What `/replace-account` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum IdentityView {
-    Form {
-        values: IdentityValues,
-        errors: FormErrors,
-        problem: Option<FormProblem>,
-    },
-    Ineligible {
-        reason: Ineligible,
-        practice_name: String,
-    },
-    NoAccount {
-        practice_name: String,
-    },
-}
-
-impl Default for IdentityView {
-    fn default() -> Self {
-        Self::Form {
-            values: IdentityValues::default(),
-            errors: FormErrors::default(),
-            problem: None,
-        }
-    }
-}
-
-/// What `/replace-account/email` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EmailView {
-    Ready {
-        value: String,
-        errors: FormErrors,
-    },
-    #[default]
-    JourneyEnded,
-}
-
-/// What `/replace-account/security-code` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CodeView {
-    Ready {
-        email: String,
-        errors: FormErrors,
-        /// "We have sent a new code", after a resend.
-        resent: bool,
-        can_resend: bool,
-    },
-    /// The code's 10 minutes or 5 tries are used up.
-    CodeDead { email: String, can_resend: bool },
-    #[default]
-    JourneyEnded,
-}
-
-/// What `/replace-account/check-answers` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CheckView {
-    Ready {
-        rows: Vec<SummaryRow>,
-    },
-    #[default]
-    JourneyEnded,
-}
-
-/// What `/replace-account/done` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReplaceDoneView {
-    pub reference: String,
-    pub email: String,
-    pub practice_name: String,
-}
-
-/// What `/replace-account/status` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StatusView {
-    Form {
-        reference: String,
-        dob: (String, String, String),
-        errors: FormErrors,
-        problem: Option<FormProblem>,
-    },
-    Found(RequestStatus),
-}
-
-impl Default for StatusView {
-    fn default() -> Self {
-        Self::Form {
-            reference: String::new(),
-            dob: Default::default(),
-            errors: FormErrors::default(),
-            problem: None,
-        }
-    }
-}
-
-/// The progress of one replacement, as the patient sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestStatus {
-    pub reference: String,
-    pub requested_on: String,
-    pub practice_name: String,
-    pub steps: Vec<StatusStep>,
-    pub complete: bool,
-}
-
-/// One step of the progress list: done or still to do, with what it means.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusStep {
-    pub title: String,
-    pub done: bool,
-    pub detail: String,
-}
-
-fn error_title(heading: &str, errors: &FormErrors) -> String {
-    if errors.is_empty() {
-        heading.to_owned()
-    } else {
-        format!("{} {heading}", tr!(common.error_prefix))
-    }
-}
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::page::server_view;
+use crate::views::replacement::{
+    CheckView, CodeView, EmailView, IdentityValues, IdentityView, ReplaceDoneView, RequestStatus,
+    StatusView,
+};
+use crate::views::routes;
 
 /// The generic answer to a mismatch or too many tries, in the page's language.
 fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
@@ -171,7 +34,7 @@ fn JourneyEnded() -> impl IntoView {
         <h1>{tr!(replace.ended.heading)}</h1>
         <p>{tr!(replace.ended.time)}</p>
         <p>{tr!(replace.ended.nothing_changed)}</p>
-        <a class="nhsuk-button" data-module="nhsuk-button" href=REPLACE_PATH role="button" draggable="false">
+        <a class="nhsuk-button" data-module="nhsuk-button" href=routes::REPLACE role="button" draggable="false">
             {tr!(replace.ended.start_again)}
         </a>
     }
@@ -191,7 +54,7 @@ pub fn ReplaceAccountPage() -> impl IntoView {
         } => view! { <IneligiblePage reason practice_name /> }.into_any(),
         IdentityView::NoAccount { practice_name } => view! {
             <PageTitle heading=tr!(replace.no_account.heading) />
-            <BackLink href=REPLACE_PATH />
+            <BackLink href=routes::REPLACE />
             <h1>{tr!(replace.no_account.heading)}</h1>
             <p>{tr!(replace.no_account.not_found)}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
@@ -214,7 +77,7 @@ fn IdentityForm(
     let heading = tr!(replace.identity.heading);
     view! {
         <PageTitle heading=error_title(heading, &summary) />
-        <BackLink href=CANNOT_SIGN_IN_PATH />
+        <BackLink href=routes::CANNOT_SIGN_IN />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=summary />
@@ -222,7 +85,7 @@ fn IdentityForm(
                 <p>{tr!(replace.identity.intro)}</p>
                 <p>{tr!(replace.identity.moves)}</p>
                 <p>{tr!(replace.identity.first)}</p>
-                <form method="post" action=REPLACE_PATH novalidate>
+                <form method="post" action=routes::REPLACE novalidate>
                     <TextInput
                         id="nhs-number"
                         name="nhs_number"
@@ -261,7 +124,7 @@ fn IdentityForm(
                     </button>
                 </form>
                 <p>
-                    <a href=STATUS_PATH>{tr!(replace.identity.status_link)}</a>
+                    <a href=routes::REPLACE_STATUS>{tr!(replace.identity.status_link)}</a>
                 </p>
             </div>
         </div>
@@ -273,17 +136,17 @@ fn IneligiblePage(reason: Ineligible, practice_name: String) -> impl IntoView {
     match reason {
         Ineligible::UsedRecently { last_used_on } => view! {
             <PageTitle heading=tr!(replace.used_recently.heading) />
-            <BackLink href=REPLACE_PATH />
+            <BackLink href=routes::REPLACE />
             <h1>{tr!(replace.used_recently.heading)}</h1>
             <p>{tr!(replace.used_recently.used_on, date = long_date(last_used_on, locale()))}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
             <p>{tr!(replace.used_recently.change_email)}</p>
             <p>
                 {tr!(replace.used_recently.reset_before)}
-                <a href=RESET_PATH>{tr!(replace.used_recently.reset_link)}</a>
+                <a href=routes::RESET>{tr!(replace.used_recently.reset_link)}</a>
                 {tr!(replace.used_recently.reset_after)}
             </p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=SIGN_IN_PATH role="button" draggable="false">
+            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::SIGN_IN role="button" draggable="false">
                 {tr!(replace.used_recently.sign_in)}
             </a>
             <p>{tr!(replace.used_recently.not_you, practice = practice_name)}</p>
@@ -291,21 +154,21 @@ fn IneligiblePage(reason: Ineligible, practice_name: String) -> impl IntoView {
         .into_any(),
         Ineligible::ReplacedBefore => view! {
             <PageTitle heading=tr!(replace.replaced_before.heading) />
-            <BackLink href=REPLACE_PATH />
+            <BackLink href=routes::REPLACE />
             <h1>{tr!(replace.replaced_before.heading)}</h1>
             <p>{tr!(replace.replaced_before.once)}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
             <p>{tr!(replace.contact_practice, practice = practice_name)}</p>
             <p>
                 {tr!(replace.replaced_before.status_before)}
-                <a href=STATUS_PATH>{tr!(replace.replaced_before.status_link)}</a>
+                <a href=routes::REPLACE_STATUS>{tr!(replace.replaced_before.status_link)}</a>
                 {tr!(replace.replaced_before.status_after)}
             </p>
         }
         .into_any(),
         Ineligible::TooManyAccounts => view! {
             <PageTitle heading=tr!(replace.too_many.heading) />
-            <BackLink href=REPLACE_PATH />
+            <BackLink href=routes::REPLACE />
             <h1>{tr!(replace.too_many.heading)}</h1>
             <p>{tr!(replace.too_many.limit)}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
@@ -323,13 +186,13 @@ pub fn ReplaceEmailPage() -> impl IntoView {
             let heading = tr!(replace.email.heading);
             view! {
                 <PageTitle heading=error_title(heading, &errors) />
-                <BackLink href=REPLACE_PATH />
+                <BackLink href=routes::REPLACE />
                 <div class="nhsuk-grid-row">
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=errors.clone() />
                         <h1>{heading}</h1>
                         <p>{tr!(replace.email.intro)}</p>
-                        <form method="post" action=EMAIL_PATH novalidate>
+                        <form method="post" action=routes::REPLACE_EMAIL novalidate>
                             <TextInput
                                 id="email"
                                 name="email"
@@ -357,7 +220,7 @@ pub fn ReplaceEmailPage() -> impl IntoView {
 fn ResendForm(can_resend: bool) -> impl IntoView {
     if can_resend {
         view! {
-            <form method="post" action=RESEND_PATH novalidate>
+            <form method="post" action=routes::REPLACE_RESEND novalidate>
                 <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
                     {tr!(replace.resend.button)}
                 </button>
@@ -368,7 +231,7 @@ fn ResendForm(can_resend: bool) -> impl IntoView {
         view! {
             <p>
                 {tr!(replace.resend.limit_before)}
-                <a href=REPLACE_PATH>{tr!(replace.resend.limit_link)}</a>
+                <a href=routes::REPLACE>{tr!(replace.resend.limit_link)}</a>
                 {tr!(replace.resend.limit_after)}
             </p>
         }
@@ -382,7 +245,7 @@ pub fn SecurityCodePage() -> impl IntoView {
         CodeView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
         CodeView::CodeDead { email, can_resend } => view! {
             <PageTitle heading=tr!(replace.code.dead_heading) />
-            <BackLink href=EMAIL_PATH />
+            <BackLink href=routes::REPLACE_EMAIL />
             <h1>{tr!(replace.code.dead_heading)}</h1>
             <p>{tr!(replace.code.dead_text, email = email)}</p>
             <p>{tr!(replace.code.nothing_changed)}</p>
@@ -398,7 +261,7 @@ pub fn SecurityCodePage() -> impl IntoView {
             let heading = tr!(replace.code.heading);
             view! {
                 <PageTitle heading=error_title(heading, &errors) />
-                <BackLink href=EMAIL_PATH />
+                <BackLink href=routes::REPLACE_EMAIL />
                 <div class="nhsuk-grid-row">
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=errors.clone() />
@@ -410,7 +273,7 @@ pub fn SecurityCodePage() -> impl IntoView {
                         })}
                         <h1>{heading}</h1>
                         <p>{tr!(replace.code.sent, email = email)}</p>
-                        <form method="post" action=CODE_PATH novalidate>
+                        <form method="post" action=routes::REPLACE_CODE novalidate>
                             <TextInput
                                 id="security-code"
                                 name="security_code"
@@ -434,7 +297,7 @@ pub fn SecurityCodePage() -> impl IntoView {
                                 <p>{tr!(replace.code.wait)}</p>
                                 <p>
                                     {tr!(replace.code.wrong_before)}
-                                    <a href=EMAIL_PATH>{tr!(replace.code.wrong_link)}</a>
+                                    <a href=routes::REPLACE_EMAIL>{tr!(replace.code.wrong_link)}</a>
                                     {tr!(replace.code.wrong_after)}
                                 </p>
                                 <ResendForm can_resend />
@@ -454,7 +317,7 @@ pub fn CheckAnswersPage() -> impl IntoView {
         CheckView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
         CheckView::Ready { rows } => view! {
             <PageTitle heading=tr!(replace.check.heading) />
-            <BackLink href=CODE_PATH />
+            <BackLink href=routes::REPLACE_CODE />
             <div class="nhsuk-grid-row">
                 <div class="nhsuk-grid-column-two-thirds">
                     <h1>{tr!(replace.check.heading)}</h1>
@@ -466,7 +329,7 @@ pub fn CheckAnswersPage() -> impl IntoView {
                         <li>{tr!(replace.check.moves)}</li>
                         <li>{tr!(replace.check.signed_out)}</li>
                     </ul>
-                    <form method="post" action=CHECK_PATH novalidate>
+                    <form method="post" action=routes::REPLACE_CHECK novalidate>
                         <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
                             {tr!(replace.check.request)}
                         </button>
@@ -501,13 +364,13 @@ pub fn ReplaceDonePage() -> impl IntoView {
                 <p>{tr!(replace.done.passphrase)}</p>
                 <p>
                     {tr!(replace.done.pin_before)}
-                    <a href=RESET_PATH>{tr!(replace.done.pin_link)}</a>
+                    <a href=routes::RESET>{tr!(replace.done.pin_link)}</a>
                     {tr!(replace.done.pin_after)}
                 </p>
                 <p>{tr!(replace.done.ask, practice = practice_name)}</p>
                 <p>
                     {tr!(replace.done.status_before)}
-                    <a href=STATUS_PATH>{tr!(replace.done.status_link)}</a>
+                    <a href=routes::REPLACE_STATUS>{tr!(replace.done.status_link)}</a>
                     {tr!(replace.done.status_after)}
                 </p>
             </div>
@@ -531,12 +394,12 @@ pub fn ReplacementStatusPage() -> impl IntoView {
             let heading = tr!(replace.status.heading);
             view! {
                 <PageTitle heading=error_title(heading, &summary) />
-                <BackLink href=REPLACE_PATH />
+                <BackLink href=routes::REPLACE />
                 <div class="nhsuk-grid-row">
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=summary />
                         <h1>{heading}</h1>
-                        <form method="post" action=STATUS_PATH novalidate>
+                        <form method="post" action=routes::REPLACE_STATUS novalidate>
                             <TextInput
                                 id="reference"
                                 name="reference"
@@ -581,7 +444,7 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
     };
     view! {
         <PageTitle heading=tr!(replace.status.found_heading) />
-        <BackLink href=STATUS_PATH />
+        <BackLink href=routes::REPLACE_STATUS />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <h1>{tr!(replace.status.found_heading)}</h1>

@@ -5,17 +5,14 @@
 //! JavaScript on or off. What the server decided reaches the page as a view value in context.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::components::form::{
-    BackLink, DateInput, ErrorSummary, FormErrors, PasswordInput, TextInput,
-};
-use crate::components::layout::PageTitle;
+use crate::components::form::{BackLink, DateInput, ErrorSummary, PasswordInput, TextInput};
+use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
-
-pub const RESET_PATH: &str = "/reset-passphrase";
-pub const NEW_PASSPHRASE_PATH: &str = "/reset-passphrase/new-passphrase";
-pub const DONE_PATH: &str = "/reset-passphrase/done";
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::page::server_view;
+use crate::views::reset::{DoneView, NewPassphraseView, ResetFormValues, ResetView};
+use crate::views::routes;
 
 /// The generic answer to any mismatch, the same whether or not the account exists. These
 /// constants are the English text (benchmarks and other parts compare against them); pages
@@ -26,24 +23,6 @@ pub const LOCKED_OUT: &str =
 pub const CLIENT_LOCKED_OUT: &str =
     "There have been too many attempts from your internet connection. Try again in 15 minutes.";
 
-/// What the patient typed, echoed back when the form is shown again. Never the PIN passphrase.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResetFormValues {
-    pub account_id: String,
-    pub ods_code: String,
-    pub dob_day: String,
-    pub dob_month: String,
-    pub dob_year: String,
-}
-
-/// A problem with the whole form rather than one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FormProblem {
-    NoMatch,
-    LockedOut,
-    ClientLockedOut,
-}
-
 impl FormProblem {
     /// The problem as the error summary says it, in the language of the page being rendered.
     pub fn message(self) -> &'static str {
@@ -52,77 +31,6 @@ impl FormProblem {
             Self::LockedOut => tr!(reset.locked_out),
             Self::ClientLockedOut => tr!(reset.client_locked_out),
         }
-    }
-}
-
-/// What `/reset-passphrase` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ResetView {
-    Form {
-        values: ResetFormValues,
-        errors: FormErrors,
-        problem: Option<FormProblem>,
-    },
-    Expired {
-        expired_on: String,
-        practice_name: String,
-    },
-    AlreadyUsed {
-        practice_name: String,
-    },
-    EmisPractice {
-        practice_name: String,
-    },
-}
-
-impl Default for ResetView {
-    fn default() -> Self {
-        Self::Form {
-            values: ResetFormValues::default(),
-            errors: FormErrors::default(),
-            problem: None,
-        }
-    }
-}
-
-/// What `/reset-passphrase/new-passphrase` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum NewPassphraseView {
-    Ready {
-        errors: FormErrors,
-    },
-    #[default]
-    SessionEnded,
-    /// `practice_name` is empty when the practice is not known: the page then says "your GP
-    /// practice".
-    AlreadyUsed {
-        practice_name: String,
-    },
-}
-
-/// What `/reset-passphrase/done` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DoneView {
-    /// Empty when the practice is not known: the page then says "your GP practice".
-    pub practice_name: String,
-}
-
-/// The view the server chose for this page, provided as context by the handler that rendered
-/// it; the default (a fresh form) when nothing was provided. Pages are rendered on the server
-/// only (islands mode), so the choice never has to travel to the browser.
-pub fn server_view<T>() -> T
-where
-    T: Clone + Default + Send + Sync + 'static,
-{
-    use_context::<T>().unwrap_or_default()
-}
-
-/// "Error: " before the heading in the page title when the form has problems.
-fn error_title(heading: &str, has_errors: bool) -> String {
-    if has_errors {
-        format!("{} {heading}", tr!(common.error_prefix))
-    } else {
-        heading.to_owned()
     }
 }
 
@@ -139,7 +47,7 @@ pub fn ResetPassphrasePage() -> impl IntoView {
             practice_name,
         } => view! {
             <PageTitle heading=tr!(reset.expired.heading) />
-            <BackLink href=RESET_PATH />
+            <BackLink href=routes::RESET />
             <h1>{tr!(reset.expired.heading)}</h1>
             <p>{tr!(reset.expired.expired_on, date = expired_on)}</p>
             <p>{tr!(reset.expired.rule)}</p>
@@ -152,7 +60,7 @@ pub fn ResetPassphrasePage() -> impl IntoView {
         }
         ResetView::EmisPractice { practice_name } => view! {
             <PageTitle heading=tr!(reset.emis.heading) />
-            <BackLink href=RESET_PATH />
+            <BackLink href=routes::RESET />
             <h1>{tr!(reset.emis.heading)}</h1>
             <p>{tr!(reset.emis.uses_emis, practice_name = practice_name)}</p>
             <h2>{tr!(reset.what_you_can_do)}</h2>
@@ -172,7 +80,7 @@ fn AlreadyUsed(practice_name: String) -> impl IntoView {
     };
     view! {
         <PageTitle heading=tr!(reset.already_used.heading) />
-        <BackLink href=RESET_PATH />
+        <BackLink href=routes::RESET />
         <h1>{tr!(reset.already_used.heading)}</h1>
         <p>{tr!(reset.already_used.once)}</p>
         <h2>{tr!(reset.what_you_can_do)}</h2>
@@ -192,7 +100,7 @@ fn ResetForm(
         summary.add("account-id", problem.message());
     }
     let heading = tr!(reset.form.heading);
-    let title = error_title(heading, !summary.is_empty());
+    let title = error_title(heading, &summary);
     view! {
         <PageTitle heading=title />
         <div class="nhsuk-grid-row">
@@ -200,7 +108,7 @@ fn ResetForm(
                 <ErrorSummary errors=summary />
                 <h1>{heading}</h1>
                 <p>{tr!(reset.form.intro)}</p>
-                <form method="post" action=RESET_PATH novalidate>
+                <form method="post" action=routes::RESET novalidate>
                     <TextInput
                         id="account-id"
                         name="account_id"
@@ -267,17 +175,17 @@ pub fn NewPassphrasePage() -> impl IntoView {
     match server_view::<NewPassphraseView>() {
         NewPassphraseView::Ready { errors } => {
             let heading = tr!(reset.new_passphrase.heading);
-            let title = error_title(heading, !errors.is_empty());
+            let title = error_title(heading, &errors);
             view! {
                 <PageTitle heading=title />
-                <BackLink href=RESET_PATH />
+                <BackLink href=routes::RESET />
                 <div class="nhsuk-grid-row">
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=errors.clone() />
                         <h1>{heading}</h1>
                         <p>{tr!(reset.new_passphrase.length)}</p>
                         <p>{tr!(reset.new_passphrase.advice)}</p>
-                        <form method="post" action=NEW_PASSPHRASE_PATH novalidate>
+                        <form method="post" action=routes::NEW_PASSPHRASE novalidate>
                             <PasswordInput
                                 id="new-passphrase"
                                 name="new_passphrase"
@@ -308,7 +216,7 @@ pub fn NewPassphrasePage() -> impl IntoView {
             <h1>{tr!(reset.session_ended.heading)}</h1>
             <p>{tr!(reset.session_ended.time_limit)}</p>
             <p>{tr!(reset.session_ended.nothing_changed)}</p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=RESET_PATH role="button" draggable="false">
+            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::RESET role="button" draggable="false">
                 {tr!(reset.session_ended.enter_again)}
             </a>
         }

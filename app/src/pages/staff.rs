@@ -3,45 +3,22 @@
 //! the pages are the same NHS components as the patients' pages.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::components::form::{
-    BackLink, DateInput, ErrorSummary, FormErrors, PasswordInput, RadioChoice, Radios, TextInput,
+    BackLink, DateInput, ErrorSummary, PasswordInput, RadioChoice, Radios, TextInput,
 };
 use crate::components::islands::PrintButton;
-use crate::components::layout::PageTitle;
+use crate::components::layout::{error_title, PageTitle};
+use crate::domain::OnlineService;
 use crate::i18n::td_string;
 use crate::language::{long_date, Locale};
-use crate::pages::account::{AccountDetails, AccountSummary};
-use crate::pages::reset_passphrase::{server_view, FormProblem};
+use crate::pages::account::AccountDetails;
 use crate::tr;
-
-pub const STAFF_SIGN_IN_PATH: &str = "/staff/sign-in";
-pub const STAFF_SIGN_OUT_PATH: &str = "/staff/sign-out";
-pub const STAFF_HOME_PATH: &str = "/staff";
-pub const TEST_PATIENTS_PATH: &str = "/staff/test-patients";
-pub const NEW_TEST_PATIENT_PATH: &str = "/staff/test-patients/new";
-pub const FIND_PATIENT_PATH: &str = "/staff/patients";
-pub const REQUESTS_PATH: &str = "/staff/replacement-requests";
-pub const MISMATCHES_PATH: &str = "/staff/mismatches";
-pub const AUDIT_PATH: &str = "/staff/audit";
-
-pub fn patient_path(id: &str) -> String {
-    format!("/staff/patients/{id}")
-}
-pub fn reissue_path(id: &str) -> String {
-    format!("/staff/patients/{id}/pin-document")
-}
-pub fn preview_start_path(id: &str) -> String {
-    format!("/staff/patients/{id}/preview")
-}
-pub fn preview_path(id: &str) -> String {
-    format!("/staff/previews/{id}")
-}
-pub fn print_path(id: &str) -> String {
-    format!("/staff/pin-documents/{id}/print")
-}
+use crate::views::form::FormProblem;
+use crate::views::page::server_view;
+use crate::views::routes;
+use crate::views::staff::*;
 
 /// The staff navigation and sign-out, at the top of every signed-in staff page.
 #[component]
@@ -49,12 +26,12 @@ fn StaffNav(username: String) -> impl IntoView {
     view! {
         <nav class="relink-staff-nav" aria-label=tr!(staff.nav.label)>
             <ul class="nhsuk-list relink-inline-list">
-                <li><a href=STAFF_HOME_PATH>{tr!(staff.home.heading)}</a></li>
-                <li><a href=TEST_PATIENTS_PATH>{tr!(staff.test_patients.heading)}</a></li>
-                <li><a href=FIND_PATIENT_PATH>{tr!(staff.find.heading)}</a></li>
-                <li><a href=AUDIT_PATH>{tr!(staff.audit.heading)}</a></li>
+                <li><a href=routes::STAFF_HOME>{tr!(staff.home.heading)}</a></li>
+                <li><a href=routes::TEST_PATIENTS>{tr!(staff.test_patients.heading)}</a></li>
+                <li><a href=routes::FIND_PATIENT>{tr!(staff.find.heading)}</a></li>
+                <li><a href=routes::AUDIT>{tr!(staff.audit.heading)}</a></li>
             </ul>
-            <form method="post" action=STAFF_SIGN_OUT_PATH class="relink-inline-form">
+            <form method="post" action=routes::STAFF_SIGN_OUT class="relink-inline-form">
                 <span class="nhsuk-body-s">{format!("{} ", tr!(staff.nav.signed_in_as, username = username))}</span>
                 <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">
                     {tr!(common.sign_out)}
@@ -64,23 +41,7 @@ fn StaffNav(username: String) -> impl IntoView {
     }
 }
 
-fn error_title(heading: &str, errors: &FormErrors) -> String {
-    if errors.is_empty() {
-        heading.to_owned()
-    } else {
-        format!("{} {heading}", tr!(common.error_prefix))
-    }
-}
-
 // ----- sign in ---------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffSignInView {
-    pub username: String,
-    pub errors: FormErrors,
-    pub problem: Option<FormProblem>,
-    pub signed_out: bool,
-}
 
 #[component]
 pub fn StaffSignInPage() -> impl IntoView {
@@ -109,10 +70,10 @@ pub fn StaffSignInPage() -> impl IntoView {
                 <h1>{heading}</h1>
                 <p>
                     {tr!(staff.sign_in.intro_before)}
-                    <a href="/sign-in">{tr!(staff.sign_in.intro_link)}</a>
+                    <a href=routes::SIGN_IN>{tr!(staff.sign_in.intro_link)}</a>
                     {tr!(staff.sign_in.intro_after)}
                 </p>
-                <form method="post" action=STAFF_SIGN_IN_PATH novalidate>
+                <form method="post" action=routes::STAFF_SIGN_IN novalidate>
                     <TextInput
                         id="username"
                         name="username"
@@ -139,15 +100,6 @@ pub fn StaffSignInPage() -> impl IntoView {
 
 // ----- what needs attention --------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffHomeView {
-    pub username: String,
-    pub practices: Vec<String>,
-    pub requests: usize,
-    pub mismatches: usize,
-    pub test_patients: usize,
-}
-
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
     let view = server_view::<StaffHomeView>();
@@ -158,17 +110,17 @@ pub fn StaffHomePage() -> impl IntoView {
         <p>{tr!(staff.home.practices, list = view.practices.join(", "))}</p>
         <ul class="nhsuk-grid-row nhsuk-card-group">
             <AttentionCard
-                href=REQUESTS_PATH
+                href=routes::REQUESTS
                 heading=tr!(staff.requests.heading)
                 text=tr!(staff.home.requests_count, number = view.requests)
             />
             <AttentionCard
-                href=MISMATCHES_PATH
+                href=routes::MISMATCHES
                 heading=tr!(staff.mismatches.heading)
                 text=tr!(staff.home.mismatches_count, number = view.mismatches)
             />
             <AttentionCard
-                href=TEST_PATIENTS_PATH
+                href=routes::TEST_PATIENTS
                 heading=tr!(staff.test_patients.heading)
                 text=tr!(staff.home.test_patients_count, number = view.test_patients)
             />
@@ -199,24 +151,6 @@ fn AttentionCard(
 
 // ----- test patients ---------------------------------------------------------------------------
 
-/// A patient in a staff list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatientRow {
-    pub id: String,
-    pub name: String,
-    pub nhs_number: String,
-    pub practice_ods: String,
-    pub is_test: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TestPatientsView {
-    pub username: String,
-    pub patients: Vec<PatientRow>,
-    /// Set after a test patient was created.
-    pub created: Option<String>,
-}
-
 #[component]
 fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
     view! {
@@ -235,7 +169,7 @@ fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
                     .map(|p| view! {
                         <tr>
                             <td>
-                                <a href=patient_path(&p.id)>{p.name}</a>
+                                <a href=routes::staff_patient(&p.id)>{p.name}</a>
                                 {p.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.test_patient_tag)}</strong> })}
                             </td>
                             <td>{p.nhs_number}</td>
@@ -256,7 +190,7 @@ pub fn TestPatientsPage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <h1>{tr!(staff.test_patients.heading)}</h1>
         <p>{tr!(staff.test_patients.intro)}</p>
-        <a class="nhsuk-button" data-module="nhsuk-button" href=NEW_TEST_PATIENT_PATH role="button" draggable="false">
+        <a class="nhsuk-button" data-module="nhsuk-button" href=routes::NEW_TEST_PATIENT role="button" draggable="false">
             {tr!(staff.test_patients.set_up_link)}
         </a>
         {if view.patients.is_empty() {
@@ -265,28 +199,6 @@ pub fn TestPatientsPage() -> impl IntoView {
             view! { <PatientTable caption=tr!(staff.test_patients.caption) rows=view.patients /> }.into_any()
         }}
     }
-}
-
-/// What was typed in "Set up a test patient".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TestPatientValues {
-    pub practice: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub dob: (String, String, String),
-    pub nhs_number: String,
-    pub access: String,
-    pub rule: String,
-    pub visible_from: (String, String, String),
-    pub services: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewTestPatientView {
-    pub username: String,
-    pub practices: Vec<(String, String)>,
-    pub values: TestPatientValues,
-    pub errors: FormErrors,
 }
 
 /// The record access levels a test patient can have, in the page's language.
@@ -325,15 +237,12 @@ fn rule_choices() -> Vec<RadioChoice> {
     ]
 }
 
-/// The online services a test patient can have switched on, by the value the form posts.
-pub const SERVICES: [&str; 4] = ["appointments", "prescriptions", "record", "messages"];
-
-fn service_label(service: &str) -> &'static str {
+fn service_label(service: OnlineService) -> &'static str {
     match service {
-        "appointments" => tr!(staff.new_test_patient.service_appointments),
-        "prescriptions" => tr!(staff.new_test_patient.service_prescriptions),
-        "record" => tr!(staff.new_test_patient.service_record),
-        _ => tr!(staff.new_test_patient.service_messages),
+        OnlineService::Appointments => tr!(staff.new_test_patient.service_appointments),
+        OnlineService::RepeatPrescriptions => tr!(staff.new_test_patient.service_prescriptions),
+        OnlineService::HealthRecord => tr!(staff.new_test_patient.service_record),
+        OnlineService::Messages => tr!(staff.new_test_patient.service_messages),
     }
 }
 
@@ -387,12 +296,12 @@ pub fn NewTestPatientPage() -> impl IntoView {
     view! {
         <PageTitle heading=error_title(heading, &errors) />
         <StaffNav username=view.username.clone() />
-        <BackLink href=TEST_PATIENTS_PATH />
+        <BackLink href=routes::TEST_PATIENTS />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=errors.clone() />
                 <h1>{heading}</h1>
-                <form method="post" action=NEW_TEST_PATIENT_PATH novalidate>
+                <form method="post" action=routes::NEW_TEST_PATIENT novalidate>
                     <div class=if errors.for_field("practice").is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
                         <label class="nhsuk-label nhsuk-label--s" for="practice">{tr!(staff.practice)}</label>
                         {errors.for_field("practice").map(|m| view! { <span class="nhsuk-error-message" id="practice-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
@@ -424,13 +333,14 @@ pub fn NewTestPatientPage() -> impl IntoView {
                         <fieldset class="nhsuk-fieldset">
                             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{tr!(staff.new_test_patient.services_legend)}</legend>
                             <div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">
-                                {SERVICES.iter().map(|value| {
+                                {OnlineService::ALL.into_iter().map(|service| {
+                                    let value = service.form_value();
                                     let id = format!("service-{value}");
                                     let checked = values.services.iter().any(|s| s == value);
                                     view! {
                                         <div class="nhsuk-checkboxes__item">
-                                            <input class="nhsuk-checkboxes__input" id=id.clone() name="services" type="checkbox" value=*value checked=checked />
-                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{service_label(value)}</label>
+                                            <input class="nhsuk-checkboxes__input" id=id.clone() name="services" type="checkbox" value=value checked=checked />
+                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{service_label(service)}</label>
                                         </div>
                                     }
                                 }).collect_view()}
@@ -446,14 +356,6 @@ pub fn NewTestPatientPage() -> impl IntoView {
 
 // ----- find a patient and the patient page -----------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FindPatientView {
-    pub username: String,
-    pub query: String,
-    pub errors: FormErrors,
-    pub results: Option<Vec<PatientRow>>,
-}
-
 #[component]
 pub fn FindPatientPage() -> impl IntoView {
     let view = server_view::<FindPatientView>();
@@ -463,7 +365,7 @@ pub fn FindPatientPage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <ErrorSummary errors=view.errors.clone() />
         <h1>{heading}</h1>
-        <form method="get" action=FIND_PATIENT_PATH novalidate>
+        <form method="get" action=routes::FIND_PATIENT novalidate>
             <TextInput id="nhs-number" name="nhs_number" label=tr!(staff.nhs_number) hint=tr!(staff.find.hint) value=view.query.clone() error=view.errors.for_field("nhs-number") width_class="nhsuk-input--width-10" autocomplete="off" numeric=true />
             <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.find.button)}</button>
         </form>
@@ -473,22 +375,6 @@ pub fn FindPatientPage() -> impl IntoView {
             view! { <PatientTable caption=tr!(staff.find.caption) rows /> }.into_any()
         })}
     }
-}
-
-/// A patient as the staff patient page shows them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffPatientView {
-    pub username: String,
-    pub id: String,
-    pub name: String,
-    pub nhs_number: String,
-    pub date_of_birth: String,
-    pub practice: String,
-    pub clinical_system: String,
-    pub is_emis: bool,
-    pub is_test: bool,
-    pub account_id: Option<String>,
-    pub document: Option<String>,
 }
 
 #[component]
@@ -514,22 +400,12 @@ pub fn StaffPatientPage() -> impl IntoView {
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.pin_document)}</dt><dd class="nhsuk-summary-list__value">{view.document.clone().unwrap_or_else(|| tr!(staff.patient_page.no_document).to_owned())}</dd></div>
         </dl>
         <div class="nhsuk-button-group">
-            <a class="nhsuk-button" data-module="nhsuk-button" href=reissue_path(&view.id) role="button" draggable="false">{action}</a>
+            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::staff_reissue(&view.id) role="button" draggable="false">{action}</a>
             {view.is_test.then(|| view! {
-                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=preview_start_path(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
+                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_preview_start(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
             })}
         </div>
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReissueView {
-    pub username: String,
-    pub id: String,
-    pub name: String,
-    pub is_emis: bool,
-    pub selected: String,
-    pub errors: FormErrors,
 }
 
 #[component]
@@ -551,12 +427,12 @@ pub fn ReissuePage() -> impl IntoView {
     view! {
         <PageTitle heading=error_title(heading, &view.errors) />
         <StaffNav username=view.username.clone() />
-        <a class="nhsuk-back-link" href=patient_path(&view.id)>{tr!(common.back)}</a>
+        <a class="nhsuk-back-link" href=routes::staff_patient(&view.id)>{tr!(common.back)}</a>
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=view.errors.clone() />
                 <span class="nhsuk-caption-l">{tr!(staff.reissue.caption, action = heading, name = view.name.clone())}</span>
-                <form method="post" action=reissue_path(&view.id) novalidate>
+                <form method="post" action=routes::staff_reissue(&view.id) novalidate>
                     <Radios
                         id="identity-check"
                         name="identity_check"
@@ -590,37 +466,6 @@ fn identity_check_label(check: crate::domain::IdentityCheck) -> &'static str {
 }
 
 // ----- the printed PIN document ----------------------------------------------------------------
-
-/// Everything printed on a PIN document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrintedDocument {
-    pub practice_name: String,
-    pub ods_code: String,
-    pub account_id: String,
-    pub secret: String,
-    pub printed_on: Date,
-    pub expires_on: Date,
-    pub is_emis: bool,
-    /// A practice in Wales (ODS code starting with "W"): the document is printed in Welsh and
-    /// English together, Welsh first as NHS Wales prints, whatever the page's language.
-    pub bilingual: bool,
-    pub qr_svg: String,
-    pub reset_url: String,
-    pub patient_id: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PrintView {
-    Shown(Box<PrintedDocument>),
-    #[default]
-    AlreadyShown,
-}
-
-/// Whether a practice's PIN documents are printed in Welsh and English: a practice in Wales,
-/// whose ODS code starts with "W".
-pub fn prints_bilingual(ods_code: &str) -> bool {
-    ods_code.starts_with('W')
-}
 
 /// A heading or label of the printed document: "ID Cyfrif / Account ID" on a bilingual
 /// document, else in the page's language.
@@ -678,7 +523,7 @@ pub fn PrintPage() -> impl IntoView {
             <h1>{tr!(staff.print.already_shown_heading)}</h1>
             <p>{tr!(staff.print.already_shown_once)}</p>
             <p>{tr!(staff.print.already_shown_again)}</p>
-            <p><a href=FIND_PATIENT_PATH>{tr!(staff.print.find_patient)}</a></p>
+            <p><a href=routes::FIND_PATIENT>{tr!(staff.print.find_patient)}</a></p>
         }
         .into_any(),
         PrintView::Shown(document) => {
@@ -708,7 +553,7 @@ pub fn PrintPage() -> impl IntoView {
             view! {
                 <PageTitle heading=tr!(staff.pin_document) />
                 <div class="relink-no-print">
-                    <a class="nhsuk-back-link" href=patient_path(&patient_id)>{tr!(staff.print.back)}</a>
+                    <a class="nhsuk-back-link" href=routes::staff_patient(&patient_id)>{tr!(staff.print.back)}</a>
                     <div class="nhsuk-warning-callout">
                         <h2 class="nhsuk-warning-callout__label">
                             <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.print.print_now)}</span>
@@ -756,15 +601,6 @@ pub fn PrintPage() -> impl IntoView {
 
 // ----- preview ---------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PreviewStartView {
-    pub username: String,
-    pub id: String,
-    pub name: String,
-    pub reason: String,
-    pub errors: FormErrors,
-}
-
 #[component]
 pub fn PreviewStartPage() -> impl IntoView {
     let view = server_view::<PreviewStartView>();
@@ -772,34 +608,20 @@ pub fn PreviewStartPage() -> impl IntoView {
     view! {
         <PageTitle heading=error_title(heading, &view.errors) />
         <StaffNav username=view.username.clone() />
-        <a class="nhsuk-back-link" href=patient_path(&view.id)>{tr!(common.back)}</a>
+        <a class="nhsuk-back-link" href=routes::staff_patient(&view.id)>{tr!(common.back)}</a>
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=view.errors.clone() />
                 <span class="nhsuk-caption-l">{tr!(staff.preview_start.caption, name = view.name.clone())}</span>
                 <h1>{heading}</h1>
                 <p>{tr!(staff.preview_start.intro)}</p>
-                <form method="post" action=preview_start_path(&view.id) novalidate>
+                <form method="post" action=routes::staff_preview_start(&view.id) novalidate>
                     <TextInput id="reason" name="reason" label=tr!(staff.preview_start.reason) hint=tr!(staff.preview_start.reason_hint) value=view.reason.clone() error=view.errors.for_field("reason") autocomplete="off" />
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.preview_start.button)}</button>
                 </form>
             </div>
         </div>
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PreviewView {
-    Live {
-        username: String,
-        preview_id: String,
-        patient_id: String,
-        patient_name: String,
-        ends_at: String,
-        summary: Box<AccountSummary>,
-    },
-    #[default]
-    Ended,
 }
 
 #[component]
@@ -809,7 +631,7 @@ pub fn PreviewPage() -> impl IntoView {
             <PageTitle heading=tr!(staff.preview.ended_heading) />
             <h1>{tr!(staff.preview.ended_heading)}</h1>
             <p>{tr!(staff.preview.ended_text)}</p>
-            <p><a href=TEST_PATIENTS_PATH>{tr!(staff.test_patients.heading)}</a></p>
+            <p><a href=routes::TEST_PATIENTS>{tr!(staff.test_patients.heading)}</a></p>
         }
         .into_any(),
         PreviewView::Live { username, preview_id, patient_id, patient_name, ends_at, summary } => view! {
@@ -819,7 +641,7 @@ pub fn PreviewPage() -> impl IntoView {
                     <strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.preview.heading)}</strong>
                     {format!(" {}", tr!(staff.preview.banner, name = patient_name, ends_at = ends_at))}
                 </p>
-                <form method="post" action=format!("{}/end", preview_path(&preview_id))>
+                <form method="post" action=format!("{}/end", routes::staff_preview(&preview_id))>
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">{tr!(staff.preview.end_button)}</button>
                 </form>
             </div>
@@ -829,29 +651,13 @@ pub fn PreviewPage() -> impl IntoView {
                 <legend class="nhsuk-u-visually-hidden">{tr!(staff.preview.read_only)}</legend>
                 <AccountDetails summary=*summary />
             </fieldset>
-            <p><a href=patient_path(&patient_id)>{tr!(staff.preview.back)}</a></p>
+            <p><a href=routes::staff_patient(&patient_id)>{tr!(staff.preview.back)}</a></p>
         }
         .into_any(),
     }
 }
 
 // ----- what needs attention: the lists ---------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestRow {
-    pub reference: String,
-    pub patient_id: String,
-    pub name: String,
-    pub nhs_number: String,
-    pub requested_on: String,
-    pub status: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RequestsView {
-    pub username: String,
-    pub rows: Vec<RequestRow>,
-}
 
 #[component]
 pub fn RequestsPage() -> impl IntoView {
@@ -879,7 +685,7 @@ pub fn RequestsPage() -> impl IntoView {
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
                                 <td>{r.reference}</td>
-                                <td><a href=patient_path(&r.patient_id)>{r.name}</a><br />{r.nhs_number}</td>
+                                <td><a href=routes::staff_patient(&r.patient_id)>{r.name}</a><br />{r.nhs_number}</td>
                                 <td>{r.requested_on}</td>
                                 <td>{r.status}</td>
                             </tr>
@@ -889,22 +695,6 @@ pub fn RequestsPage() -> impl IntoView {
             }.into_any()
         }}
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MismatchRow {
-    pub patient_id: String,
-    pub nhs_number: String,
-    pub field: String,
-    pub gp_record: String,
-    pub pds: String,
-    pub who_fixes: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MismatchesView {
-    pub username: String,
-    pub rows: Vec<MismatchRow>,
 }
 
 #[component]
@@ -933,7 +723,7 @@ pub fn MismatchesPage() -> impl IntoView {
                     <tbody class="nhsuk-table__body">
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
-                                <td><a href=patient_path(&r.patient_id)>{r.nhs_number}</a></td>
+                                <td><a href=routes::staff_patient(&r.patient_id)>{r.nhs_number}</a></td>
                                 <td>{r.field}</td>
                                 <td>{r.gp_record}</td>
                                 <td>{r.pds}</td>
@@ -947,33 +737,15 @@ pub fn MismatchesPage() -> impl IntoView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub when: String,
-    pub kind: String,
-    pub actor: String,
-    pub patient_id: Option<String>,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditView {
-    pub username: String,
-    pub rows: Vec<AuditRow>,
-    pub patient: String,
-    pub kind: String,
-    pub kinds: Vec<String>,
-    pub page: i64,
-    pub more: bool,
-}
-
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let view = server_view::<AuditView>();
     let link = |page: i64| {
         format!(
-            "{AUDIT_PATH}?patient={}&kind={}&page={page}",
-            view.patient, view.kind
+            "{}?patient={}&kind={}&page={page}",
+            routes::AUDIT,
+            view.patient,
+            view.kind
         )
     };
     let (previous, next) = (
@@ -984,7 +756,7 @@ pub fn AuditPage() -> impl IntoView {
         <PageTitle heading=tr!(staff.audit.heading) />
         <StaffNav username=view.username.clone() />
         <h1>{tr!(staff.audit.heading)}</h1>
-        <form method="get" action=AUDIT_PATH class="relink-filter" novalidate>
+        <form method="get" action=routes::AUDIT class="relink-filter" novalidate>
             <TextInput id="patient" name="patient" label=tr!(staff.audit.patient_filter) value=view.patient.clone() width_class="nhsuk-input--width-20" autocomplete="off" />
             <div class="nhsuk-form-group">
                 <label class="nhsuk-label nhsuk-label--s" for="kind">{tr!(staff.audit.event)}</label>
@@ -1016,7 +788,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <td>{r.when}</td>
                                 <td>{audit_kind_label(&r.kind)}</td>
                                 <td>{r.actor}</td>
-                                <td>{r.patient_id.map(|p| view! { <a href=patient_path(&p)>{p.clone()}</a> })}</td>
+                                <td>{r.patient_id.map(|p| view! { <a href=routes::staff_patient(&p)>{p.clone()}</a> })}</td>
                                 // Details are stored as they were written, in English: marked so
                                 // that screen readers read them with an English voice.
                                 <td lang="en-GB">{r.detail}</td>

@@ -5,13 +5,14 @@ use crate::language::Localize as _;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{
     admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
 };
-use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::patients::{self, DemographicSource, Demographics};
 use crate::db::sessions::{self, SessionKind};
@@ -21,15 +22,21 @@ use crate::db::{accounts, pin_documents, practices, DbError};
 use crate::domain::{record_visibility, services_shown, AccountId, OdsCode, RecordDates};
 use crate::i18n::td_string;
 use crate::language::long_date;
-use crate::pages::account::{
-    AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView, ACCOUNT_PATH, SIGN_IN_PATH,
-};
-use crate::pages::reset_passphrase::{FormProblem, RESET_PATH};
+use crate::views::account::{AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView};
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::routes;
 
-/// The patient session cookie (defined beside the header that reads it). Lax, so a link from
-/// an email or another site still finds the patient signed in; HttpOnly and Secure so scripts
-/// and plain HTTP never see it.
-pub use crate::components::layout::SESSION_COOKIE;
+/// The patient session cookie. Lax, so a link from an email or another site still finds the
+/// patient signed in; HttpOnly and Secure so scripts and plain HTTP never see it.
+pub const SESSION_COOKIE: &str = "__Host-relink-session";
+
+/// Sign-in, "Your account" and sign-out.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(routes::SIGN_IN, get(show_sign_in).post(sign_in))
+        .route(routes::SIGN_OUT, post(sign_out))
+        .route(routes::ACCOUNT, get(show_account))
+}
 
 #[derive(Default, Deserialize)]
 #[serde(default)]
@@ -61,7 +68,7 @@ pub async fn show_sign_in(
         signed_out: query.signed_out.is_some(),
         ..SignInView::default()
     };
-    render(&state, SIGN_IN_PATH, view, StatusCode::OK).await
+    render(&state, routes::SIGN_IN, view, StatusCode::OK).await
 }
 
 pub async fn sign_in(
@@ -107,7 +114,13 @@ async fn sign_in_inner(
     }
     let (Some(account_id), Some(ods), true) = (account_id, ods, errors.is_empty()) else {
         view.errors = errors;
-        return Ok(render(state, SIGN_IN_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+        return Ok(render(
+            state,
+            routes::SIGN_IN,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
     };
 
     let db = &state.db;
@@ -115,7 +128,7 @@ async fn sign_in_inner(
     let pair_key = format!("signin:{ods}:{account_id}");
     if let Some(problem) = admit_attempt(db, client, &pair_key, timestamp).await? {
         view.problem = Some(problem);
-        return Ok(render(state, SIGN_IN_PATH, view, StatusCode::TOO_MANY_REQUESTS).await);
+        return Ok(render(state, routes::SIGN_IN, view, StatusCode::TOO_MANY_REQUESTS).await);
     }
 
     // The same Argon2 work, and the same queries, whether or not the account exists or has a
@@ -156,7 +169,7 @@ async fn sign_in_inner(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        return Ok(render(state, SIGN_IN_PATH, view, status).await);
+        return Ok(render(state, routes::SIGN_IN, view, status).await);
     };
     throttles::clear(db.pool(), &pair_key, timestamp).await?;
 
@@ -164,7 +177,7 @@ async fn sign_in_inner(
     let today = OffsetDateTime::now_utc().date();
     if let Some(document) = pin_documents::current_for_account(db.pool(), &account.id).await? {
         if document.used_at.is_none() && !document.dates.is_expired(today) {
-            return Ok(Redirect::to(RESET_PATH).into_response());
+            return Ok(Redirect::to(routes::RESET).into_response());
         }
     }
 
@@ -187,7 +200,7 @@ async fn sign_in_inner(
         detail: "",
     };
     audit::record(db.pool(), &event, timestamp).await?;
-    let mut response = Redirect::to(ACCOUNT_PATH).into_response();
+    let mut response = Redirect::to(routes::ACCOUNT).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, session_cookie(Some(&id)));
@@ -213,11 +226,13 @@ async fn signed_in(
 pub async fn show_account(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let result: Result<Response, JourneyError> = async {
         let Some((_, account_row)) = signed_in(&state, &headers).await? else {
-            return Ok(Redirect::to(SIGN_IN_PATH).into_response());
+            return Ok(Redirect::to(routes::SIGN_IN).into_response());
         };
         match account_summary(&state, &account_row).await? {
-            Some(summary) => Ok(render(&state, ACCOUNT_PATH, Some(summary), StatusCode::OK).await),
-            None => Ok(Redirect::to(SIGN_IN_PATH).into_response()),
+            Some(summary) => {
+                Ok(render(&state, routes::ACCOUNT, Some(summary), StatusCode::OK).await)
+            }
+            None => Ok(Redirect::to(routes::SIGN_IN).into_response()),
         }
     }
     .await;
@@ -239,7 +254,8 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
                 audit::record(state.db.pool(), &event, now()).await?;
             }
         }
-        let mut response = Redirect::to(&format!("{SIGN_IN_PATH}?signed_out=1")).into_response();
+        let mut response =
+            Redirect::to(&format!("{}?signed_out=1", routes::SIGN_IN)).into_response();
         response
             .headers_mut()
             .append(header::SET_COOKIE, session_cookie(None));

@@ -6,6 +6,8 @@ use crate::language::Localize as _;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use rand::{Rng, RngCore};
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -14,9 +16,8 @@ use super::{
     admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie,
     request_locale, respond, AppState, ClientAddress, JourneyError,
 };
-use crate::components::form::{FormErrors, SummaryRow};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
-use crate::db::outbox::{self, NewMessage, Purpose};
+use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{
     self, CodeCheck, CodeSent, Completion, Journey, Replacement, JOURNEY_LIFETIME_SECONDS,
 };
@@ -25,19 +26,36 @@ use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, patients, pin_documents, practices};
 use crate::domain::{
     check_eligibility, DateOfBirth, EmailAddress, NhsNumber, Postcode, ReplacementReference,
-    SecurityCode, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
+    SecurityCode, SignInProblem, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
 };
 use crate::i18n::td_string;
 use crate::language::{long_date, Locale};
-use crate::pages::cannot_sign_in::{
-    destination, CannotSignInView, CANNOT_SIGN_IN_PATH, REPLACE_PATH,
-};
-use crate::pages::demo::{MailboxItem, MailboxView, MAILBOX_PATH};
-use crate::pages::replace_account::{
+use crate::views::cannot_sign_in::{destination, CannotSignInView};
+use crate::views::form::{FormErrors, FormProblem, SummaryRow};
+use crate::views::replacement::{
     CheckView, CodeView, EmailView, IdentityValues, IdentityView, ReplaceDoneView, RequestStatus,
-    StatusStep, StatusView, CHECK_PATH, CODE_PATH, EMAIL_PATH, REPLACE_DONE_PATH, STATUS_PATH,
+    StatusStep, StatusView,
 };
-use crate::pages::reset_passphrase::FormProblem;
+use crate::views::routes;
+
+/// "I cannot sign in", and replacing an account: identity, email, code, check, done, status.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            routes::CANNOT_SIGN_IN,
+            get(show_cannot_sign_in).post(choose_problem),
+        )
+        .route(routes::REPLACE, get(show_identity).post(check_identity))
+        .route(routes::REPLACE_EMAIL, get(show_email).post(set_email))
+        .route(routes::REPLACE_CODE, get(show_code).post(check_code))
+        .route(routes::REPLACE_RESEND, post(resend_code))
+        .route(
+            routes::REPLACE_CHECK,
+            get(show_check).post(request_replacement),
+        )
+        .route(routes::REPLACE_DONE, get(show_done))
+        .route(routes::REPLACE_STATUS, get(show_status).post(check_status))
+}
 
 /// The cookie that carries the journey token: only sent to this site, never readable by scripts.
 pub const JOURNEY_COOKIE: &str = "__Host-relink-replace";
@@ -49,7 +67,7 @@ fn now() -> OffsetDateTime {
 // ----- /cannot-sign-in -------------------------------------------------------------------------
 
 pub async fn show_cannot_sign_in(State(state): State<AppState>) -> Response {
-    render_fresh_form::<CannotSignInView>(&state, CANNOT_SIGN_IN_PATH).await
+    render_fresh_form::<CannotSignInView>(&state, routes::CANNOT_SIGN_IN).await
 }
 
 #[derive(Default, Deserialize)]
@@ -63,8 +81,8 @@ pub async fn choose_problem(
     State(state): State<AppState>,
     Form(form): Form<ProblemForm>,
 ) -> Response {
-    match destination(&form.problem) {
-        Some(path) => Redirect::to(path).into_response(),
+    match SignInProblem::parse(&form.problem) {
+        Some(problem) => Redirect::to(destination(problem.next_step())).into_response(),
         None => {
             let mut errors = FormErrors::default();
             let locale = request_locale();
@@ -75,7 +93,7 @@ pub async fn choose_problem(
             let view = CannotSignInView { errors };
             render(
                 &state,
-                CANNOT_SIGN_IN_PATH,
+                routes::CANNOT_SIGN_IN,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -87,7 +105,7 @@ pub async fn choose_problem(
 // ----- /replace-account: who are you? ----------------------------------------------------------
 
 pub async fn show_identity(State(state): State<AppState>) -> Response {
-    render_fresh_form::<IdentityView>(&state, REPLACE_PATH).await
+    render_fresh_form::<IdentityView>(&state, routes::REPLACE).await
 }
 
 #[derive(Default, Deserialize)]
@@ -148,7 +166,13 @@ async fn check_identity_inner(
             errors,
             problem: None,
         };
-        return Ok(render(state, REPLACE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+        return Ok(render(
+            state,
+            routes::REPLACE,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
     };
 
     let db = &state.db;
@@ -162,7 +186,7 @@ async fn check_identity_inner(
     if let Some(problem) = admit_attempt(db, client, &identity_key, timestamp).await? {
         return Ok(render(
             state,
-            REPLACE_PATH,
+            routes::REPLACE,
             refuse(problem),
             StatusCode::TOO_MANY_REQUESTS,
         )
@@ -201,7 +225,7 @@ async fn check_identity_inner(
         if locked {
             return Ok(render(
                 state,
-                REPLACE_PATH,
+                routes::REPLACE,
                 refuse(FormProblem::LockedOut),
                 StatusCode::TOO_MANY_REQUESTS,
             )
@@ -209,7 +233,7 @@ async fn check_identity_inner(
         }
         return Ok(render(
             state,
-            REPLACE_PATH,
+            routes::REPLACE,
             refuse(FormProblem::NoMatch),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -222,7 +246,7 @@ async fn check_identity_inner(
         .map_or_else(|| your_practice(request_locale()), |p| p.name);
     let Some(account) = identified.current_account else {
         let view = IdentityView::NoAccount { practice_name };
-        return Ok(render(state, REPLACE_PATH, view, StatusCode::NOT_FOUND).await);
+        return Ok(render(state, routes::REPLACE, view, StatusCode::NOT_FOUND).await);
     };
     if let Err(reason) = check_eligibility(&identified.facts, now.date()) {
         audit::record(
@@ -241,7 +265,7 @@ async fn check_identity_inner(
             reason,
             practice_name,
         };
-        return Ok(render(state, REPLACE_PATH, view, StatusCode::FORBIDDEN).await);
+        return Ok(render(state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
     }
 
     let token = StepToken::generate();
@@ -253,7 +277,7 @@ async fn check_identity_inner(
         timestamp,
     )
     .await?;
-    let mut response = Redirect::to(EMAIL_PATH).into_response();
+    let mut response = Redirect::to(routes::REPLACE_EMAIL).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, journey_cookie(Some(&token)));
@@ -308,10 +332,12 @@ pub async fn show_email(State(state): State<AppState>, headers: HeaderMap) -> Re
                         value: journey.new_email.unwrap_or_default(),
                         errors: FormErrors::default(),
                     };
-                    render(&state, EMAIL_PATH, view, StatusCode::OK).await
+                    render(&state, routes::REPLACE_EMAIL, view, StatusCode::OK).await
                 }
-                Step::Finished => Redirect::to(REPLACE_DONE_PATH).into_response(),
-                Step::Ended => journey_ended(&state, EMAIL_PATH, EmailView::JourneyEnded).await,
+                Step::Finished => Redirect::to(routes::REPLACE_DONE).into_response(),
+                Step::Ended => {
+                    journey_ended(&state, routes::REPLACE_EMAIL, EmailView::JourneyEnded).await
+                }
             })
         }
         .await,
@@ -347,8 +373,10 @@ async fn set_email_inner(
 ) -> Result<Response, JourneyError> {
     let (token, journey) = match open_step(state, headers).await? {
         Step::Open(token, journey) => (token, journey),
-        Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
-        Step::Ended => return Ok(journey_ended(state, EMAIL_PATH, EmailView::JourneyEnded).await),
+        Step::Finished => return Ok(Redirect::to(routes::REPLACE_DONE).into_response()),
+        Step::Ended => {
+            return Ok(journey_ended(state, routes::REPLACE_EMAIL, EmailView::JourneyEnded).await)
+        }
     };
     let old_email = accounts::find(state.db.pool(), &journey.old_account_id)
         .await?
@@ -374,11 +402,17 @@ async fn set_email_inner(
                 value: form.email.trim().to_owned(),
                 errors,
             };
-            return Ok(render(state, EMAIL_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+            return Ok(render(
+                state,
+                routes::REPLACE_EMAIL,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await);
         }
     };
     match send_code(state, &token, &journey, &email).await? {
-        CodeSent::Sent => Ok(Redirect::to(CODE_PATH).into_response()),
+        CodeSent::Sent => Ok(Redirect::to(routes::REPLACE_CODE).into_response()),
         CodeSent::LimitReached => Ok(code_limit_page(state, email.as_str()).await),
     }
 }
@@ -440,7 +474,13 @@ async fn code_limit_page(state: &AppState, email: &str) -> Response {
         email: email.to_owned(),
         can_resend: false,
     };
-    render(state, CODE_PATH, view, StatusCode::TOO_MANY_REQUESTS).await
+    render(
+        state,
+        routes::REPLACE_CODE,
+        view,
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await
 }
 
 // ----- /replace-account/security-code ----------------------------------------------------------
@@ -460,9 +500,9 @@ pub async fn show_code(
         async {
             Ok(match open_step(&state, &headers).await? {
                 Step::Open(_, journey) => match journey.new_email.clone() {
-                    None => Redirect::to(EMAIL_PATH).into_response(),
+                    None => Redirect::to(routes::REPLACE_EMAIL).into_response(),
                     Some(_) if journey.email_confirmed_at.is_some() => {
-                        Redirect::to(CHECK_PATH).into_response()
+                        Redirect::to(routes::REPLACE_CHECK).into_response()
                     }
                     Some(email) => {
                         let view = code_view(
@@ -471,11 +511,13 @@ pub async fn show_code(
                             FormErrors::default(),
                             query.resent.is_some(),
                         );
-                        render(&state, CODE_PATH, view, StatusCode::OK).await
+                        render(&state, routes::REPLACE_CODE, view, StatusCode::OK).await
                     }
                 },
-                Step::Finished => Redirect::to(REPLACE_DONE_PATH).into_response(),
-                Step::Ended => journey_ended(&state, CODE_PATH, CodeView::JourneyEnded).await,
+                Step::Finished => Redirect::to(routes::REPLACE_DONE).into_response(),
+                Step::Ended => {
+                    journey_ended(&state, routes::REPLACE_CODE, CodeView::JourneyEnded).await
+                }
             })
         }
         .await,
@@ -522,11 +564,13 @@ async fn check_code_inner(
 ) -> Result<Response, JourneyError> {
     let (token, journey) = match open_step(state, headers).await? {
         Step::Open(token, journey) => (token, journey),
-        Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
-        Step::Ended => return Ok(journey_ended(state, CODE_PATH, CodeView::JourneyEnded).await),
+        Step::Finished => return Ok(Redirect::to(routes::REPLACE_DONE).into_response()),
+        Step::Ended => {
+            return Ok(journey_ended(state, routes::REPLACE_CODE, CodeView::JourneyEnded).await)
+        }
     };
     let Some(email) = journey.new_email.clone() else {
-        return Ok(Redirect::to(EMAIL_PATH).into_response());
+        return Ok(Redirect::to(routes::REPLACE_EMAIL).into_response());
     };
     let wrong = |message: String| {
         let mut errors = FormErrors::default();
@@ -537,12 +581,18 @@ async fn check_code_inner(
         Ok(code) => code,
         Err(error) => {
             let view = wrong(error.localize(super::request_locale()));
-            return Ok(render(state, CODE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+            return Ok(render(
+                state,
+                routes::REPLACE_CODE,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await);
         }
     };
     let timestamp = now().unix_timestamp();
     match replacement::check_code(&state.db, &token, &code, CODE_MAX_ATTEMPTS, timestamp).await? {
-        CodeCheck::Confirmed => Ok(Redirect::to(CHECK_PATH).into_response()),
+        CodeCheck::Confirmed => Ok(Redirect::to(routes::REPLACE_CHECK).into_response()),
         CodeCheck::Wrong { attempts_left } if attempts_left > 0 => {
             record_code_failure(state, &journey, timestamp).await?;
             let locale = request_locale();
@@ -552,7 +602,13 @@ async fn check_code_inner(
                 td_string!(locale, replace.code.more_tries, count = attempts_left)
             };
             let view = wrong(td_string!(locale, replace.code.incorrect, tries = tries));
-            Ok(render(state, CODE_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await)
+            Ok(render(
+                state,
+                routes::REPLACE_CODE,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await)
         }
         CodeCheck::Wrong { .. } | CodeCheck::Dead => {
             record_code_failure(state, &journey, timestamp).await?;
@@ -560,7 +616,13 @@ async fn check_code_inner(
                 email,
                 can_resend: journey.codes_sent < CODE_MAX_SENDS,
             };
-            Ok(render(state, CODE_PATH, view, StatusCode::TOO_MANY_REQUESTS).await)
+            Ok(render(
+                state,
+                routes::REPLACE_CODE,
+                view,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await)
         }
     }
 }
@@ -591,9 +653,11 @@ pub async fn resend_code(State(state): State<AppState>, headers: HeaderMap) -> R
         async {
             let (token, journey) = match open_step(&state, &headers).await? {
                 Step::Open(token, journey) => (token, journey),
-                Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+                Step::Finished => return Ok(Redirect::to(routes::REPLACE_DONE).into_response()),
                 Step::Ended => {
-                    return Ok(journey_ended(&state, CODE_PATH, CodeView::JourneyEnded).await)
+                    return Ok(
+                        journey_ended(&state, routes::REPLACE_CODE, CodeView::JourneyEnded).await,
+                    )
                 }
             };
             let Some(email) = journey
@@ -601,10 +665,12 @@ pub async fn resend_code(State(state): State<AppState>, headers: HeaderMap) -> R
                 .as_deref()
                 .and_then(|e| EmailAddress::parse(e).ok())
             else {
-                return Ok(Redirect::to(EMAIL_PATH).into_response());
+                return Ok(Redirect::to(routes::REPLACE_EMAIL).into_response());
             };
             Ok(match send_code(&state, &token, &journey, &email).await? {
-                CodeSent::Sent => Redirect::to(&format!("{CODE_PATH}?resent=1")).into_response(),
+                CodeSent::Sent => {
+                    Redirect::to(&format!("{}?resent=1", routes::REPLACE_CODE)).into_response()
+                }
                 CodeSent::LimitReached => code_limit_page(&state, email.as_str()).await,
             })
         }
@@ -619,18 +685,23 @@ pub async fn show_check(State(state): State<AppState>, headers: HeaderMap) -> Re
         async {
             let journey = match open_step(&state, &headers).await? {
                 Step::Open(_, journey) => journey,
-                Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+                Step::Finished => return Ok(Redirect::to(routes::REPLACE_DONE).into_response()),
                 Step::Ended => {
-                    return Ok(journey_ended(&state, CHECK_PATH, CheckView::JourneyEnded).await)
+                    return Ok(journey_ended(
+                        &state,
+                        routes::REPLACE_CHECK,
+                        CheckView::JourneyEnded,
+                    )
+                    .await)
                 }
             };
             if journey.email_confirmed_at.is_none() {
-                return Ok(Redirect::to(CODE_PATH).into_response());
+                return Ok(Redirect::to(routes::REPLACE_CODE).into_response());
             }
             let rows = check_rows(&state, &journey).await?;
             Ok(render(
                 &state,
-                CHECK_PATH,
+                routes::REPLACE_CHECK,
                 CheckView::Ready { rows },
                 StatusCode::OK,
             )
@@ -657,7 +728,7 @@ async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRo
                 .map(|p| p.nhs_number.to_string())
                 .unwrap_or_default(),
             change: change(
-                REPLACE_PATH,
+                routes::REPLACE,
                 td_string!(locale, replace.check.change_nhs_number),
             ),
         },
@@ -677,7 +748,10 @@ async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRo
         SummaryRow {
             key: td_string!(locale, replace.check.new_email).to_owned(),
             value: journey.new_email.clone().unwrap_or_default(),
-            change: change(EMAIL_PATH, td_string!(locale, replace.check.change_email)),
+            change: change(
+                routes::REPLACE_EMAIL,
+                td_string!(locale, replace.check.change_email),
+            ),
         },
     ])
 }
@@ -693,19 +767,21 @@ async fn request_replacement_inner(
 ) -> Result<Response, JourneyError> {
     let (token, journey) = match open_step(state, headers).await? {
         Step::Open(token, journey) => (token, journey),
-        Step::Finished => return Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
-        Step::Ended => return Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await),
+        Step::Finished => return Ok(Redirect::to(routes::REPLACE_DONE).into_response()),
+        Step::Ended => {
+            return Ok(journey_ended(state, routes::REPLACE_CHECK, CheckView::JourneyEnded).await)
+        }
     };
     if journey.email_confirmed_at.is_none() {
-        return Ok(Redirect::to(CODE_PATH).into_response());
+        return Ok(Redirect::to(routes::REPLACE_CODE).into_response());
     }
     let pool = state.db.pool();
     let old = accounts::find(pool, &journey.old_account_id).await?;
     let Some(old) = old else {
-        return Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await);
+        return Ok(journey_ended(state, routes::REPLACE_CHECK, CheckView::JourneyEnded).await);
     };
     let Some(new_email) = journey.new_email.clone() else {
-        return Ok(Redirect::to(EMAIL_PATH).into_response());
+        return Ok(Redirect::to(routes::REPLACE_EMAIL).into_response());
     };
     let practice_name = practice_name(state, old.practice_ods.as_str()).await?;
     // Signed in to since the journey began: the account is no longer eligible.
@@ -717,7 +793,7 @@ async fn request_replacement_inner(
             reason: crate::domain::Ineligible::UsedRecently { last_used_on },
             practice_name,
         };
-        return Ok(render(state, REPLACE_PATH, view, StatusCode::FORBIDDEN).await);
+        return Ok(render(state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
     }
 
     let mut random = [0u8; 8];
@@ -777,11 +853,11 @@ async fn request_replacement_inner(
     match completion {
         Completion::Replaced => {
             state.outbox_wake.notify_one();
-            Ok(Redirect::to(REPLACE_DONE_PATH).into_response())
+            Ok(Redirect::to(routes::REPLACE_DONE).into_response())
         }
-        Completion::AlreadyDone { .. } => Ok(Redirect::to(REPLACE_DONE_PATH).into_response()),
+        Completion::AlreadyDone { .. } => Ok(Redirect::to(routes::REPLACE_DONE).into_response()),
         Completion::NotAllowed => {
-            Ok(journey_ended(state, CHECK_PATH, CheckView::JourneyEnded).await)
+            Ok(journey_ended(state, routes::REPLACE_CHECK, CheckView::JourneyEnded).await)
         }
     }
 }
@@ -792,13 +868,13 @@ pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Res
     respond(
         async {
             let Some((_, journey)) = current_journey(&state, &headers).await? else {
-                return Ok(Redirect::to(REPLACE_PATH).into_response());
+                return Ok(Redirect::to(routes::REPLACE).into_response());
             };
             let Some(request_id) = journey.request_id.as_deref() else {
-                return Ok(Redirect::to(REPLACE_PATH).into_response());
+                return Ok(Redirect::to(routes::REPLACE).into_response());
             };
             let Some(request) = replacement::request(state.db.pool(), request_id).await? else {
-                return Ok(Redirect::to(REPLACE_PATH).into_response());
+                return Ok(Redirect::to(routes::REPLACE).into_response());
             };
             let practice_name = practice_name(&state, &request.practice_ods).await?;
             let view = ReplaceDoneView {
@@ -806,7 +882,7 @@ pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Res
                 email: journey.new_email.unwrap_or_default(),
                 practice_name,
             };
-            Ok(render(&state, REPLACE_DONE_PATH, view, StatusCode::OK).await)
+            Ok(render(&state, routes::REPLACE_DONE, view, StatusCode::OK).await)
         }
         .await,
     )
@@ -828,7 +904,13 @@ fn your_practice(locale: Locale) -> String {
 }
 
 pub async fn show_status(State(state): State<AppState>) -> Response {
-    render(&state, STATUS_PATH, StatusView::default(), StatusCode::OK).await
+    render(
+        &state,
+        routes::REPLACE_STATUS,
+        StatusView::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Default, Deserialize)]
@@ -888,7 +970,7 @@ async fn check_status_inner(
     let (Some(reference), Some(dob)) = (reference, dob) else {
         return Ok(render(
             state,
-            STATUS_PATH,
+            routes::REPLACE_STATUS,
             form_view(errors, None),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -899,7 +981,7 @@ async fn check_status_inner(
     if let Some(problem) = admit_attempt(db, client, &key, timestamp).await? {
         return Ok(render(
             state,
-            STATUS_PATH,
+            routes::REPLACE_STATUS,
             form_view(FormErrors::default(), Some(problem)),
             StatusCode::TOO_MANY_REQUESTS,
         )
@@ -924,7 +1006,7 @@ async fn check_status_inner(
         };
         return Ok(render(
             state,
-            STATUS_PATH,
+            routes::REPLACE_STATUS,
             form_view(FormErrors::default(), Some(problem)),
             status,
         )
@@ -934,7 +1016,7 @@ async fn check_status_inner(
     let status = request_status(state, &request, now).await?;
     Ok(render(
         state,
-        STATUS_PATH,
+        routes::REPLACE_STATUS,
         StatusView::Found(status),
         StatusCode::OK,
     )
@@ -1004,43 +1086,3 @@ async fn request_status(
 }
 
 // ----- /demo/mailbox ---------------------------------------------------------------------------
-
-/// The emails the demo sent, newest first; a 404 page outside demo mode.
-pub async fn show_mailbox(State(state): State<AppState>) -> Response {
-    respond(
-        async {
-            if !state.demo {
-                return Ok(render(
-                    &state,
-                    MAILBOX_PATH,
-                    MailboxView::default(),
-                    StatusCode::NOT_FOUND,
-                )
-                .await);
-            }
-            let locale = request_locale();
-            let messages = outbox::recent(state.db.pool(), 50)
-                .await?
-                .into_iter()
-                .map(|m| MailboxItem {
-                    to: m.recipient,
-                    subject: m.subject,
-                    body: m.body,
-                    status: if m.sent_at.is_some() {
-                        td_string!(locale, replace.mailbox.delivered).to_owned()
-                    } else {
-                        td_string!(locale, replace.mailbox.waiting).to_owned()
-                    },
-                })
-                .collect();
-            Ok(render(
-                &state,
-                MAILBOX_PATH,
-                MailboxView { messages },
-                StatusCode::OK,
-            )
-            .await)
-        }
-        .await,
-    )
-}

@@ -6,6 +6,8 @@ use crate::language::Localize as _;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -13,7 +15,6 @@ use super::{
     admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie,
     AppState, ClientAddress, JourneyError,
 };
-use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::reset::{self, Completion, ResetCandidate};
 use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
@@ -25,10 +26,20 @@ use crate::domain::{
     AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
 };
 use crate::language::long_date;
-use crate::pages::reset_passphrase::{
-    DoneView, FormProblem, NewPassphraseView, ResetFormValues, ResetView, DONE_PATH,
-    NEW_PASSPHRASE_PATH, RESET_PATH,
-};
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::reset::{DoneView, NewPassphraseView, ResetFormValues, ResetView};
+use crate::views::routes;
+
+/// The reset journey: the PIN document's details, the new passphrase, the confirmation.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(routes::RESET, get(show_form).post(verify))
+        .route(
+            routes::NEW_PASSPHRASE,
+            get(show_new_passphrase).post(set_new_passphrase),
+        )
+        .route(routes::RESET_DONE, get(show_done))
+}
 
 /// The cookie that carries the step token: only sent to this site, never readable by scripts.
 pub const STEP_COOKIE: &str = "__Host-relink-reset";
@@ -58,7 +69,7 @@ fn now() -> OffsetDateTime {
 }
 
 pub async fn show_form(State(state): State<AppState>) -> Response {
-    render_fresh_form::<ResetView>(&state, RESET_PATH).await
+    render_fresh_form::<ResetView>(&state, routes::RESET).await
 }
 
 /// Step 1: checks the four details against one PIN document.
@@ -110,7 +121,7 @@ async fn verify_inner(
             errors,
             problem: None,
         };
-        return Ok(render(state, RESET_PATH, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+        return Ok(render(state, routes::RESET, view, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
 
     let db = &state.db;
@@ -124,7 +135,7 @@ async fn verify_inner(
     if let Some(problem) = admit_attempt(db, client, &pair_key, timestamp).await? {
         return Ok(render(
             state,
-            RESET_PATH,
+            routes::RESET,
             refuse(problem),
             StatusCode::TOO_MANY_REQUESTS,
         )
@@ -169,7 +180,7 @@ async fn verify_inner(
         if locked {
             return Ok(render(
                 state,
-                RESET_PATH,
+                routes::RESET,
                 refuse(FormProblem::LockedOut),
                 StatusCode::TOO_MANY_REQUESTS,
             )
@@ -177,7 +188,7 @@ async fn verify_inner(
         }
         return Ok(render(
             state,
-            RESET_PATH,
+            routes::RESET,
             refuse(FormProblem::NoMatch),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -207,7 +218,7 @@ async fn verify_inner(
     if candidate.practice.clinical_system == ClinicalSystem::Emis {
         return Ok(render(
             state,
-            RESET_PATH,
+            routes::RESET,
             ResetView::EmisPractice { practice_name },
             StatusCode::FORBIDDEN,
         )
@@ -217,7 +228,7 @@ async fn verify_inner(
         seen(AuditKind::PinUsedSeen, "used PIN document entered").await?;
         return Ok(render(
             state,
-            RESET_PATH,
+            routes::RESET,
             ResetView::AlreadyUsed { practice_name },
             StatusCode::CONFLICT,
         )
@@ -228,7 +239,7 @@ async fn verify_inner(
         let expired_on = long_date(document.dates.expires_on(), super::request_locale());
         return Ok(render(
             state,
-            RESET_PATH,
+            routes::RESET,
             ResetView::Expired {
                 expired_on,
                 practice_name,
@@ -240,7 +251,7 @@ async fn verify_inner(
 
     let token = StepToken::generate();
     step_tokens::issue(db.pool(), &token, &document.id, timestamp).await?;
-    let mut response = Redirect::to(NEW_PASSPHRASE_PATH).into_response();
+    let mut response = Redirect::to(routes::NEW_PASSPHRASE).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, step_cookie(Some(&token)));
@@ -294,7 +305,7 @@ pub async fn show_new_passphrase(State(state): State<AppState>, headers: HeaderM
             Ok(_) => {
                 render(
                     &state,
-                    NEW_PASSPHRASE_PATH,
+                    routes::NEW_PASSPHRASE,
                     NewPassphraseView::Ready {
                         errors: FormErrors::default(),
                     },
@@ -302,11 +313,11 @@ pub async fn show_new_passphrase(State(state): State<AppState>, headers: HeaderM
                 )
                 .await
             }
-            Err(StepTokenState::Used { .. }) => Redirect::to(DONE_PATH).into_response(),
+            Err(StepTokenState::Used { .. }) => Redirect::to(routes::RESET_DONE).into_response(),
             Err(_) => {
                 render(
                     &state,
-                    NEW_PASSPHRASE_PATH,
+                    routes::NEW_PASSPHRASE,
                     NewPassphraseView::SessionEnded,
                     StatusCode::FORBIDDEN,
                 )
@@ -345,12 +356,12 @@ async fn set_new_passphrase_inner(
                 .map(|c| c.practice.name)
                 .unwrap_or_default();
             let view = NewPassphraseView::AlreadyUsed { practice_name };
-            return Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await);
+            return Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await);
         }
         Err(_) => {
             return Ok(render(
                 state,
-                NEW_PASSPHRASE_PATH,
+                routes::NEW_PASSPHRASE,
                 NewPassphraseView::SessionEnded,
                 StatusCode::FORBIDDEN,
             )
@@ -365,7 +376,7 @@ async fn set_new_passphrase_inner(
         let view = NewPassphraseView::AlreadyUsed {
             practice_name: candidate.practice.name.clone(),
         };
-        return Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await);
+        return Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await);
     }
 
     let same_as_pin = if could_equal_pin_passphrase(&form.new_passphrase) {
@@ -407,7 +418,7 @@ async fn set_new_passphrase_inner(
             let view = NewPassphraseView::Ready { errors };
             return Ok(render(
                 state,
-                NEW_PASSPHRASE_PATH,
+                routes::NEW_PASSPHRASE,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -430,16 +441,16 @@ async fn set_new_passphrase_inner(
     )
     .await?
     {
-        Completion::Reset => Ok(Redirect::to(DONE_PATH).into_response()),
+        Completion::Reset => Ok(Redirect::to(routes::RESET_DONE).into_response()),
         Completion::DocumentAlreadyUsed => {
             let view = NewPassphraseView::AlreadyUsed {
                 practice_name: candidate.practice.name.clone(),
             };
-            Ok(render(state, NEW_PASSPHRASE_PATH, view, StatusCode::CONFLICT).await)
+            Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await)
         }
         Completion::TokenNoLongerValid => Ok(render(
             state,
-            NEW_PASSPHRASE_PATH,
+            routes::NEW_PASSPHRASE,
             NewPassphraseView::SessionEnded,
             StatusCode::FORBIDDEN,
         )
@@ -451,7 +462,7 @@ async fn set_new_passphrase_inner(
 pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let result: Result<Response, JourneyError> = async {
         let Some(token) = step_token(&headers) else {
-            return Ok(Redirect::to(RESET_PATH).into_response());
+            return Ok(Redirect::to(routes::RESET).into_response());
         };
         match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
             StepTokenState::Used {
@@ -463,13 +474,13 @@ pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Res
                     .unwrap_or_default();
                 Ok(render(
                     &state,
-                    DONE_PATH,
+                    routes::RESET_DONE,
                     DoneView { practice_name },
                     StatusCode::OK,
                 )
                 .await)
             }
-            _ => Ok(Redirect::to(RESET_PATH).into_response()),
+            _ => Ok(Redirect::to(routes::RESET).into_response()),
         }
     }
     .await;

@@ -7,6 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use rand::{Rng, RngCore};
 use serde::Deserialize;
 use time::{Date, Month, OffsetDateTime};
@@ -16,7 +18,6 @@ use super::{
     admit_attempt, host_cookie, render, request_cookie, request_locale, respond, AppState,
     ClientAddress, JourneyError,
 };
-use crate::components::form::FormErrors;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
 use crate::db::sessions::{self, SessionKind};
@@ -26,12 +27,39 @@ use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, pin_documents, practices, DbError};
 use crate::domain::{
     one_time_secret, parse_test_nhs_number, AccountId, ClinicalSystem, DateOfBirth, IdentityCheck,
-    PinDocumentDates, RecordAccessLevel, StaffUsername, VisibleFromRule,
+    OnlineService, PinDocumentDates, RecordAccessLevel, StaffUsername, VisibleFromRule,
 };
 use crate::i18n::td_string;
 use crate::language::{long_date, Locale};
-use crate::pages::reset_passphrase::{FormProblem, RESET_PATH};
-use crate::pages::staff::*;
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::routes;
+use crate::views::staff::*;
+
+/// The staff area. Every page but sign-in and sign-out is for signed-in staff only.
+pub fn routes(_state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route(routes::STAFF_SIGN_IN, get(show_sign_in).post(sign_in))
+        .route(routes::STAFF_SIGN_OUT, post(sign_out))
+        .route(routes::STAFF_HOME, get(home))
+        .route(routes::TEST_PATIENTS, get(test_patients))
+        .route(
+            routes::NEW_TEST_PATIENT,
+            get(show_new_test_patient).post(create_test_patient),
+        )
+        .route(routes::FIND_PATIENT, get(find_patient))
+        .route(routes::STAFF_PATIENT, get(patient_page))
+        .route(routes::STAFF_REISSUE, get(show_reissue).post(reissue))
+        .route(
+            routes::STAFF_PREVIEW_START,
+            get(show_preview_start).post(start_preview),
+        )
+        .route(routes::STAFF_PREVIEW, get(show_preview))
+        .route(routes::STAFF_PREVIEW_END, post(end_preview))
+        .route(routes::STAFF_PRINT, get(print))
+        .route(routes::REQUESTS, get(requests))
+        .route(routes::MISMATCHES, get(mismatches))
+        .route(routes::AUDIT, get(audit_log))
+}
 
 /// The staff session cookie: separate from the patients' one.
 pub const STAFF_COOKIE: &str = "__Host-relink-staff";
@@ -84,7 +112,7 @@ async fn require_staff(
         return Ok(Ok(member));
     }
     if method == Method::GET {
-        return Ok(Err(Redirect::to(STAFF_SIGN_IN_PATH).into_response()));
+        return Ok(Err(Redirect::to(routes::STAFF_SIGN_IN).into_response()));
     }
     let view = StaffSignInView {
         problem: None,
@@ -92,7 +120,7 @@ async fn require_staff(
     };
     Ok(Err(render(
         state,
-        STAFF_SIGN_IN_PATH,
+        routes::STAFF_SIGN_IN,
         view,
         StatusCode::FORBIDDEN,
     )
@@ -148,7 +176,7 @@ pub async fn show_sign_in(
         signed_out: query.signed_out.is_some(),
         ..StaffSignInView::default()
     };
-    render(&state, STAFF_SIGN_IN_PATH, view, StatusCode::OK).await
+    render(&state, routes::STAFF_SIGN_IN, view, StatusCode::OK).await
 }
 
 #[derive(Default, Deserialize)]
@@ -194,7 +222,7 @@ async fn sign_in_inner(
         view.errors = errors;
         return Ok(render(
             state,
-            STAFF_SIGN_IN_PATH,
+            routes::STAFF_SIGN_IN,
             view,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -207,7 +235,7 @@ async fn sign_in_inner(
         view.problem = Some(problem);
         return Ok(render(
             state,
-            STAFF_SIGN_IN_PATH,
+            routes::STAFF_SIGN_IN,
             view,
             StatusCode::TOO_MANY_REQUESTS,
         )
@@ -249,7 +277,7 @@ async fn sign_in_inner(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        return Ok(render(state, STAFF_SIGN_IN_PATH, view, status).await);
+        return Ok(render(state, routes::STAFF_SIGN_IN, view, status).await);
     }
     throttles::clear(db.pool(), &key, timestamp).await?;
     if let Some(old) = request_cookie(headers, STAFF_COOKIE) {
@@ -268,7 +296,7 @@ async fn sign_in_inner(
         timestamp,
     )
     .await?;
-    let mut response = Redirect::to(STAFF_HOME_PATH).into_response();
+    let mut response = Redirect::to(routes::STAFF_HOME).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         host_cookie(STAFF_COOKIE, Some(id.expose()), "Strict", None),
@@ -295,7 +323,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
                 .await?;
             }
             let mut response =
-                Redirect::to(&format!("{STAFF_SIGN_IN_PATH}?signed_out=1")).into_response();
+                Redirect::to(&format!("{}?signed_out=1", routes::STAFF_SIGN_IN)).into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
                 host_cookie(STAFF_COOKIE, None, "Strict", None),
@@ -347,7 +375,7 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap, method: Met
                     .len(),
                 test_patients: staff::test_patients(&state.db, &member).await?.len(),
             };
-            Ok(render(&state, STAFF_HOME_PATH, view, StatusCode::OK).await)
+            Ok(render(&state, routes::STAFF_HOME, view, StatusCode::OK).await)
         }
         .await,
     )
@@ -383,7 +411,7 @@ pub async fn test_patients(
                 patients,
                 created: None,
             };
-            Ok(render(&state, TEST_PATIENTS_PATH, view, StatusCode::OK).await)
+            Ok(render(&state, routes::TEST_PATIENTS, view, StatusCode::OK).await)
         }
         .await,
     )
@@ -402,7 +430,9 @@ pub async fn show_new_test_patient(
                 practice: practices.first().map(|p| p.0.clone()).unwrap_or_default(),
                 access: "dcr".to_owned(),
                 rule: "requested".to_owned(),
-                services: SERVICES.iter().map(|v| (*v).to_owned()).collect(),
+                services: OnlineService::ALL
+                    .map(|service| service.form_value().to_owned())
+                    .to_vec(),
                 ..TestPatientValues::default()
             };
             let view = NewTestPatientView {
@@ -411,7 +441,7 @@ pub async fn show_new_test_patient(
                 values,
                 errors: FormErrors::default(),
             };
-            Ok(render(&state, NEW_TEST_PATIENT_PATH, view, StatusCode::OK).await)
+            Ok(render(&state, routes::NEW_TEST_PATIENT, view, StatusCode::OK).await)
         }
         .await,
     )
@@ -582,7 +612,7 @@ async fn create_test_patient_inner(
         };
         return Ok(render(
             state,
-            NEW_TEST_PATIENT_PATH,
+            routes::NEW_TEST_PATIENT,
             view,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -633,7 +663,7 @@ async fn create_test_patient_inner(
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;
-    Ok(Redirect::to(&patient_path(&patient.id)).into_response())
+    Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response())
 }
 
 // ----- find a patient, and the patient page ----------------------------------------------------
@@ -686,7 +716,7 @@ pub async fn find_patient(
                     }
                 }
             }
-            Ok(render(&state, FIND_PATIENT_PATH, view, status).await)
+            Ok(render(&state, routes::FIND_PATIENT, view, status).await)
         }
         .await,
     )
@@ -748,7 +778,7 @@ pub async fn patient_page(
                 account_id: account.map(|a| a.account_id.to_string()),
                 document,
             };
-            Ok(render(&state, &patient_path(&patient.id), view, StatusCode::OK).await)
+            Ok(render(&state, &routes::staff_patient(&patient.id), view, StatusCode::OK).await)
         }
         .await,
     )
@@ -795,7 +825,7 @@ pub async fn show_reissue(
                 FormErrors::default(),
             )
             .await?;
-            Ok(render(&state, &reissue_path(&id), view, StatusCode::OK).await)
+            Ok(render(&state, &routes::staff_reissue(&id), view, StatusCode::OK).await)
         }
         .await,
     )
@@ -837,7 +867,7 @@ async fn reissue_inner(
         let view = reissue_view(state, &member, &patient, String::new(), errors).await?;
         return Ok(render(
             state,
-            &reissue_path(id),
+            &routes::staff_reissue(id),
             view,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -873,7 +903,7 @@ async fn reissue_inner(
         now().unix_timestamp(),
     )
     .await?;
-    let print = print_path(&document_id);
+    let print = routes::staff_print(&document_id);
     let mut response = Redirect::to(&print).into_response();
     let cookie = format!("{PIN_SECRET_COOKIE}={secret}; Path={print}; HttpOnly; Secure; SameSite=Strict; Max-Age=300");
     response.headers_mut().append(
@@ -917,7 +947,7 @@ pub async fn print(
             if !member.may_see(&ods) {
                 return Ok(not_found(&state).await);
             }
-            let path = print_path(&id);
+            let path = routes::staff_print(&id);
             let typed = request_cookie(&headers, PIN_SECRET_COOKIE);
             // The cookie must hold this document's secret (checked against its hash), once.
             let secret = match typed {
@@ -943,7 +973,7 @@ pub async fn print(
                 (Some(secret), Some(practice)) => {
                     let printed_on = crate::db::date_from_sql(&owner.printed_on)?;
                     let dates = PinDocumentDates { printed_on };
-                    let reset_url = format!("{}{RESET_PATH}", state.public_url);
+                    let reset_url = format!("{}{}", state.public_url, routes::RESET);
                     PrintView::Shown(Box::new(PrintedDocument {
                         practice_name: practice.name,
                         ods_code: ods.to_string(),
@@ -952,7 +982,7 @@ pub async fn print(
                         printed_on,
                         expires_on: dates.expires_on(),
                         is_emis: practice.clinical_system == ClinicalSystem::Emis,
-                        bilingual: prints_bilingual(ods.as_str()),
+                        bilingual: ods.is_welsh(),
                         qr_svg: qr_svg(&reset_url),
                         reset_url,
                         patient_id: owner.patient_id.clone(),
@@ -1008,7 +1038,13 @@ pub async fn show_preview_start(
                 name: patient_name(&records),
                 ..PreviewStartView::default()
             };
-            Ok(render(&state, &preview_start_path(&id), view, StatusCode::OK).await)
+            Ok(render(
+                &state,
+                &routes::staff_preview_start(&id),
+                view,
+                StatusCode::OK,
+            )
+            .await)
         }
         .await,
     )
@@ -1055,7 +1091,7 @@ pub async fn start_preview(
                 };
                 return Ok(render(
                     &state,
-                    &preview_start_path(&id),
+                    &routes::staff_preview_start(&id),
                     view,
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )
@@ -1086,7 +1122,7 @@ pub async fn start_preview(
             )
             .await?;
             tx.commit().await.map_err(DbError::from)?;
-            Ok(Redirect::to(&preview_path(&preview.id)).into_response())
+            Ok(Redirect::to(&routes::staff_preview(&preview.id)).into_response())
         }
         .await,
     )
@@ -1150,7 +1186,7 @@ pub async fn show_preview(
                 end_and_audit(&state, &preview, &patient, "Ended after 30 minutes").await?;
                 return Ok(render(
                     &state,
-                    &preview_path(&id),
+                    &routes::staff_preview(&id),
                     PreviewView::Ended,
                     StatusCode::GONE,
                 )
@@ -1169,7 +1205,8 @@ pub async fn show_preview(
                 ends_at: format!("{:02}:{:02} UTC", ends.hour(), ends.minute()),
                 summary: Box::new(summary),
             };
-            let mut response = render(&state, &preview_path(&id), view, StatusCode::OK).await;
+            let mut response =
+                render(&state, &routes::staff_preview(&id), view, StatusCode::OK).await;
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -1192,7 +1229,7 @@ pub async fn end_preview(
                 return Ok(not_found(&state).await);
             };
             end_and_audit(&state, &preview, &patient, "Ended by the staff member").await?;
-            Ok(Redirect::to(&patient_path(&patient.id)).into_response())
+            Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response())
         }
         .await,
     )
@@ -1230,7 +1267,7 @@ pub async fn requests(
                 .collect();
             Ok(render(
                 &state,
-                REQUESTS_PATH,
+                routes::REQUESTS,
                 RequestsView {
                     username: member.username.to_string(),
                     rows,
@@ -1277,7 +1314,7 @@ pub async fn mismatches(
                 .collect();
             Ok(render(
                 &state,
-                MISMATCHES_PATH,
+                routes::MISMATCHES,
                 MismatchesView {
                     username: member.username.to_string(),
                     rows,
@@ -1367,7 +1404,7 @@ pub async fn audit_log(
                 page,
                 more,
             };
-            Ok(render(&state, AUDIT_PATH, view, StatusCode::OK).await)
+            Ok(render(&state, routes::AUDIT, view, StatusCode::OK).await)
         }
         .await,
     )

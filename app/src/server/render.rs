@@ -1,0 +1,118 @@
+//! Rendering a page: the Leptos app at a page's address, with the view the journey decided
+//! and the page's facts in context, and the fresh-form cache.
+
+use axum::body::Body;
+use axum::http::request::Parts;
+use axum::http::{header, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+use super::page_cache::CachedPage;
+use super::{request_context, request_locale, AppState};
+use crate::shell;
+use crate::views::page::PageFacts;
+use crate::views::routes;
+
+/// Renders the app at `path` with `view` in context: the page component there reads it (and
+/// the browser gets the same value for hydration). The request's cookies go along, so the
+/// header knows whether the patient is signed in.
+pub async fn render<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+    status: StatusCode,
+) -> Response {
+    let nonce = request_context::nonce();
+    render_with_nonce(state, path, view, status, nonce).await
+}
+
+/// A page that shows its view's default, a fresh form: the same for every visitor but for the
+/// nonce and the signed-in header, so it is rendered once per variant and then served from
+/// [`AppState::form_pages`] with this response's nonce (see [`page_cache`]).
+pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
+    state: &AppState,
+    path: &'static str,
+) -> Response {
+    let Some(nonce) = request_context::nonce() else {
+        return render(state, path, V::default(), StatusCode::OK).await;
+    };
+    let signed_in = request_context::has_session_cookie();
+    let locale = request_locale();
+    if let Some(page) = state.form_pages.get(path, signed_in, locale) {
+        return page.response(nonce.as_str());
+    }
+    let placeholder = request_context::Nonce::random();
+    let rendered =
+        render_with_nonce(state, path, V::default(), StatusCode::OK, Some(placeholder)).await;
+    let (parts, body) = rendered.into_parts();
+    match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(body) => state
+            .form_pages
+            .insert(
+                path,
+                signed_in,
+                locale,
+                CachedPage::new(parts.status, parts.headers, &body, placeholder.as_str()),
+            )
+            .response(nonce.as_str()),
+        Err(error) => {
+            tracing::error!(%error, path, "rendering a form page failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+    status: StatusCode,
+    nonce: Option<request_context::Nonce>,
+) -> Response {
+    let mut request = Request::builder().uri(path);
+    if let Some(cookies) = request_context::cookies() {
+        request = request.header(header::COOKIE, cookies);
+    }
+    let request = request.body(Body::empty()).expect("a path is a valid URI");
+    let context_state = state.clone();
+    let locale = request_locale();
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide_context(context_state.clone());
+            provide_context(locale);
+            provide_page_facts(&context_state);
+            provide_context(view.clone());
+            provide_nonce(nonce);
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = handler(request).await.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+/// The facts a page may read (see [`PageFacts`]), from the state and the request Leptos is
+/// rendering: its path, and whether it carries a patient session cookie.
+pub(crate) fn page_facts(state: &AppState) -> PageFacts {
+    let path = use_context::<Parts>()
+        .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+        .unwrap_or_else(|| routes::HOME.to_owned());
+    PageFacts {
+        demo: state.demo,
+        signed_in: request_context::has_session_cookie(),
+        path,
+    }
+}
+
+/// Makes the page's facts (see [`page_facts`]) available to the page being rendered.
+pub(crate) fn provide_page_facts(state: &AppState) {
+    crate::views::page::provide_page_facts(page_facts(state));
+}
+
+/// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.
+pub(crate) fn provide_nonce(nonce: Option<request_context::Nonce>) {
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.as_str()));
+    }
+}

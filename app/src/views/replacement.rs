@@ -1,0 +1,128 @@
+//! What the replacement journey's pages show.
+
+use super::form::{FormErrors, FormProblem, SummaryRow};
+use crate::domain::Ineligible;
+use serde::{Deserialize, Serialize};
+
+/// What the patient typed in the identity form, echoed back when it is shown again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityValues {
+    pub nhs_number: String,
+    pub dob_day: String,
+    pub dob_month: String,
+    pub dob_year: String,
+    pub postcode: String,
+}
+
+/// What `/replace-account` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdentityView {
+    Form {
+        values: IdentityValues,
+        errors: FormErrors,
+        problem: Option<FormProblem>,
+    },
+    Ineligible {
+        reason: Ineligible,
+        practice_name: String,
+    },
+    NoAccount {
+        practice_name: String,
+    },
+}
+
+impl Default for IdentityView {
+    fn default() -> Self {
+        Self::Form {
+            values: IdentityValues::default(),
+            errors: FormErrors::default(),
+            problem: None,
+        }
+    }
+}
+
+/// What `/replace-account/email` shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmailView {
+    Ready {
+        value: String,
+        errors: FormErrors,
+    },
+    #[default]
+    JourneyEnded,
+}
+
+/// What `/replace-account/security-code` shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeView {
+    Ready {
+        email: String,
+        errors: FormErrors,
+        /// "We have sent a new code", after a resend.
+        resent: bool,
+        can_resend: bool,
+    },
+    /// The code's 10 minutes or 5 tries are used up.
+    CodeDead { email: String, can_resend: bool },
+    #[default]
+    JourneyEnded,
+}
+
+/// What `/replace-account/check-answers` shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckView {
+    Ready {
+        rows: Vec<SummaryRow>,
+    },
+    #[default]
+    JourneyEnded,
+}
+
+/// What `/replace-account/done` shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplaceDoneView {
+    pub reference: String,
+    pub email: String,
+    pub practice_name: String,
+}
+
+/// What `/replace-account/status` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusView {
+    Form {
+        reference: String,
+        dob: (String, String, String),
+        errors: FormErrors,
+        problem: Option<FormProblem>,
+    },
+    Found(RequestStatus),
+}
+
+impl Default for StatusView {
+    fn default() -> Self {
+        Self::Form {
+            reference: String::new(),
+            dob: Default::default(),
+            errors: FormErrors::default(),
+            problem: None,
+        }
+    }
+}
+
+/// The progress of one replacement, as the patient sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestStatus {
+    pub reference: String,
+    pub requested_on: String,
+    pub practice_name: String,
+    pub steps: Vec<StatusStep>,
+    pub complete: bool,
+}
+
+/// One step of the progress list: done or still to do, with what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusStep {
+    pub title: String,
+    pub done: bool,
+    pub detail: String,
+}

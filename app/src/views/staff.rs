@@ -1,0 +1,198 @@
+//! What the staff area's pages show.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::account::AccountSummary;
+use super::form::{FormErrors, FormProblem};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSignInView {
+    pub username: String,
+    pub errors: FormErrors,
+    pub problem: Option<FormProblem>,
+    pub signed_out: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffHomeView {
+    pub username: String,
+    pub practices: Vec<String>,
+    pub requests: usize,
+    pub mismatches: usize,
+    pub test_patients: usize,
+}
+
+/// A patient in a staff list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRow {
+    pub id: String,
+    pub name: String,
+    pub nhs_number: String,
+    pub practice_ods: String,
+    pub is_test: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestPatientsView {
+    pub username: String,
+    pub patients: Vec<PatientRow>,
+    /// Set after a test patient was created.
+    pub created: Option<String>,
+}
+
+/// What was typed in "Set up a test patient".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestPatientValues {
+    pub practice: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub dob: (String, String, String),
+    pub nhs_number: String,
+    pub access: String,
+    pub rule: String,
+    pub visible_from: (String, String, String),
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTestPatientView {
+    pub username: String,
+    pub practices: Vec<(String, String)>,
+    pub values: TestPatientValues,
+    pub errors: FormErrors,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindPatientView {
+    pub username: String,
+    pub query: String,
+    pub errors: FormErrors,
+    pub results: Option<Vec<PatientRow>>,
+}
+
+/// A patient as the staff patient page shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffPatientView {
+    pub username: String,
+    pub id: String,
+    pub name: String,
+    pub nhs_number: String,
+    pub date_of_birth: String,
+    pub practice: String,
+    pub clinical_system: String,
+    pub is_emis: bool,
+    pub is_test: bool,
+    pub account_id: Option<String>,
+    pub document: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReissueView {
+    pub username: String,
+    pub id: String,
+    pub name: String,
+    pub is_emis: bool,
+    pub selected: String,
+    pub errors: FormErrors,
+}
+
+/// Everything printed on a PIN document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintedDocument {
+    pub practice_name: String,
+    pub ods_code: String,
+    pub account_id: String,
+    pub secret: String,
+    pub printed_on: Date,
+    pub expires_on: Date,
+    pub is_emis: bool,
+    /// A practice in Wales (ODS code starting with "W"): the document is printed in Welsh and
+    /// English together, Welsh first as NHS Wales prints, whatever the page's language.
+    pub bilingual: bool,
+    pub qr_svg: String,
+    pub reset_url: String,
+    pub patient_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrintView {
+    Shown(Box<PrintedDocument>),
+    #[default]
+    AlreadyShown,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewStartView {
+    pub username: String,
+    pub id: String,
+    pub name: String,
+    pub reason: String,
+    pub errors: FormErrors,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PreviewView {
+    Live {
+        username: String,
+        preview_id: String,
+        patient_id: String,
+        patient_name: String,
+        ends_at: String,
+        summary: Box<AccountSummary>,
+    },
+    #[default]
+    Ended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub reference: String,
+    pub patient_id: String,
+    pub name: String,
+    pub nhs_number: String,
+    pub requested_on: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestsView {
+    pub username: String,
+    pub rows: Vec<RequestRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MismatchRow {
+    pub patient_id: String,
+    pub nhs_number: String,
+    pub field: String,
+    pub gp_record: String,
+    pub pds: String,
+    pub who_fixes: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MismatchesView {
+    pub username: String,
+    pub rows: Vec<MismatchRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub when: String,
+    pub kind: String,
+    pub actor: String,
+    pub patient_id: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub username: String,
+    pub rows: Vec<AuditRow>,
+    pub patient: String,
+    pub kind: String,
+    pub kinds: Vec<String>,
+    pub page: i64,
+    pub more: bool,
+}
