@@ -32,11 +32,15 @@ pub enum AuditKind {
     PreviewStarted,
     PreviewEnded,
     PinDocumentIssued,
+    SignInLockout,
+    StaffSignInLockout,
+    StatusLookupLockout,
+    ClientLockout,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 27] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -60,6 +64,10 @@ impl AuditKind {
         Self::PreviewStarted,
         Self::PreviewEnded,
         Self::PinDocumentIssued,
+        Self::SignInLockout,
+        Self::StaffSignInLockout,
+        Self::StatusLookupLockout,
+        Self::ClientLockout,
     ];
 
     pub fn code(self) -> &'static str {
@@ -87,6 +95,10 @@ impl AuditKind {
             Self::PreviewStarted => "preview_started",
             Self::PreviewEnded => "preview_ended",
             Self::PinDocumentIssued => "pin_document_issued",
+            Self::SignInLockout => "sign_in_lockout",
+            Self::StaffSignInLockout => "staff_sign_in_lockout",
+            Self::StatusLookupLockout => "status_lookup_lockout",
+            Self::ClientLockout => "client_lockout",
         }
     }
 }

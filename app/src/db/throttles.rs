@@ -71,6 +71,68 @@ pub async fn record<'e>(
     Ok(Some(locked_until).filter(|until| *until > now))
 }
 
+/// Counts an attempt on the key before its secret is checked, in one atomic statement, so
+/// requests in flight at the same time each get their own number. Returns the attempt's number
+/// in the current window and when the key is locked until (a past time when it is not). A new
+/// window starts when the last one has passed and the key is not locked.
+pub async fn reserve<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+    limit: Limit,
+    now: i64,
+) -> Result<(i64, i64), DbError> {
+    let reserved = sqlx::query_as::<_, (i64, i64)>(
+        "INSERT INTO throttles (key, count, window_started_at, locked_until)
+         VALUES ($1, 1, $2, 0)
+         ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN throttles.window_started_at <= $3 AND throttles.locked_until <= $2
+                          THEN 1 ELSE throttles.count + 1 END,
+             window_started_at = CASE WHEN throttles.window_started_at <= $3 AND throttles.locked_until <= $2
+                          THEN $2 ELSE throttles.window_started_at END
+         RETURNING count, locked_until",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - limit.window_seconds)
+    .fetch_one(exec)
+    .await?;
+    Ok(reserved)
+}
+
+/// Gives back one reserved attempt (one that turned out not to count: a success, on a
+/// client's counter, which counts failures only).
+pub async fn release<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE throttles SET count = count - 1 WHERE key = $1 AND count > 0")
+        .bind(key)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Locks the key for the limit's lock time from now (a lock already running longer stays).
+/// Returns when the key is locked until.
+pub async fn lock<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+    limit: Limit,
+    now: i64,
+) -> Result<i64, DbError> {
+    let until = sqlx::query_scalar::<_, i64>(
+        "UPDATE throttles SET locked_until =
+             CASE WHEN locked_until > $2 THEN locked_until ELSE $2 END
+         WHERE key = $1
+         RETURNING locked_until",
+    )
+    .bind(key)
+    .bind(now + limit.lock_seconds)
+    .fetch_optional(exec)
+    .await?;
+    Ok(until.unwrap_or(now + limit.lock_seconds))
+}
+
 /// Forgets the key's failures (after a success).
 pub async fn clear<'e>(
     exec: impl Executor<'e, Database = Any>,
@@ -137,6 +199,50 @@ mod tests {
                     None
                 );
             }
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn reservations_number_attempts_and_a_lock_holds_for_its_time() {
+        each_backend(|db| async move {
+            let key = "pin:reserved";
+            for expected in 1..=5 {
+                let (number, until) = reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_000)
+                    .await
+                    .unwrap();
+                assert_eq!((number, until), (expected, 0));
+            }
+            assert_eq!(
+                lock(db.pool(), key, PIN_PAIR_LIMIT, 1_010).await.unwrap(),
+                1_910
+            );
+            // Locked: numbers go on, the lock stays, and no new window starts.
+            assert_eq!(
+                reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_500)
+                    .await
+                    .unwrap(),
+                (6, 1_910)
+            );
+            // A later lock does not shorten it; after it, a new window starts at 1.
+            assert_eq!(
+                lock(db.pool(), key, PIN_PAIR_LIMIT, 100).await.unwrap(),
+                1_910
+            );
+            assert_eq!(
+                reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_910)
+                    .await
+                    .unwrap(),
+                (1, 1_910)
+            );
+            release(db.pool(), key).await.unwrap();
+            release(db.pool(), key).await.unwrap();
+            assert_eq!(
+                reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_911)
+                    .await
+                    .unwrap(),
+                (1, 1_910)
+            );
         })
         .await;
     }

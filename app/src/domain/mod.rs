@@ -2,6 +2,7 @@
 //! a form or the database is parsed into one of these once and trusted afterwards.
 
 mod account_id;
+pub mod attempts;
 mod dates;
 #[cfg(feature = "email")]
 mod email_address;

@@ -834,6 +834,10 @@ fn audit_kind_label(kind: &str) -> String {
         "preview_started" => tr!(staff.audit.kinds.preview_started),
         "preview_ended" => tr!(staff.audit.kinds.preview_ended),
         "pin_document_issued" => tr!(staff.audit.kinds.pin_document_issued),
+        "sign_in_lockout" => tr!(staff.audit.kinds.sign_in_lockout),
+        "staff_sign_in_lockout" => tr!(staff.audit.kinds.staff_sign_in_lockout),
+        "status_lookup_lockout" => tr!(staff.audit.kinds.status_lookup_lockout),
+        "client_lockout" => tr!(staff.audit.kinds.client_lockout),
         other => other,
     };
     label.to_owned()

@@ -10,20 +10,19 @@ use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{
-    admit_attempt, host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError,
-};
+use super::throttle::{self, Answer as _};
+use super::{host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::patients::{self, DemographicSource, Demographics};
 use crate::db::sessions::{self, SessionKind};
 use crate::db::step_tokens::StepToken;
-use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, pin_documents, practices, DbError};
+use crate::domain::attempts::CredentialKey;
 use crate::domain::{record_visibility, services_shown, AccountId, OdsCode, RecordDates};
 use crate::i18n::td_string;
 use crate::language::long_date;
 use crate::views::account::{AccountSummary, ActivityItem, DetailRow, DetailSource, SignInView};
-use crate::views::form::{FormErrors, FormProblem};
+use crate::views::form::FormErrors;
 use crate::views::routes;
 
 /// The patient session cookie. Lax, so a link from an email or another site still finds the
@@ -125,11 +124,14 @@ async fn sign_in_inner(
 
     let db = &state.db;
     let timestamp = now();
-    let pair_key = format!("signin:{ods}:{account_id}");
-    if let Some(problem) = admit_attempt(db, client, &pair_key, timestamp).await? {
-        view.problem = Some(problem);
-        return Ok(render(state, routes::SIGN_IN, view, StatusCode::TOO_MANY_REQUESTS).await);
-    }
+    let credential = CredentialKey::patient_sign_in(&ods, &account_id);
+    let attempt = match throttle::begin(db, client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            view.problem = Some(refused.problem());
+            return Ok(render(state, routes::SIGN_IN, view, refused.status()).await);
+        }
+    };
 
     // The same Argon2 work, and the same queries, whether or not the account exists or has a
     // passphrase (benches/enumeration_timing.rs measures the difference).
@@ -139,39 +141,48 @@ async fn sign_in_inner(
     let has_hash = stored.is_some();
     let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
     let typed = form.passphrase.clone();
-    let matches = state
+    let checked = state
         .hashing
         .run(move |hasher| hasher.verify(&typed, &hash))
-        .await?
-        && has_hash;
+        .await;
+    let matches = match checked {
+        Ok(matches) => matches && has_hash,
+        Err(busy) => {
+            attempt.abandon(db).await?;
+            return Err(busy.into());
+        }
+    };
     let patient = account.as_ref().map(|a| a.patient_id.clone());
     let active = account.filter(|a| matches && a.status == accounts::AccountStatus::Active);
 
     let Some(account) = active else {
-        let event = NewAuditEvent {
-            kind: AuditKind::SignInFailed,
-            actor: "patient",
+        let event = |kind, actor, detail| NewAuditEvent {
+            kind,
+            actor,
             practice_ods: Some(ods.as_str()),
             patient_id: patient.as_deref(),
-            detail: "sign-in details did not match",
+            detail,
         };
-        audit::record(db.pool(), &event, timestamp).await?;
-        let locked = throttles::record(db.pool(), &pair_key, PIN_PAIR_LIMIT, timestamp)
-            .await?
-            .is_some();
-        view.problem = Some(if locked {
-            FormProblem::LockedOut
-        } else {
-            FormProblem::NoMatch
-        });
-        let status = if locked {
-            StatusCode::TOO_MANY_REQUESTS
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        return Ok(render(state, routes::SIGN_IN, view, status).await);
+        let failed = attempt
+            .failed(
+                db,
+                &event(
+                    AuditKind::SignInFailed,
+                    "patient",
+                    "sign-in details did not match",
+                ),
+                &event(
+                    AuditKind::SignInLockout,
+                    "system",
+                    "sign-in locked for 15 minutes after 5 failures",
+                ),
+                timestamp,
+            )
+            .await?;
+        view.problem = Some(failed.problem());
+        return Ok(render(state, routes::SIGN_IN, view, failed.status()).await);
     };
-    throttles::clear(db.pool(), &pair_key, timestamp).await?;
+    attempt.succeeded(db, timestamp).await?;
 
     // A PIN document still waiting to be used means the practice expects a new passphrase.
     let today = OffsetDateTime::now_utc().date();
@@ -375,6 +386,7 @@ pub async fn patient_summary(
                     td_string!(locale, account.activity.pin_verification_failed)
                 }
                 "pin_lockout" => td_string!(locale, account.activity.pin_lockout),
+                "sign_in_lockout" => td_string!(locale, account.activity.sign_in_lockout),
                 "signed_out" => td_string!(locale, account.activity.signed_out),
                 "account_replaced" => td_string!(locale, account.activity.account_replaced),
                 "replacement_identity_failed" => {

@@ -6,11 +6,26 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
 use super::AppState;
+use crate::domain::attempts::{canonical, parse_forwarded_address, ClientKey};
 
-/// The client's address, for per-client throttling: the socket peer, or, when the peer is a
-/// trusted load balancer, the nearest address in `X-Forwarded-For` that is not one.
+/// The client, for per-client throttling: the socket peer, or, when the peer is a trusted load
+/// balancer, the nearest address in `X-Forwarded-For` that is not one; as a [`ClientKey`], so
+/// the addresses of one client (IPv4-mapped forms, one IPv6 /64 network) count as one.
 #[derive(Debug, Clone)]
-pub struct ClientAddress(pub String);
+pub struct ClientAddress(ClientKey);
+
+impl ClientAddress {
+    /// The client's counter key.
+    pub fn key(&self) -> &ClientKey {
+        &self.0
+    }
+
+    /// The client at `ip`, for tests that call the policy directly.
+    #[cfg(test)]
+    pub fn test(ip: &str) -> Self {
+        Self(ClientKey::from_ip(ip.parse().expect("a test address")))
+    }
+}
 
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -32,7 +47,7 @@ impl FromRequestParts<AppState> for ClientAddress {
             .join(",");
         let address = client_address(peer, &forwarded, &state.trusted_proxies);
         Ok(Self(
-            address.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+            address.map_or_else(ClientKey::unknown, ClientKey::from_ip),
         ))
     }
 }
@@ -44,19 +59,17 @@ fn client_address(
     forwarded: &str,
     trusted: &[std::net::IpAddr],
 ) -> Option<std::net::IpAddr> {
-    let mut client = peer?;
+    let mut client = canonical(peer?);
     if !trusted.contains(&client) {
         return Some(client);
     }
     for hop in forwarded.rsplit(',').map(str::trim) {
-        match hop.parse::<std::net::IpAddr>() {
-            Ok(ip) => {
-                client = ip;
-                if !trusted.contains(&ip) {
-                    break;
-                }
-            }
-            Err(_) => break,
+        let Some(ip) = parse_forwarded_address(hop) else {
+            break;
+        };
+        client = ip;
+        if !trusted.contains(&ip) {
+            break;
         }
     }
     Some(client)
@@ -96,5 +109,32 @@ mod client_address_tests {
             Some(ip("10.0.0.1"))
         );
         assert_eq!(client_address(None, "", &proxy), None);
+    }
+
+    #[test]
+    fn forwarded_addresses_with_ports_brackets_or_mapped_forms_are_one_client() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.1")];
+        for forwarded in [
+            "1.2.3.4",
+            "1.2.3.4:5555",
+            "[::ffff:1.2.3.4]",
+            "[::ffff:1.2.3.4]:80",
+        ] {
+            assert_eq!(
+                client_address(Some(ip("10.0.0.1")), forwarded, &proxy),
+                Some(ip("1.2.3.4")),
+                "{forwarded}"
+            );
+        }
+        assert_eq!(
+            client_address(Some(ip("10.0.0.1")), "[2001:db8::40]:443", &proxy),
+            Some(ip("2001:db8::40"))
+        );
+        // A peer that arrives IPv4-mapped (a dual-stack listener) is the IPv4 address.
+        assert_eq!(
+            client_address(Some(ip("::ffff:203.0.113.9")), "", &[]),
+            Some(ip("203.0.113.9"))
+        );
     }
 }

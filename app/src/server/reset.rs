@@ -11,14 +11,14 @@ use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::throttle::{self, Answer as _};
 use super::{
-    admit_attempt, host_cookie, record_failure, render, render_fresh_form, request_cookie,
-    AppState, ClientAddress, JourneyError,
+    host_cookie, render, render_fresh_form, request_cookie, AppState, ClientAddress, JourneyError,
 };
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::reset::{self, Completion, ResetCandidate};
 use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
-use crate::db::throttles;
+use crate::domain::attempts::CredentialKey;
 use crate::domain::passphrase_policy::{
     check_new_passphrase, could_equal_pin_passphrase, PersonalDetails,
 };
@@ -26,7 +26,7 @@ use crate::domain::{
     AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
 };
 use crate::language::long_date;
-use crate::views::form::{FormErrors, FormProblem};
+use crate::views::form::FormErrors;
 use crate::views::reset::{DoneView, NewPassphraseView, ResetFormValues, ResetView};
 use crate::views::routes;
 
@@ -126,21 +126,19 @@ async fn verify_inner(
 
     let db = &state.db;
     let timestamp = now.unix_timestamp();
-    let pair_key = format!("pin:{ods}:{account_id}");
     let refuse = |problem| ResetView::Form {
         values: values.clone(),
         errors: FormErrors::default(),
         problem: Some(problem),
     };
-    if let Some(problem) = admit_attempt(db, client, &pair_key, timestamp).await? {
-        return Ok(render(
-            state,
-            routes::RESET,
-            refuse(problem),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await);
-    }
+    let credential = CredentialKey::pin_document(&ods, &account_id);
+    let attempt = match throttle::begin(db, client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            let view = refuse(refused.problem());
+            return Ok(render(state, routes::RESET, view, refused.status()).await);
+        }
+    };
 
     // The same Argon2 work runs whether or not the account or document exists, so the answer
     // takes as long either way.
@@ -150,10 +148,17 @@ async fn verify_inner(
         .and_then(|c| c.document.as_ref())
         .map_or_else(|| state.dummy_hash.to_string(), |d| d.secret_hash.clone());
     let secret = pin.expose().to_owned();
-    let pin_matches = state
+    let checked = state
         .hashing
         .run(move |hasher| hasher.verify(&secret, &hash))
-        .await?;
+        .await;
+    let pin_matches = match checked {
+        Ok(matches) => matches,
+        Err(busy) => {
+            attempt.abandon(db).await?;
+            return Err(busy.into());
+        }
+    };
     let known_patient = candidate.as_ref().map(|c| c.account.patient_id.clone());
     let matched = candidate
         .filter(|c| pin_matches && c.document.is_some() && c.date_of_birth == Some(dob.date()));
@@ -169,33 +174,19 @@ async fn verify_inner(
             patient_id: known_patient.as_deref(),
             detail,
         };
-        let locked = record_failure(
-            db,
-            &pair_key,
-            &event(AuditKind::PinVerificationFailed, "patient", &failure_detail),
-            &event(AuditKind::PinLockout, "system", &lockout_detail),
-            timestamp,
-        )
-        .await?;
-        if locked {
-            return Ok(render(
-                state,
-                routes::RESET,
-                refuse(FormProblem::LockedOut),
-                StatusCode::TOO_MANY_REQUESTS,
+        let failed = attempt
+            .failed(
+                db,
+                &event(AuditKind::PinVerificationFailed, "patient", &failure_detail),
+                &event(AuditKind::PinLockout, "system", &lockout_detail),
+                timestamp,
             )
-            .await);
-        }
-        return Ok(render(
-            state,
-            routes::RESET,
-            refuse(FormProblem::NoMatch),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await);
+            .await?;
+        let view = refuse(failed.problem());
+        return Ok(render(state, routes::RESET, view, failed.status()).await);
     };
 
-    throttles::clear(db.pool(), &pair_key, timestamp).await?;
+    attempt.succeeded(db, timestamp).await?;
     let practice_name = candidate.practice.name.clone();
     let document = candidate
         .document

@@ -1,8 +1,177 @@
-//! Counting attempts on credentials, so guessing is slow and visible.
+//! The credential-attempt policy, applied: every check of a secret (a PIN document, a patient's
+//! or a staff member's passphrase, a replacement's identity check or status lookup) goes
+//! through [`begin`] and then reports its outcome. The rules themselves are pure
+//! ([`crate::domain::attempts`]); the counters live in the database, so every instance applies
+//! the same limits.
+//!
+//! The attempt is counted **before** the secret is checked: requests in flight at the same time
+//! each get their own number, and those past the limit are refused without being checked, so no
+//! burst of parallel guesses gets more tries than the limit. A client's counter keeps failures
+//! only (a success gives its attempt back). The lockout an attempt causes is audited, and what
+//! the person is told, and with which status, is decided here for every journey.
+
+use axum::http::StatusCode;
 
 use super::ClientAddress;
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::throttles;
 use crate::db::{Db, DbError};
+use crate::domain::attempts::{AttemptLimit, ClientKey, CredentialKey, CLIENT_LIMIT};
 use crate::views::form::FormProblem;
+
+/// Why an attempt was not let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Too many failures from this client.
+    ClientLocked,
+    /// Too many failures on this credential.
+    CredentialLocked,
+}
+
+/// How a failed attempt ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// The details did not match; the person may try again.
+    NoMatch,
+    /// The details did not match, and this failure locked the credential.
+    LockedNow,
+}
+
+/// What the form says, and with which status, for a refused or failed attempt: the same in
+/// every journey.
+pub trait Answer {
+    fn problem(self) -> FormProblem;
+    fn status(self) -> StatusCode;
+}
+
+impl Answer for Refused {
+    fn problem(self) -> FormProblem {
+        match self {
+            Self::ClientLocked => FormProblem::ClientLockedOut,
+            Self::CredentialLocked => FormProblem::LockedOut,
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        StatusCode::TOO_MANY_REQUESTS
+    }
+}
+
+impl Answer for Failed {
+    fn problem(self) -> FormProblem {
+        match self {
+            Self::NoMatch => FormProblem::NoMatch,
+            Self::LockedNow => FormProblem::LockedOut,
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            Self::NoMatch => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::LockedNow => StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+}
+
+/// An attempt the policy let through: already counted against the credential and the client.
+/// Report how it went with [`Attempt::succeeded`] or [`Attempt::failed`]; one dropped without
+/// either (the request went away) stays counted, as a failure.
+#[must_use = "report the attempt's outcome"]
+#[derive(Debug)]
+pub struct Attempt {
+    credential: CredentialKey,
+    client: ClientKey,
+    /// This attempt's number in the credential's window, and in the client's.
+    number: i64,
+    client_number: i64,
+}
+
+/// Counts an attempt on `credential` from `client`, then lets it through or refuses it.
+pub async fn begin(
+    db: &Db,
+    client: &ClientAddress,
+    credential: CredentialKey,
+    now: i64,
+) -> Result<Result<Attempt, Refused>, DbError> {
+    let client = client.key().clone();
+    let (client_number, client_locked_until) =
+        throttles::reserve(db.pool(), client.as_str(), db_limit(CLIENT_LIMIT), now).await?;
+    if client_locked_until > now || client_number > CLIENT_LIMIT.max {
+        return Ok(Err(Refused::ClientLocked));
+    }
+    let limit = credential.kind().limit();
+    let (number, locked_until) =
+        throttles::reserve(db.pool(), credential.as_str(), db_limit(limit), now).await?;
+    if locked_until > now || number > limit.max {
+        // Refused without a check: it does not count against the client.
+        throttles::release(db.pool(), client.as_str()).await?;
+        return Ok(Err(Refused::CredentialLocked));
+    }
+    Ok(Ok(Attempt {
+        credential,
+        client,
+        number,
+        client_number,
+    }))
+}
+
+impl Attempt {
+    /// The secret matched: the credential's failures are forgotten and the client's attempt is
+    /// given back.
+    pub async fn succeeded(self, db: &Db, now: i64) -> Result<(), DbError> {
+        throttles::clear(db.pool(), self.credential.as_str(), now).await?;
+        throttles::release(db.pool(), self.client.as_str()).await
+    }
+
+    /// The secret could not be checked (every hashing slot was busy): the attempt is given back
+    /// on both counters, so a busy service never locks anyone out.
+    pub async fn abandon(self, db: &Db) -> Result<(), DbError> {
+        throttles::release(db.pool(), self.credential.as_str()).await?;
+        throttles::release(db.pool(), self.client.as_str()).await
+    }
+
+    /// The secret did not match: `failure` is audited; when this was the last attempt the limit
+    /// allows, the credential is locked and `lockout` is audited too (and likewise the client,
+    /// with an event of its own).
+    pub async fn failed(
+        self,
+        db: &Db,
+        failure: &NewAuditEvent<'_>,
+        lockout: &NewAuditEvent<'_>,
+        now: i64,
+    ) -> Result<Failed, DbError> {
+        audit::record(db.pool(), failure, now).await?;
+        if self.client_number >= CLIENT_LIMIT.max {
+            throttles::lock(db.pool(), self.client.as_str(), db_limit(CLIENT_LIMIT), now).await?;
+            let event = NewAuditEvent {
+                kind: AuditKind::ClientLockout,
+                actor: "system",
+                practice_ods: None,
+                patient_id: None,
+                detail: "a client was locked for 15 minutes after 30 failures",
+            };
+            audit::record(db.pool(), &event, now).await?;
+        }
+        let limit = self.credential.kind().limit();
+        if self.number >= limit.max {
+            throttles::lock(db.pool(), self.credential.as_str(), db_limit(limit), now).await?;
+            audit::record(db.pool(), lockout, now).await?;
+            return Ok(Failed::LockedNow);
+        }
+        Ok(Failed::NoMatch)
+    }
+}
+
+fn db_limit(limit: AttemptLimit) -> throttles::Limit {
+    throttles::Limit {
+        max: limit.max,
+        window_seconds: limit.window_seconds,
+        lock_seconds: limit.lock_seconds,
+    }
+}
+
+// The journeys not yet moved to the policy above (staff sign-in, replacement identity and
+// status) still count this way; they move with their folders.
 
 /// Decides whether an attempt on a credential may go ahead: refused while the client or the
 /// credential (`pair_key`) is locked; otherwise counted against the client.
@@ -13,7 +182,7 @@ pub async fn admit_attempt(
     now: i64,
 ) -> Result<Option<FormProblem>, DbError> {
     use crate::db::throttles::{self, CLIENT_LIMIT};
-    let client_key = format!("client:{}", client.0);
+    let client_key = client.key().as_str().to_owned();
     if throttles::locked_until(db.pool(), &client_key, now)
         .await?
         .is_some()
@@ -48,4 +217,215 @@ pub(crate) async fn record_failure(
         crate::db::audit::record(db.pool(), lockout, now).await?;
     }
     Ok(locked)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::db::testing::each_backend;
+    use crate::domain::{AccountId, NhsNumber, OdsCode, ReplacementReference, StaffUsername};
+
+    fn every_kind() -> Vec<CredentialKey> {
+        let ods = OdsCode::parse("T00001").unwrap();
+        let account = AccountId::parse("1000000001").unwrap();
+        vec![
+            CredentialKey::pin_document(&ods, &account),
+            CredentialKey::patient_sign_in(&ods, &account),
+            CredentialKey::staff_sign_in(&StaffUsername::parse("admin.riverside").unwrap()),
+            CredentialKey::identity_check(&NhsNumber::parse("9434765919").unwrap()),
+            CredentialKey::status_lookup(&ReplacementReference::parse("RPL-7K3D-9QX2").unwrap()),
+        ]
+    }
+
+    fn event(kind: AuditKind) -> NewAuditEvent<'static> {
+        NewAuditEvent {
+            kind,
+            actor: "patient",
+            practice_ods: None,
+            patient_id: None,
+            detail: "test",
+        }
+    }
+
+    /// Many wrong guesses at once: each is counted before its check, so no more are checked
+    /// than the limit allows, whatever the timing.
+    async fn parallel_wrong_attempts(db: Db, client: ClientAddress, key: CredentialKey) -> usize {
+        let checked = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let (db, client, key, checked) =
+                    (db.clone(), client.clone(), key.clone(), checked.clone());
+                tokio::spawn(async move {
+                    match begin(&db, &client, key, 10_000).await.unwrap() {
+                        Ok(attempt) => {
+                            checked.fetch_add(1, Ordering::SeqCst);
+                            // The secret check takes a while (Argon2), so others overlap it.
+                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                            let failure = event(AuditKind::PinVerificationFailed);
+                            let lockout = event(AuditKind::PinLockout);
+                            attempt
+                                .failed(&db, &failure, &lockout, 10_000)
+                                .await
+                                .unwrap();
+                        }
+                        Err(refused) => assert_eq!(refused, Refused::CredentialLocked),
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        checked.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn parallel_wrong_attempts_check_no_more_secrets_than_the_limit() {
+        each_backend(|db| async move {
+            for (i, key) in every_kind().into_iter().enumerate() {
+                let client = ClientAddress::test(&format!("198.51.100.{i}"));
+                let limit = key.kind().limit().max as usize;
+                let checked =
+                    parallel_wrong_attempts(db.clone(), client.clone(), key.clone()).await;
+                assert_eq!(checked, limit, "{key:?}");
+                // And the credential is now locked for everyone.
+                let other = ClientAddress::test("203.0.113.1");
+                assert_eq!(
+                    begin(&db, &other, key.clone(), 10_001)
+                        .await
+                        .unwrap()
+                        .unwrap_err(),
+                    Refused::CredentialLocked
+                );
+                let lockouts: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_events WHERE kind = 'pin_lockout'",
+                )
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+                assert_eq!(lockouts, i as i64 + 1, "one lockout audited per credential");
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_client_gets_no_more_than_thirty_failures_across_credentials() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("2001:db8::1");
+            let checked = Arc::new(AtomicUsize::new(0));
+            let tasks: Vec<_> = (0..40u32)
+                .map(|i| {
+                    let (db, checked) = (db.clone(), checked.clone());
+                    // Each from another address of the same /64 network.
+                    let client = ClientAddress::test(&format!("2001:db8::{:x}", i + 1));
+                    tokio::spawn(async move {
+                        let account = AccountId::parse(&format!("10000001{i:02}")).unwrap();
+                        let ods = OdsCode::parse("T00001").unwrap();
+                        let key = CredentialKey::pin_document(&ods, &account);
+                        if let Ok(attempt) = begin(&db, &client, key, 20_000).await.unwrap() {
+                            checked.fetch_add(1, Ordering::SeqCst);
+                            let failure = event(AuditKind::PinVerificationFailed);
+                            let lockout = event(AuditKind::PinLockout);
+                            attempt
+                                .failed(&db, &failure, &lockout, 20_000)
+                                .await
+                                .unwrap();
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+            assert_eq!(checked.load(Ordering::SeqCst), 30);
+            let account = AccountId::parse("1000000999").unwrap();
+            let key = CredentialKey::pin_document(&OdsCode::parse("T00001").unwrap(), &account);
+            assert_eq!(
+                begin(&db, &client, key, 20_001).await.unwrap().unwrap_err(),
+                Refused::ClientLocked
+            );
+            let client_lockouts: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_events WHERE kind = 'client_lockout'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!(client_lockouts, 1);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_success_forgets_the_failures_and_does_not_count_against_the_client() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("192.0.2.7");
+            let [key, ..] = &every_kind()[..] else {
+                unreachable!()
+            };
+            for _ in 0..4 {
+                let attempt = begin(&db, &client, key.clone(), 1_000)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let failure = event(AuditKind::PinVerificationFailed);
+                let lockout = event(AuditKind::PinLockout);
+                assert_eq!(
+                    attempt
+                        .failed(&db, &failure, &lockout, 1_000)
+                        .await
+                        .unwrap(),
+                    Failed::NoMatch
+                );
+            }
+            let attempt = begin(&db, &client, key.clone(), 1_000)
+                .await
+                .unwrap()
+                .unwrap();
+            attempt.succeeded(&db, 1_000).await.unwrap();
+            // Five more tries are allowed again, and the client's count holds 4 failures only.
+            for _ in 0..4 {
+                let attempt = begin(&db, &client, key.clone(), 1_001)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let failure = event(AuditKind::PinVerificationFailed);
+                let lockout = event(AuditKind::PinLockout);
+                attempt
+                    .failed(&db, &failure, &lockout, 1_001)
+                    .await
+                    .unwrap();
+            }
+            let (client_count, _) = throttles::reserve(
+                db.pool(),
+                client.key().as_str(),
+                db_limit(CLIENT_LIMIT),
+                1_002,
+            )
+            .await
+            .unwrap();
+            assert_eq!(client_count, 9, "8 failures and this reservation");
+        })
+        .await;
+    }
+
+    #[test]
+    fn every_refusal_and_failure_has_its_message_and_status() {
+        assert_eq!(
+            Refused::ClientLocked.problem(),
+            FormProblem::ClientLockedOut
+        );
+        assert_eq!(Refused::CredentialLocked.problem(), FormProblem::LockedOut);
+        assert_eq!(
+            Refused::CredentialLocked.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(Failed::NoMatch.problem(), FormProblem::NoMatch);
+        assert_eq!(Failed::NoMatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(Failed::LockedNow.problem(), FormProblem::LockedOut);
+        assert_eq!(Failed::LockedNow.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
 }
