@@ -1,8 +1,6 @@
 //! The passphrase reset journey over HTTP: every outcome the patient can meet.
 
-mod common;
-
-use common::{start, start_with, without_typed_values, Page, TestServer};
+use crate::common::{start, start_with, without_typed_values, Page, TestServer};
 use sqlx::{Connection, Executor};
 
 const RESET: &str = "/reset-passphrase";

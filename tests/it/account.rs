@@ -1,8 +1,6 @@
 //! Sign-in, "Your account" and sign-out over HTTP.
 
-mod common;
-
-use common::{start, Page, TestServer};
+use crate::common::{start, Page, TestServer};
 use sqlx::{Connection, Executor};
 
 const NO_MATCH: &str = "The details you entered do not match our records";

@@ -2,9 +2,7 @@
 //! practice), the test-patient NHS number guard, the preview's time-box and banner, and PIN
 //! document reissue feeding the patients' reset journey.
 
-mod common;
-
-use common::{start, Page, TestServer};
+use crate::common::{start, Page, TestServer};
 use sqlx::{Connection, Executor};
 
 const RIVERSIDE: (&str, &str) = ("staff.riverside", "riverside-demo-password");

@@ -1,9 +1,7 @@
 //! HTTP tests of "I cannot sign in" and the replacement journey, against the real router with
 //! a real SMTP listener on loopback receiving the emails.
 
-mod common;
-
-use common::{start, start_with_smtp, without_typed_values, Page, SmtpSink, TestServer};
+use crate::common::{start, start_with_smtp, without_typed_values, Page, SmtpSink, TestServer};
 use sqlx::{Connection, Executor};
 
 /// Dana Hughes in the demo data: account not used for 90 days, so it may be replaced.
@@ -706,7 +704,7 @@ async fn an_undeliverable_email_is_kept_and_delivered_on_a_later_try() {
 
 /// The body of a received email as written: SMTP dot-stuffing and quoted-printable (if used)
 /// undone.
-fn email_text(email: &common::ReceivedEmail) -> String {
+fn email_text(email: &crate::common::ReceivedEmail) -> String {
     let (headers, body) = email.data.split_once("\n\n").unwrap_or_default();
     let body: String = body
         .lines()

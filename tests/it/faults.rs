@@ -2,9 +2,7 @@
 //! instances share). Requests get a clear 503 page, `/readyz` says not ready, and the server
 //! recovers by itself when the database is back.
 
-mod common;
-
-use common::{recreate_postgres_database, start_on};
+use crate::common::{recreate_postgres_database, start_on};
 use sqlx::{Connection, Executor};
 
 const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";

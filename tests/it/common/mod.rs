@@ -1,10 +1,12 @@
 //! A real `relink` router on a loopback port, backed by a fresh SQLite file, for HTTP tests.
+//! The benches and `examples/drill.rs` include this file too (`#[path]`), each using a part.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
 
 use app::server::{self, Config};
 
+pub mod log;
 pub mod seed;
 
 pub struct TestServer {
@@ -44,6 +46,8 @@ pub async fn start_on(
     configure: impl FnOnce(&mut Config),
     adjust: impl FnOnce(&mut server::AppState),
 ) -> TestServer {
+    // Before anything touches tracing: see `log`.
+    log::install();
     sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().unwrap();
     let database_url = database_url
