@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 use app::server::{self, Config};
 
+pub mod fixture;
 pub mod log;
 pub mod seed;
 
@@ -368,12 +369,18 @@ pub fn without_typed_values(body: &str) -> String {
 /// Drops a PostgreSQL database (ending its sessions) and creates it afresh.
 pub async fn recreate_postgres_database(admin: &mut sqlx::PgConnection, name: &str) {
     use sqlx::Executor;
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    drop_postgres_database(admin, name).await;
     admin
         .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+}
+
+/// Drops a PostgreSQL database if it is there, ending its sessions.
+pub async fn drop_postgres_database(admin: &mut sqlx::PgConnection, name: &str) {
+    use sqlx::Executor;
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
         .await
         .unwrap();
 }
