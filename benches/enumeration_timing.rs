@@ -13,7 +13,7 @@
 //! identifier, known or not, is tried four times (throttles allow five), so both arms do the same
 //! throttle work, and each request comes from its own loopback address.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use std::net::{IpAddr, Ipv4Addr};

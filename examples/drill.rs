@@ -1,8 +1,9 @@
 //! Reliability drills (issue #7) against real `relink` processes, driven by the scripts in
 //! `scripts/reliability/`. One binary with four jobs, so the scripts stay plain shell:
 //!
-//! - `seed`: a fresh database with the demo practices and N patients (`tests/common/seed.rs`),
-//!   each with an online account, an email address and a valid PIN document;
+//! - `seed`: a fresh database with the demo practices and N patients
+//!   (`tests/it/common/seed.rs`), each with an online account, an email address and a valid PIN
+//!   document;
 //! - `nhs-numbers`: those patients' NHS numbers, for load scripts;
 //! - `smtp-sink`: a real SMTP server that logs every message it accepts to a file;
 //! - `journeys`: patients going through reset + sign-in, or account replacement, over HTTP
@@ -13,7 +14,7 @@
 //! account. Every patient's details follow from their number, so the jobs need no shared state
 //! but the database and the two log files.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use crate::common::fixture;
+
 fn relink(args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_relink"))
         .args(args)
@@ -127,7 +129,6 @@ fn bad_mail_settings_are_refused_before_anything_starts() {
 
 #[test]
 fn audit_verify_names_the_first_tampered_entry() {
-    use sqlx::Executor;
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("relink.db").display());
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -143,24 +144,14 @@ fn audit_verify_names_the_first_tampered_entry() {
             };
             app::db::audit::record(db.pool(), &event, 1).await.unwrap();
         }
-        let id = sqlx::query_scalar("SELECT id FROM audit_events WHERE detail = 'two'")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
         db.close().await;
-        id
+        fixture::audit_event_id(&database, "two").await
     });
     let (code, _) = relink(&["audit", "verify"], &[("DATABASE_URL", &database)]);
     assert_eq!(code, Some(0));
 
-    runtime.block_on(async {
-        let db = app::db::Db::connect(&database).await.unwrap();
-        db.pool()
-            .execute("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'staff.x' WHERE detail = 'two'")
-            .await
-            .unwrap();
-        db.close().await;
-    });
+    let tamper = fixture::tamper_with_audit_actor(&database, "two", "staff.x");
+    runtime.block_on(tamper);
     let (code, stderr) = relink(&["audit", "verify"], &[("DATABASE_URL", &database)]);
     assert_eq!(code, Some(1));
     assert!(

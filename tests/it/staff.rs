@@ -2,10 +2,10 @@
 //! practice), the test-patient NHS number guard, the preview's time-box and banner, and PIN
 //! document reissue feeding the patients' reset journey.
 
-mod common;
+use app::db::audit::{AuditKind, NewAuditEvent};
+use app::db::patients::DemographicSource;
 
-use common::{start, Page, TestServer};
-use sqlx::{Connection, Executor};
+use crate::common::{fixture, start, Page, TestServer};
 
 const RIVERSIDE: (&str, &str) = ("staff.riverside", "riverside-demo-password");
 const HILLVIEW: (&str, &str) = ("staff.hillview", "hillview-demo-password");
@@ -250,16 +250,8 @@ async fn a_test_patient_needs_a_valid_999_range_nhs_number() {
     let list = server.get("/staff/test-patients", Some(&riverside)).await;
     assert!(list.body.contains("Tess Test"));
     // Never sent to PDS: a test patient has a GP record only.
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    let sources: Vec<String> =
-        sqlx::query_scalar("SELECT source FROM demographics WHERE patient_id = $1")
-            .bind(&id)
-            .fetch_all(&mut db)
-            .await
-            .unwrap();
-    assert_eq!(sources, ["clinical_system"]);
+    let sources = fixture::demographic_sources(&server.database_url, &id).await;
+    assert_eq!(sources, [DemographicSource::ClinicalSystem]);
 }
 
 #[tokio::test]
@@ -317,22 +309,16 @@ async fn a_preview_shows_the_patient_view_under_a_banner_and_ends_after_30_minut
         404
     );
 
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    db.execute("UPDATE previews SET expires_at = started_at - 1")
-        .await
-        .unwrap();
+    fixture::expire_previews(&server.database_url).await;
     let ended = server.get(&preview, Some(&riverside)).await;
     assert_eq!(ended.status, 410);
     assert!(ended.body.contains("This preview has ended"));
     assert!(!ended.body.contains("Your GP health record"));
-    let events: Vec<(String, String)> = sqlx::query_as(
-        "SELECT kind, detail FROM audit_events WHERE kind IN ('preview_started', 'preview_ended') ORDER BY id",
+    let events = fixture::audit_events(
+        &server.database_url,
+        &[AuditKind::PreviewStarted, AuditKind::PreviewEnded],
     )
-    .fetch_all(&mut db)
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         events,
         [
@@ -428,14 +414,8 @@ async fn a_reissued_pin_document_replaces_older_ones_and_works_in_the_reset_jour
         Some("/reset-passphrase/new-passphrase")
     );
 
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    let detail: String =
-        sqlx::query_scalar("SELECT detail FROM audit_events WHERE kind = 'pin_document_issued'")
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
+    let details = fixture::audit_details(&server.database_url, AuditKind::PinDocumentIssued).await;
+    let detail = &details[0];
     assert!(
         detail.contains("proof-of-address") && detail.contains("1 older unused"),
         "{detail}"
@@ -547,20 +527,15 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
     let server = start(true).await;
     let riverside = staff_sign_in(&server, RIVERSIDE).await;
     // 25 failed resets of Sam's document: 25 events about Sam, at Riverside.
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
+    let failed_reset = NewAuditEvent {
+        kind: AuditKind::PinVerificationFailed,
+        actor: "patient",
+        practice_ods: Some("T00001"),
+        patient_id: Some(SAM),
+        detail: "test",
+    };
     for i in 0..25 {
-        db.execute(
-            sqlx::query(
-                "INSERT INTO audit_events (occurred_at, kind, actor, practice_ods, patient_id, detail)
-                 VALUES ($1, 'pin_verification_failed', 'patient', 'T00001', $2, 'test')",
-            )
-            .bind(1_000 + i)
-            .bind(SAM),
-        )
-        .await
-        .unwrap();
+        fixture::record_audit_event(&server.database_url, &failed_reset, 1_000 + i).await;
     }
     let filter = format!("/staff/audit?patient={SAM}&kind=pin_verification_failed");
     let first = server.get(&filter, Some(&riverside)).await.body;
@@ -682,17 +657,14 @@ async fn staff_pages_follow_the_welsh_language_choice() {
 
 #[tokio::test]
 async fn a_welsh_practice_prints_its_pin_documents_in_welsh_and_english() {
-    use app::db::practices::{self, Practice, PracticeServices};
+    use app::db::practices::{Practice, PracticeServices};
     use app::domain::{ClinicalSystem, OdsCode};
     use app::language::{long_date, Locale};
 
     let server = start(true).await;
     // A practice in Wales (ODS code starting with W), with its own member of staff.
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    practices::upsert(
-        &mut db,
+    fixture::add_practice(
+        &server.database_url,
         &Practice {
             ods_code: OdsCode::parse("W00001").unwrap(),
             name: "Meddygfa Glan yr Afon".to_owned(),
@@ -700,8 +672,7 @@ async fn a_welsh_practice_prints_its_pin_documents_in_welsh_and_english() {
             services: PracticeServices::ALL,
         },
     )
-    .await
-    .unwrap();
+    .await;
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
         .args(["staff", "add", "staff.afon", "--practice", "W00001"])
         .env("DATABASE_URL", &server.database_url)

@@ -1,8 +1,6 @@
 //! Drives the real router over HTTP on a loopback port, backed by a fresh SQLite file.
 
-mod common;
-
-use common::{start, TestServer};
+use crate::common::{start, TestServer};
 
 async fn get(server: &TestServer, path: &str) -> (u16, String) {
     let page = server.get(path, None).await;
@@ -348,7 +346,7 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
             ));
         async move { request.send().await.unwrap().status().as_u16() }
     };
-    let trusting = common::start_configured(
+    let trusting = crate::common::start_configured(
         true,
         |config| config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()],
         |_| {},

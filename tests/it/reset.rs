@@ -1,9 +1,8 @@
 //! The passphrase reset journey over HTTP: every outcome the patient can meet.
 
-mod common;
+use app::db::audit::AuditKind;
 
-use common::{start, start_with, without_typed_values, Page, TestServer};
-use sqlx::{Connection, Executor};
+use crate::common::{fixture, start, start_with, without_typed_values, Page, TestServer};
 
 const RESET: &str = "/reset-passphrase";
 const NEW: &str = "/reset-passphrase/new-passphrase";
@@ -144,21 +143,11 @@ async fn a_patient_resets_their_passphrase_and_the_pin_document_is_used_up() {
         .contains("Your PIN document has already been used"));
 
     // The stored passphrase is an Argon2id hash with OWASP parameters, and the reset is audited.
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
+    let hash = fixture::passphrase_hash(&server.database_url, "T00001", "1000000001")
         .await
-        .unwrap();
-    let hash: String = sqlx::query_scalar(
-        "SELECT passphrase_hash FROM online_accounts WHERE account_id = '1000000001'",
-    )
-    .fetch_one(&mut db)
-    .await
-    .unwrap();
+        .expect("a passphrase is stored");
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-    let resets: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = 'passphrase_reset'")
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
+    let resets = fixture::audit_count(&server.database_url, AuditKind::PassphraseReset).await;
     assert_eq!(resets, 1);
 }
 
@@ -374,18 +363,12 @@ async fn the_new_passphrase_must_differ_from_the_pin_passphrase() {
     let server = start(true).await;
     // Reissue the demo document with a 15-character passphrase, the one length where a new
     // passphrase could equal it.
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    let phc = app::secrets::hash_secret("orbit lemon cat");
-    db.execute(
-        sqlx::query(
-            "UPDATE pin_documents SET secret_hash = $1 WHERE id = 'demo-pin-document-1000000001'",
-        )
-        .bind(phc),
+    fixture::set_pin_passphrase(
+        &server.database_url,
+        "demo-pin-document-1000000001",
+        "orbit lemon cat",
     )
-    .await
-    .unwrap();
+    .await;
     let page = verify(
         &server,
         "1000000001",
@@ -424,20 +407,11 @@ async fn the_second_step_needs_a_live_step_token() {
 
     // A token older than 10 minutes no longer works, and nothing changes.
     let cookie = matched(&server).await;
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    db.execute("UPDATE step_tokens SET expires_at = 0")
-        .await
-        .unwrap();
+    fixture::expire_step_tokens(&server.database_url).await;
     let late = choose(&server, &cookie, GOOD, GOOD).await;
     assert_eq!(late.status, 403);
-    let used_at: Option<i64> = sqlx::query_scalar(
-        "SELECT used_at FROM pin_documents WHERE id = 'demo-pin-document-1000000001'",
-    )
-    .fetch_one(&mut db)
-    .await
-    .unwrap();
+    let used_at =
+        fixture::pin_document_used_at(&server.database_url, "demo-pin-document-1000000001").await;
     assert_eq!(used_at, None, "an expired step changes nothing");
 }
 

@@ -1,10 +1,11 @@
 //! HTTP tests of "I cannot sign in" and the replacement journey, against the real router with
 //! a real SMTP listener on loopback receiving the emails.
 
-mod common;
+use app::db::audit::AuditKind;
 
-use common::{start, start_with_smtp, without_typed_values, Page, SmtpSink, TestServer};
-use sqlx::{Connection, Executor};
+use crate::common::{
+    fixture, start, start_with_smtp, without_typed_values, Page, SmtpSink, TestServer,
+};
 
 /// Dana Hughes in the demo data: account not used for 90 days, so it may be replaced.
 const DANA: IdentityInput = ("999 000 0069", ("6", "7", "1972"), "rv6 7lm");
@@ -46,12 +47,6 @@ async fn start_journey(server: &TestServer) -> String {
         assert!(attributes.contains(attribute), "{attributes}");
     }
     cookie
-}
-
-async fn db(server: &TestServer) -> sqlx::AnyConnection {
-    sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -175,13 +170,8 @@ async fn a_mismatch_gets_one_generic_answer_and_five_lock_the_number() {
             ["You have entered incorrect details too many times. Try again in 15 minutes."]
         );
     }
-    let mut db = db(&server).await;
-    let failures: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE kind = 'replacement_identity_failed'",
-    )
-    .fetch_one(&mut db)
-    .await
-    .unwrap();
+    let failures =
+        fixture::audit_count(&server.database_url, AuditKind::ReplacementIdentityFailed).await;
     assert_eq!(failures, 10);
 }
 
@@ -198,28 +188,18 @@ async fn ineligible_patients_are_told_why_and_what_to_do_instead() {
         .contains("Sign in and change your email address instead."));
     assert!(recent.set_cookie.is_none());
 
-    let mut db = db(&server).await;
+    let url = &server.database_url;
     // Five accounts already (all active, at other Account IDs): the limit.
     for i in 1..=4 {
-        db.execute(
-            sqlx::query(
-                "INSERT INTO online_accounts (id, patient_id, practice_ods, account_id, created_at)
-             VALUES ($1, 'demo-patient-9990000069', 'T00001', $2, 1)",
-            )
-            .bind(format!("extra-{i}"))
-            .bind(format!("10000000{i}9")),
-        )
-        .await
-        .unwrap();
+        let (id, account) = (format!("extra-{i}"), format!("10000000{i}9"));
+        fixture::add_account(url, &id, "demo-patient-9990000069", "T00001", &account).await;
     }
     let too_many = identify(&server, DANA).await;
     assert_eq!(too_many.status, 403);
     assert!(too_many.body.contains("You already have 5 accounts"));
 
     // One of them replaced before: refused for that reason.
-    db.execute("UPDATE online_accounts SET status = 'replaced', replaced_by = 'extra-2' WHERE id = 'extra-1'")
-        .await
-        .unwrap();
+    fixture::mark_account_replaced(url, "extra-1", "extra-2").await;
     let replaced = identify(&server, DANA).await;
     assert_eq!(replaced.status, 403);
     assert!(replaced
@@ -227,22 +207,12 @@ async fn ineligible_patients_are_told_why_and_what_to_do_instead() {
         .contains("Your account has already been replaced"));
 
     // A patient with no account at all is sent to their practice.
-    db.execute("UPDATE online_accounts SET status = 'replaced', replaced_by = 'extra-2' WHERE patient_id = 'demo-patient-9990000069' AND id <> 'extra-2'")
-        .await
-        .unwrap();
-    db.execute(
-        "UPDATE online_accounts SET patient_id = 'demo-patient-9990000018' WHERE id = 'extra-2'",
-    )
-    .await
-    .unwrap();
+    fixture::mark_other_accounts_replaced(url, "demo-patient-9990000069", "extra-2").await;
+    fixture::move_account(url, "extra-2", "demo-patient-9990000018").await;
     let none = identify(&server, DANA).await;
     assert_eq!(none.status, 404);
     assert!(none.body.contains("You do not have an account to replace"));
-    let refusals: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = 'replacement_refused'")
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
+    let refusals = fixture::audit_count(url, AuditKind::ReplacementRefused).await;
     assert_eq!(refusals, 3);
 }
 
@@ -275,10 +245,7 @@ async fn later_steps_need_a_live_journey() {
 
     // A journey that has run out of time ends, and says nothing was changed.
     let cookie = start_journey(&server).await;
-    let mut db = db(&server).await;
-    db.execute("UPDATE replacement_journeys SET expires_at = 0")
-        .await
-        .unwrap();
+    fixture::expire_replacement_journeys(&server.database_url).await;
     let ended = server.get("/replace-account/email", Some(&cookie)).await;
     assert_eq!(ended.status, 403);
     assert!(ended.body.contains("Nothing has been changed"));
@@ -538,13 +505,7 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
         "the alert does not reveal the new address"
     );
 
-    let mut db = db(&server).await;
-    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, status, replaced_by FROM online_accounts WHERE account_id = '1000000006' ORDER BY created_at, status DESC",
-    )
-    .fetch_all(&mut db)
-    .await
-    .unwrap();
+    let rows = fixture::accounts_with_account_id(&server.database_url, "1000000006").await;
     assert_eq!(rows.len(), 2, "the old account is kept: {rows:?}");
     let old = rows.iter().find(|r| r.1 == "replaced").unwrap();
     let new = rows.iter().find(|r| r.1 == "active").unwrap();
@@ -616,10 +577,8 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
         complete.body.contains("Complete"),
         "status follows the passphrase being set"
     );
-    let new_has_passphrase: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM online_accounts WHERE status = 'active' AND account_id = '1000000006' AND passphrase_hash IS NOT NULL")
-        .fetch_one(&mut db)
-        .await
-        .unwrap();
+    let new_has_passphrase =
+        fixture::active_accounts_with_a_passphrase(&server.database_url, "1000000006").await;
     assert_eq!(new_has_passphrase, 1);
 }
 
@@ -656,9 +615,8 @@ async fn an_undeliverable_email_is_kept_and_delivered_on_a_later_try() {
     use app::db::outbox::{self, NewMessage, Purpose};
     use app::server::mail::{deliver_due, Delivery};
     let dir = tempfile::tempdir().unwrap();
-    let db = app::db::Db::connect(&format!("sqlite://{}", dir.path().join("o.db").display()))
-        .await
-        .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("o.db").display());
+    let db = app::db::Db::connect(&url).await.unwrap();
     let message = NewMessage {
         recipient: "sam@example.com",
         subject: "Hello",
@@ -673,21 +631,14 @@ async fn an_undeliverable_email_is_kept_and_delivered_on_a_later_try() {
         .unwrap()
         .unwrap();
     assert_eq!(deliver_due(&db, &down).await.unwrap(), 1);
-    let row: (i64, Option<i64>, Option<String>, i64) =
-        sqlx::query_as("SELECT attempts, sent_at, last_error, next_attempt_at FROM outbox")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+    let row = fixture::outbox_delivery(&url).await;
     assert_eq!((row.0, row.1), (1, None));
     assert!(row.2.is_some_and(|e| !e.is_empty()));
     assert!(row.3 > 0, "retried later, not at once");
     assert_eq!(deliver_due(&db, &down).await.unwrap(), 0, "not due yet");
 
     // When it is due again and the server is up, it is delivered once.
-    db.pool()
-        .execute("UPDATE outbox SET next_attempt_at = 0")
-        .await
-        .unwrap();
+    fixture::make_outbox_due(&url).await;
     let smtp = SmtpSink::start().await;
     let up = Delivery::from_config(Some(&smtp.url), from, false)
         .unwrap()
@@ -697,16 +648,13 @@ async fn an_undeliverable_email_is_kept_and_delivered_on_a_later_try() {
     let received = smtp.wait_for("sam@example.com", 1).await;
     assert_eq!(received[0].subject(), "Hello");
     assert_eq!(smtp.received().len(), 1);
-    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM outbox")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    let sent = outbox::recent(db.pool(), 1).await.unwrap()[0].sent_at;
     assert!(sent.is_some());
 }
 
 /// The body of a received email as written: SMTP dot-stuffing and quoted-printable (if used)
 /// undone.
-fn email_text(email: &common::ReceivedEmail) -> String {
+fn email_text(email: &crate::common::ReceivedEmail) -> String {
     let (headers, body) = email.data.split_once("\n\n").unwrap_or_default();
     let body: String = body
         .lines()

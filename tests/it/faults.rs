@@ -2,10 +2,8 @@
 //! instances share). Requests get a clear 503 page, `/readyz` says not ready, and the server
 //! recovers by itself when the database is back.
 
-mod common;
-
-use common::{recreate_postgres_database, start_on};
-use sqlx::{Connection, Executor};
+use crate::common::{drop_postgres_database, fixture, recreate_postgres_database, start_on};
+use sqlx::Connection;
 
 const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -44,19 +42,7 @@ async fn when_the_database_goes_away_pages_say_so_and_the_server_recovers() {
     assert_eq!(server.get("/readyz", None).await.status, 200);
 
     // The database stops accepting connections, and the open ones are cut.
-    admin
-        .execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false").as_str())
-        .await
-        .unwrap();
-    admin
-        .execute(
-            format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-            )
-            .as_str(),
-        )
-        .await
-        .unwrap();
+    fixture::cut_off_postgres_database(&mut admin, &name).await;
     let down = verify().await;
     assert_eq!(down.status, 503, "{}", down.body);
     assert!(down
@@ -72,10 +58,7 @@ async fn when_the_database_goes_away_pages_say_so_and_the_server_recovers() {
     assert_eq!(server.get("/reset-passphrase", None).await.status, 200);
 
     // Back again: the next requests work, without a restart.
-    admin
-        .execute(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true").as_str())
-        .await
-        .unwrap();
+    fixture::reopen_postgres_database(&mut admin, &name).await;
     let mut recovered = false;
     for _ in 0..50 {
         if server.get("/readyz", None).await.status == 200 {
@@ -88,8 +71,5 @@ async fn when_the_database_goes_away_pages_say_so_and_the_server_recovers() {
     assert_eq!(verify().await.status, 422);
 
     drop(server);
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    drop_postgres_database(&mut admin, &name).await;
 }

@@ -5,11 +5,9 @@
 //! English half of a bilingual PIN document) is marked `lang="en-GB"` and skipped, as a screen
 //! reader would switch voice for it. Also checks that the walk covered every route in `lib.rs`.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{start, Page, TestServer};
+use crate::common::{start, Page, TestServer};
 
 const WELSH: &str = "relink-lang=cy";
 

@@ -1,10 +1,13 @@
 //! A real `relink` router on a loopback port, backed by a fresh SQLite file, for HTTP tests.
+//! The benches and `examples/drill.rs` include this file too (`#[path]`), each using a part.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
 
 use app::server::{self, Config};
 
+pub mod fixture;
+pub mod log;
 pub mod seed;
 
 pub struct TestServer {
@@ -44,6 +47,8 @@ pub async fn start_on(
     configure: impl FnOnce(&mut Config),
     adjust: impl FnOnce(&mut server::AppState),
 ) -> TestServer {
+    // Before anything touches tracing: see `log`.
+    log::install();
     sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().unwrap();
     let database_url = database_url
@@ -364,12 +369,18 @@ pub fn without_typed_values(body: &str) -> String {
 /// Drops a PostgreSQL database (ending its sessions) and creates it afresh.
 pub async fn recreate_postgres_database(admin: &mut sqlx::PgConnection, name: &str) {
     use sqlx::Executor;
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    drop_postgres_database(admin, name).await;
     admin
         .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+}
+
+/// Drops a PostgreSQL database if it is there, ending its sessions.
+pub async fn drop_postgres_database(admin: &mut sqlx::PgConnection, name: &str) {
+    use sqlx::Executor;
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
         .await
         .unwrap();
 }

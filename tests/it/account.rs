@@ -1,9 +1,8 @@
 //! Sign-in, "Your account" and sign-out over HTTP.
 
-mod common;
+use app::domain::RecordAccessLevel;
 
-use common::{start, Page, TestServer};
-use sqlx::{Connection, Executor};
+use crate::common::{fixture, start, Page, TestServer};
 
 const NO_MATCH: &str = "The details you entered do not match our records";
 
@@ -158,12 +157,7 @@ async fn the_account_page_needs_a_live_session() {
 
     // 15 idle minutes end the session; so do 12 hours.
     let cookie = signed_in(&server).await;
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    db.execute("UPDATE sessions SET last_seen_at = last_seen_at - 901")
-        .await
-        .unwrap();
+    fixture::backdate_session_activity(&server.database_url, 901).await;
     assert_eq!(
         server
             .get("/account", Some(&cookie))
@@ -173,9 +167,7 @@ async fn the_account_page_needs_a_live_session() {
         Some("/sign-in")
     );
     let cookie = signed_in(&server).await;
-    db.execute("UPDATE sessions SET created_at = created_at - 43201")
-        .await
-        .unwrap();
+    fixture::backdate_session_start(&server.database_url, 43201).await;
     assert_eq!(
         server
             .get("/account", Some(&cookie))
@@ -236,18 +228,13 @@ async fn signing_in_again_rotates_the_session_and_signing_out_ends_it() {
 async fn a_patient_with_an_unused_pin_document_is_sent_to_reset_their_passphrase() {
     let server = start(true).await;
     // Give the demo patient with a valid PIN document a passphrase too.
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    let phc = app::secrets::hash_secret("violet tractor biscuit canyon");
-    db.execute(
-        sqlx::query(
-            "UPDATE online_accounts SET passphrase_hash = $1 WHERE account_id = '1000000001'",
-        )
-        .bind(phc),
+    fixture::set_passphrase(
+        &server.database_url,
+        "T00001",
+        "1000000001",
+        "violet tractor biscuit canyon",
     )
-    .await
-    .unwrap();
+    .await;
     let page = sign_in(
         &server,
         "1000000001",
@@ -269,15 +256,15 @@ async fn a_patient_with_an_unused_pin_document_is_sent_to_reset_their_passphrase
 #[tokio::test]
 async fn with_record_access_switched_off_the_page_says_to_ask_the_practice() {
     let server = start(true).await;
-    let mut db = sqlx::AnyConnection::connect(&server.database_url)
-        .await
-        .unwrap();
-    db.execute("UPDATE patients SET record_access_level = 'none', wants_messages = 0 WHERE nhs_number = '9990000050'")
-        .await
-        .unwrap();
-    db.execute("UPDATE practices SET offers_appointments = 0 WHERE ods_code = 'T00001'")
-        .await
-        .unwrap();
+    fixture::change_patient(&server.database_url, "9990000050", |patient| {
+        patient.record_access = RecordAccessLevel::None;
+        patient.settings.messages = false;
+    })
+    .await;
+    fixture::change_practice(&server.database_url, "T00001", |practice| {
+        practice.services.appointments = false;
+    })
+    .await;
     let cookie = signed_in(&server).await;
     let body = server.get("/account", Some(&cookie)).await.body;
     assert!(body.contains("You cannot see your GP health record online yet."));

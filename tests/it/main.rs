@@ -1,0 +1,18 @@
+//! The integration tests: one binary (it links the whole app once), a module per journey.
+//!
+//! Each module drives the real `relink` router over HTTP on a loopback port, or the built
+//! `relink` binary; `common` holds the shared helpers (a test server on a fresh SQLite file, a
+//! real SMTP sink, the fixture builder, the captured request log, seeded patients).
+//! Run them with `cargo test -p relink --features app/ssr --test it`.
+
+mod common;
+
+mod account;
+mod cli;
+mod faults;
+mod http;
+mod replacement;
+mod request_log;
+mod reset;
+mod staff;
+mod welsh;
