@@ -1,6 +1,7 @@
 //! The HTTP server: configuration, shared state, router and middleware.
 
 pub mod account;
+pub mod cannot_sign_in;
 mod client;
 mod config;
 mod cookies;
@@ -236,6 +237,7 @@ pub fn router(state: AppState) -> Router {
         .merge(site::routes())
         .merge(reset::routes())
         .merge(account::routes())
+        .merge(cannot_sign_in::routes())
         .merge(replacement::routes())
         .merge(demo::routes())
         .merge(staff::routes(&state))

@@ -1,0 +1,87 @@
+//! `/replace-account/email`: the new email address, which must not be the old account's, and
+//! the first security code sent to it.
+
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::code::{code_limit_page, send_code};
+use super::{JourneyStep, OpenJourney};
+use crate::db::accounts;
+use crate::db::replacement::CodeSent;
+use crate::domain::EmailAddress;
+use crate::i18n::td_string;
+use crate::language::Localize as _;
+use crate::server::{render, request_locale, AppState, JourneyError};
+use crate::views::form::FormErrors;
+use crate::views::replacement::EmailView;
+use crate::views::routes;
+
+impl JourneyStep for EmailView {
+    const PATH: &'static str = routes::REPLACE_EMAIL;
+}
+
+/// The email form, with the address given before (when going back to change it).
+pub async fn show_email(
+    State(state): State<AppState>,
+    OpenJourney { journey, .. }: OpenJourney<EmailView>,
+) -> Response {
+    let view = EmailView::Ready {
+        value: journey.new_email.unwrap_or_default(),
+        errors: FormErrors::default(),
+    };
+    render(&state, routes::REPLACE_EMAIL, view, StatusCode::OK).await
+}
+
+/// The email form, as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+}
+
+/// Checks the address and sends a code to it, within the journey's limit of codes.
+pub async fn set_email(
+    State(state): State<AppState>,
+    OpenJourney { token, journey, .. }: OpenJourney<EmailView>,
+    Form(form): Form<EmailForm>,
+) -> Result<Response, JourneyError> {
+    let old_email = accounts::find(state.db.pool(), &journey.old_account_id)
+        .await?
+        .and_then(|a| a.email);
+    let parsed = EmailAddress::parse(&form.email)
+        .map_err(|e| e.localize(request_locale()))
+        .and_then(|email| {
+            if old_email
+                .as_deref()
+                .is_some_and(|old| email.same_mailbox(old))
+            {
+                Err(td_string!(request_locale(), replace.email.same_as_old).to_owned())
+            } else {
+                Ok(email)
+            }
+        });
+    let email = match parsed {
+        Ok(email) => email,
+        Err(message) => {
+            let mut errors = FormErrors::default();
+            errors.add("email", message);
+            let view = EmailView::Ready {
+                value: form.email.trim().to_owned(),
+                errors,
+            };
+            return Ok(render(
+                &state,
+                routes::REPLACE_EMAIL,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await);
+        }
+    };
+    Ok(match send_code(&state, &token, &journey, &email).await? {
+        CodeSent::Sent => Redirect::to(routes::REPLACE_CODE).into_response(),
+        CodeSent::LimitReached => code_limit_page(&state, email.as_str()).await,
+    })
+}

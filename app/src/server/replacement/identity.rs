@@ -1,0 +1,185 @@
+//! `/replace-account`: who the patient is (NHS number, date of birth, postcode), whether their
+//! account may be replaced, and the start of the journey. Guesses are throttled per NHS number
+//! and per client.
+
+use axum::extract::{Form, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{journey_cookie, now, your_practice};
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::step_tokens::StepToken;
+use crate::db::throttles;
+use crate::db::{patients, practices, replacement};
+use crate::domain::{check_eligibility, DateOfBirth, NhsNumber, Postcode};
+use crate::language::Localize as _;
+use crate::server::reset::date_error_target;
+use crate::server::{
+    admit_attempt, record_failure, render, render_fresh_form, request_locale, AppState,
+    ClientAddress, JourneyError,
+};
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::replacement::{IdentityValues, IdentityView};
+use crate::views::routes;
+
+/// The identity form, empty: the same page for everyone, so it comes from the form cache.
+pub async fn show_identity(State(state): State<AppState>) -> Response {
+    render_fresh_form::<IdentityView>(&state, routes::REPLACE).await
+}
+
+/// The identity form, as posted. Strings, because anything may arrive; parsed below.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct IdentityForm {
+    nhs_number: String,
+    date_of_birth_day: String,
+    date_of_birth_month: String,
+    date_of_birth_year: String,
+    postcode: String,
+}
+
+/// Finds the patient by all three details, checks the account may be replaced and starts the
+/// journey (its token in [`super::JOURNEY_COOKIE`]); a mismatch gets one generic answer.
+pub async fn check_identity(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    Form(form): Form<IdentityForm>,
+) -> Result<Response, JourneyError> {
+    let now = now();
+    let timestamp = now.unix_timestamp();
+    let values = IdentityValues {
+        nhs_number: form.nhs_number.trim().to_owned(),
+        dob_day: form.date_of_birth_day.trim().to_owned(),
+        dob_month: form.date_of_birth_month.trim().to_owned(),
+        dob_year: form.date_of_birth_year.trim().to_owned(),
+        postcode: form.postcode.trim().to_owned(),
+    };
+    let mut errors = FormErrors::default();
+    let nhs_number = NhsNumber::parse(&form.nhs_number)
+        .map_err(|e| errors.add("nhs-number", e.localize(request_locale())))
+        .ok();
+    let dob = DateOfBirth::parse(
+        &form.date_of_birth_day,
+        &form.date_of_birth_month,
+        &form.date_of_birth_year,
+        now.date(),
+    )
+    .map_err(|e| errors.add(date_error_target(e), e.localize(request_locale())))
+    .ok();
+    let postcode = Postcode::parse(&form.postcode)
+        .map_err(|e| errors.add("postcode", e.localize(request_locale())))
+        .ok();
+    let (Some(nhs_number), Some(dob), Some(postcode)) = (nhs_number, dob, postcode) else {
+        let view = IdentityView::Form {
+            values,
+            errors,
+            problem: None,
+        };
+        return Ok(render(
+            &state,
+            routes::REPLACE,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+
+    let db = &state.db;
+    // Keyed on the number typed, whether or not it exists, so guessing is slowed the same.
+    let identity_key = format!("identity:{}", nhs_number.digits());
+    let refuse = |problem| IdentityView::Form {
+        values: values.clone(),
+        errors: FormErrors::default(),
+        problem: Some(problem),
+    };
+    if let Some(problem) = admit_attempt(db, &client, &identity_key, timestamp).await? {
+        return Ok(render(
+            &state,
+            routes::REPLACE,
+            refuse(problem),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
+    let identified = replacement::identify(db, &nhs_number, dob.date(), &postcode).await?;
+    let Some(identified) = identified else {
+        let known = patients::find_by_nhs_number(db.pool(), &nhs_number).await?;
+        let (practice, patient) = known
+            .as_ref()
+            .map(|p| (Some(p.practice_ods.as_str()), Some(p.id.as_str())))
+            .unwrap_or_default();
+        let event = |kind, actor, detail| NewAuditEvent {
+            kind,
+            actor,
+            practice_ods: practice,
+            patient_id: patient,
+            detail,
+        };
+        let locked = record_failure(
+            db,
+            &identity_key,
+            &event(
+                AuditKind::ReplacementIdentityFailed,
+                "patient",
+                "NHS number, date of birth and postcode did not match",
+            ),
+            &event(
+                AuditKind::ReplacementLockout,
+                "system",
+                "Replacement locked for 15 minutes after 5 failures",
+            ),
+            timestamp,
+        )
+        .await?;
+        let (problem, status) = if locked {
+            (FormProblem::LockedOut, StatusCode::TOO_MANY_REQUESTS)
+        } else {
+            (FormProblem::NoMatch, StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        return Ok(render(&state, routes::REPLACE, refuse(problem), status).await);
+    };
+    throttles::clear(db.pool(), &identity_key, timestamp).await?;
+
+    let practice_name = practices::find(db.pool(), &identified.patient.practice_ods)
+        .await?
+        .map_or_else(|| your_practice(request_locale()), |p| p.name);
+    let Some(account) = identified.current_account else {
+        let view = IdentityView::NoAccount { practice_name };
+        return Ok(render(&state, routes::REPLACE, view, StatusCode::NOT_FOUND).await);
+    };
+    if let Err(reason) = check_eligibility(&identified.facts, now.date()) {
+        audit::record(
+            db.pool(),
+            &NewAuditEvent {
+                kind: AuditKind::ReplacementRefused,
+                actor: "system",
+                practice_ods: Some(identified.patient.practice_ods.as_str()),
+                patient_id: Some(&identified.patient.id),
+                detail: &format!("{reason:?}"),
+            },
+            timestamp,
+        )
+        .await?;
+        let view = IdentityView::Ineligible {
+            reason,
+            practice_name,
+        };
+        return Ok(render(&state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
+    }
+
+    let token = StepToken::generate();
+    replacement::start_journey(
+        db.pool(),
+        &token,
+        &identified.patient.id,
+        &account.id,
+        timestamp,
+    )
+    .await?;
+    let mut response = Redirect::to(routes::REPLACE_EMAIL).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, journey_cookie(Some(&token)));
+    Ok(response)
+}

@@ -1,0 +1,147 @@
+//! Replacing an account: who the patient is (`identity`), the new email address (`email`), the
+//! security code sent to it (`code`), checking the answers and the replacement itself
+//! (`check`), and the progress of a replacement (`status`). Every endpoint parses its input into
+//! domain types, calls the database layer and answers with a page or a redirect
+//! (post-redirect-get). The journey is a row found by the token in [`JOURNEY_COOKIE`]; the steps
+//! after the identity check take it with the [`OpenJourney`] extractor.
+
+mod check;
+mod code;
+mod email;
+mod identity;
+mod status;
+
+use std::marker::PhantomData;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use time::OffsetDateTime;
+
+use super::{host_cookie, render, request_cookie, request_locale, AppState, JourneyError};
+use crate::db::practices;
+use crate::db::replacement::{self, Journey, JOURNEY_LIFETIME_SECONDS};
+use crate::db::step_tokens::StepToken;
+use crate::domain::OdsCode;
+use crate::i18n::td_string;
+use crate::language::Locale;
+use crate::views::routes;
+
+/// Replacing an account: identity, email, code, check, done, status.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            routes::REPLACE,
+            get(identity::show_identity).post(identity::check_identity),
+        )
+        .route(
+            routes::REPLACE_EMAIL,
+            get(email::show_email).post(email::set_email),
+        )
+        .route(
+            routes::REPLACE_CODE,
+            get(code::show_code).post(code::check_code),
+        )
+        .route(routes::REPLACE_RESEND, post(code::resend_code))
+        .route(
+            routes::REPLACE_CHECK,
+            get(check::show_check).post(check::request_replacement),
+        )
+        .route(routes::REPLACE_DONE, get(check::show_done))
+        .route(
+            routes::REPLACE_STATUS,
+            get(status::show_status).post(status::check_status),
+        )
+}
+
+/// The cookie that carries the journey token: only sent to this site, never readable by scripts.
+pub const JOURNEY_COOKIE: &str = "__Host-relink-replace";
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// The `Set-Cookie` value that hands the browser the journey's token, for as long as the
+/// journey lasts.
+fn journey_cookie(token: Option<&StepToken>) -> HeaderValue {
+    host_cookie(
+        JOURNEY_COOKIE,
+        token.map(StepToken::expose),
+        "Strict",
+        Some(JOURNEY_LIFETIME_SECONDS),
+    )
+}
+
+/// The journey behind the browser's cookie, while it lasts.
+async fn current_journey(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(StepToken, Journey)>, JourneyError> {
+    let Some(value) = request_cookie(headers, JOURNEY_COOKIE) else {
+        return Ok(None);
+    };
+    let token = StepToken::from_cookie(&value);
+    let journey = replacement::journey(state.db.pool(), &token, now().unix_timestamp()).await?;
+    Ok(journey.map(|j| (token, j)))
+}
+
+/// A step of the journey that needs it open, named by the view its page shows: the view's
+/// default is the step's "journey ended" page.
+pub trait JourneyStep: Clone + Default + Send + Sync + 'static {
+    /// The step's page, where its "journey ended" page is shown too.
+    const PATH: &'static str;
+}
+
+/// The open journey behind the browser's cookie, at step `V`. Extracting it answers for the
+/// handler when the journey is not open: a finished journey goes to its confirmation, no
+/// journey (none, forged or run out) gets the step's "journey ended" page (403), and a
+/// database failure the [`JourneyError`] page.
+pub struct OpenJourney<V> {
+    /// The journey's token, as the browser sent it.
+    pub token: StepToken,
+    /// The journey's row, not finished.
+    pub journey: Journey,
+    step: PhantomData<fn() -> V>,
+}
+
+impl<V: JourneyStep> FromRequestParts<AppState> for OpenJourney<V> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match current_journey(state, &parts.headers).await {
+            Ok(Some((_, journey))) if journey.request_id.is_some() => {
+                Err(Redirect::to(routes::REPLACE_DONE).into_response())
+            }
+            Ok(Some((token, journey))) => Ok(Self {
+                token,
+                journey,
+                step: PhantomData,
+            }),
+            Ok(None) => Err(journey_ended::<V>(state).await),
+            Err(error) => Err(error.into_response()),
+        }
+    }
+}
+
+/// Step `V`'s page saying the journey has ended and nothing was changed.
+async fn journey_ended<V: JourneyStep>(state: &AppState) -> Response {
+    render(state, V::PATH, V::default(), StatusCode::FORBIDDEN).await
+}
+
+/// The name of the practice, or "your GP practice" in the request's language.
+async fn practice_name(state: &AppState, ods: &str) -> Result<String, JourneyError> {
+    let Ok(ods) = OdsCode::parse(ods) else {
+        return Ok(your_practice(request_locale()));
+    };
+    Ok(practices::find(state.db.pool(), &ods)
+        .await?
+        .map_or_else(|| your_practice(request_locale()), |p| p.name))
+}
+
+/// What a practice whose name is not known is called.
+fn your_practice(locale: Locale) -> String {
+    td_string!(locale, replace.your_practice).to_owned()
+}

@@ -1,0 +1,193 @@
+//! `/replace-account/status`: the progress of a replacement, for someone with both its
+//! reference and the patient's date of birth. Guesses are throttled per reference and per
+//! client.
+
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{now, practice_name};
+use crate::db::replacement::{self, ReplacementRequest};
+use crate::db::throttles::{self, PIN_PAIR_LIMIT};
+use crate::db::{accounts, patients, pin_documents};
+use crate::domain::{DateOfBirth, ReplacementReference};
+use crate::i18n::td_string;
+use crate::language::{long_date, Localize as _};
+use crate::server::reset::date_error_target;
+use crate::server::{admit_attempt, render, request_locale, AppState, ClientAddress, JourneyError};
+use crate::views::form::{FormErrors, FormProblem};
+use crate::views::replacement::{RequestStatus, StatusStep, StatusView};
+use crate::views::routes;
+
+/// The status form, empty.
+pub async fn show_status(State(state): State<AppState>) -> Response {
+    render(
+        &state,
+        routes::REPLACE_STATUS,
+        StatusView::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The status form, as posted.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    reference: String,
+    date_of_birth_day: String,
+    date_of_birth_month: String,
+    date_of_birth_year: String,
+}
+
+/// Shows progress only to someone with both the reference and the date of birth; anything else
+/// gets the same "do not match" answer, and guesses are throttled per reference and per client.
+pub async fn check_status(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, JourneyError> {
+    let now = now();
+    let timestamp = now.unix_timestamp();
+    let dob_values = (
+        form.date_of_birth_day.trim().to_owned(),
+        form.date_of_birth_month.trim().to_owned(),
+        form.date_of_birth_year.trim().to_owned(),
+    );
+    let mut errors = FormErrors::default();
+    let reference = ReplacementReference::parse(&form.reference)
+        .map_err(|e| errors.add("reference", e.localize(request_locale())))
+        .ok();
+    let dob = DateOfBirth::parse(
+        &form.date_of_birth_day,
+        &form.date_of_birth_month,
+        &form.date_of_birth_year,
+        now.date(),
+    )
+    .map_err(|e| errors.add(date_error_target(e), e.localize(request_locale())))
+    .ok();
+    let form_view = |errors: FormErrors, problem: Option<FormProblem>| StatusView::Form {
+        reference: form.reference.trim().to_owned(),
+        dob: dob_values.clone(),
+        errors,
+        problem,
+    };
+    let (Some(reference), Some(dob)) = (reference, dob) else {
+        return Ok(render(
+            &state,
+            routes::REPLACE_STATUS,
+            form_view(errors, None),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+    let db = &state.db;
+    let key = format!("reference:{reference}");
+    if let Some(problem) = admit_attempt(db, &client, &key, timestamp).await? {
+        return Ok(render(
+            &state,
+            routes::REPLACE_STATUS,
+            form_view(FormErrors::default(), Some(problem)),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
+    let request = replacement::request_by_reference(db.pool(), &reference).await?;
+    let matched = match &request {
+        Some(request) => patients::demographics(db.pool(), &request.patient_id)
+            .await?
+            .iter()
+            .any(|d| d.date_of_birth == dob.date()),
+        None => false,
+    };
+    let Some(request) = request.filter(|_| matched) else {
+        let locked = throttles::record(db.pool(), &key, PIN_PAIR_LIMIT, timestamp)
+            .await?
+            .is_some();
+        let (problem, status) = if locked {
+            (FormProblem::LockedOut, StatusCode::TOO_MANY_REQUESTS)
+        } else {
+            (FormProblem::NoMatch, StatusCode::UNPROCESSABLE_ENTITY)
+        };
+        return Ok(render(
+            &state,
+            routes::REPLACE_STATUS,
+            form_view(FormErrors::default(), Some(problem)),
+            status,
+        )
+        .await);
+    };
+    throttles::clear(db.pool(), &key, timestamp).await?;
+    let status = request_status(&state, &request, now).await?;
+    Ok(render(
+        &state,
+        routes::REPLACE_STATUS,
+        StatusView::Found(status),
+        StatusCode::OK,
+    )
+    .await)
+}
+
+/// The progress of a replacement, worked out from what has happened since.
+async fn request_status(
+    state: &AppState,
+    request: &ReplacementRequest,
+    now: OffsetDateTime,
+) -> Result<RequestStatus, JourneyError> {
+    let pool = state.db.pool();
+    let practice_name = practice_name(state, &request.practice_ods).await?;
+    let new_account = accounts::find(pool, &request.new_account_id).await?;
+    let passphrase_set = new_account.as_ref().is_some_and(|a| a.has_passphrase);
+    let document = pin_documents::current_for_account(pool, &request.new_account_id).await?;
+    let usable_document = document
+        .as_ref()
+        .is_some_and(|d| d.used_at.is_none() && !d.dates.is_expired(now.date()));
+    let requested = OffsetDateTime::from_unix_timestamp(request.created_at)
+        .map_or(now.date(), OffsetDateTime::date);
+    let locale = request_locale();
+    let requested_on = long_date(requested, locale);
+    let pin_ready = usable_document || passphrase_set;
+    let steps = vec![
+        StatusStep {
+            title: td_string!(locale, replace.status.requested_title).to_owned(),
+            done: true,
+            detail: td_string!(
+                locale,
+                replace.status.requested_detail,
+                date = &requested_on
+            ),
+        },
+        StatusStep {
+            title: td_string!(locale, replace.status.replaced_title).to_owned(),
+            done: true,
+            detail: td_string!(locale, replace.status.replaced_detail).to_owned(),
+        },
+        StatusStep {
+            title: td_string!(locale, replace.status.pin_title).to_owned(),
+            done: pin_ready,
+            detail: if pin_ready {
+                td_string!(locale, replace.status.pin_ready).to_owned()
+            } else {
+                td_string!(locale, replace.status.pin_ask, practice = &practice_name)
+            },
+        },
+        StatusStep {
+            title: td_string!(locale, replace.status.passphrase_title).to_owned(),
+            done: passphrase_set,
+            detail: if passphrase_set {
+                td_string!(locale, replace.status.passphrase_set).to_owned()
+            } else {
+                td_string!(locale, replace.status.passphrase_needed).to_owned()
+            },
+        },
+    ];
+    Ok(RequestStatus {
+        reference: request.reference.to_string(),
+        requested_on,
+        practice_name,
+        steps,
+        complete: passphrase_set,
+    })
+}
