@@ -166,11 +166,11 @@ async fn sign_in_inner(
         let failed = attempt
             .failed(
                 db,
-                &event(
+                Some(&event(
                     AuditKind::SignInFailed,
                     "patient",
                     "sign-in details did not match",
-                ),
+                )),
                 &event(
                     AuditKind::SignInLockout,
                     "system",

@@ -17,7 +17,7 @@ pub mod reset;
 pub mod security;
 mod site;
 pub mod staff;
-mod throttle;
+pub(crate) mod throttle;
 
 pub use client::ClientAddress;
 pub use config::{defaults as config_defaults, parse_trusted_proxies, Config, ConfigError};
@@ -26,7 +26,7 @@ pub use cookies::{has_session_cookie, host_cookie, request_cookie};
 pub use errors::JourneyError;
 pub(crate) use errors::{problem_page, respond, Problem};
 pub use render::{render, render_fresh_form};
-pub(crate) use throttle::{admit_attempt, record_failure};
+pub(crate) use throttle::admit_attempt;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

@@ -177,7 +177,11 @@ async fn verify_inner(
         let failed = attempt
             .failed(
                 db,
-                &event(AuditKind::PinVerificationFailed, "patient", &failure_detail),
+                Some(&event(
+                    AuditKind::PinVerificationFailed,
+                    "patient",
+                    &failure_detail,
+                )),
                 &event(AuditKind::PinLockout, "system", &lockout_detail),
                 timestamp,
             )

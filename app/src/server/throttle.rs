@@ -130,17 +130,19 @@ impl Attempt {
         throttles::release(db.pool(), self.client.as_str()).await
     }
 
-    /// The secret did not match: `failure` is audited; when this was the last attempt the limit
+    /// The secret did not match: `failure`, if given, is audited; when this was the last attempt the limit
     /// allows, the credential is locked and `lockout` is audited too (and likewise the client,
     /// with an event of its own).
     pub async fn failed(
         self,
         db: &Db,
-        failure: &NewAuditEvent<'_>,
+        failure: Option<&NewAuditEvent<'_>>,
         lockout: &NewAuditEvent<'_>,
         now: i64,
     ) -> Result<Failed, DbError> {
-        audit::record(db.pool(), failure, now).await?;
+        if let Some(failure) = failure {
+            audit::record(db.pool(), failure, now).await?;
+        }
         if self.client_number >= CLIENT_LIMIT.max {
             throttles::lock(db.pool(), self.client.as_str(), db_limit(CLIENT_LIMIT), now).await?;
             let event = NewAuditEvent {
@@ -170,8 +172,8 @@ fn db_limit(limit: AttemptLimit) -> throttles::Limit {
     }
 }
 
-// The journeys not yet moved to the policy above (staff sign-in, replacement identity and
-// status) still count this way; they move with their folders.
+// Staff sign-in, not yet moved to the policy above, still counts this way; it moves with the
+// staff folder.
 
 /// Decides whether an attempt on a credential may go ahead: refused while the client or the
 /// credential (`pair_key`) is locked; otherwise counted against the client.
@@ -197,26 +199,6 @@ pub async fn admit_attempt(
     }
     throttles::record(db.pool(), &client_key, CLIENT_LIMIT, now).await?;
     Ok(None)
-}
-
-/// Records a failed attempt on a throttled key: the failure event, then, when this failure
-/// locks the key, the lockout event. Says whether the key is now locked.
-pub(crate) async fn record_failure(
-    db: &Db,
-    key: &str,
-    failure: &crate::db::audit::NewAuditEvent<'_>,
-    lockout: &crate::db::audit::NewAuditEvent<'_>,
-    now: i64,
-) -> Result<bool, DbError> {
-    use crate::db::throttles::{self, PIN_PAIR_LIMIT};
-    crate::db::audit::record(db.pool(), failure, now).await?;
-    let locked = throttles::record(db.pool(), key, PIN_PAIR_LIMIT, now)
-        .await?
-        .is_some();
-    if locked {
-        crate::db::audit::record(db.pool(), lockout, now).await?;
-    }
-    Ok(locked)
 }
 
 #[cfg(test)]
@@ -267,7 +249,7 @@ mod tests {
                             let failure = event(AuditKind::PinVerificationFailed);
                             let lockout = event(AuditKind::PinLockout);
                             attempt
-                                .failed(&db, &failure, &lockout, 10_000)
+                                .failed(&db, Some(&failure), &lockout, 10_000)
                                 .await
                                 .unwrap();
                         }
@@ -331,7 +313,7 @@ mod tests {
                             let failure = event(AuditKind::PinVerificationFailed);
                             let lockout = event(AuditKind::PinLockout);
                             attempt
-                                .failed(&db, &failure, &lockout, 20_000)
+                                .failed(&db, Some(&failure), &lockout, 20_000)
                                 .await
                                 .unwrap();
                         }
@@ -375,7 +357,7 @@ mod tests {
                 let lockout = event(AuditKind::PinLockout);
                 assert_eq!(
                     attempt
-                        .failed(&db, &failure, &lockout, 1_000)
+                        .failed(&db, Some(&failure), &lockout, 1_000)
                         .await
                         .unwrap(),
                     Failed::NoMatch
@@ -395,7 +377,7 @@ mod tests {
                 let failure = event(AuditKind::PinVerificationFailed);
                 let lockout = event(AuditKind::PinLockout);
                 attempt
-                    .failed(&db, &failure, &lockout, 1_001)
+                    .failed(&db, Some(&failure), &lockout, 1_001)
                     .await
                     .unwrap();
             }

@@ -10,16 +10,16 @@ use serde::Deserialize;
 use super::{journey_cookie, now, your_practice};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::step_tokens::StepToken;
-use crate::db::throttles;
 use crate::db::{patients, practices, replacement};
+use crate::domain::attempts::CredentialKey;
 use crate::domain::{check_eligibility, DateOfBirth, NhsNumber, Postcode};
 use crate::language::Localize as _;
 use crate::server::reset::date_error_target;
+use crate::server::throttle::{self, Answer as _};
 use crate::server::{
-    admit_attempt, record_failure, render, render_fresh_form, request_locale, AppState,
-    ClientAddress, JourneyError,
+    render, render_fresh_form, request_locale, AppState, ClientAddress, JourneyError,
 };
-use crate::views::form::{FormErrors, FormProblem};
+use crate::views::form::FormErrors;
 use crate::views::replacement::{IdentityValues, IdentityView};
 use crate::views::routes;
 
@@ -86,22 +86,20 @@ pub async fn check_identity(
     };
 
     let db = &state.db;
-    // Keyed on the number typed, whether or not it exists, so guessing is slowed the same.
-    let identity_key = format!("identity:{}", nhs_number.digits());
     let refuse = |problem| IdentityView::Form {
         values: values.clone(),
         errors: FormErrors::default(),
         problem: Some(problem),
     };
-    if let Some(problem) = admit_attempt(db, &client, &identity_key, timestamp).await? {
-        return Ok(render(
-            &state,
-            routes::REPLACE,
-            refuse(problem),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await);
-    }
+    // Keyed on the number typed, whether or not it exists, so guessing is slowed the same.
+    let credential = CredentialKey::identity_check(&nhs_number);
+    let attempt = match throttle::begin(db, &client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            let view = refuse(refused.problem());
+            return Ok(render(&state, routes::REPLACE, view, refused.status()).await);
+        }
+    };
     let identified = replacement::identify(db, &nhs_number, dob.date(), &postcode).await?;
     let Some(identified) = identified else {
         let known = patients::find_by_nhs_number(db.pool(), &nhs_number).await?;
@@ -116,30 +114,23 @@ pub async fn check_identity(
             patient_id: patient,
             detail,
         };
-        let locked = record_failure(
-            db,
-            &identity_key,
-            &event(
-                AuditKind::ReplacementIdentityFailed,
-                "patient",
-                "NHS number, date of birth and postcode did not match",
-            ),
-            &event(
-                AuditKind::ReplacementLockout,
-                "system",
-                "Replacement locked for 15 minutes after 5 failures",
-            ),
-            timestamp,
-        )
-        .await?;
-        let (problem, status) = if locked {
-            (FormProblem::LockedOut, StatusCode::TOO_MANY_REQUESTS)
-        } else {
-            (FormProblem::NoMatch, StatusCode::UNPROCESSABLE_ENTITY)
-        };
-        return Ok(render(&state, routes::REPLACE, refuse(problem), status).await);
+        let failure = event(
+            AuditKind::ReplacementIdentityFailed,
+            "patient",
+            "NHS number, date of birth and postcode did not match",
+        );
+        let lockout = event(
+            AuditKind::ReplacementLockout,
+            "system",
+            "Replacement locked for 15 minutes after 5 failures",
+        );
+        let failed = attempt
+            .failed(db, Some(&failure), &lockout, timestamp)
+            .await?;
+        let view = refuse(failed.problem());
+        return Ok(render(&state, routes::REPLACE, view, failed.status()).await);
     };
-    throttles::clear(db.pool(), &identity_key, timestamp).await?;
+    attempt.succeeded(db, timestamp).await?;
 
     let practice_name = practices::find(db.pool(), &identified.patient.practice_ods)
         .await?

@@ -9,14 +9,16 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{now, practice_name};
+use crate::db::audit::{AuditKind, NewAuditEvent};
 use crate::db::replacement::{self, ReplacementRequest};
-use crate::db::throttles::{self, PIN_PAIR_LIMIT};
 use crate::db::{accounts, patients, pin_documents};
+use crate::domain::attempts::CredentialKey;
 use crate::domain::{DateOfBirth, ReplacementReference};
 use crate::i18n::td_string;
 use crate::language::{long_date, Localize as _};
 use crate::server::reset::date_error_target;
-use crate::server::{admit_attempt, render, request_locale, AppState, ClientAddress, JourneyError};
+use crate::server::throttle::{self, Answer as _};
+use crate::server::{render, request_locale, AppState, ClientAddress, JourneyError};
 use crate::views::form::{FormErrors, FormProblem};
 use crate::views::replacement::{RequestStatus, StatusStep, StatusView};
 use crate::views::routes;
@@ -84,16 +86,14 @@ pub async fn check_status(
         .await);
     };
     let db = &state.db;
-    let key = format!("reference:{reference}");
-    if let Some(problem) = admit_attempt(db, &client, &key, timestamp).await? {
-        return Ok(render(
-            &state,
-            routes::REPLACE_STATUS,
-            form_view(FormErrors::default(), Some(problem)),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await);
-    }
+    let credential = CredentialKey::status_lookup(&reference);
+    let attempt = match throttle::begin(db, &client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            let view = form_view(FormErrors::default(), Some(refused.problem()));
+            return Ok(render(&state, routes::REPLACE_STATUS, view, refused.status()).await);
+        }
+    };
     let request = replacement::request_by_reference(db.pool(), &reference).await?;
     let matched = match &request {
         Some(request) => patients::demographics(db.pool(), &request.patient_id)
@@ -103,23 +103,18 @@ pub async fn check_status(
         None => false,
     };
     let Some(request) = request.filter(|_| matched) else {
-        let locked = throttles::record(db.pool(), &key, PIN_PAIR_LIMIT, timestamp)
-            .await?
-            .is_some();
-        let (problem, status) = if locked {
-            (FormProblem::LockedOut, StatusCode::TOO_MANY_REQUESTS)
-        } else {
-            (FormProblem::NoMatch, StatusCode::UNPROCESSABLE_ENTITY)
+        let lockout = NewAuditEvent {
+            kind: AuditKind::StatusLookupLockout,
+            actor: "system",
+            practice_ods: None,
+            patient_id: None,
+            detail: "status checks for a reference locked for 15 minutes after 5 failures",
         };
-        return Ok(render(
-            &state,
-            routes::REPLACE_STATUS,
-            form_view(FormErrors::default(), Some(problem)),
-            status,
-        )
-        .await);
+        let failed = attempt.failed(db, None, &lockout, timestamp).await?;
+        let view = form_view(FormErrors::default(), Some(failed.problem()));
+        return Ok(render(&state, routes::REPLACE_STATUS, view, failed.status()).await);
     };
-    throttles::clear(db.pool(), &key, timestamp).await?;
+    attempt.succeeded(db, timestamp).await?;
     let status = request_status(&state, &request, now).await?;
     Ok(render(
         &state,
