@@ -31,10 +31,11 @@ use components::layout::{DemoNotice, Footer, Header, SkipLink};
 use pages::account::{AccountPage, NotMePage, SignInPage};
 use pages::cannot_sign_in::{CannotSignInPage, DeleteAccountPage, PinProblemPage};
 use pages::demo::MailboxPage;
-use pages::replace_account::{
-    CheckAnswersPage, ReplaceAccountPage, ReplaceDonePage, ReplaceEmailPage, ReplacementStatusPage,
-    SecurityCodePage,
-};
+use pages::replacement::check::{CheckAnswersPage, ReplaceDonePage};
+use pages::replacement::code::SecurityCodePage;
+use pages::replacement::email::ReplaceEmailPage;
+use pages::replacement::identity::ReplaceAccountPage;
+use pages::replacement::status::ReplacementStatusPage;
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
 use pages::staff::{
     AuditPage, FindPatientPage, MismatchesPage, NewTestPatientPage, PreviewPage, PreviewStartPage,

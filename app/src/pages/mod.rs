@@ -5,6 +5,6 @@ pub mod cannot_sign_in;
 pub mod demo;
 pub mod home;
 pub mod not_found;
-pub mod replace_account;
+pub mod replacement;
 pub mod reset_passphrase;
 pub mod staff;

@@ -1,0 +1,41 @@
+//! `/replace-account`: identity check, eligibility, new email address confirmed by a code,
+//! check your answers, confirmation with a reference number, and a status page. One thing per
+//! page, one module per step (as in the server); every page works with JavaScript off (forms
+//! post to their own address).
+
+pub mod check;
+pub mod code;
+pub mod email;
+pub mod identity;
+pub mod status;
+
+use leptos::prelude::*;
+
+use crate::components::layout::PageTitle;
+use crate::tr;
+use crate::views::form::FormProblem;
+use crate::views::routes;
+
+/// The generic answer to a mismatch or too many tries, in the page's language.
+fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
+    match problem {
+        Some(FormProblem::NoMatch) => Some(tr!(replace.problem.no_match)),
+        Some(FormProblem::LockedOut) => Some(tr!(replace.problem.locked_out)),
+        Some(FormProblem::ClientLockedOut) => Some(tr!(replace.problem.client_locked_out)),
+        None => None,
+    }
+}
+
+/// What a later step shows when there is no open journey: nothing has changed, start again.
+#[component]
+fn JourneyEnded() -> impl IntoView {
+    view! {
+        <PageTitle heading=tr!(replace.ended.heading) />
+        <h1>{tr!(replace.ended.heading)}</h1>
+        <p>{tr!(replace.ended.time)}</p>
+        <p>{tr!(replace.ended.nothing_changed)}</p>
+        <a class="nhsuk-button" data-module="nhsuk-button" href=routes::REPLACE role="button" draggable="false">
+            {tr!(replace.ended.start_again)}
+        </a>
+    }
+}

@@ -1,0 +1,112 @@
+//! `/replace-account/status`: a replacement's progress, for its reference and date of birth.
+
+use leptos::prelude::*;
+
+use super::problem_message;
+use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
+use crate::components::layout::{error_title, PageTitle};
+use crate::tr;
+use crate::views::page::server_view;
+use crate::views::replacement::{RequestStatus, StatusView};
+use crate::views::routes;
+
+/// The status form, or the progress it found.
+#[component]
+pub fn ReplacementStatusPage() -> impl IntoView {
+    match server_view::<StatusView>() {
+        StatusView::Form {
+            reference,
+            dob,
+            errors,
+            problem,
+        } => {
+            let mut summary = errors.clone();
+            if let Some(message) = problem_message(problem) {
+                summary.add("reference", message);
+            }
+            let heading = tr!(replace.status.heading);
+            view! {
+                <PageTitle heading=error_title(heading, &summary) />
+                <BackLink href=routes::REPLACE />
+                <div class="nhsuk-grid-row">
+                    <div class="nhsuk-grid-column-two-thirds">
+                        <ErrorSummary errors=summary />
+                        <h1>{heading}</h1>
+                        <form method="post" action=routes::REPLACE_STATUS novalidate>
+                            <TextInput
+                                id="reference"
+                                name="reference"
+                                label=tr!(replace.status.reference_label)
+                                hint=tr!(replace.status.reference_hint)
+                                value=reference
+                                error=errors.for_field("reference")
+                                width_class="nhsuk-input--width-10"
+                                autocomplete="off"
+                                spellcheck_off=true
+                            />
+                            <DateInput
+                                id="date-of-birth"
+                                name_prefix="date_of_birth"
+                                legend=tr!(replace.dob_legend)
+                                hint=tr!(replace.dob_hint)
+                                day=dob.0
+                                month=dob.1
+                                year=dob.2
+                                error=errors.for_field("date-of-birth")
+                                autocomplete_bday=true
+                            />
+                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                                {tr!(replace.status.button)}
+                            </button>
+                        </form>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        StatusView::Found(status) => view! { <StatusFound status /> }.into_any(),
+    }
+}
+
+/// A replacement's progress, step by step.
+#[component]
+fn StatusFound(status: RequestStatus) -> impl IntoView {
+    let (tag_class, tag_text) = if status.complete {
+        ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.complete))
+    } else {
+        ("nhsuk-tag nhsuk-tag--blue", tr!(replace.status.in_progress))
+    };
+    view! {
+        <PageTitle heading=tr!(replace.status.found_heading) />
+        <BackLink href=routes::REPLACE_STATUS />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>{tr!(replace.status.found_heading)}</h1>
+                <p>
+                    {tr!(replace.status.summary, reference = status.reference, date = status.requested_on)}
+                    <strong class=tag_class>{tag_text}</strong>
+                </p>
+                <ol class="nhsuk-list">
+                    {status
+                        .steps
+                        .into_iter()
+                        .map(|step| {
+                            let (class, text) = if step.done {
+                                ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.done))
+                            } else {
+                                ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.to_do))
+                            };
+                            view! {
+                                <li>
+                                    <h2 class="nhsuk-heading-s">{step.title}" "<strong class=class>{text}</strong></h2>
+                                    <p>{step.detail}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+                <p>{tr!(replace.status.contact, practice = status.practice_name)}</p>
+            </div>
+        </div>
+    }
+}
