@@ -155,6 +155,21 @@ pub async fn set_passphrase_hash<'e>(
     Ok(())
 }
 
+/// Remembers that the account was just used to sign in (eligibility for replacement depends
+/// on it: an account used in the last 30 days is not replaced).
+pub async fn mark_used<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE online_accounts SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ pub mod step_tokens;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod throttles;
+pub mod tokens;
 
 use std::str::FromStr;
 

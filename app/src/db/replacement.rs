@@ -9,7 +9,7 @@ use super::accounts::{self, OnlineAccount};
 use super::audit::{self, AuditKind, NewAuditEvent};
 use super::outbox::{self, NewMessage};
 use super::patients::{self, Patient};
-use super::step_tokens::StepToken;
+use super::tokens::JourneyToken;
 use super::{Db, DbError};
 use crate::domain::{NhsNumber, Postcode, ReplacementFacts, ReplacementReference, SecurityCode};
 
@@ -97,7 +97,7 @@ pub struct Journey {
 
 pub async fn start_journey<'e>(
     exec: impl Executor<'e, Database = Any>,
-    token: &StepToken,
+    token: &JourneyToken,
     patient_id: &str,
     old_account_id: &str,
     now: i64,
@@ -120,7 +120,7 @@ pub async fn start_journey<'e>(
 /// still returned (with its `request_id`) so the confirmation can be shown again.
 pub async fn journey<'e>(
     exec: impl Executor<'e, Database = Any>,
-    token: &StepToken,
+    token: &JourneyToken,
     now: i64,
 ) -> Result<Option<Journey>, DbError> {
     Ok(sqlx::query_as::<_, Journey>(
@@ -136,7 +136,7 @@ pub async fn journey<'e>(
 
 /// The stored form of a security code: bound to the journey's token, so a code is worthless in
 /// any other journey.
-pub fn code_digest(token: &StepToken, code: &SecurityCode) -> String {
+pub fn code_digest(token: &JourneyToken, code: &SecurityCode) -> String {
     let digest = Sha256::digest(format!("{}:{}", token.digest(), code.expose()).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -153,7 +153,7 @@ pub enum CodeSent {
 /// one transaction. Any earlier code stops working.
 pub async fn send_code(
     db: &Db,
-    token: &StepToken,
+    token: &JourneyToken,
     email: &str,
     code: &SecurityCode,
     message: &NewMessage<'_>,
@@ -199,7 +199,7 @@ pub enum CodeCheck {
 /// Counts the attempt first (atomically, so parallel guesses are all counted), then compares.
 pub async fn check_code(
     db: &Db,
-    token: &StepToken,
+    token: &JourneyToken,
     code: &SecurityCode,
     max_attempts: i64,
     now: i64,
@@ -333,7 +333,7 @@ pub enum Completion {
 /// written. If any statement fails, none of it happened.
 pub async fn complete(
     db: &Db,
-    token: &StepToken,
+    token: &JourneyToken,
     replacement: &Replacement<'_>,
     now: i64,
 ) -> Result<Completion, DbError> {
@@ -512,8 +512,8 @@ mod tests {
     }
 
     /// A journey whose new email address is confirmed, ready for the final step.
-    async fn confirmed_journey(db: &Db, now: i64) -> StepToken {
-        let token = StepToken::generate();
+    async fn confirmed_journey(db: &Db, now: i64) -> JourneyToken {
+        let token = JourneyToken::generate();
         start_journey(db.pool(), &token, "patient-1", "old", now)
             .await
             .unwrap();
@@ -607,7 +607,7 @@ mod tests {
     async fn codes_are_limited_in_number_tries_and_time() {
         each_backend(|db| async move {
             seed(&db, None).await;
-            let token = StepToken::generate();
+            let token = JourneyToken::generate();
             start_journey(db.pool(), &token, "patient-1", "old", 1_000)
                 .await
                 .unwrap();
@@ -704,7 +704,7 @@ mod tests {
                 CodeCheck::Confirmed
             );
             // A code belongs to its journey: another journey's token cannot use it.
-            let other = StepToken::generate();
+            let other = JourneyToken::generate();
             start_journey(db.pool(), &other, "patient-1", "old", 1_900)
                 .await
                 .unwrap();

@@ -4,7 +4,7 @@
 
 use sqlx::{Any, Executor};
 
-use super::step_tokens::StepToken as SessionId;
+use super::tokens::SessionId;
 use super::DbError;
 
 pub const IDLE_TIMEOUT_SECONDS: i64 = 15 * 60;

@@ -2,9 +2,6 @@
 //! a cookie) lets them set a new passphrase for that document only, once, within 10 minutes.
 //! Only its SHA-256 is stored, so a copy of the database does not let anyone finish a reset.
 
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor};
 
 use super::DbError;
@@ -12,39 +9,7 @@ use super::DbError;
 /// How long a step token stays valid.
 pub const STEP_TOKEN_LIFETIME_SECONDS: i64 = 10 * 60;
 
-/// The secret the browser holds. `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct StepToken(String);
-
-impl StepToken {
-    /// 256 random bits, URL-safe.
-    pub fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-    }
-
-    /// Wraps a token sent back by a browser (any string; it is only ever hashed and compared).
-    pub fn from_cookie(value: &str) -> Self {
-        Self(value.to_owned())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// The SHA-256 stored in place of the secret.
-    pub fn digest(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-impl std::fmt::Debug for StepToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("StepToken(<redacted>)")
-    }
-}
+pub use super::tokens::StepToken;
 
 /// Where a presented token stands.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 mod account_id;
 pub mod attempts;
+mod audit_kind;
 mod dates;
 #[cfg(feature = "email")]
 mod email_address;
@@ -20,6 +21,7 @@ mod sign_in_problem;
 pub mod staff;
 
 pub use account_id::{AccountId, AccountIdError};
+pub use audit_kind::{AuditKind, PatientActivity};
 pub use dates::{DateOfBirth, DateOfBirthError, PinDocumentDates};
 #[cfg(feature = "email")]
 pub use email_address::{EmailAddress, EmailAddressError};

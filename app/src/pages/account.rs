@@ -8,13 +8,49 @@ use leptos::prelude::*;
 use crate::components::form::{ErrorSummary, PasswordInput, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::{
-    OnlineService, RecordAccessLevel, RecordVisibility, ServiceState, VisibleFromRule,
+    OnlineService, PatientActivity, RecordAccessLevel, RecordVisibility, ServiceState,
+    VisibleFromRule,
 };
 use crate::language::{locale, long_date};
 use crate::tr;
-use crate::views::account::{AccountSummary, DetailSource, SignInView};
+use crate::views::account::{AccountSummary, DetailField, DetailSource, DetailValue, SignInView};
 use crate::views::page::server_view;
 use crate::views::routes;
+
+fn detail_label(field: DetailField) -> &'static str {
+    match field {
+        DetailField::Name => tr!(account.details.name),
+        DetailField::DateOfBirth => tr!(account.details.date_of_birth),
+        DetailField::Address => tr!(account.details.address),
+        DetailField::NhsNumber => tr!(account.details.nhs_number),
+    }
+}
+
+/// A detail written in the page's language (dates as "1 February 1980").
+fn detail_value(value: DetailValue) -> String {
+    match value {
+        DetailValue::Text(text) => text,
+        DetailValue::Date(date) => long_date(date, locale()),
+        DetailValue::NoAddress => tr!(account.details.no_address).to_owned(),
+    }
+}
+
+/// What an event of the patient's recent activity says to them.
+fn activity_description(activity: PatientActivity) -> &'static str {
+    match activity {
+        PatientActivity::SignedIn => tr!(account.activity.signed_in),
+        PatientActivity::SignInFailed => tr!(account.activity.sign_in_failed),
+        PatientActivity::SignInLockout => tr!(account.activity.sign_in_lockout),
+        PatientActivity::PassphraseReset => tr!(account.activity.passphrase_reset),
+        PatientActivity::PinVerificationFailed => tr!(account.activity.pin_verification_failed),
+        PatientActivity::PinLockout => tr!(account.activity.pin_lockout),
+        PatientActivity::SignedOut => tr!(account.activity.signed_out),
+        PatientActivity::AccountReplaced => tr!(account.activity.account_replaced),
+        PatientActivity::ReplacementIdentityFailed => {
+            tr!(account.activity.replacement_identity_failed)
+        }
+    }
+}
 
 impl DetailSource {
     fn label(self) -> &'static str {
@@ -220,6 +256,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         .into_iter()
         .map(|row| {
             let mismatch = row.other_source_value.map(|other| {
+                let other = detail_value(other);
                 let other_source_has = match row.source {
                     DetailSource::GpRecord => tr!(account.details.spine_has, value = other),
                     DetailSource::NhsSpine => tr!(account.details.gp_record_has, value = other),
@@ -233,9 +270,9 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
             });
             view! {
                 <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{row.label}</dt>
+                    <dt class="nhsuk-summary-list__key">{detail_label(row.field)}</dt>
                     <dd class="nhsuk-summary-list__value">
-                        <p class="nhsuk-u-margin-bottom-1">{row.value}</p>
+                        <p class="nhsuk-u-margin-bottom-1">{detail_value(row.value)}</p>
                         <p class="nhsuk-body-s nhsuk-u-margin-bottom-1 nhsuk-u-secondary-text-colour">{row.source.label()}</p>
                         {mismatch}
                     </dd>
@@ -252,8 +289,8 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
             .map(|item| {
                 view! {
                     <div class="nhsuk-summary-list__row">
-                        <dt class="nhsuk-summary-list__key">{item.date}</dt>
-                        <dd class="nhsuk-summary-list__value">{item.description}</dd>
+                        <dt class="nhsuk-summary-list__key">{long_date(item.date, locale())}</dt>
+                        <dd class="nhsuk-summary-list__value">{activity_description(item.activity)}</dd>
                     </div>
                 }
             })

@@ -172,7 +172,7 @@ pub fn MailboxPage() -> impl IntoView {
                         <div class="nhsuk-card">
                             <div class="nhsuk-card__content">
                                 <h2 class="nhsuk-card__heading nhsuk-heading-m">{m.subject}</h2>
-                                <p class="nhsuk-body-s">{tr!(demo.mailbox.to, to = m.to, status = m.status)}</p>
+                                <p class="nhsuk-body-s">{tr!(demo.mailbox.to, to = m.to, status = if m.delivered { tr!(replace.mailbox.delivered) } else { tr!(replace.mailbox.waiting) })}</p>
                                 <pre class="relink-email-body">{m.body}</pre>
                             </div>
                         </div>

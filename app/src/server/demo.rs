@@ -7,9 +7,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
-use super::{render, request_locale, AppState, JourneyError};
+use super::{render, AppState, JourneyError};
 use crate::db::outbox;
-use crate::i18n::td_string;
 use crate::views::demo::{MailboxItem, MailboxView};
 use crate::views::routes;
 
@@ -36,7 +35,6 @@ pub async fn show_mailbox(State(state): State<AppState>) -> Result<Response, Jou
         let view = MailboxView::default();
         return Ok(render(&state, routes::MAILBOX, view, StatusCode::NOT_FOUND).await);
     }
-    let locale = request_locale();
     let messages = outbox::recent(state.db.pool(), 50)
         .await?
         .into_iter()
@@ -44,11 +42,7 @@ pub async fn show_mailbox(State(state): State<AppState>) -> Result<Response, Jou
             to: m.recipient,
             subject: m.subject,
             body: m.body,
-            status: if m.sent_at.is_some() {
-                td_string!(locale, replace.mailbox.delivered).to_owned()
-            } else {
-                td_string!(locale, replace.mailbox.waiting).to_owned()
-            },
+            delivered: m.sent_at.is_some(),
         })
         .collect();
     let view = MailboxView { messages };

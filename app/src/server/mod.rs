@@ -10,11 +10,13 @@ mod errors;
 pub mod hashing;
 pub mod mail;
 pub mod page_cache;
+mod patient_session;
 mod render;
 pub mod replacement;
 pub mod request_context;
 pub mod reset;
 pub mod security;
+mod sign_in;
 mod site;
 pub mod staff;
 pub(crate) mod throttle;
@@ -136,8 +138,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .env(leptos::config::Env::PROD)
         .build();
     // A hash of a random secret nobody knows, for the no-such-document path.
-    let dummy_hash: Arc<str> =
-        hash_secret(crate::db::step_tokens::StepToken::generate().expose()).into();
+    let dummy_hash: Arc<str> = hash_secret(&crate::db::tokens::unknowable_secret()).into();
     let hashing = HashingPool::per_core(config.hashing_max_wait);
     let outbox_wake = Arc::new(tokio::sync::Notify::new());
     match delivery {
@@ -236,6 +237,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(site::routes())
         .merge(reset::routes())
+        .merge(sign_in::routes())
         .merge(account::routes())
         .merge(cannot_sign_in::routes())
         .merge(replacement::routes())

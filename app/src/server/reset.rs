@@ -3,8 +3,9 @@
 //! is a public endpoint and checks everything itself.
 
 use crate::language::Localize as _;
-use axum::extract::{Form, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -77,18 +78,9 @@ pub async fn verify(
     State(state): State<AppState>,
     client: ClientAddress,
     Form(form): Form<VerifyForm>,
-) -> Response {
-    match verify_inner(&state, &client, form).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
-    }
-}
-
-async fn verify_inner(
-    state: &AppState,
-    client: &ClientAddress,
-    form: VerifyForm,
 ) -> Result<Response, JourneyError> {
+    let state = &state;
+    let client = &client;
     let now = now();
     let values = ResetFormValues {
         account_id: form.account_id.trim().to_owned(),
@@ -275,18 +267,53 @@ fn step_token(headers: &HeaderMap) -> Option<StepToken> {
     request_cookie(headers, STEP_COOKIE).map(|value| StepToken::from_cookie(&value))
 }
 
-/// The token's state and the candidate it is for, when the token is still valid.
-async fn valid_step(
+/// The open step of a reset: the browser's step token is valid, and the PIN document it was
+/// issued for. Without one, a page asks for the details again (403, nothing changed); a token
+/// that already finished a reset goes to the confirmation when the page is asked for, and
+/// says the document was used when a form is posted.
+pub struct ResetStep {
+    token: StepToken,
+    candidate: ResetCandidate,
+}
+
+impl FromRequestParts<AppState> for ResetStep {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let step = open_step(state, &parts.headers).await;
+        match step.map_err(IntoResponse::into_response)? {
+            Ok(step) => Ok(step),
+            Err(StepTokenState::Used { .. }) if parts.method == Method::GET => {
+                Err(Redirect::to(routes::RESET_DONE).into_response())
+            }
+            Err(StepTokenState::Used {
+                pin_document_id, ..
+            }) => Err(already_used(state, &pin_document_id)
+                .await
+                .unwrap_or_else(IntoResponse::into_response)),
+            Err(_) => Err(render(
+                state,
+                routes::NEW_PASSPHRASE,
+                NewPassphraseView::SessionEnded,
+                StatusCode::FORBIDDEN,
+            )
+            .await),
+        }
+    }
+}
+
+/// The token's state, and the step when the token is still valid.
+async fn open_step(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Result<(StepToken, ResetCandidate), StepTokenState>, JourneyError> {
+) -> Result<Result<ResetStep, StepTokenState>, JourneyError> {
     let Some(token) = step_token(headers) else {
         return Ok(Err(StepTokenState::Invalid));
     };
     match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
         StepTokenState::Valid { pin_document_id } => {
             match reset::candidate_for_document(&state.db, &pin_document_id).await? {
-                Some(candidate) => Ok(Ok((token, candidate))),
+                Some(candidate) => Ok(Ok(ResetStep { token, candidate })),
                 None => Ok(Err(StepTokenState::Invalid)),
             }
         }
@@ -294,75 +321,32 @@ async fn valid_step(
     }
 }
 
-pub async fn show_new_passphrase(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result: Result<Response, JourneyError> = async {
-        Ok(match valid_step(&state, &headers).await? {
-            Ok(_) => {
-                render(
-                    &state,
-                    routes::NEW_PASSPHRASE,
-                    NewPassphraseView::Ready {
-                        errors: FormErrors::default(),
-                    },
-                    StatusCode::OK,
-                )
-                .await
-            }
-            Err(StepTokenState::Used { .. }) => Redirect::to(routes::RESET_DONE).into_response(),
-            Err(_) => {
-                render(
-                    &state,
-                    routes::NEW_PASSPHRASE,
-                    NewPassphraseView::SessionEnded,
-                    StatusCode::FORBIDDEN,
-                )
-                .await
-            }
-        })
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+/// "This PIN document has already been used", naming the practice when it is known.
+async fn already_used(state: &AppState, pin_document_id: &str) -> Result<Response, JourneyError> {
+    // Empty when the practice is not known: the page then says "your GP practice".
+    let practice_name = reset::candidate_for_document(&state.db, pin_document_id)
+        .await?
+        .map(|c| c.practice.name)
+        .unwrap_or_default();
+    let view = NewPassphraseView::AlreadyUsed { practice_name };
+    Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await)
+}
+
+/// Step 2, the form: only for an open step.
+pub async fn show_new_passphrase(State(state): State<AppState>, _step: ResetStep) -> Response {
+    let view = NewPassphraseView::Ready {
+        errors: FormErrors::default(),
+    };
+    render(&state, routes::NEW_PASSPHRASE, view, StatusCode::OK).await
 }
 
 /// Step 2: checks the new passphrase, then sets it and uses up the PIN document, once.
 pub async fn set_new_passphrase(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ResetStep { token, candidate }: ResetStep,
     Form(form): Form<NewPassphraseForm>,
-) -> Response {
-    set_new_passphrase_inner(&state, &headers, form)
-        .await
-        .unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn set_new_passphrase_inner(
-    state: &AppState,
-    headers: &HeaderMap,
-    form: NewPassphraseForm,
 ) -> Result<Response, JourneyError> {
-    let (token, candidate) = match valid_step(state, headers).await? {
-        Ok(step) => step,
-        Err(StepTokenState::Used {
-            pin_document_id, ..
-        }) => {
-            // Empty when the practice is not known: the page then says "your GP practice".
-            let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
-                .await?
-                .map(|c| c.practice.name)
-                .unwrap_or_default();
-            let view = NewPassphraseView::AlreadyUsed { practice_name };
-            return Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await);
-        }
-        Err(_) => {
-            return Ok(render(
-                state,
-                routes::NEW_PASSPHRASE,
-                NewPassphraseView::SessionEnded,
-                StatusCode::FORBIDDEN,
-            )
-            .await)
-        }
-    };
+    let state = &state;
     let document = candidate
         .document
         .clone()
@@ -454,30 +438,23 @@ async fn set_new_passphrase_inner(
 }
 
 /// The confirmation, shown only to the browser whose token finished a reset.
-pub async fn show_done(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result: Result<Response, JourneyError> = async {
-        let Some(token) = step_token(&headers) else {
-            return Ok(Redirect::to(routes::RESET).into_response());
-        };
-        match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
-            StepTokenState::Used {
-                pin_document_id, ..
-            } => {
-                let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
-                    .await?
-                    .map(|c| c.practice.name)
-                    .unwrap_or_default();
-                Ok(render(
-                    &state,
-                    routes::RESET_DONE,
-                    DoneView { practice_name },
-                    StatusCode::OK,
-                )
-                .await)
-            }
-            _ => Ok(Redirect::to(routes::RESET).into_response()),
-        }
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+pub async fn show_done(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, JourneyError> {
+    let Some(token) = step_token(&headers) else {
+        return Ok(Redirect::to(routes::RESET).into_response());
+    };
+    let StepTokenState::Used {
+        pin_document_id, ..
+    } = step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await?
+    else {
+        return Ok(Redirect::to(routes::RESET).into_response());
+    };
+    let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
+        .await?
+        .map(|c| c.practice.name)
+        .unwrap_or_default();
+    let view = DoneView { practice_name };
+    Ok(render(&state, routes::RESET_DONE, view, StatusCode::OK).await)
 }

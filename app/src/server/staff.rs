@@ -22,8 +22,8 @@ use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
 use crate::db::sessions::{self, SessionKind};
 use crate::db::staff::{self, Preview, Recorded, StaffMember, PREVIEW_SECONDS};
-use crate::db::step_tokens::StepToken;
 use crate::db::throttles::{self, PIN_PAIR_LIMIT};
+use crate::db::tokens::{new_record_id, SessionId};
 use crate::db::{accounts, pin_documents, practices, DbError};
 use crate::domain::{
     one_time_secret, parse_test_nhs_number, AccountId, ClinicalSystem, DateOfBirth, IdentityCheck,
@@ -71,21 +71,18 @@ fn now() -> OffsetDateTime {
 }
 
 fn random_id(prefix: &str) -> String {
-    format!(
-        "{prefix}-{}",
-        StepToken::generate().digest().get(..24).unwrap_or_default()
-    )
+    new_record_id(prefix)
 }
 
 /// The signed-in staff member, if the staff session is live.
 async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<(StepToken, StaffMember)>, JourneyError> {
+) -> Result<Option<(SessionId, StaffMember)>, JourneyError> {
     let Some(value) = request_cookie(headers, STAFF_COOKIE) else {
         return Ok(None);
     };
-    let id = StepToken::from_cookie(&value);
+    let id = SessionId::from_cookie(&value);
     let Some(username) = sessions::resume(
         state.db.pool(),
         SessionKind::Staff,
@@ -281,7 +278,7 @@ async fn sign_in_inner(
     }
     throttles::clear(db.pool(), &key, timestamp).await?;
     if let Some(old) = request_cookie(headers, STAFF_COOKIE) {
-        sessions::end(db.pool(), &StepToken::from_cookie(&old)).await?;
+        sessions::end(db.pool(), &SessionId::from_cookie(&old)).await?;
     }
     let id = sessions::create(db.pool(), SessionKind::Staff, username.as_str(), timestamp).await?;
     audit::record(

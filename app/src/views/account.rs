@@ -1,8 +1,10 @@
-//! What sign-in and "Your account" show: plain data, so the staff preview of a test patient\n//! shows exactly what the patient sees.
+//! What sign-in and "Your account" show: plain data, so the staff preview of a test patient
+//! shows exactly what the patient sees.
 
 use super::form::{FormErrors, FormProblem};
-use crate::domain::{OnlineService, RecordVisibility, ServiceState};
+use crate::domain::{OnlineService, PatientActivity, RecordVisibility, ServiceState};
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 /// Where a detail about the patient comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,21 +13,39 @@ pub enum DetailSource {
     NhsSpine,
 }
 
-/// One row of "Your details": label and value in the language of the request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DetailRow {
-    pub label: String,
-    pub value: String,
-    pub source: DetailSource,
-    /// What the other source holds, when the two disagree.
-    pub other_source_value: Option<String>,
+/// Which detail a row of "Your details" is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DetailField {
+    Name,
+    DateOfBirth,
+    Address,
+    NhsNumber,
 }
 
-/// One line of recent security activity, in the language of the request.
+/// A detail's value as a record holds it; the page writes it in its own language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DetailValue {
+    Text(String),
+    Date(Date),
+    /// The record holds no address (test patients have none).
+    NoAddress,
+}
+
+/// One row of "Your details".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetailRow {
+    pub field: DetailField,
+    pub value: DetailValue,
+    pub source: DetailSource,
+    /// What the other source holds, when the two disagree.
+    pub other_source_value: Option<DetailValue>,
+}
+
+/// One line of recent security activity: when, and what happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityItem {
-    pub date: String,
-    pub description: String,
+    pub date: Date,
+    pub activity: PatientActivity,
 }
 
 /// Everything "Your account" shows, decided on the server by the domain rules.

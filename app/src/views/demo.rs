@@ -8,7 +8,8 @@ pub struct MailboxItem {
     pub to: String,
     pub subject: String,
     pub body: String,
-    pub status: String,
+    /// Handed to the mail relay (otherwise still waiting in the outbox).
+    pub delivered: bool,
 }
 
 /// What `/demo/mailbox` shows: the newest emails first.

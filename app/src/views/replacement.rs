@@ -3,6 +3,7 @@
 use super::form::{FormErrors, FormProblem, SummaryRow};
 use crate::domain::Ineligible;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 /// What the patient typed in the identity form, echoed back when it is shown again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,20 +110,15 @@ impl Default for StatusView {
     }
 }
 
-/// The progress of one replacement, as the patient sees it.
+/// The progress of one replacement, as the patient sees it: the facts, which the page turns
+/// into its list of steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestStatus {
     pub reference: String,
-    pub requested_on: String,
+    pub requested_on: Date,
     pub practice_name: String,
-    pub steps: Vec<StatusStep>,
-    pub complete: bool,
-}
-
-/// One step of the progress list: done or still to do, with what it means.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusStep {
-    pub title: String,
-    pub done: bool,
-    pub detail: String,
+    /// A PIN document for the new account is ready (or no longer needed: the passphrase is set).
+    pub pin_ready: bool,
+    /// The new account has its passphrase: the replacement is complete.
+    pub passphrase_set: bool,
 }

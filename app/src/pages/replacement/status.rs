@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::problem_message;
 use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
+use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::replacement::{RequestStatus, StatusView};
@@ -71,7 +72,40 @@ pub fn ReplacementStatusPage() -> impl IntoView {
 /// A replacement's progress, step by step.
 #[component]
 fn StatusFound(status: RequestStatus) -> impl IntoView {
-    let (tag_class, tag_text) = if status.complete {
+    let requested_on = long_date(status.requested_on, locale());
+    let practice = status.practice_name.as_str();
+    // Requested and replaced are done once there is a request to look up.
+    let steps = [
+        (
+            tr!(replace.status.requested_title),
+            true,
+            tr!(replace.status.requested_detail, date = &requested_on),
+        ),
+        (
+            tr!(replace.status.replaced_title),
+            true,
+            tr!(replace.status.replaced_detail).to_owned(),
+        ),
+        (
+            tr!(replace.status.pin_title),
+            status.pin_ready,
+            if status.pin_ready {
+                tr!(replace.status.pin_ready).to_owned()
+            } else {
+                tr!(replace.status.pin_ask, practice = practice)
+            },
+        ),
+        (
+            tr!(replace.status.passphrase_title),
+            status.passphrase_set,
+            if status.passphrase_set {
+                tr!(replace.status.passphrase_set).to_owned()
+            } else {
+                tr!(replace.status.passphrase_needed).to_owned()
+            },
+        ),
+    ];
+    let (tag_class, tag_text) = if status.passphrase_set {
         ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.complete))
     } else {
         ("nhsuk-tag nhsuk-tag--blue", tr!(replace.status.in_progress))
@@ -83,29 +117,28 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
             <div class="nhsuk-grid-column-two-thirds">
                 <h1>{tr!(replace.status.found_heading)}</h1>
                 <p>
-                    {tr!(replace.status.summary, reference = status.reference, date = status.requested_on)}
+                    {tr!(replace.status.summary, reference = status.reference.clone(), date = requested_on.clone())}
                     <strong class=tag_class>{tag_text}</strong>
                 </p>
                 <ol class="nhsuk-list">
-                    {status
-                        .steps
+                    {steps
                         .into_iter()
-                        .map(|step| {
-                            let (class, text) = if step.done {
+                        .map(|(title, done, detail)| {
+                            let (class, text) = if done {
                                 ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.done))
                             } else {
                                 ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.to_do))
                             };
                             view! {
                                 <li>
-                                    <h2 class="nhsuk-heading-s">{step.title}" "<strong class=class>{text}</strong></h2>
-                                    <p>{step.detail}</p>
+                                    <h2 class="nhsuk-heading-s">{title}" "<strong class=class>{text}</strong></h2>
+                                    <p>{detail}</p>
                                 </li>
                             }
                         })
                         .collect_view()}
                 </ol>
-                <p>{tr!(replace.status.contact, practice = status.practice_name)}</p>
+                <p>{tr!(replace.status.contact, practice = status.practice_name.clone())}</p>
             </div>
         </div>
     }

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use super::{current_journey, journey_ended, now, practice_name, JourneyStep, OpenJourney};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, Completion, Journey, Replacement, JOURNEY_LIFETIME_SECONDS};
-use crate::db::step_tokens::StepToken;
+use crate::db::tokens::new_record_id;
 use crate::db::{accounts, patients, practices};
 use crate::domain::{Ineligible, ReplacementReference};
 use crate::i18n::td_string;
@@ -119,14 +119,8 @@ pub async fn request_replacement(
     let mut random = [0u8; 8];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let reference = ReplacementReference::from_random(random);
-    let request_id = format!(
-        "rpl-{}",
-        StepToken::generate().digest().get(..24).unwrap_or_default()
-    );
-    let new_account_id = format!(
-        "acc-{}",
-        StepToken::generate().digest().get(..24).unwrap_or_default()
-    );
+    let request_id = new_record_id("rpl");
+    let new_account_id = new_record_id("acc");
     // In the language of the request that asked for the replacement, for both addresses: the
     // patient's language at that moment.
     let locale = request_locale();

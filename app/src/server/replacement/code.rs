@@ -11,7 +11,7 @@ use super::{now, JourneyStep, OpenJourney};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, CodeCheck, CodeSent, Journey};
-use crate::db::step_tokens::StepToken;
+use crate::db::tokens::JourneyToken;
 use crate::domain::{
     EmailAddress, SecurityCode, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,
 };
@@ -193,7 +193,7 @@ pub async fn resend_code(
 /// outbox worker.
 pub(super) async fn send_code(
     state: &AppState,
-    token: &StepToken,
+    token: &JourneyToken,
     journey: &Journey,
     email: &EmailAddress,
 ) -> Result<CodeSent, JourneyError> {

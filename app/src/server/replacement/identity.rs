@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{journey_cookie, now, your_practice};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
-use crate::db::step_tokens::StepToken;
+use crate::db::tokens::JourneyToken;
 use crate::db::{patients, practices, replacement};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::{check_eligibility, DateOfBirth, NhsNumber, Postcode};
@@ -159,7 +159,7 @@ pub async fn check_identity(
         return Ok(render(&state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
     }
 
-    let token = StepToken::generate();
+    let token = JourneyToken::generate();
     replacement::start_journey(
         db.pool(),
         &token,

@@ -24,7 +24,7 @@ use time::OffsetDateTime;
 use super::{host_cookie, render, request_cookie, request_locale, AppState, JourneyError};
 use crate::db::practices;
 use crate::db::replacement::{self, Journey, JOURNEY_LIFETIME_SECONDS};
-use crate::db::step_tokens::StepToken;
+use crate::db::tokens::JourneyToken;
 use crate::domain::OdsCode;
 use crate::i18n::td_string;
 use crate::language::Locale;
@@ -66,10 +66,10 @@ fn now() -> OffsetDateTime {
 
 /// The `Set-Cookie` value that hands the browser the journey's token, for as long as the
 /// journey lasts.
-fn journey_cookie(token: Option<&StepToken>) -> HeaderValue {
+fn journey_cookie(token: Option<&JourneyToken>) -> HeaderValue {
     host_cookie(
         JOURNEY_COOKIE,
-        token.map(StepToken::expose),
+        token.map(JourneyToken::expose),
         "Strict",
         Some(JOURNEY_LIFETIME_SECONDS),
     )
@@ -79,11 +79,11 @@ fn journey_cookie(token: Option<&StepToken>) -> HeaderValue {
 async fn current_journey(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<(StepToken, Journey)>, JourneyError> {
+) -> Result<Option<(JourneyToken, Journey)>, JourneyError> {
     let Some(value) = request_cookie(headers, JOURNEY_COOKIE) else {
         return Ok(None);
     };
-    let token = StepToken::from_cookie(&value);
+    let token = JourneyToken::from_cookie(&value);
     let journey = replacement::journey(state.db.pool(), &token, now().unix_timestamp()).await?;
     Ok(journey.map(|j| (token, j)))
 }
@@ -101,7 +101,7 @@ pub trait JourneyStep: Clone + Default + Send + Sync + 'static {
 /// database failure the [`JourneyError`] page.
 pub struct OpenJourney<V> {
     /// The journey's token, as the browser sent it.
-    pub token: StepToken,
+    pub token: JourneyToken,
     /// The journey's row, not finished.
     pub journey: Journey,
     step: PhantomData<fn() -> V>,

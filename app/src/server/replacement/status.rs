@@ -14,13 +14,12 @@ use crate::db::replacement::{self, ReplacementRequest};
 use crate::db::{accounts, patients, pin_documents};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::{DateOfBirth, ReplacementReference};
-use crate::i18n::td_string;
-use crate::language::{long_date, Localize as _};
+use crate::language::Localize as _;
 use crate::server::reset::date_error_target;
 use crate::server::throttle::{self, Answer as _};
 use crate::server::{render, request_locale, AppState, ClientAddress, JourneyError};
 use crate::views::form::{FormErrors, FormProblem};
-use crate::views::replacement::{RequestStatus, StatusStep, StatusView};
+use crate::views::replacement::{RequestStatus, StatusView};
 use crate::views::routes;
 
 /// The status form, empty.
@@ -141,48 +140,11 @@ async fn request_status(
         .is_some_and(|d| d.used_at.is_none() && !d.dates.is_expired(now.date()));
     let requested = OffsetDateTime::from_unix_timestamp(request.created_at)
         .map_or(now.date(), OffsetDateTime::date);
-    let locale = request_locale();
-    let requested_on = long_date(requested, locale);
-    let pin_ready = usable_document || passphrase_set;
-    let steps = vec![
-        StatusStep {
-            title: td_string!(locale, replace.status.requested_title).to_owned(),
-            done: true,
-            detail: td_string!(
-                locale,
-                replace.status.requested_detail,
-                date = &requested_on
-            ),
-        },
-        StatusStep {
-            title: td_string!(locale, replace.status.replaced_title).to_owned(),
-            done: true,
-            detail: td_string!(locale, replace.status.replaced_detail).to_owned(),
-        },
-        StatusStep {
-            title: td_string!(locale, replace.status.pin_title).to_owned(),
-            done: pin_ready,
-            detail: if pin_ready {
-                td_string!(locale, replace.status.pin_ready).to_owned()
-            } else {
-                td_string!(locale, replace.status.pin_ask, practice = &practice_name)
-            },
-        },
-        StatusStep {
-            title: td_string!(locale, replace.status.passphrase_title).to_owned(),
-            done: passphrase_set,
-            detail: if passphrase_set {
-                td_string!(locale, replace.status.passphrase_set).to_owned()
-            } else {
-                td_string!(locale, replace.status.passphrase_needed).to_owned()
-            },
-        },
-    ];
     Ok(RequestStatus {
         reference: request.reference.to_string(),
-        requested_on,
+        requested_on: requested,
         practice_name,
-        steps,
-        complete: passphrase_set,
+        pin_ready: usable_document || passphrase_set,
+        passphrase_set,
     })
 }

@@ -1,0 +1,173 @@
+//! The kinds of event the audit log records. A domain type, so the pages can say what each one
+//! means (to staff, and to the patient in their recent activity) without knowing the database.
+
+use serde::{Deserialize, Serialize};
+
+/// What happened; stored as its code so the log stays readable in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AuditKind {
+    DemoSeeded,
+    PinVerificationFailed,
+    PinLockout,
+    PinExpiredSeen,
+    PinUsedSeen,
+    PassphraseReset,
+    SignedIn,
+    SignInFailed,
+    SignedOut,
+    ReplacementIdentityFailed,
+    ReplacementLockout,
+    ReplacementRefused,
+    SecurityCodeSent,
+    SecurityCodeFailed,
+    AccountReplaced,
+    StaffAdded,
+    StaffSignedIn,
+    StaffSignInFailed,
+    StaffSignedOut,
+    TestPatientCreated,
+    PreviewStarted,
+    PreviewEnded,
+    PinDocumentIssued,
+    SignInLockout,
+    StaffSignInLockout,
+    StatusLookupLockout,
+    ClientLockout,
+}
+
+impl AuditKind {
+    /// Every kind, for filters.
+    pub const ALL: [Self; 27] = [
+        Self::DemoSeeded,
+        Self::PinVerificationFailed,
+        Self::PinLockout,
+        Self::PinExpiredSeen,
+        Self::PinUsedSeen,
+        Self::PassphraseReset,
+        Self::SignedIn,
+        Self::SignInFailed,
+        Self::SignedOut,
+        Self::ReplacementIdentityFailed,
+        Self::ReplacementLockout,
+        Self::ReplacementRefused,
+        Self::SecurityCodeSent,
+        Self::SecurityCodeFailed,
+        Self::AccountReplaced,
+        Self::StaffAdded,
+        Self::StaffSignedIn,
+        Self::StaffSignInFailed,
+        Self::StaffSignedOut,
+        Self::TestPatientCreated,
+        Self::PreviewStarted,
+        Self::PreviewEnded,
+        Self::PinDocumentIssued,
+        Self::SignInLockout,
+        Self::StaffSignInLockout,
+        Self::StatusLookupLockout,
+        Self::ClientLockout,
+    ];
+
+    /// The code stored in the log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DemoSeeded => "demo_seeded",
+            Self::PinVerificationFailed => "pin_verification_failed",
+            Self::PinLockout => "pin_lockout",
+            Self::PinExpiredSeen => "pin_expired_seen",
+            Self::PinUsedSeen => "pin_used_seen",
+            Self::PassphraseReset => "passphrase_reset",
+            Self::SignedIn => "signed_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignedOut => "signed_out",
+            Self::ReplacementIdentityFailed => "replacement_identity_failed",
+            Self::ReplacementLockout => "replacement_lockout",
+            Self::ReplacementRefused => "replacement_refused",
+            Self::SecurityCodeSent => "security_code_sent",
+            Self::SecurityCodeFailed => "security_code_failed",
+            Self::AccountReplaced => "account_replaced",
+            Self::StaffAdded => "staff_added",
+            Self::StaffSignedIn => "staff_signed_in",
+            Self::StaffSignInFailed => "staff_sign_in_failed",
+            Self::StaffSignedOut => "staff_signed_out",
+            Self::TestPatientCreated => "test_patient_created",
+            Self::PreviewStarted => "preview_started",
+            Self::PreviewEnded => "preview_ended",
+            Self::PinDocumentIssued => "pin_document_issued",
+            Self::SignInLockout => "sign_in_lockout",
+            Self::StaffSignInLockout => "staff_sign_in_lockout",
+            Self::StatusLookupLockout => "status_lookup_lockout",
+            Self::ClientLockout => "client_lockout",
+        }
+    }
+
+    /// The kind a stored code names, if it is one of ours.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+}
+
+/// The events a patient sees in "Recent security activity": what they did, or what someone
+/// did with their details. Staff actions are for staff only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PatientActivity {
+    SignedIn,
+    SignInFailed,
+    SignInLockout,
+    PassphraseReset,
+    PinVerificationFailed,
+    PinLockout,
+    SignedOut,
+    AccountReplaced,
+    ReplacementIdentityFailed,
+}
+
+impl PatientActivity {
+    /// The patient's view of an event, if they are shown it.
+    pub fn from_kind(kind: AuditKind) -> Option<Self> {
+        Some(match kind {
+            AuditKind::SignedIn => Self::SignedIn,
+            AuditKind::SignInFailed => Self::SignInFailed,
+            AuditKind::SignInLockout => Self::SignInLockout,
+            AuditKind::PassphraseReset => Self::PassphraseReset,
+            AuditKind::PinVerificationFailed => Self::PinVerificationFailed,
+            AuditKind::PinLockout => Self::PinLockout,
+            AuditKind::SignedOut => Self::SignedOut,
+            AuditKind::AccountReplaced => Self::AccountReplaced,
+            AuditKind::ReplacementIdentityFailed => Self::ReplacementIdentityFailed,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_code_that_reads_back() {
+        let mut codes: Vec<_> = AuditKind::ALL.iter().map(|kind| kind.code()).collect();
+        for kind in AuditKind::ALL {
+            assert_eq!(AuditKind::from_code(kind.code()), Some(kind));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), AuditKind::ALL.len());
+        assert_eq!(AuditKind::from_code("nonsense"), None);
+    }
+
+    #[test]
+    fn patients_see_their_own_events_and_no_staff_actions() {
+        assert_eq!(
+            PatientActivity::from_kind(AuditKind::SignInLockout),
+            Some(PatientActivity::SignInLockout)
+        );
+        for kind in [
+            AuditKind::StaffSignedIn,
+            AuditKind::PreviewStarted,
+            AuditKind::ClientLockout,
+            AuditKind::TestPatientCreated,
+        ] {
+            assert_eq!(PatientActivity::from_kind(kind), None, "{kind:?}");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Patient sign-in and sign-out. The passphrase check goes through the credential-attempt
+//! policy ([`super::throttle`]); a match starts a new session ([`super::patient_session`]).
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::routing::post;
+use axum::Router;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::patient_session::{session_cookie, PatientSession, SESSION_COOKIE};
+use super::throttle::{self, Answer as _};
+use super::{render, request_cookie, request_locale, AppState, ClientAddress, JourneyError};
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::sessions::{self, SessionKind};
+use crate::db::tokens::SessionId;
+use crate::db::{accounts, pin_documents};
+use crate::domain::attempts::CredentialKey;
+use crate::domain::{AccountId, OdsCode};
+use crate::i18n::td_string;
+use crate::language::Localize as _;
+use crate::views::account::SignInView;
+use crate::views::form::FormErrors;
+use crate::views::routes;
+
+/// Sign-in and sign-out.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(routes::SIGN_IN, get(show_sign_in).post(sign_in))
+        .route(routes::SIGN_OUT, post(sign_out))
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    account_id: String,
+    ods_code: String,
+    passphrase: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignInQuery {
+    signed_out: Option<String>,
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+pub async fn show_sign_in(
+    State(state): State<AppState>,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let view = SignInView {
+        signed_out: query.signed_out.is_some(),
+        ..SignInView::default()
+    };
+    render(&state, routes::SIGN_IN, view, StatusCode::OK).await
+}
+
+/// Checks an Account ID, ODS code and passphrase; on a match, a new session (the id is
+/// rotated) and "Your account".
+pub async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, JourneyError> {
+    let (state, client, headers) = (&state, &client, &headers);
+    let mut view = SignInView {
+        account_id: form.account_id.trim().to_owned(),
+        ods_code: form.ods_code.trim().to_owned(),
+        ..SignInView::default()
+    };
+    let locale = request_locale();
+    let mut errors = FormErrors::default();
+    let account_id = AccountId::parse(&form.account_id)
+        .map_err(|e| errors.add("account-id", e.localize(request_locale())))
+        .ok();
+    let ods = OdsCode::parse(&form.ods_code)
+        .map_err(|e| errors.add("ods-code", e.localize(request_locale())))
+        .ok();
+    if form.passphrase.is_empty() {
+        errors.add(
+            "passphrase",
+            td_string!(locale, account.sign_in.enter_passphrase),
+        );
+    } else if form.passphrase.chars().count() > 128 {
+        errors.add(
+            "passphrase",
+            td_string!(locale, account.sign_in.passphrase_too_long),
+        );
+    }
+    let (Some(account_id), Some(ods), true) = (account_id, ods, errors.is_empty()) else {
+        view.errors = errors;
+        return Ok(render(
+            state,
+            routes::SIGN_IN,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+
+    let db = &state.db;
+    let timestamp = now();
+    let credential = CredentialKey::patient_sign_in(&ods, &account_id);
+    let attempt = match throttle::begin(db, client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            view.problem = Some(refused.problem());
+            return Ok(render(state, routes::SIGN_IN, view, refused.status()).await);
+        }
+    };
+
+    // The same Argon2 work, and the same queries, whether or not the account exists or has a
+    // passphrase (benches/enumeration_timing.rs measures the difference).
+    let account = accounts::find_by_account_id(db.pool(), &ods, &account_id).await?;
+    let row = account.as_ref().map_or("", |account| account.id.as_str());
+    let stored = accounts::passphrase_hash(db.pool(), row).await?;
+    let has_hash = stored.is_some();
+    let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
+    let typed = form.passphrase.clone();
+    let checked = state
+        .hashing
+        .run(move |hasher| hasher.verify(&typed, &hash))
+        .await;
+    let matches = match checked {
+        Ok(matches) => matches && has_hash,
+        Err(busy) => {
+            attempt.abandon(db).await?;
+            return Err(busy.into());
+        }
+    };
+    let patient = account.as_ref().map(|a| a.patient_id.clone());
+    let active = account.filter(|a| matches && a.status == accounts::AccountStatus::Active);
+
+    let Some(account) = active else {
+        let event = |kind, actor, detail| NewAuditEvent {
+            kind,
+            actor,
+            practice_ods: Some(ods.as_str()),
+            patient_id: patient.as_deref(),
+            detail,
+        };
+        let failed = attempt
+            .failed(
+                db,
+                Some(&event(
+                    AuditKind::SignInFailed,
+                    "patient",
+                    "sign-in details did not match",
+                )),
+                &event(
+                    AuditKind::SignInLockout,
+                    "system",
+                    "sign-in locked for 15 minutes after 5 failures",
+                ),
+                timestamp,
+            )
+            .await?;
+        view.problem = Some(failed.problem());
+        return Ok(render(state, routes::SIGN_IN, view, failed.status()).await);
+    };
+    attempt.succeeded(db, timestamp).await?;
+
+    // A PIN document still waiting to be used means the practice expects a new passphrase.
+    let today = OffsetDateTime::now_utc().date();
+    if let Some(document) = pin_documents::current_for_account(db.pool(), &account.id).await? {
+        if document.used_at.is_none() && !document.dates.is_expired(today) {
+            return Ok(Redirect::to(routes::RESET).into_response());
+        }
+    }
+
+    // Rotate: whatever session id the browser had is ended, and a new one issued.
+    if let Some(old) = request_cookie(headers, SESSION_COOKIE) {
+        sessions::end(db.pool(), &SessionId::from_cookie(&old)).await?;
+    }
+    let id = sessions::create(db.pool(), SessionKind::Patient, &account.id, timestamp).await?;
+    accounts::mark_used(db.pool(), &account.id, timestamp).await?;
+    let event = NewAuditEvent {
+        kind: AuditKind::SignedIn,
+        actor: "patient",
+        practice_ods: Some(ods.as_str()),
+        patient_id: Some(&account.patient_id),
+        detail: "",
+    };
+    audit::record(db.pool(), &event, timestamp).await?;
+    let mut response = Redirect::to(routes::ACCOUNT).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(Some(&id)));
+    Ok(response)
+}
+
+/// Ends the session (when there is one), and says so on the sign-in page.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    session: Option<PatientSession>,
+) -> Result<Response, JourneyError> {
+    if let Some(PatientSession { id, account_row }) = session {
+        sessions::end(state.db.pool(), &id).await?;
+        if let Some(account) = accounts::find(state.db.pool(), &account_row).await? {
+            let event = NewAuditEvent {
+                kind: AuditKind::SignedOut,
+                actor: "patient",
+                practice_ods: Some(account.practice_ods.as_str()),
+                patient_id: Some(&account.patient_id),
+                detail: "",
+            };
+            audit::record(state.db.pool(), &event, now()).await?;
+        }
+    }
+    let mut response = Redirect::to(&format!("{}?signed_out=1", routes::SIGN_IN)).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(None));
+    Ok(response)
+}
