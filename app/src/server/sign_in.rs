@@ -214,7 +214,7 @@ pub async fn sign_out(
             audit::record(state.db.pool(), &event, now()).await?;
         }
     }
-    let mut response = Redirect::to(&format!("{}?signed_out=1", routes::SIGN_IN)).into_response();
+    let mut response = Redirect::to(&routes::signed_out(routes::SIGN_IN)).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, session_cookie(None));

@@ -89,6 +89,16 @@ pub fn staff_print(document_id: &str) -> String {
     with_id(STAFF_PRINT, document_id)
 }
 
+/// A sign-in page (the patients' or the staff's) saying that its reader has just signed out.
+pub fn signed_out(sign_in_page: &str) -> String {
+    format!("{sign_in_page}?signed_out=1")
+}
+
+/// The security code page saying that a new code was sent.
+pub fn replace_code_resent() -> String {
+    format!("{REPLACE_CODE}?resent=1")
+}
+
 fn with_id(template: &str, id: &str) -> String {
     template.replace("{id}", id)
 }
@@ -160,6 +170,11 @@ mod tests {
         assert_eq!(staff_preview("v-2"), "/staff/previews/v-2");
         assert_eq!(staff_preview_end("v-2"), "/staff/previews/v-2/end");
         assert_eq!(staff_print("d-3"), "/staff/pin-documents/d-3/print");
+        assert_eq!(signed_out(SIGN_IN), "/sign-in?signed_out=1");
+        assert_eq!(
+            replace_code_resent(),
+            "/replace-account/security-code?resent=1"
+        );
     }
 
     #[test]

@@ -182,9 +182,7 @@ pub async fn resend_code(
         return Ok(Redirect::to(routes::REPLACE_EMAIL).into_response());
     };
     Ok(match send_code(&state, &token, &journey, &email).await? {
-        CodeSent::Sent => {
-            Redirect::to(&format!("{}?resent=1", routes::REPLACE_CODE)).into_response()
-        }
+        CodeSent::Sent => Redirect::to(&routes::replace_code_resent()).into_response(),
         CodeSent::LimitReached => code_limit_page(&state, email.as_str()).await,
     })
 }
