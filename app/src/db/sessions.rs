@@ -2,7 +2,7 @@
 //! holds its hash, who it belongs to, and when it was created and last used, so a session ends
 //! after 15 idle minutes or 12 hours at most, on whichever instance the next request lands.
 
-use sqlx::{Any, Executor};
+use sqlx::{Acquire, Any, Executor};
 
 use super::tokens::SessionId;
 use super::DbError;
@@ -45,6 +45,24 @@ pub async fn create<'e>(
     Ok(id)
 }
 
+/// Starts a session at sign-in, in one transaction: the session id the browser brought (if
+/// any) is ended and a new one issued, so an id planted before sign-in is worth nothing after.
+pub async fn rotate<'c>(
+    conn: impl Acquire<'c, Database = Any>,
+    kind: SessionKind,
+    old: Option<&SessionId>,
+    subject: &str,
+    now: i64,
+) -> Result<SessionId, DbError> {
+    let mut tx = conn.begin().await?;
+    if let Some(old) = old {
+        end(&mut *tx, old).await?;
+    }
+    let id = create(&mut *tx, kind, subject, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// The subject of a live session, marking it used now. `None` when unknown or timed out.
 pub async fn resume<'e>(
     exec: impl Executor<'e, Database = Any>,
@@ -82,6 +100,35 @@ pub async fn end<'e>(
 mod tests {
     use super::*;
     use crate::db::testing::each_backend;
+
+    #[tokio::test]
+    async fn rotating_ends_the_id_the_browser_brought_and_issues_a_new_one() {
+        each_backend(|db| async move {
+            let kind = SessionKind::Patient;
+            let planted = create(db.pool(), kind, "acc-1", 0).await.unwrap();
+            let fresh = rotate(db.pool(), kind, Some(&planted), "acc-1", 10)
+                .await
+                .unwrap();
+            assert_ne!(fresh, planted);
+            assert_eq!(resume(db.pool(), kind, &planted, 20).await.unwrap(), None);
+            assert_eq!(
+                resume(db.pool(), kind, &fresh, 20)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("acc-1")
+            );
+            let first = rotate(db.pool(), kind, None, "acc-2", 30).await.unwrap();
+            assert_eq!(
+                resume(db.pool(), kind, &first, 40)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("acc-2")
+            );
+        })
+        .await;
+    }
 
     #[tokio::test]
     async fn sessions_end_after_idle_or_absolute_timeouts_and_on_sign_out() {

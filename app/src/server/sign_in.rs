@@ -175,11 +175,9 @@ pub async fn sign_in(
         }
     }
 
-    // Rotate: whatever session id the browser had is ended, and a new one issued.
-    if let Some(old) = request_cookie(headers, SESSION_COOKIE) {
-        sessions::end(db.pool(), &SessionId::from_cookie(&old)).await?;
-    }
-    let id = sessions::create(db.pool(), SessionKind::Patient, &account.id, timestamp).await?;
+    let old = request_cookie(headers, SESSION_COOKIE).map(|old| SessionId::from_cookie(&old));
+    let kind = SessionKind::Patient;
+    let id = sessions::rotate(db.pool(), kind, old.as_ref(), &account.id, timestamp).await?;
     accounts::mark_used(db.pool(), &account.id, timestamp).await?;
     let event = NewAuditEvent {
         kind: AuditKind::SignedIn,
