@@ -382,6 +382,58 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own_address() {
     );
 }
 
+/// An attacker behind one IPv6 /64 network, or one IPv4 address written with a port or as
+/// IPv4-mapped IPv6, is one client: changing the address's spelling or its last 64 bits buys
+/// no more attempts.
+#[tokio::test]
+async fn addresses_of_one_client_share_its_limit_however_they_are_written() {
+    let trusting = crate::common::start_configured(
+        true,
+        |config| config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()],
+        |_| {},
+    )
+    .await;
+    let attempt = |i: usize, client: String| {
+        let request = trusting
+            .client
+            .post(format!("{}/sign-in", trusting.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", client)
+            .body(format!(
+                "account_id=1888888{i:03}&ods_code=T00001&passphrase=wrong"
+            ));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for i in 0..30 {
+        let client = format!("[2001:db8::{:x}]:443", i + 1);
+        assert_eq!(attempt(i, client).await, 422, "attempt {i}");
+    }
+    assert_eq!(
+        attempt(30, "2001:db8::ffff".to_owned()).await,
+        429,
+        "the /64 is locked"
+    );
+    assert_eq!(
+        attempt(31, "2001:db8:0:1::1".to_owned()).await,
+        422,
+        "the next /64 is another client"
+    );
+
+    for i in 0..30 {
+        let client = if i % 2 == 0 {
+            "198.51.100.9:5555".to_owned()
+        } else {
+            "[::ffff:198.51.100.9]".to_owned()
+        };
+        assert_eq!(attempt(100 + i, client).await, 422, "attempt {i}");
+    }
+    assert_eq!(
+        attempt(200, "198.51.100.9".to_owned()).await,
+        429,
+        "one IPv4 client however written"
+    );
+}
+
 #[tokio::test]
 async fn pages_are_compressed_for_browsers_that_ask_and_keep_their_security_headers() {
     let server = start(false).await;
