@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{practice_names, SignedInStaff};
+use super::SignedInStaff;
 use crate::db::staff;
 use crate::server::{render, AppState, JourneyError};
 use crate::views::routes;
@@ -15,12 +15,12 @@ pub(super) async fn home(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
 ) -> Result<Response, JourneyError> {
-    let practices = practice_names(&state, &member).await?;
+    let practices = staff::practices_of(&state.db, &member).await?;
     let view = StaffHomeView {
         username: member.username.to_string(),
         practices: practices
             .into_iter()
-            .map(|(code, name)| format!("{name} ({code})"))
+            .map(|p| format!("{} ({})", p.name, p.ods_code))
             .collect(),
         requests: staff::replacement_requests(&state.db, &member).await?.len(),
         mismatches: staff::demographic_mismatches(&state.db, &member)

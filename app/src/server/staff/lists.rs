@@ -8,7 +8,6 @@ use time::OffsetDateTime;
 
 use super::SignedInStaff;
 use crate::db::staff::{self, Recorded};
-use crate::domain::NhsNumber;
 use crate::i18n::td_string;
 use crate::language::{long_date, Locale};
 use crate::server::{render, request_locale, AppState, JourneyError};
@@ -28,12 +27,11 @@ pub(super) async fn requests(
             reference: r.reference,
             patient_id: r.patient_id,
             name: format!("{} {}", r.given_name, r.family_name),
-            nhs_number: NhsNumber::parse(&r.nhs_number)
-                .map_or(r.nhs_number.clone(), |n| n.to_string()),
+            nhs_number: r.nhs_number.to_string(),
             requested_on: OffsetDateTime::from_unix_timestamp(r.created_at)
                 .map(|t| long_date(t.date(), locale))
                 .unwrap_or_default(),
-            status: if r.passphrase_set != 0 {
+            status: if r.passphrase_set {
                 td_string!(locale, staff.requests.complete).to_owned()
             } else {
                 td_string!(locale, staff.requests.waiting).to_owned()
@@ -74,8 +72,7 @@ pub(super) async fn mismatches(
             }
             .to_owned(),
             patient_id: m.patient_id,
-            nhs_number: NhsNumber::parse(&m.nhs_number)
-                .map_or(m.nhs_number.clone(), |n| n.to_string()),
+            nhs_number: m.nhs_number.to_string(),
             field: mismatch_field(m.field, locale).to_owned(),
             gp_record: shown(m.gp_record),
             pds: shown(m.pds),

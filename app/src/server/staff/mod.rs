@@ -160,29 +160,6 @@ async fn not_found(state: &AppState) -> Response {
     render(state, routes::STAFF_NOT_FOUND, (), StatusCode::NOT_FOUND).await
 }
 
-/// The practices the member may see, as (ODS code, name): every practice for an administrator.
-async fn practice_names(
-    state: &AppState,
-    member: &StaffMember,
-) -> Result<Vec<(String, String)>, DbError> {
-    let codes: Vec<String> = if member.is_admin {
-        sqlx::query_scalar("SELECT ods_code FROM practices ORDER BY ods_code")
-            .fetch_all(state.db.pool())
-            .await?
-    } else {
-        member.practices.iter().map(ToString::to_string).collect()
-    };
-    let mut out = Vec::new();
-    for code in codes {
-        if let Ok(ods) = crate::domain::OdsCode::parse(&code) {
-            if let Some(p) = crate::db::practices::find(state.db.pool(), &ods).await? {
-                out.push((code, p.name));
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The patient, only if they belong to one of the member's practices.
 async fn authorised_patient(
     state: &AppState,

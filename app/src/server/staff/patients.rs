@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{authorised_patient, not_found, now, patient_name, SignedInStaff};
-use crate::db::{accounts, patients, pin_documents, practices, DbError};
+use crate::db::{accounts, patients, pin_documents, practices};
 use crate::domain::{ClinicalSystem, NhsNumber};
 use crate::i18n::td_string;
 use crate::language::{long_date, Localize as _};
@@ -75,17 +75,7 @@ pub(super) async fn page(
     let pool = state.db.pool();
     let records = patients::demographics(pool, &patient.id).await?;
     let practice = practices::find(pool, &patient.practice_ods).await?;
-    let account = sqlx::query_scalar::<_, String>(
-        "SELECT id FROM online_accounts WHERE patient_id = $1 AND status = 'active' ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(&patient.id)
-    .fetch_optional(pool)
-    .await
-    .map_err(DbError::from)?;
-    let account = match account {
-        Some(id) => accounts::find(pool, &id).await?,
-        None => None,
-    };
+    let account = accounts::latest_active_for_patient(pool, &patient.id).await?;
     let document = match &account {
         Some(a) => pin_documents::current_for_account(pool, &a.id).await?,
         None => None,

@@ -177,13 +177,7 @@ pub(super) async fn print(
     // The cookie must hold this document's secret (checked against its hash), once.
     let secret = match typed {
         Some(secret) if owner.used_at.is_none() && owner.revoked_at.is_none() => {
-            let hash = sqlx::query_scalar::<_, String>(
-                "SELECT secret_hash FROM pin_documents WHERE id = $1",
-            )
-            .bind(&id)
-            .fetch_one(pool)
-            .await
-            .map_err(DbError::from)?;
+            let hash = pin_documents::secret_hash(pool, &id).await?;
             let candidate = secret.clone();
             state
                 .hashing

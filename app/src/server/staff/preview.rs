@@ -104,28 +104,14 @@ pub(super) async fn start(
     let timestamp = now().unix_timestamp();
     let preview = Preview {
         id: random_id("preview"),
-        username: member.username.to_string(),
+        username: member.username.clone(),
         patient_id: patient.id.clone(),
-        reason: reason.clone(),
+        reason,
         started_at: timestamp,
         expires_at: timestamp + PREVIEW_SECONDS,
         ended_at: None,
     };
-    let mut tx = state.db.pool().begin().await.map_err(DbError::from)?;
-    staff::start_preview(&mut *tx, &preview).await?;
-    audit::record(
-        &mut *tx,
-        &NewAuditEvent {
-            kind: AuditKind::PreviewStarted,
-            actor: member.username.as_str(),
-            practice_ods: Some(patient.practice_ods.as_str()),
-            patient_id: Some(&patient.id),
-            detail: &format!("Reason: {reason}"),
-        },
-        timestamp,
-    )
-    .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    staff::start_preview(&state.db, &preview, &patient.practice_ods).await?;
     Ok(Redirect::to(&routes::staff_preview(&preview.id)).into_response())
 }
 
@@ -137,7 +123,7 @@ async fn own_preview(
 ) -> Result<Option<(Preview, Patient)>, DbError> {
     let Some(preview) = staff::find_preview(state.db.pool(), id)
         .await?
-        .filter(|p| p.username == member.username.as_str())
+        .filter(|p| p.username == member.username)
     else {
         return Ok(None);
     };
@@ -159,7 +145,7 @@ async fn end_and_audit(
             state.db.pool(),
             &NewAuditEvent {
                 kind: AuditKind::PreviewEnded,
-                actor: &preview.username,
+                actor: preview.username.as_str(),
                 practice_ods: Some(patient.practice_ods.as_str()),
                 patient_id: Some(&patient.id),
                 detail: why,

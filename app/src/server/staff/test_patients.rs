@@ -6,13 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use time::{Date, Month};
 
-use super::{now, practice_names, random_id, SignedInStaff};
-use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use super::{now, random_id, SignedInStaff};
 use crate::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
-use crate::db::staff::{self, PatientListing};
+use crate::db::staff::{self, PatientListing, StaffMember};
 use crate::db::DbError;
 use crate::domain::{
-    parse_test_nhs_number, DateOfBirth, DateOfBirthError, NhsNumber, OdsCode, OnlineService,
+    parse_test_nhs_number, DateOfBirth, DateOfBirthError, OdsCode, OnlineService,
     RecordAccessLevel, VisibleFromRule,
 };
 use crate::i18n::td_string;
@@ -25,15 +24,25 @@ use crate::views::staff::{NewTestPatientView, PatientRow, TestPatientValues, Tes
 
 /// A listed patient as the staff tables show them.
 pub(super) fn row(listing: PatientListing) -> PatientRow {
-    let nhs =
-        NhsNumber::parse(&listing.nhs_number).map_or(listing.nhs_number.clone(), |n| n.to_string());
     PatientRow {
         id: listing.id,
         name: format!("{} {}", listing.given_name, listing.family_name),
-        nhs_number: nhs,
-        practice_ods: listing.practice_ods,
-        is_test: listing.is_test != 0,
+        nhs_number: listing.nhs_number.to_string(),
+        practice_ods: listing.practice_ods.to_string(),
+        is_test: listing.is_test,
     }
+}
+
+/// The practices the member may choose from, as (ODS code, name).
+async fn practice_choices(
+    state: &AppState,
+    member: &StaffMember,
+) -> Result<Vec<(String, String)>, DbError> {
+    Ok(staff::practices_of(&state.db, member)
+        .await?
+        .into_iter()
+        .map(|p| (p.ods_code.to_string(), p.name))
+        .collect())
 }
 
 /// The member's practices' test patients, newest first.
@@ -59,7 +68,7 @@ pub(super) async fn show_new(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
 ) -> Result<Response, JourneyError> {
-    let practices = practice_names(&state, &member).await?;
+    let practices = practice_choices(&state, &member).await?;
     let values = TestPatientValues {
         practice: practices.first().map(|p| p.0.clone()).unwrap_or_default(),
         access: "dcr".to_owned(),
@@ -230,7 +239,7 @@ pub(super) async fn create(
     ) else {
         let view = NewTestPatientView {
             username: member.username.to_string(),
-            practices: practice_names(&state, &member).await?,
+            practices: practice_choices(&state, &member).await?,
             values,
             errors,
         };
@@ -245,7 +254,7 @@ pub(super) async fn create(
     let on = |service: &str| values.services.iter().any(|s| s == service);
     let patient = Patient {
         id: random_id("test"),
-        practice_ods: practice.clone(),
+        practice_ods: practice,
         nhs_number,
         is_test: true,
         joined_practice_on: today,
@@ -270,22 +279,13 @@ pub(super) async fn create(
         address_line: String::new(),
         postcode: String::new(),
     };
-    let timestamp = now().unix_timestamp();
-    let mut tx = state.db.pool().begin().await.map_err(DbError::from)?;
-    patients::upsert(&mut *tx, &patient, timestamp).await?;
-    patients::upsert_demographics(&mut *tx, &patient.id, &record, timestamp).await?;
-    audit::record(
-        &mut *tx,
-        &NewAuditEvent {
-            kind: AuditKind::TestPatientCreated,
-            actor: member.username.as_str(),
-            practice_ods: Some(practice.as_str()),
-            patient_id: Some(&patient.id),
-            detail: &format!("Test patient with NHS number {} set up", patient.nhs_number),
-        },
-        timestamp,
+    patients::create_test_patient(
+        &state.db,
+        &patient,
+        &record,
+        member.username.as_str(),
+        now().unix_timestamp(),
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
     Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response())
 }
