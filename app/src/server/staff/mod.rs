@@ -180,3 +180,52 @@ fn patient_name(records: &[Demographics]) -> String {
         .map(|r| format!("{} {}", r.given_name, r.family_name))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::header;
+    use tower::ServiceExt as _;
+
+    use super::*;
+    use crate::server::{prepare, Config};
+
+    /// A handler that takes [`SignedInStaff`] on a route the guard does not cover never runs:
+    /// the extractor refuses as the guard does (303 to sign-in for a page, 403 for a post).
+    #[tokio::test]
+    async fn without_the_guard_the_extractor_fails_closed() {
+        sqlx::any::install_default_drivers();
+        // Rendering a page needs Leptos' executor, which building the app's routes sets up.
+        leptos_axum::generate_route_list(crate::App);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("relink.db").display());
+        let config = Config::new(url, "127.0.0.1:0", dir.path().join("site"), false).unwrap();
+        let state = prepare(&config).await.unwrap();
+        async fn handler(SignedInStaff(_): SignedInStaff) -> &'static str {
+            "the handler ran"
+        }
+        let app = Router::new()
+            .route("/unguarded", get(handler).post(handler))
+            .with_state(state);
+        let request = |method: Method| {
+            axum::http::Request::builder()
+                .method(method)
+                .uri("/unguarded")
+                .body(Body::empty())
+                .unwrap()
+        };
+
+        let page = app.clone().oneshot(request(Method::GET)).await.unwrap();
+        assert_eq!(page.status(), StatusCode::SEE_OTHER);
+        assert_eq!(page.headers()[header::LOCATION], routes::STAFF_SIGN_IN);
+
+        let post = app.oneshot(request(Method::POST)).await.unwrap();
+        assert_eq!(post.status(), StatusCode::FORBIDDEN);
+        let body = axum::body::to_bytes(post.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("the handler ran"));
+        assert!(body.contains(r#"action="/staff/sign-in""#), "{body}");
+    }
+}
