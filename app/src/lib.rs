@@ -37,11 +37,14 @@ use pages::replacement::email::ReplaceEmailPage;
 use pages::replacement::identity::ReplaceAccountPage;
 use pages::replacement::status::ReplacementStatusPage;
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
-use pages::staff::{
-    AuditPage, FindPatientPage, MismatchesPage, NewTestPatientPage, PreviewPage, PreviewStartPage,
-    PrintPage, ReissuePage, RequestsPage, StaffHomePage, StaffPatientPage, StaffSignInPage,
-    TestPatientsPage,
-};
+use pages::staff::attention::StaffHomePage;
+use pages::staff::audit::AuditPage;
+use pages::staff::auth::StaffSignInPage;
+use pages::staff::lists::{MismatchesPage, RequestsPage};
+use pages::staff::patients::{FindPatientPage, StaffPatientPage};
+use pages::staff::pin_documents::{PrintPage, ReissuePage};
+use pages::staff::preview::{PreviewPage, PreviewStartPage};
+use pages::staff::test_patients::{NewTestPatientPage, TestPatientsPage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
 /// The service name in English, for logs and the server's own plain pages; pages show

@@ -170,6 +170,23 @@ pub async fn mark_used<'e>(
     Ok(())
 }
 
+/// The patient's newest active account, if they have one: what the staff patient page shows.
+pub async fn latest_active_for_patient(
+    pool: &sqlx::AnyPool,
+    patient_id: &str,
+) -> Result<Option<OnlineAccount>, DbError> {
+    let id = sqlx::query_scalar::<_, String>(
+        "SELECT id FROM online_accounts WHERE patient_id = $1 AND status = 'active' ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(pool)
+    .await?;
+    match id {
+        Some(id) => find(pool, &id).await,
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,6 +170,7 @@ const PATIENT_COLUMNS: &str =
     record_access_level, record_visible_rule, record_visible_from,
     wants_appointments, wants_prescriptions, wants_record, wants_messages";
 
+/// The patient with this id, if there is one.
 pub async fn find<'e>(
     exec: impl Executor<'e, Database = Any>,
     id: &str,
@@ -184,6 +185,7 @@ pub async fn find<'e>(
     .transpose()
 }
 
+/// The patient with this NHS number, if there is one.
 pub async fn find_by_nhs_number<'e>(
     exec: impl Executor<'e, Database = Any>,
     nhs_number: &NhsNumber,
@@ -261,6 +263,35 @@ pub async fn demographics<'e>(
             })
         })
         .collect()
+}
+
+/// Sets up a test patient in one transaction: the patient, their GP record (test patients are
+/// never sent to PDS) and the audit event naming the staff member who did it.
+pub async fn create_test_patient(
+    db: &super::Db,
+    patient: &Patient,
+    record: &Demographics,
+    created_by: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    use super::audit::{self, AuditKind, NewAuditEvent};
+    let mut tx = db.pool().begin().await?;
+    upsert(&mut *tx, patient, now).await?;
+    upsert_demographics(&mut *tx, &patient.id, record, now).await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::TestPatientCreated,
+            actor: created_by,
+            practice_ods: Some(patient.practice_ods.as_str()),
+            patient_id: Some(&patient.id),
+            detail: &format!("Test patient with NHS number {} set up", patient.nhs_number),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

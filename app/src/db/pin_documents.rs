@@ -227,6 +227,7 @@ pub struct DocumentOwner {
     pub patient_id: String,
 }
 
+/// The document's dates and state and the account it belongs to, if the document exists.
 pub async fn owner<'e>(
     exec: impl Executor<'e, Database = Any>,
     id: &str,
@@ -238,6 +239,20 @@ pub async fn owner<'e>(
     .bind(id)
     .fetch_optional(exec)
     .await?)
+}
+
+/// The stored hash of a document's one-time secret: the print page shows the secret only to
+/// the browser whose cookie holds it (the hash is checked, never the secret stored).
+pub async fn secret_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<String, DbError> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT secret_hash FROM pin_documents WHERE id = $1")
+            .bind(id)
+            .fetch_one(exec)
+            .await?,
+    )
 }
 
 #[cfg(test)]

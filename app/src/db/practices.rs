@@ -113,6 +113,17 @@ pub async fn find<'e>(
     .transpose()
 }
 
+/// The ODS code of every practice, in order: the practices an administrator may see.
+pub async fn all_ods_codes<'e>(
+    exec: impl Executor<'e, Database = Any>,
+) -> Result<Vec<String>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT ods_code FROM practices ORDER BY ods_code")
+            .fetch_all(exec)
+            .await?,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

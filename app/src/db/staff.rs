@@ -6,8 +6,9 @@ use sqlx::{Any, Executor};
 use time::Date;
 
 use super::audit::{self, AuditEvent, AuditKind, NewAuditEvent};
+use super::practices::{self, Practice};
 use super::{date_from_sql, DbError};
-use crate::domain::{OdsCode, StaffUsername};
+use crate::domain::{NhsNumber, OdsCode, StaffUsername};
 
 /// A staff member as the staff area needs them: who, and where they may look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +103,7 @@ pub async fn set_password_hash<'e>(
     Ok(())
 }
 
+/// The member's stored Argon2id PHC string, for sign-in verification only.
 pub async fn password_hash<'e>(
     exec: impl Executor<'e, Database = Any>,
     username: &StaffUsername,
@@ -114,6 +116,8 @@ pub async fn password_hash<'e>(
     )
 }
 
+/// The member with this username and the practices they work for, if there is one: who a
+/// live staff session belongs to.
 pub async fn find(db: &super::Db, username: &str) -> Result<Option<StaffMember>, DbError> {
     let Some(is_admin) =
         sqlx::query_scalar::<_, i64>("SELECT is_admin FROM staff_members WHERE username = $1")
@@ -142,6 +146,27 @@ pub async fn find(db: &super::Db, username: &str) -> Result<Option<StaffMember>,
     }))
 }
 
+/// The practices the member may see, with their names, in ODS code order: every practice for
+/// an administrator. A code that names no practice (or is not a valid one) is left out.
+pub async fn practices_of(db: &super::Db, member: &StaffMember) -> Result<Vec<Practice>, DbError> {
+    let codes: Vec<OdsCode> = if member.is_admin {
+        practices::all_ods_codes(db.pool())
+            .await?
+            .iter()
+            .filter_map(|code| OdsCode::parse(code).ok())
+            .collect()
+    } else {
+        member.practices.clone()
+    };
+    let mut out = Vec::new();
+    for ods in &codes {
+        if let Some(practice) = practices::find(db.pool(), ods).await? {
+            out.push(practice);
+        }
+    }
+    Ok(out)
+}
+
 /// `practice_ods IN (...)` for the member's practices, with placeholders from `$first`, or no
 /// filter for an administrator. An empty list matches nothing.
 fn practice_filter(member: &StaffMember, column: &str, first: usize) -> (String, Vec<String>) {
@@ -159,14 +184,46 @@ fn practice_filter(member: &StaffMember, column: &str, first: usize) -> (String,
 }
 
 /// A patient as the staff lists show them.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientListing {
     pub id: String,
-    pub practice_ods: String,
-    pub nhs_number: String,
+    pub practice_ods: OdsCode,
+    pub nhs_number: NhsNumber,
+    /// From the GP record; empty if there is none.
     pub given_name: String,
     pub family_name: String,
-    pub is_test: i64,
+    pub is_test: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PatientListingRow {
+    id: String,
+    practice_ods: String,
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    is_test: i64,
+}
+
+impl TryFrom<PatientListingRow> for PatientListing {
+    type Error = DbError;
+    fn try_from(row: PatientListingRow) -> Result<Self, DbError> {
+        Ok(Self {
+            practice_ods: OdsCode::parse(&row.practice_ods)
+                .map_err(|_| DbError::Corrupt(format!("patient {}: ODS code", row.id)))?,
+            nhs_number: stored_nhs_number(&row.id, &row.nhs_number)?,
+            given_name: row.given_name,
+            family_name: row.family_name,
+            is_test: row.is_test != 0,
+            id: row.id,
+        })
+    }
+}
+
+/// An NHS number as stored (10 digits), or the error saying whose is not one.
+fn stored_nhs_number(patient_id: &str, digits: &str) -> Result<NhsNumber, DbError> {
+    NhsNumber::parse(digits)
+        .map_err(|_| DbError::Corrupt(format!("patient {patient_id}: NHS number")))
 }
 
 const LISTING: &str = "SELECT p.id, p.practice_ods, p.nhs_number,
@@ -182,25 +239,45 @@ pub async fn test_patients(
     let (filter, codes) = practice_filter(member, "p.practice_ods", 1);
     let sql =
         format!("{LISTING} WHERE p.is_test = 1 AND {filter} ORDER BY p.created_at DESC, p.id");
-    let mut query = sqlx::query_as::<_, PatientListing>(&sql);
+    let mut query = sqlx::query_as::<_, PatientListingRow>(&sql);
     for code in &codes {
         query = query.bind(code);
     }
-    Ok(query.fetch_all(db.pool()).await?)
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(PatientListing::try_from)
+        .collect()
 }
 
 /// A replacement request of one of the member's practices' patients.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestListing {
     pub reference: String,
     pub patient_id: String,
-    pub nhs_number: String,
+    pub nhs_number: NhsNumber,
+    /// From the GP record; empty if there is none.
     pub given_name: String,
     pub family_name: String,
+    /// When the request was made (Unix seconds).
     pub created_at: i64,
-    pub passphrase_set: i64,
+    /// Whether the new account has a passphrase yet: the request is complete.
+    pub passphrase_set: bool,
 }
 
+#[derive(sqlx::FromRow)]
+struct RequestListingRow {
+    reference: String,
+    patient_id: String,
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    created_at: i64,
+    passphrase_set: i64,
+}
+
+/// The newest 100 replacement requests of the member's practices' patients, newest first.
 pub async fn replacement_requests(
     db: &super::Db,
     member: &StaffMember,
@@ -217,18 +294,35 @@ pub async fn replacement_requests(
          LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
          WHERE {filter} ORDER BY r.created_at DESC LIMIT 100"
     );
-    let mut query = sqlx::query_as::<_, RequestListing>(&sql);
+    let mut query = sqlx::query_as::<_, RequestListingRow>(&sql);
     for code in &codes {
         query = query.bind(code);
     }
-    Ok(query.fetch_all(db.pool()).await?)
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(RequestListing {
+                nhs_number: stored_nhs_number(&row.patient_id, &row.nhs_number)?,
+                reference: row.reference,
+                patient_id: row.patient_id,
+                given_name: row.given_name,
+                family_name: row.family_name,
+                created_at: row.created_at,
+                passphrase_set: row.passphrase_set != 0,
+            })
+        })
+        .collect()
 }
 
 /// One field on which the GP record and PDS disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
     pub patient_id: String,
-    pub nhs_number: String,
+    pub nhs_number: NhsNumber,
+    /// Which field, in English: "Given name", "Family name", "Date of birth", "Address" or
+    /// "Postcode".
     pub field: &'static str,
     pub gp_record: Recorded,
     pub pds: Recorded,
@@ -290,11 +384,12 @@ pub async fn demographic_mismatches(
     let rows = query.fetch_all(db.pool()).await?;
     let mut out = Vec::new();
     for row in rows {
+        let nhs_number = stored_nhs_number(&row.patient_id, &row.nhs_number)?;
         let mut push = |field: &'static str, gp: Recorded, pds: Recorded| {
             if !gp.same_as(&pds) {
                 out.push(Mismatch {
                     patient_id: row.patient_id.clone(),
-                    nhs_number: row.nhs_number.clone(),
+                    nhs_number,
                     field,
                     gp_record: gp,
                     pds,
@@ -347,10 +442,11 @@ pub async fn audit_page(
 }
 
 /// A preview of a test patient by a staff member.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
     pub id: String,
-    pub username: String,
+    /// Who previews: only they may see it.
+    pub username: StaffUsername,
     pub patient_id: String,
     pub reason: String,
     pub started_at: i64,
@@ -358,7 +454,36 @@ pub struct Preview {
     pub ended_at: Option<i64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct PreviewRow {
+    id: String,
+    username: String,
+    patient_id: String,
+    reason: String,
+    started_at: i64,
+    expires_at: i64,
+    ended_at: Option<i64>,
+}
+
+impl TryFrom<PreviewRow> for Preview {
+    type Error = DbError;
+    fn try_from(row: PreviewRow) -> Result<Self, DbError> {
+        Ok(Self {
+            username: StaffUsername::parse(&row.username).map_err(|_| {
+                DbError::Corrupt(format!("preview {}: username {:?}", row.id, row.username))
+            })?,
+            id: row.id,
+            patient_id: row.patient_id,
+            reason: row.reason,
+            started_at: row.started_at,
+            expires_at: row.expires_at,
+            ended_at: row.ended_at,
+        })
+    }
+}
+
 impl Preview {
+    /// Whether the preview may still be shown: not ended, and not past its 30 minutes.
     pub fn is_live(&self, now: i64) -> bool {
         self.ended_at.is_none() && now < self.expires_at
     }
@@ -367,36 +492,56 @@ impl Preview {
 /// How long a preview lasts.
 pub const PREVIEW_SECONDS: i64 = 30 * 60;
 
-pub async fn start_preview<'e>(
-    exec: impl Executor<'e, Database = Any>,
+/// Starts a preview in one transaction with its audit event (which keeps the reason given),
+/// at `preview.started_at`; `practice_ods` is the patient's practice.
+pub async fn start_preview(
+    db: &super::Db,
     preview: &Preview,
+    practice_ods: &OdsCode,
 ) -> Result<(), DbError> {
+    let mut tx = db.pool().begin().await?;
     sqlx::query(
         "INSERT INTO previews (id, username, patient_id, reason, started_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&preview.id)
-    .bind(&preview.username)
+    .bind(preview.username.as_str())
     .bind(&preview.patient_id)
     .bind(&preview.reason)
     .bind(preview.started_at)
     .bind(preview.expires_at)
-    .execute(exec)
+    .execute(&mut *tx)
     .await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::PreviewStarted,
+            actor: preview.username.as_str(),
+            practice_ods: Some(practice_ods.as_str()),
+            patient_id: Some(&preview.patient_id),
+            detail: &format!("Reason: {}", preview.reason),
+        },
+        preview.started_at,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
+/// The preview with this id, if there is one (whoever started it: the caller checks).
 pub async fn find_preview<'e>(
     exec: impl Executor<'e, Database = Any>,
     id: &str,
 ) -> Result<Option<Preview>, DbError> {
-    Ok(sqlx::query_as::<_, Preview>(
+    sqlx::query_as::<_, PreviewRow>(
         "SELECT id, username, patient_id, reason, started_at, expires_at, ended_at
          FROM previews WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(exec)
-    .await?)
+    .await?
+    .map(Preview::try_from)
+    .transpose()
 }
 
 /// Ends a live preview; true if this call ended it (so its end is audited once).

@@ -1,75 +1,12 @@
-//! Failure counters that lock a key (an Account ID + ODS code pair, or a client address) after
-//! too many attempts in a window. Kept in the database so every instance enforces the same
-//! limit, and updated with one atomic statement so concurrent failures are all counted.
+//! Attempt counters that lock a key (a credential, or a client) after too many failures in a
+//! window: the storage of the credential-attempt policy (`server::throttle`, whose rules are
+//! `domain::attempts`). Kept in the database so every instance enforces the same limits, and
+//! updated with one atomic statement each, so concurrent attempts are all counted.
 
 use sqlx::{Any, Executor};
 
 use super::DbError;
-
-/// A limit: `max` events within `window_seconds` lock the key for `lock_seconds`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
-    pub max: i64,
-    pub window_seconds: i64,
-    pub lock_seconds: i64,
-}
-
-/// 5 wrong attempts in 15 minutes lock an Account ID + ODS code pair for 15 minutes.
-pub const PIN_PAIR_LIMIT: Limit = Limit {
-    max: 5,
-    window_seconds: 15 * 60,
-    lock_seconds: 15 * 60,
-};
-
-/// 30 verification attempts in 15 minutes from one client address lock it for 15 minutes.
-pub const CLIENT_LIMIT: Limit = Limit {
-    max: 30,
-    window_seconds: 15 * 60,
-    lock_seconds: 15 * 60,
-};
-
-/// When the key is locked until (Unix seconds), if it is locked now.
-pub async fn locked_until<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    key: &str,
-    now: i64,
-) -> Result<Option<i64>, DbError> {
-    let until = sqlx::query_scalar::<_, i64>("SELECT locked_until FROM throttles WHERE key = $1")
-        .bind(key)
-        .fetch_optional(exec)
-        .await?;
-    Ok(until.filter(|until| *until > now))
-}
-
-/// Counts one event against the key in one atomic statement. Returns when the key is locked
-/// until, if this event (or an earlier one) has locked it.
-pub async fn record<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    key: &str,
-    limit: Limit,
-    now: i64,
-) -> Result<Option<i64>, DbError> {
-    let (_count, locked_until) = sqlx::query_as::<_, (i64, i64)>(
-        "INSERT INTO throttles (key, count, window_started_at, locked_until)
-         VALUES ($1, 1, $2, CASE WHEN 1 >= $4 THEN $5 ELSE 0 END)
-         ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN throttles.window_started_at <= $3 THEN 1 ELSE throttles.count + 1 END,
-             window_started_at = CASE WHEN throttles.window_started_at <= $3 THEN $2 ELSE throttles.window_started_at END,
-             locked_until = CASE
-                 WHEN throttles.locked_until > $2 THEN throttles.locked_until
-                 WHEN (CASE WHEN throttles.window_started_at <= $3 THEN 1 ELSE throttles.count + 1 END) >= $4 THEN $5
-                 ELSE 0 END
-         RETURNING count, locked_until",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(now - limit.window_seconds)
-    .bind(limit.max)
-    .bind(now + limit.lock_seconds)
-    .fetch_one(exec)
-    .await?;
-    Ok(Some(locked_until).filter(|until| *until > now))
-}
+use crate::domain::attempts::AttemptLimit as Limit;
 
 /// Counts an attempt on the key before its secret is checked, in one atomic statement, so
 /// requests in flight at the same time each get their own number. Returns the attempt's number
@@ -152,36 +89,48 @@ mod tests {
     use super::*;
     use crate::db::testing::each_backend;
 
+    /// 5 wrong attempts in 15 minutes lock a PIN document for 15 minutes.
+    const PIN_PAIR_LIMIT: Limit = Limit {
+        max: 5,
+        window_seconds: 15 * 60,
+        lock_seconds: 15 * 60,
+    };
+
     #[tokio::test]
     async fn the_fifth_failure_locks_for_fifteen_minutes_then_counting_starts_again() {
         each_backend(|db| async move {
             let key = "pin:T00001:1000000001";
-            for i in 0..4 {
+            for i in 0..5 {
                 assert_eq!(
-                    record(db.pool(), key, PIN_PAIR_LIMIT, 1_000 + i)
+                    reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_000 + i)
                         .await
                         .unwrap(),
-                    None,
+                    (i + 1, 0),
                     "failure {i}"
                 );
             }
-            assert_eq!(locked_until(db.pool(), key, 1_004).await.unwrap(), None);
-            let until = record(db.pool(), key, PIN_PAIR_LIMIT, 1_004).await.unwrap();
-            assert_eq!(until, Some(1_004 + 900));
+            // The policy locks the key when the fifth attempt fails.
             assert_eq!(
-                locked_until(db.pool(), key, 1_500).await.unwrap(),
-                Some(1_904)
+                lock(db.pool(), key, PIN_PAIR_LIMIT, 1_004).await.unwrap(),
+                1_904
+            );
+            assert_eq!(
+                reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_500)
+                    .await
+                    .unwrap(),
+                (6, 1_904)
             );
             // More failures while locked do not extend the lock.
             assert_eq!(
-                record(db.pool(), key, PIN_PAIR_LIMIT, 1_600).await.unwrap(),
-                Some(1_904)
+                lock(db.pool(), key, PIN_PAIR_LIMIT, 1_000).await.unwrap(),
+                1_904
             );
-            // After the lock, a failure starts a new window.
-            assert_eq!(locked_until(db.pool(), key, 1_904).await.unwrap(), None);
+            // After the lock, an attempt starts a new window.
             assert_eq!(
-                record(db.pool(), key, PIN_PAIR_LIMIT, 2_000).await.unwrap(),
-                None
+                reserve(db.pool(), key, PIN_PAIR_LIMIT, 2_000)
+                    .await
+                    .unwrap(),
+                (1, 1_904)
             );
         })
         .await;
@@ -193,10 +142,11 @@ mod tests {
             let key = "pin:slow";
             for i in 0..10 {
                 assert_eq!(
-                    record(db.pool(), key, PIN_PAIR_LIMIT, i * 1_000)
+                    reserve(db.pool(), key, PIN_PAIR_LIMIT, i * 1_000)
                         .await
-                        .unwrap(),
-                    None
+                        .unwrap()
+                        .0,
+                    1
                 );
             }
         })
@@ -254,16 +204,15 @@ mod tests {
             let tasks: Vec<_> = (0..5)
                 .map(|_| {
                     let pool = db.pool().clone();
-                    tokio::spawn(async move { record(&pool, key, PIN_PAIR_LIMIT, 5_000).await })
+                    tokio::spawn(async move { reserve(&pool, key, PIN_PAIR_LIMIT, 5_000).await })
                 })
                 .collect();
+            let mut numbers = Vec::new();
             for task in tasks {
-                task.await.unwrap().unwrap();
+                numbers.push(task.await.unwrap().unwrap().0);
             }
-            assert_eq!(
-                locked_until(db.pool(), key, 5_001).await.unwrap(),
-                Some(5_900)
-            );
+            numbers.sort_unstable();
+            assert_eq!(numbers, [1, 2, 3, 4, 5], "each attempt has its own number");
         })
         .await;
     }

@@ -8,11 +8,6 @@ use super::request_locale;
 use crate::db::DbError;
 use crate::language::Locale;
 
-/// A journey's answer, or the page for what went wrong on our side.
-pub(crate) fn respond(result: Result<Response, JourneyError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
 /// What can go wrong inside a journey that is not the patient's doing.
 #[derive(Debug, thiserror::Error)]
 pub enum JourneyError {

@@ -26,9 +26,8 @@ pub use config::{defaults as config_defaults, parse_trusted_proxies, Config, Con
 pub(crate) use cookies::locale_of;
 pub use cookies::{has_session_cookie, host_cookie, request_cookie};
 pub use errors::JourneyError;
-pub(crate) use errors::{problem_page, respond, Problem};
+pub(crate) use errors::{problem_page, Problem};
 pub use render::{render, render_fresh_form};
-pub(crate) use throttle::admit_attempt;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

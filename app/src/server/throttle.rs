@@ -16,7 +16,7 @@ use super::ClientAddress;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::throttles;
 use crate::db::{Db, DbError};
-use crate::domain::attempts::{AttemptLimit, ClientKey, CredentialKey, CLIENT_LIMIT};
+use crate::domain::attempts::{ClientKey, CredentialKey, CLIENT_LIMIT};
 use crate::views::form::FormProblem;
 
 /// Why an attempt was not let through.
@@ -95,13 +95,13 @@ pub async fn begin(
 ) -> Result<Result<Attempt, Refused>, DbError> {
     let client = client.key().clone();
     let (client_number, client_locked_until) =
-        throttles::reserve(db.pool(), client.as_str(), db_limit(CLIENT_LIMIT), now).await?;
+        throttles::reserve(db.pool(), client.as_str(), CLIENT_LIMIT, now).await?;
     if client_locked_until > now || client_number > CLIENT_LIMIT.max {
         return Ok(Err(Refused::ClientLocked));
     }
     let limit = credential.kind().limit();
     let (number, locked_until) =
-        throttles::reserve(db.pool(), credential.as_str(), db_limit(limit), now).await?;
+        throttles::reserve(db.pool(), credential.as_str(), limit, now).await?;
     if locked_until > now || number > limit.max {
         // Refused without a check: it does not count against the client.
         throttles::release(db.pool(), client.as_str()).await?;
@@ -144,7 +144,7 @@ impl Attempt {
             audit::record(db.pool(), failure, now).await?;
         }
         if self.client_number >= CLIENT_LIMIT.max {
-            throttles::lock(db.pool(), self.client.as_str(), db_limit(CLIENT_LIMIT), now).await?;
+            throttles::lock(db.pool(), self.client.as_str(), CLIENT_LIMIT, now).await?;
             let event = NewAuditEvent {
                 kind: AuditKind::ClientLockout,
                 actor: "system",
@@ -156,49 +156,12 @@ impl Attempt {
         }
         let limit = self.credential.kind().limit();
         if self.number >= limit.max {
-            throttles::lock(db.pool(), self.credential.as_str(), db_limit(limit), now).await?;
+            throttles::lock(db.pool(), self.credential.as_str(), limit, now).await?;
             audit::record(db.pool(), lockout, now).await?;
             return Ok(Failed::LockedNow);
         }
         Ok(Failed::NoMatch)
     }
-}
-
-fn db_limit(limit: AttemptLimit) -> throttles::Limit {
-    throttles::Limit {
-        max: limit.max,
-        window_seconds: limit.window_seconds,
-        lock_seconds: limit.lock_seconds,
-    }
-}
-
-// Staff sign-in, not yet moved to the policy above, still counts this way; it moves with the
-// staff folder.
-
-/// Decides whether an attempt on a credential may go ahead: refused while the client or the
-/// credential (`pair_key`) is locked; otherwise counted against the client.
-pub async fn admit_attempt(
-    db: &Db,
-    client: &ClientAddress,
-    pair_key: &str,
-    now: i64,
-) -> Result<Option<FormProblem>, DbError> {
-    use crate::db::throttles::{self, CLIENT_LIMIT};
-    let client_key = client.key().as_str().to_owned();
-    if throttles::locked_until(db.pool(), &client_key, now)
-        .await?
-        .is_some()
-    {
-        return Ok(Some(FormProblem::ClientLockedOut));
-    }
-    if throttles::locked_until(db.pool(), pair_key, now)
-        .await?
-        .is_some()
-    {
-        return Ok(Some(FormProblem::LockedOut));
-    }
-    throttles::record(db.pool(), &client_key, CLIENT_LIMIT, now).await?;
-    Ok(None)
 }
 
 #[cfg(test)]
@@ -381,14 +344,10 @@ mod tests {
                     .await
                     .unwrap();
             }
-            let (client_count, _) = throttles::reserve(
-                db.pool(),
-                client.key().as_str(),
-                db_limit(CLIENT_LIMIT),
-                1_002,
-            )
-            .await
-            .unwrap();
+            let (client_count, _) =
+                throttles::reserve(db.pool(), client.key().as_str(), CLIENT_LIMIT, 1_002)
+                    .await
+                    .unwrap();
             assert_eq!(client_count, 9, "8 failures and this reservation");
         })
         .await;

@@ -50,6 +50,9 @@ pub const FIND_PATIENT: &str = "/staff/patients";
 pub const REQUESTS: &str = "/staff/replacement-requests";
 pub const MISMATCHES: &str = "/staff/mismatches";
 pub const AUDIT: &str = "/staff/audit";
+/// Where the staff area's "not found" page is rendered (no route answers it, so the app shows
+/// its not-found page); deliberately not in [`PAGES`].
+pub const STAFF_NOT_FOUND: &str = "/staff/not-found";
 
 /// Staff addresses with an id, in axum's syntax (`{id}`), which Leptos' route list uses too.
 pub const STAFF_PATIENT: &str = "/staff/patients/{id}";

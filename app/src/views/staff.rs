@@ -1,10 +1,11 @@
 //! What the staff area's pages show.
 
 use serde::{Deserialize, Serialize};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 use super::account::AccountSummary;
 use super::form::{FormErrors, FormProblem};
+use crate::domain::AuditKind;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSignInView {
@@ -179,8 +180,10 @@ pub struct MismatchesView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
-    pub when: String,
-    pub kind: String,
+    pub when: OffsetDateTime,
+    /// The event's kind; `None` for a code this version does not know (shown as stored).
+    pub kind: Option<AuditKind>,
+    pub code: String,
     pub actor: String,
     pub patient_id: Option<String>,
     pub detail: String,
@@ -191,8 +194,8 @@ pub struct AuditView {
     pub username: String,
     pub rows: Vec<AuditRow>,
     pub patient: String,
-    pub kind: String,
-    pub kinds: Vec<String>,
+    /// The kind the log is filtered on, if any.
+    pub kind: Option<AuditKind>,
     pub page: i64,
     pub more: bool,
 }

@@ -1,0 +1,132 @@
+//! The audit log of the member's practices.
+
+use leptos::prelude::*;
+
+use super::StaffNav;
+use crate::components::form::TextInput;
+use crate::components::layout::PageTitle;
+use time::OffsetDateTime;
+
+use crate::domain::AuditKind;
+use crate::language::{locale, long_date};
+use crate::tr;
+use crate::views::page::server_view;
+use crate::views::routes;
+use crate::views::staff::AuditView;
+
+/// One page of the log, with its filters and the links to the pages either side.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let view = server_view::<AuditView>();
+    let link = |page: i64| {
+        format!(
+            "{}?patient={}&kind={}&page={page}",
+            routes::AUDIT,
+            view.patient,
+            view.kind.map_or("", AuditKind::code)
+        )
+    };
+    let (previous, next) = (
+        (view.page > 0).then(|| link(view.page - 1)),
+        view.more.then(|| link(view.page + 1)),
+    );
+    view! {
+        <PageTitle heading=tr!(staff.audit.heading) />
+        <StaffNav username=view.username.clone() />
+        <h1>{tr!(staff.audit.heading)}</h1>
+        <form method="get" action=routes::AUDIT class="relink-filter" novalidate>
+            <TextInput id="patient" name="patient" label=tr!(staff.audit.patient_filter) value=view.patient.clone() width_class="nhsuk-input--width-20" autocomplete="off" />
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label nhsuk-label--s" for="kind">{tr!(staff.audit.event)}</label>
+                <select class="nhsuk-select" id="kind" name="kind">
+                    <option value="" selected=view.kind.is_none()>{tr!(staff.audit.all_events)}</option>
+                    {AuditKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=view.kind == Some(k)>{audit_kind_label(k)}</option> }).collect_view()}
+                </select>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">{tr!(staff.audit.filter)}</button>
+        </form>
+        {if view.rows.is_empty() {
+            view! { <p>{tr!(staff.audit.none)}</p> }.into_any()
+        } else {
+            view! {
+                <table class="nhsuk-table">
+                    <caption class="nhsuk-table__caption">{tr!(staff.audit.caption, page = view.page + 1)}</caption>
+                    <thead class="nhsuk-table__head">
+                        <tr>
+                            <th scope="col">{tr!(staff.audit.when)}</th>
+                            <th scope="col">{tr!(staff.audit.event)}</th>
+                            <th scope="col">{tr!(staff.audit.by)}</th>
+                            <th scope="col">{tr!(staff.patient)}</th>
+                            <th scope="col">{tr!(staff.audit.detail)}</th>
+                        </tr>
+                    </thead>
+                    <tbody class="nhsuk-table__body">
+                        {view.rows.into_iter().map(|r| view! {
+                            <tr>
+                                <td>{when(r.when)}</td>
+                                <td>{r.kind.map_or(r.code, |kind| audit_kind_label(kind).to_owned())}</td>
+                                <td>{r.actor}</td>
+                                <td>{r.patient_id.map(|p| view! { <a href=routes::staff_patient(&p)>{p.clone()}</a> })}</td>
+                                // Details are stored as they were written, in English: marked so
+                                // that screen readers read them with an English voice.
+                                <td lang="en-GB">{r.detail}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        <nav class="nhsuk-pagination" role="navigation" aria-label=tr!(staff.audit.pages)>
+            <ul class="nhsuk-list nhsuk-pagination__list">
+                {previous.map(|href| view! { <li class="nhsuk-pagination-item--previous"><a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href=href><span class="nhsuk-pagination__title">{tr!(staff.audit.previous)}</span></a></li> })}
+                {next.map(|href| view! { <li class="nhsuk-pagination-item--next"><a class="nhsuk-pagination__link nhsuk-pagination__link--next" href=href><span class="nhsuk-pagination__title">{tr!(staff.audit.next)}</span></a></li> })}
+            </ul>
+        </nav>
+    }
+}
+
+/// When an event happened, to the minute: "1 December 2026 20:15" (UTC, as stored).
+fn when(at: OffsetDateTime) -> String {
+    format!(
+        "{} {:02}:{:02}",
+        long_date(at.date(), locale()),
+        at.hour(),
+        at.minute()
+    )
+}
+
+/// What an audit event's kind says to staff, in their language. Every kind has its label: a
+/// new kind without one does not compile.
+fn audit_kind_label(kind: AuditKind) -> &'static str {
+    match kind {
+        AuditKind::DemoSeeded => tr!(staff.audit.kinds.demo_seeded),
+        AuditKind::PinVerificationFailed => tr!(staff.audit.kinds.pin_verification_failed),
+        AuditKind::PinLockout => tr!(staff.audit.kinds.pin_lockout),
+        AuditKind::PinExpiredSeen => tr!(staff.audit.kinds.pin_expired_seen),
+        AuditKind::PinUsedSeen => tr!(staff.audit.kinds.pin_used_seen),
+        AuditKind::PassphraseReset => tr!(staff.audit.kinds.passphrase_reset),
+        AuditKind::SignedIn => tr!(staff.audit.kinds.signed_in),
+        AuditKind::SignInFailed => tr!(staff.audit.kinds.sign_in_failed),
+        AuditKind::SignedOut => tr!(staff.audit.kinds.signed_out),
+        AuditKind::ReplacementIdentityFailed => {
+            tr!(staff.audit.kinds.replacement_identity_failed)
+        }
+        AuditKind::ReplacementLockout => tr!(staff.audit.kinds.replacement_lockout),
+        AuditKind::ReplacementRefused => tr!(staff.audit.kinds.replacement_refused),
+        AuditKind::SecurityCodeSent => tr!(staff.audit.kinds.security_code_sent),
+        AuditKind::SecurityCodeFailed => tr!(staff.audit.kinds.security_code_failed),
+        AuditKind::AccountReplaced => tr!(staff.audit.kinds.account_replaced),
+        AuditKind::StaffAdded => tr!(staff.audit.kinds.staff_added),
+        AuditKind::StaffSignedIn => tr!(staff.audit.kinds.staff_signed_in),
+        AuditKind::StaffSignInFailed => tr!(staff.audit.kinds.staff_sign_in_failed),
+        AuditKind::StaffSignedOut => tr!(staff.audit.kinds.staff_signed_out),
+        AuditKind::TestPatientCreated => tr!(staff.audit.kinds.test_patient_created),
+        AuditKind::PreviewStarted => tr!(staff.audit.kinds.preview_started),
+        AuditKind::PreviewEnded => tr!(staff.audit.kinds.preview_ended),
+        AuditKind::PinDocumentIssued => tr!(staff.audit.kinds.pin_document_issued),
+        AuditKind::SignInLockout => tr!(staff.audit.kinds.sign_in_lockout),
+        AuditKind::StaffSignInLockout => tr!(staff.audit.kinds.staff_sign_in_lockout),
+        AuditKind::StatusLookupLockout => tr!(staff.audit.kinds.status_lookup_lockout),
+        AuditKind::ClientLockout => tr!(staff.audit.kinds.client_lockout),
+    }
+}

@@ -1,0 +1,67 @@
+//! Staff sign-in.
+
+use leptos::prelude::*;
+
+use crate::components::form::{ErrorSummary, PasswordInput, TextInput};
+use crate::components::layout::{error_title, PageTitle};
+use crate::tr;
+use crate::views::form::FormProblem;
+use crate::views::page::server_view;
+use crate::views::routes;
+use crate::views::staff::StaffSignInView;
+
+/// The sign-in form, with what went wrong, or a note that the member signed out.
+#[component]
+pub fn StaffSignInPage() -> impl IntoView {
+    let view = server_view::<StaffSignInView>();
+    let mut summary = view.errors.clone();
+    match view.problem {
+        Some(FormProblem::NoMatch) => summary.add("username", tr!(staff.sign_in.no_match)),
+        Some(FormProblem::LockedOut) => summary.add("username", tr!(staff.sign_in.locked_out)),
+        Some(FormProblem::ClientLockedOut) => {
+            summary.add("username", tr!(staff.sign_in.client_locked_out))
+        }
+        None => {}
+    }
+    let heading = tr!(staff.sign_in.heading);
+    view! {
+        <PageTitle heading=error_title(heading, &summary) />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary errors=summary />
+                {view.signed_out.then(|| view! {
+                    <div class="nhsuk-inset-text">
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
+                        <p>{tr!(staff.sign_in.signed_out)}</p>
+                    </div>
+                })}
+                <h1>{heading}</h1>
+                <p>
+                    {tr!(staff.sign_in.intro_before)}
+                    <a href=routes::SIGN_IN>{tr!(staff.sign_in.intro_link)}</a>
+                    {tr!(staff.sign_in.intro_after)}
+                </p>
+                <form method="post" action=routes::STAFF_SIGN_IN novalidate>
+                    <TextInput
+                        id="username"
+                        name="username"
+                        label=tr!(staff.sign_in.username)
+                        value=view.username
+                        error=view.errors.for_field("username")
+                        width_class="nhsuk-input--width-20"
+                        autocomplete="username"
+                        spellcheck_off=true
+                    />
+                    <PasswordInput
+                        id="password"
+                        name="password"
+                        label=tr!(staff.sign_in.password)
+                        error=view.errors.for_field("password")
+                        autocomplete="current-password"
+                    />
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.sign_in.button)}</button>
+                </form>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,72 @@
+//! The staff area: sign in, test patients and their preview, PIN document reissue with a
+//! print-ready document, and what needs the practice's attention. Staff use desktop browsers;
+//! the pages are the same NHS components as the patients' pages. One module per part of the
+//! staff journey, as the server's `server::staff` has; shared pieces live here.
+
+pub mod attention;
+pub mod audit;
+pub mod auth;
+pub mod lists;
+pub mod patients;
+pub mod pin_documents;
+pub mod preview;
+pub mod test_patients;
+
+use leptos::prelude::*;
+
+use crate::tr;
+use crate::views::routes;
+use crate::views::staff::PatientRow;
+
+/// The staff navigation and sign-out, at the top of every signed-in staff page.
+#[component]
+fn StaffNav(username: String) -> impl IntoView {
+    view! {
+        <nav class="relink-staff-nav" aria-label=tr!(staff.nav.label)>
+            <ul class="nhsuk-list relink-inline-list">
+                <li><a href=routes::STAFF_HOME>{tr!(staff.home.heading)}</a></li>
+                <li><a href=routes::TEST_PATIENTS>{tr!(staff.test_patients.heading)}</a></li>
+                <li><a href=routes::FIND_PATIENT>{tr!(staff.find.heading)}</a></li>
+                <li><a href=routes::AUDIT>{tr!(staff.audit.heading)}</a></li>
+            </ul>
+            <form method="post" action=routes::STAFF_SIGN_OUT class="relink-inline-form">
+                <span class="nhsuk-body-s">{format!("{} ", tr!(staff.nav.signed_in_as, username = username))}</span>
+                <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">
+                    {tr!(common.sign_out)}
+                </button>
+            </form>
+        </nav>
+    }
+}
+
+/// A table of patients, each linking to their page; test patients are tagged.
+#[component]
+fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
+    view! {
+        <table class="nhsuk-table">
+            <caption class="nhsuk-table__caption">{caption}</caption>
+            <thead class="nhsuk-table__head">
+                <tr>
+                    <th scope="col">{tr!(staff.name)}</th>
+                    <th scope="col">{tr!(staff.nhs_number)}</th>
+                    <th scope="col">{tr!(staff.practice)}</th>
+                </tr>
+            </thead>
+            <tbody class="nhsuk-table__body">
+                {rows
+                    .into_iter()
+                    .map(|p| view! {
+                        <tr>
+                            <td>
+                                <a href=routes::staff_patient(&p.id)>{p.name}</a>
+                                {p.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.test_patient_tag)}</strong> })}
+                            </td>
+                            <td>{p.nhs_number}</td>
+                            <td>{p.practice_ods}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

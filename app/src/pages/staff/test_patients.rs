@@ -1,0 +1,186 @@
+//! Test patients: the list, and the form that sets one up.
+
+use leptos::prelude::*;
+
+use super::{PatientTable, StaffNav};
+use crate::components::form::{BackLink, DateInput, ErrorSummary, RadioChoice, TextInput};
+use crate::components::layout::{error_title, PageTitle};
+use crate::domain::OnlineService;
+use crate::tr;
+use crate::views::page::server_view;
+use crate::views::routes;
+use crate::views::staff::{NewTestPatientView, TestPatientsView};
+
+/// The member's practices' test patients, and the way to set up another.
+#[component]
+pub fn TestPatientsPage() -> impl IntoView {
+    let view = server_view::<TestPatientsView>();
+    view! {
+        <PageTitle heading=tr!(staff.test_patients.heading) />
+        <StaffNav username=view.username.clone() />
+        <h1>{tr!(staff.test_patients.heading)}</h1>
+        <p>{tr!(staff.test_patients.intro)}</p>
+        <a class="nhsuk-button" data-module="nhsuk-button" href=routes::NEW_TEST_PATIENT role="button" draggable="false">
+            {tr!(staff.test_patients.set_up_link)}
+        </a>
+        {if view.patients.is_empty() {
+            view! { <p>{tr!(staff.test_patients.none)}</p> }.into_any()
+        } else {
+            view! { <PatientTable caption=tr!(staff.test_patients.caption) rows=view.patients /> }.into_any()
+        }}
+    }
+}
+
+/// The record access levels a test patient can have, in the page's language.
+fn access_choices() -> Vec<RadioChoice> {
+    let choice = |value, label| RadioChoice {
+        value,
+        label,
+        hint: None,
+    };
+    vec![
+        choice("none", tr!(staff.new_test_patient.access_none)),
+        choice("summary", tr!(staff.new_test_patient.access_summary)),
+        choice("dcr", tr!(staff.new_test_patient.access_dcr)),
+        choice("full", tr!(staff.new_test_patient.access_full)),
+    ]
+}
+
+/// How the date the record is visible from is decided, in the page's language.
+fn rule_choices() -> Vec<RadioChoice> {
+    vec![
+        RadioChoice {
+            value: "practice_set",
+            label: tr!(staff.new_test_patient.rule_practice_set),
+            hint: Some(tr!(staff.new_test_patient.rule_practice_set_hint)),
+        },
+        RadioChoice {
+            value: "joined",
+            label: tr!(staff.new_test_patient.rule_joined),
+            hint: None,
+        },
+        RadioChoice {
+            value: "requested",
+            label: tr!(staff.new_test_patient.rule_requested),
+            hint: None,
+        },
+    ]
+}
+
+fn service_label(service: OnlineService) -> &'static str {
+    match service {
+        OnlineService::Appointments => tr!(staff.new_test_patient.service_appointments),
+        OnlineService::RepeatPrescriptions => tr!(staff.new_test_patient.service_prescriptions),
+        OnlineService::HealthRecord => tr!(staff.new_test_patient.service_record),
+        OnlineService::Messages => tr!(staff.new_test_patient.service_messages),
+    }
+}
+
+#[component]
+fn SmallRadios(
+    id: &'static str,
+    name: &'static str,
+    legend: &'static str,
+    choices: Vec<RadioChoice>,
+    selected: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let group = if error.is_some() {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    };
+    let error_id = format!("{id}-error");
+    let describedby = error.as_ref().map(|_| error_id.clone());
+    view! {
+        <div class=group>
+            <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
+                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+                {error.map(|message| view! {
+                    <span class="nhsuk-error-message" id=error_id.clone()>
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{message}
+                    </span>
+                })}
+                <div class="nhsuk-radios nhsuk-radios--small" data-module="nhsuk-radios">
+                    {choices.into_iter().enumerate().map(|(i, c)| {
+                        let input_id = if i == 0 { id.to_owned() } else { format!("{id}-{}", i + 1) };
+                        view! {
+                            <div class="nhsuk-radios__item">
+                                <input class="nhsuk-radios__input" id=input_id.clone() name=name type="radio" value=c.value checked=selected == c.value />
+                                <label class="nhsuk-label nhsuk-radios__label" for=input_id>{c.label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        </div>
+    }
+}
+
+/// The form that sets up a test patient.
+#[component]
+pub fn NewTestPatientPage() -> impl IntoView {
+    let view = server_view::<NewTestPatientView>();
+    let heading = tr!(staff.new_test_patient.heading);
+    let values = view.values.clone();
+    let errors = view.errors.clone();
+    view! {
+        <PageTitle heading=error_title(heading, &errors) />
+        <StaffNav username=view.username.clone() />
+        <BackLink href=routes::TEST_PATIENTS />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary errors=errors.clone() />
+                <h1>{heading}</h1>
+                <form method="post" action=routes::NEW_TEST_PATIENT novalidate>
+                    <div class=if errors.for_field("practice").is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
+                        <label class="nhsuk-label nhsuk-label--s" for="practice">{tr!(staff.practice)}</label>
+                        {errors.for_field("practice").map(|m| view! { <span class="nhsuk-error-message" id="practice-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
+                        <select class="nhsuk-select" id="practice" name="practice">
+                            {view.practices.iter().map(|(code, name)| {
+                                let selected = values.practice == *code;
+                                view! { <option value=code.clone() selected=selected>{format!("{name} ({code})")}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <TextInput id="given-name" name="given_name" label=tr!(staff.new_test_patient.first_name) value=values.given_name.clone() error=errors.for_field("given-name") width_class="nhsuk-input--width-20" autocomplete="off" />
+                    <TextInput id="family-name" name="family_name" label=tr!(staff.new_test_patient.last_name) value=values.family_name.clone() error=errors.for_field("family-name") width_class="nhsuk-input--width-20" autocomplete="off" />
+                    <DateInput id="date-of-birth" name_prefix="date_of_birth" legend=tr!(staff.date_of_birth) hint=tr!(staff.new_test_patient.dob_hint) day=values.dob.0.clone() month=values.dob.1.clone() year=values.dob.2.clone() error=errors.for_field("date-of-birth") />
+                    <TextInput
+                        id="nhs-number"
+                        name="nhs_number"
+                        label=tr!(staff.nhs_number)
+                        hint=tr!(staff.new_test_patient.nhs_number_hint)
+                        value=values.nhs_number.clone()
+                        error=errors.for_field("nhs-number")
+                        width_class="nhsuk-input--width-10"
+                        autocomplete="off"
+                        numeric=true
+                    />
+                    <SmallRadios id="access" name="access" legend=tr!(staff.new_test_patient.access_legend) choices=access_choices() selected=values.access.clone() error=errors.for_field("access") />
+                    <SmallRadios id="rule" name="rule" legend=tr!(staff.new_test_patient.rule_legend) choices=rule_choices() selected=values.rule.clone() error=errors.for_field("rule") />
+                    <DateInput id="visible-from" name_prefix="visible_from" legend=tr!(staff.new_test_patient.visible_from_legend) hint=tr!(staff.new_test_patient.visible_from_hint) day=values.visible_from.0.clone() month=values.visible_from.1.clone() year=values.visible_from.2.clone() error=errors.for_field("visible-from") />
+                    <div class="nhsuk-form-group">
+                        <fieldset class="nhsuk-fieldset">
+                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{tr!(staff.new_test_patient.services_legend)}</legend>
+                            <div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">
+                                {OnlineService::ALL.into_iter().map(|service| {
+                                    let value = service.form_value();
+                                    let id = format!("service-{value}");
+                                    let checked = values.services.iter().any(|s| s == value);
+                                    view! {
+                                        <div class="nhsuk-checkboxes__item">
+                                            <input class="nhsuk-checkboxes__input" id=id.clone() name="services" type="checkbox" value=value checked=checked />
+                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{service_label(service)}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                    </div>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.new_test_patient.button)}</button>
+                </form>
+            </div>
+        </div>
+    }
+}

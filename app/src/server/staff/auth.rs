@@ -1,0 +1,182 @@
+//! Staff sign-in and sign-out: the only staff pages open to everyone.
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{now, signed_in, STAFF_COOKIE};
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::sessions::{self, SessionKind};
+use crate::db::staff;
+use crate::db::tokens::SessionId;
+use crate::domain::attempts::CredentialKey;
+use crate::domain::StaffUsername;
+use crate::i18n::td_string;
+use crate::language::Localize as _;
+use crate::server::throttle::{self, Answer as _};
+use crate::server::{
+    host_cookie, render, request_cookie, request_locale, AppState, ClientAddress, JourneyError,
+};
+use crate::views::form::FormErrors;
+use crate::views::routes;
+use crate::views::staff::StaffSignInView;
+
+/// The sign-in page's query: `?signed_out=1` after signing out.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct SignInQuery {
+    signed_out: Option<String>,
+}
+
+/// The sign-in form, saying so after a sign-out.
+pub(super) async fn show_sign_in(
+    State(state): State<AppState>,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let view = StaffSignInView {
+        signed_out: query.signed_out.is_some(),
+        ..StaffSignInView::default()
+    };
+    render(&state, routes::STAFF_SIGN_IN, view, StatusCode::OK).await
+}
+
+/// What the sign-in form posts.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct SignInForm {
+    username: String,
+    password: String,
+}
+
+/// Checks the username and password (throttled per username, the same work whether or not the
+/// username exists) and starts a staff session.
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, JourneyError> {
+    let mut view = StaffSignInView {
+        username: form.username.trim().to_owned(),
+        ..StaffSignInView::default()
+    };
+    let mut errors = FormErrors::default();
+    let username = StaffUsername::parse(&form.username)
+        .map_err(|e| errors.add("username", e.localize(request_locale())))
+        .ok();
+    let locale = request_locale();
+    if form.password.is_empty() {
+        errors.add("password", td_string!(locale, staff.sign_in.enter_password));
+    } else if form.password.chars().count() > 128 {
+        errors.add(
+            "password",
+            td_string!(locale, staff.sign_in.password_too_long),
+        );
+    }
+    let (Some(username), true) = (username, errors.is_empty()) else {
+        view.errors = errors;
+        return Ok(render(
+            &state,
+            routes::STAFF_SIGN_IN,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await);
+    };
+    let db = &state.db;
+    let timestamp = now().unix_timestamp();
+    let credential = CredentialKey::staff_sign_in(&username);
+    let attempt = match throttle::begin(db, &client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            view.problem = Some(refused.problem());
+            return Ok(render(&state, routes::STAFF_SIGN_IN, view, refused.status()).await);
+        }
+    };
+    // The same Argon2 work whether or not the username exists.
+    let stored = staff::password_hash(db.pool(), &username).await?;
+    let known = stored.is_some();
+    let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
+    let typed = form.password.clone();
+    let checked = state
+        .hashing
+        .run(move |hasher| hasher.verify(&typed, &hash))
+        .await;
+    let matches = match checked {
+        Ok(matches) => matches && known,
+        Err(busy) => {
+            attempt.abandon(db).await?;
+            return Err(busy.into());
+        }
+    };
+    if !matches {
+        let event = |kind, actor| NewAuditEvent {
+            kind,
+            actor,
+            practice_ods: None,
+            patient_id: None,
+            detail: "",
+        };
+        let failure = event(AuditKind::StaffSignInFailed, username.as_str());
+        let lockout = NewAuditEvent {
+            detail: "staff sign-in locked for 15 minutes after 5 failures",
+            ..event(AuditKind::StaffSignInLockout, "system")
+        };
+        let failed = attempt
+            .failed(db, Some(&failure), &lockout, timestamp)
+            .await?;
+        view.problem = Some(failed.problem());
+        return Ok(render(&state, routes::STAFF_SIGN_IN, view, failed.status()).await);
+    }
+    attempt.succeeded(db, timestamp).await?;
+    let old = request_cookie(&headers, STAFF_COOKIE).map(|old| SessionId::from_cookie(&old));
+    let kind = SessionKind::Staff;
+    let id = sessions::rotate(db.pool(), kind, old.as_ref(), username.as_str(), timestamp).await?;
+    audit::record(
+        db.pool(),
+        &NewAuditEvent {
+            kind: AuditKind::StaffSignedIn,
+            actor: username.as_str(),
+            practice_ods: None,
+            patient_id: None,
+            detail: "",
+        },
+        timestamp,
+    )
+    .await?;
+    let mut response = Redirect::to(routes::STAFF_HOME).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        host_cookie(STAFF_COOKIE, Some(id.expose()), "Strict", None),
+    );
+    Ok(response)
+}
+
+/// Ends the staff session, if there is one, and clears its cookie either way.
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, JourneyError> {
+    if let Some((id, member)) = signed_in(&state, &headers).await? {
+        sessions::end(state.db.pool(), &id).await?;
+        audit::record(
+            state.db.pool(),
+            &NewAuditEvent {
+                kind: AuditKind::StaffSignedOut,
+                actor: member.username.as_str(),
+                practice_ods: None,
+                patient_id: None,
+                detail: "",
+            },
+            now().unix_timestamp(),
+        )
+        .await?;
+    }
+    let mut response = Redirect::to(&routes::signed_out(routes::STAFF_SIGN_IN)).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        host_cookie(STAFF_COOKIE, None, "Strict", None),
+    );
+    Ok(response)
+}

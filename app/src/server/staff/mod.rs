@@ -1,0 +1,223 @@
+//! The staff area's endpoints, one module per part of the staff journey. Every page but sign-in
+//! and sign-out sits behind one guard (`guard`) that finds the signed-in staff member from
+//! their own session cookie; handlers take them as a [`SignedInStaff`]. Every page about a
+//! patient, document or preview checks that it belongs to one of the member's practices:
+//! anything else is "not found", whatever id is guessed.
+
+mod attention;
+mod audit;
+mod auth;
+mod lists;
+mod patients;
+mod pin_documents;
+mod preview;
+mod test_patients;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use time::OffsetDateTime;
+
+use super::{render, request_cookie, AppState, JourneyError};
+use crate::db::patients::{DemographicSource, Demographics, Patient};
+use crate::db::sessions::{self, SessionKind};
+use crate::db::staff::{self, StaffMember};
+use crate::db::tokens::SessionId;
+use crate::db::DbError;
+use crate::views::routes;
+use crate::views::staff::StaffSignInView;
+
+pub use pin_documents::PIN_SECRET_COOKIE;
+
+/// The staff session cookie: separate from the patients' one.
+pub const STAFF_COOKIE: &str = "__Host-relink-staff";
+
+/// The staff area. Sign-in and sign-out are open; every other page is for signed-in staff only
+/// and sits behind `guard`, so no handler runs for anyone else.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let signed_in = Router::new()
+        .route(routes::STAFF_HOME, get(attention::home))
+        .route(routes::TEST_PATIENTS, get(test_patients::list))
+        .route(
+            routes::NEW_TEST_PATIENT,
+            get(test_patients::show_new).post(test_patients::create),
+        )
+        .route(routes::FIND_PATIENT, get(patients::find))
+        .route(routes::STAFF_PATIENT, get(patients::page))
+        .route(
+            routes::STAFF_REISSUE,
+            get(pin_documents::show_reissue).post(pin_documents::reissue),
+        )
+        .route(
+            routes::STAFF_PREVIEW_START,
+            get(preview::show_start).post(preview::start),
+        )
+        .route(routes::STAFF_PREVIEW, get(preview::show))
+        .route(routes::STAFF_PREVIEW_END, post(preview::end))
+        .route(routes::STAFF_PRINT, get(pin_documents::print))
+        .route(routes::REQUESTS, get(lists::requests))
+        .route(routes::MISMATCHES, get(lists::mismatches))
+        .route(routes::AUDIT, get(audit::log))
+        .route_layer(middleware::from_fn_with_state(state.clone(), guard));
+    Router::new()
+        .route(
+            routes::STAFF_SIGN_IN,
+            get(auth::show_sign_in).post(auth::sign_in),
+        )
+        .route(routes::STAFF_SIGN_OUT, post(auth::sign_out))
+        .merge(signed_in)
+}
+
+/// The staff member a request is answered for: put in the request by `guard`, read by
+/// handlers. Without it (a route outside the guard) the request is refused, never answered.
+#[derive(Debug, Clone)]
+pub struct SignedInStaff(pub StaffMember);
+
+impl FromRequestParts<AppState> for SignedInStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<Self>() {
+            Some(member) => Ok(member.clone()),
+            None => Err(refuse(state, &parts.method).await),
+        }
+    }
+}
+
+/// The one check in front of every signed-in staff page: a live staff session lets the request
+/// through with its [`SignedInStaff`]; anyone else gets `refuse`'s answer and nothing is done.
+async fn guard(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, JourneyError> {
+    let Some((_, member)) = signed_in(&state, request.headers()).await? else {
+        return Ok(refuse(&state, request.method()).await);
+    };
+    request.extensions_mut().insert(SignedInStaff(member));
+    Ok(next.run(request).await)
+}
+
+/// The answer for someone who is not signed in as staff: a page asks them to sign in (303); a
+/// form post (any method but GET) is refused (403) with the sign-in page, without doing anything.
+async fn refuse(state: &AppState, method: &Method) -> Response {
+    if method == Method::GET {
+        return Redirect::to(routes::STAFF_SIGN_IN).into_response();
+    }
+    let view = StaffSignInView {
+        problem: None,
+        ..StaffSignInView::default()
+    };
+    render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await
+}
+
+/// The signed-in staff member and their session, if the staff session is live.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(SessionId, StaffMember)>, JourneyError> {
+    let Some(value) = request_cookie(headers, STAFF_COOKIE) else {
+        return Ok(None);
+    };
+    let id = SessionId::from_cookie(&value);
+    let Some(username) = sessions::resume(
+        state.db.pool(),
+        SessionKind::Staff,
+        &id,
+        now().unix_timestamp(),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(staff::find(&state.db, &username)
+        .await?
+        .map(|member| (id, member)))
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// The staff area's "not found" page: for ids that do not exist and for ids the member may not
+/// see alike.
+async fn not_found(state: &AppState) -> Response {
+    render(state, routes::STAFF_NOT_FOUND, (), StatusCode::NOT_FOUND).await
+}
+
+/// The patient, only if they belong to one of the member's practices.
+async fn authorised_patient(
+    state: &AppState,
+    member: &StaffMember,
+    id: &str,
+) -> Result<Option<Patient>, DbError> {
+    Ok(crate::db::patients::find(state.db.pool(), id)
+        .await?
+        .filter(|p| member.may_see(&p.practice_ods)))
+}
+
+/// The patient's name as the GP record has it (or the first record there is).
+fn patient_name(records: &[Demographics]) -> String {
+    records
+        .iter()
+        .find(|r| r.source == DemographicSource::ClinicalSystem)
+        .or_else(|| records.first())
+        .map(|r| format!("{} {}", r.given_name, r.family_name))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::header;
+    use tower::ServiceExt as _;
+
+    use super::*;
+    use crate::server::{prepare, Config};
+
+    /// A handler that takes [`SignedInStaff`] on a route the guard does not cover never runs:
+    /// the extractor refuses as the guard does (303 to sign-in for a page, 403 for a post).
+    #[tokio::test]
+    async fn without_the_guard_the_extractor_fails_closed() {
+        sqlx::any::install_default_drivers();
+        // Rendering a page needs Leptos' executor, which building the app's routes sets up.
+        leptos_axum::generate_route_list(crate::App);
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("relink.db").display());
+        let config = Config::new(url, "127.0.0.1:0", dir.path().join("site"), false).unwrap();
+        let state = prepare(&config).await.unwrap();
+        async fn handler(SignedInStaff(_): SignedInStaff) -> &'static str {
+            "the handler ran"
+        }
+        let app = Router::new()
+            .route("/unguarded", get(handler).post(handler))
+            .with_state(state);
+        let request = |method: Method| {
+            axum::http::Request::builder()
+                .method(method)
+                .uri("/unguarded")
+                .body(Body::empty())
+                .unwrap()
+        };
+
+        let page = app.clone().oneshot(request(Method::GET)).await.unwrap();
+        assert_eq!(page.status(), StatusCode::SEE_OTHER);
+        assert_eq!(page.headers()[header::LOCATION], routes::STAFF_SIGN_IN);
+
+        let post = app.oneshot(request(Method::POST)).await.unwrap();
+        assert_eq!(post.status(), StatusCode::FORBIDDEN);
+        let body = axum::body::to_bytes(post.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("the handler ran"));
+        assert!(body.contains(r#"action="/staff/sign-in""#), "{body}");
+    }
+}

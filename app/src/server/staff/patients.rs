@@ -1,0 +1,137 @@
+//! Finding a patient by NHS number, and the patient page.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{authorised_patient, not_found, now, patient_name, SignedInStaff};
+use crate::db::{accounts, patients, pin_documents, practices};
+use crate::domain::{ClinicalSystem, NhsNumber};
+use crate::i18n::td_string;
+use crate::language::{long_date, Localize as _};
+use crate::server::{render, request_locale, AppState, JourneyError};
+use crate::views::routes;
+use crate::views::staff::{FindPatientView, PatientRow, StaffPatientView};
+
+/// The search form's query: the NHS number typed, once searched.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct FindQuery {
+    nhs_number: Option<String>,
+}
+
+/// The search form and, once searched, the patient with that NHS number if the member may see
+/// them.
+pub(super) async fn find(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Query(query): Query<FindQuery>,
+) -> Result<Response, JourneyError> {
+    let mut view = FindPatientView {
+        username: member.username.to_string(),
+        ..FindPatientView::default()
+    };
+    let mut status = StatusCode::OK;
+    if let Some(typed) = query.nhs_number {
+        view.query = typed.trim().to_owned();
+        match NhsNumber::parse(&typed) {
+            Err(error) => {
+                view.errors
+                    .add("nhs-number", error.localize(request_locale()));
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            Ok(number) => {
+                let found = patients::find_by_nhs_number(state.db.pool(), &number)
+                    .await?
+                    .filter(|p| member.may_see(&p.practice_ods));
+                let mut rows = Vec::new();
+                if let Some(patient) = found {
+                    let records = patients::demographics(state.db.pool(), &patient.id).await?;
+                    rows.push(PatientRow {
+                        id: patient.id.clone(),
+                        name: patient_name(&records),
+                        nhs_number: patient.nhs_number.to_string(),
+                        practice_ods: patient.practice_ods.to_string(),
+                        is_test: patient.is_test,
+                    });
+                }
+                view.results = Some(rows);
+            }
+        }
+    }
+    Ok(render(&state, routes::FIND_PATIENT, view, status).await)
+}
+
+/// The patient's details, their account and the state of their PIN document.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    let pool = state.db.pool();
+    let records = patients::demographics(pool, &patient.id).await?;
+    let practice = practices::find(pool, &patient.practice_ods).await?;
+    let account = accounts::latest_active_for_patient(pool, &patient.id).await?;
+    let document = match &account {
+        Some(a) => pin_documents::current_for_account(pool, &a.id).await?,
+        None => None,
+    };
+    let today = now().date();
+    let locale = request_locale();
+    let document = document.map(|d| {
+        let printed = long_date(d.dates.printed_on, locale);
+        let expires = long_date(d.dates.expires_on(), locale);
+        if d.used_at.is_some() {
+            td_string!(locale, staff.patient_page.document_used, printed = printed)
+        } else if d.dates.is_expired(today) {
+            td_string!(
+                locale,
+                staff.patient_page.document_expired,
+                printed = printed,
+                expired = expires
+            )
+        } else {
+            td_string!(
+                locale,
+                staff.patient_page.document_unused,
+                printed = printed,
+                use_by = expires
+            )
+        }
+    });
+    let view = StaffPatientView {
+        username: member.username.to_string(),
+        id: patient.id.clone(),
+        name: patient_name(&records),
+        nhs_number: patient.nhs_number.to_string(),
+        date_of_birth: records
+            .first()
+            .map(|r| long_date(r.date_of_birth, locale))
+            .unwrap_or_default(),
+        practice: practice
+            .as_ref()
+            .map(|p| format!("{} {}", p.name, p.ods_code))
+            .unwrap_or_default(),
+        clinical_system: practice
+            .as_ref()
+            .map(|p| p.clinical_system.display_name().to_owned())
+            .unwrap_or_default(),
+        is_emis: practice
+            .as_ref()
+            .is_some_and(|p| p.clinical_system == ClinicalSystem::Emis),
+        is_test: patient.is_test,
+        account_id: account.map(|a| a.account_id.to_string()),
+        document,
+    };
+    Ok(render(
+        &state,
+        &routes::staff_patient(&patient.id),
+        view,
+        StatusCode::OK,
+    )
+    .await)
+}
