@@ -225,6 +225,20 @@ pub async fn recent_for_patient<'e>(
     .await?)
 }
 
+/// How many events of a kind the log holds (tests count lockouts with it).
+#[cfg(test)]
+pub async fn count_of_kind<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: AuditKind,
+) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE kind = $1")
+            .bind(kind.code())
+            .fetch_one(exec)
+            .await?,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

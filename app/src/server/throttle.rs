@@ -245,12 +245,9 @@ mod tests {
                         .unwrap_err(),
                     Refused::CredentialLocked
                 );
-                let lockouts: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM audit_events WHERE kind = 'pin_lockout'",
-                )
-                .fetch_one(db.pool())
-                .await
-                .unwrap();
+                let lockouts = audit::count_of_kind(db.pool(), AuditKind::PinLockout)
+                    .await
+                    .unwrap();
                 assert_eq!(lockouts, i as i64 + 1, "one lockout audited per credential");
             }
         })
@@ -293,12 +290,9 @@ mod tests {
                 begin(&db, &client, key, 20_001).await.unwrap().unwrap_err(),
                 Refused::ClientLocked
             );
-            let client_lockouts: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM audit_events WHERE kind = 'client_lockout'",
-            )
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+            let client_lockouts = audit::count_of_kind(db.pool(), AuditKind::ClientLockout)
+                .await
+                .unwrap();
             assert_eq!(client_lockouts, 1);
         })
         .await;
