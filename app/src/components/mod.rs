@@ -3,3 +3,4 @@
 pub mod form;
 pub mod islands;
 pub mod layout;
+pub mod sign_in;

@@ -5,8 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::form::{ErrorSummary, PasswordInput, TextInput};
-use crate::components::layout::{error_title, PageTitle};
+use crate::components::form::{PasswordInput, TextInput};
+use crate::components::layout::PageTitle;
+use crate::components::sign_in::SignInFrame;
 use crate::domain::{
     OnlineService, PatientActivity, RecordAccessLevel, RecordVisibility, ServiceState,
     VisibleFromRule,
@@ -68,19 +69,9 @@ pub fn SignInPage() -> impl IntoView {
     if let Some(problem) = view.problem {
         summary.add("account-id", problem.message());
     }
-    let heading = tr!(account.sign_in.heading);
+    let signed_out = view.signed_out.then(|| tr!(account.sign_in.signed_out));
     view! {
-        <PageTitle heading=error_title(heading, &summary) />
-        <div class="nhsuk-grid-row">
-            <div class="nhsuk-grid-column-two-thirds">
-                <ErrorSummary errors=summary />
-                {view.signed_out.then(|| view! {
-                    <div class="nhsuk-inset-text">
-                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
-                        <p>{tr!(account.sign_in.signed_out)}</p>
-                    </div>
-                })}
-                <h1>{heading}</h1>
+        <SignInFrame heading=tr!(account.sign_in.heading) summary signed_out>
                 <form method="post" action=routes::SIGN_IN novalidate>
                     <TextInput
                         id="account-id"
@@ -121,8 +112,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p>
                     <a href=routes::CANNOT_SIGN_IN>{tr!(account.sign_in.other_reason)}</a>
                 </p>
-            </div>
-        </div>
+        </SignInFrame>
     }
 }
 

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::form::{ErrorSummary, PasswordInput, TextInput};
-use crate::components::layout::{error_title, PageTitle};
+use crate::components::form::{PasswordInput, TextInput};
+use crate::components::sign_in::SignInFrame;
 use crate::tr;
 use crate::views::form::FormProblem;
 use crate::views::page::server_view;
@@ -23,19 +23,9 @@ pub fn StaffSignInPage() -> impl IntoView {
         }
         None => {}
     }
-    let heading = tr!(staff.sign_in.heading);
+    let signed_out = view.signed_out.then(|| tr!(staff.sign_in.signed_out));
     view! {
-        <PageTitle heading=error_title(heading, &summary) />
-        <div class="nhsuk-grid-row">
-            <div class="nhsuk-grid-column-two-thirds">
-                <ErrorSummary errors=summary />
-                {view.signed_out.then(|| view! {
-                    <div class="nhsuk-inset-text">
-                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
-                        <p>{tr!(staff.sign_in.signed_out)}</p>
-                    </div>
-                })}
-                <h1>{heading}</h1>
+        <SignInFrame heading=tr!(staff.sign_in.heading) summary signed_out>
                 <p>
                     {tr!(staff.sign_in.intro_before)}
                     <a href=routes::SIGN_IN>{tr!(staff.sign_in.intro_link)}</a>
@@ -61,7 +51,6 @@ pub fn StaffSignInPage() -> impl IntoView {
                     />
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.sign_in.button)}</button>
                 </form>
-            </div>
-        </div>
+        </SignInFrame>
     }
 }

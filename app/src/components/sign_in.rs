@@ -1,0 +1,37 @@
+//! What the patients' and the staff's sign-in pages share: the page title ("Error: …" when the
+//! form has problems), the error summary, the note after signing out, and the heading, around
+//! each page's own form.
+
+use leptos::prelude::*;
+
+use crate::components::form::ErrorSummary;
+use crate::components::layout::{error_title, PageTitle};
+use crate::tr;
+use crate::views::form::FormErrors;
+
+/// A sign-in page: `summary` lists the form's problems; `signed_out` is the note shown after
+/// signing out (`None` otherwise); the form and any links are the children.
+#[component]
+pub fn SignInFrame(
+    heading: &'static str,
+    summary: FormErrors,
+    signed_out: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <PageTitle heading=error_title(heading, &summary) />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary errors=summary />
+                {signed_out.map(|note| view! {
+                    <div class="nhsuk-inset-text">
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
+                        <p>{note}</p>
+                    </div>
+                })}
+                <h1>{heading}</h1>
+                {children()}
+            </div>
+        </div>
+    }
+}
