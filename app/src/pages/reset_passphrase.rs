@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::form::{BackLink, DateInput, ErrorSummary, PasswordInput, TextInput};
 use crate::components::layout::{error_title, PageTitle};
+use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::form::{FormErrors, FormProblem};
 use crate::views::page::server_view;
@@ -49,14 +50,14 @@ pub fn ResetPassphrasePage() -> impl IntoView {
             <PageTitle heading=tr!(reset.expired.heading) />
             <BackLink href=routes::RESET />
             <h1>{tr!(reset.expired.heading)}</h1>
-            <p>{tr!(reset.expired.expired_on, date = expired_on)}</p>
+            <p>{tr!(reset.expired.expired_on, date = long_date(expired_on, locale()))}</p>
             <p>{tr!(reset.expired.rule)}</p>
             <h2>{tr!(reset.what_you_can_do)}</h2>
             <p>{tr!(reset.expired.ask, practice_name = practice_name)}</p>
         }
         .into_any(),
         ResetView::AlreadyUsed { practice_name } => {
-            view! { <AlreadyUsed practice_name /> }.into_any()
+            view! { <AlreadyUsed practice_name=Some(practice_name) /> }.into_any()
         }
         ResetView::EmisPractice { practice_name } => view! {
             <PageTitle heading=tr!(reset.emis.heading) />
@@ -72,11 +73,10 @@ pub fn ResetPassphrasePage() -> impl IntoView {
 }
 
 #[component]
-fn AlreadyUsed(practice_name: String) -> impl IntoView {
-    let ask = if practice_name.is_empty() {
-        tr!(reset.already_used.ask_your_practice).to_owned()
-    } else {
-        tr!(reset.already_used.ask, practice_name = practice_name)
+fn AlreadyUsed(practice_name: Option<String>) -> impl IntoView {
+    let ask = match practice_name {
+        Some(practice_name) => tr!(reset.already_used.ask, practice_name = practice_name),
+        None => tr!(reset.already_used.ask_your_practice).to_owned(),
     };
     view! {
         <PageTitle heading=tr!(reset.already_used.heading) />
@@ -227,10 +227,9 @@ pub fn NewPassphrasePage() -> impl IntoView {
 #[component]
 pub fn ResetDonePage() -> impl IntoView {
     let DoneView { practice_name } = server_view::<DoneView>();
-    let not_you = if practice_name.is_empty() {
-        tr!(reset.done.not_you_your_practice).to_owned()
-    } else {
-        tr!(reset.done.not_you, practice_name = practice_name)
+    let not_you = match practice_name {
+        Some(practice_name) => tr!(reset.done.not_you, practice_name = practice_name),
+        None => tr!(reset.done.not_you_your_practice).to_owned(),
     };
     view! {
         <PageTitle heading=tr!(reset.done.heading) />

@@ -26,7 +26,6 @@ use crate::domain::passphrase_policy::{
 use crate::domain::{
     AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
 };
-use crate::language::long_date;
 use crate::views::form::FormErrors;
 use crate::views::reset::{DoneView, NewPassphraseView, ResetFormValues, ResetView};
 use crate::views::routes;
@@ -223,7 +222,7 @@ pub async fn verify(
     }
     if document.dates.is_expired(now.date()) {
         seen(AuditKind::PinExpiredSeen, "expired PIN document entered").await?;
-        let expired_on = long_date(document.dates.expires_on(), super::request_locale());
+        let expired_on = document.dates.expires_on();
         return Ok(render(
             state,
             routes::RESET,
@@ -323,11 +322,9 @@ async fn open_step(
 
 /// "This PIN document has already been used", naming the practice when it is known.
 async fn already_used(state: &AppState, pin_document_id: &str) -> Result<Response, JourneyError> {
-    // Empty when the practice is not known: the page then says "your GP practice".
     let practice_name = reset::candidate_for_document(&state.db, pin_document_id)
         .await?
-        .map(|c| c.practice.name)
-        .unwrap_or_default();
+        .map(|c| c.practice.name);
     let view = NewPassphraseView::AlreadyUsed { practice_name };
     Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await)
 }
@@ -353,7 +350,7 @@ pub async fn set_new_passphrase(
         .expect("a valid step has its document");
     if document.used_at.is_some() {
         let view = NewPassphraseView::AlreadyUsed {
-            practice_name: candidate.practice.name.clone(),
+            practice_name: Some(candidate.practice.name.clone()),
         };
         return Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await);
     }
@@ -423,7 +420,7 @@ pub async fn set_new_passphrase(
         Completion::Reset => Ok(Redirect::to(routes::RESET_DONE).into_response()),
         Completion::DocumentAlreadyUsed => {
             let view = NewPassphraseView::AlreadyUsed {
-                practice_name: candidate.practice.name.clone(),
+                practice_name: Some(candidate.practice.name.clone()),
             };
             Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await)
         }
@@ -453,8 +450,7 @@ pub async fn show_done(
     };
     let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
         .await?
-        .map(|c| c.practice.name)
-        .unwrap_or_default();
+        .map(|c| c.practice.name);
     let view = DoneView { practice_name };
     Ok(render(&state, routes::RESET_DONE, view, StatusCode::OK).await)
 }

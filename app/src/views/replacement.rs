@@ -23,12 +23,14 @@ pub enum IdentityView {
         errors: FormErrors,
         problem: Option<FormProblem>,
     },
+    /// `practice_name` is `None` when the practice is not known: the page says "your GP
+    /// practice".
     Ineligible {
         reason: Ineligible,
-        practice_name: String,
+        practice_name: Option<String>,
     },
     NoAccount {
-        practice_name: String,
+        practice_name: Option<String>,
     },
 }
 
@@ -84,7 +86,7 @@ pub enum CheckView {
 pub struct ReplaceDoneView {
     pub reference: String,
     pub email: String,
-    pub practice_name: String,
+    pub practice_name: Option<String>,
 }
 
 /// What `/replace-account/status` shows.
@@ -116,7 +118,7 @@ impl Default for StatusView {
 pub struct RequestStatus {
     pub reference: String,
     pub requested_on: Date,
-    pub practice_name: String,
+    pub practice_name: Option<String>,
     /// A PIN document for the new account is ready (or no longer needed: the passphrase is set).
     pub pin_ready: bool,
     /// The new account has its passphrase: the replacement is complete.

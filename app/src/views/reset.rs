@@ -2,6 +2,7 @@
 
 use super::form::{FormErrors, FormProblem};
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 /// What the patient typed, echoed back when the form is shown again. Never the PIN passphrase.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ pub enum ResetView {
         problem: Option<FormProblem>,
     },
     Expired {
-        expired_on: String,
+        expired_on: Date,
         practice_name: String,
     },
     AlreadyUsed {
@@ -51,16 +52,16 @@ pub enum NewPassphraseView {
     },
     #[default]
     SessionEnded,
-    /// `practice_name` is empty when the practice is not known: the page then says "your GP
+    /// `practice_name` is `None` when the practice is not known: the page then says "your GP
     /// practice".
     AlreadyUsed {
-        practice_name: String,
+        practice_name: Option<String>,
     },
 }
 
 /// What `/reset-passphrase/done` shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoneView {
-    /// Empty when the practice is not known: the page then says "your GP practice".
-    pub practice_name: String,
+    /// `None` when the practice is not known: the page then says "your GP practice".
+    pub practice_name: Option<String>,
 }

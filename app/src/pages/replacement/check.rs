@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::JourneyEnded;
+use super::{practice_or_yours, JourneyEnded};
 use crate::components::form::{BackLink, SummaryList};
 use crate::components::layout::PageTitle;
 use crate::tr;
@@ -69,7 +69,7 @@ pub fn ReplaceDonePage() -> impl IntoView {
                     <a href=routes::RESET>{tr!(replace.done.pin_link)}</a>
                     {tr!(replace.done.pin_after)}
                 </p>
-                <p>{tr!(replace.done.ask, practice = practice_name)}</p>
+                <p>{tr!(replace.done.ask, practice = practice_or_yours(practice_name))}</p>
                 <p>
                     {tr!(replace.done.status_before)}
                     <a href=routes::REPLACE_STATUS>{tr!(replace.done.status_link)}</a>

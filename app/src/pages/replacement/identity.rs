@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::problem_message;
+use super::{practice_or_yours, problem_message};
 use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::Ineligible;
@@ -33,7 +33,7 @@ pub fn ReplaceAccountPage() -> impl IntoView {
             <h1>{tr!(replace.no_account.heading)}</h1>
             <p>{tr!(replace.no_account.not_found)}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
-            <p>{tr!(replace.no_account.ask, practice = practice_name)}</p>
+            <p>{tr!(replace.no_account.ask, practice = practice_or_yours(practice_name))}</p>
         }
         .into_any(),
     }
@@ -109,7 +109,8 @@ fn IdentityForm(
 
 /// Why the account cannot be replaced, and what the patient can do instead.
 #[component]
-fn IneligiblePage(reason: Ineligible, practice_name: String) -> impl IntoView {
+fn IneligiblePage(reason: Ineligible, practice_name: Option<String>) -> impl IntoView {
+    let practice_name = practice_or_yours(practice_name);
     match reason {
         Ineligible::UsedRecently { last_used_on } => view! {
             <PageTitle heading=tr!(replace.used_recently.heading) />

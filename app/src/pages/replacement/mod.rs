@@ -39,3 +39,8 @@ fn JourneyEnded() -> impl IntoView {
         </a>
     }
 }
+
+/// A practice's name, or "your GP practice" when it is not known.
+fn practice_or_yours(practice_name: Option<String>) -> String {
+    practice_name.unwrap_or_else(|| tr!(replace.your_practice).to_owned())
+}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::problem_message;
+use super::{practice_or_yours, problem_message};
 use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::language::{locale, long_date};
@@ -73,7 +73,7 @@ pub fn ReplacementStatusPage() -> impl IntoView {
 #[component]
 fn StatusFound(status: RequestStatus) -> impl IntoView {
     let requested_on = long_date(status.requested_on, locale());
-    let practice = status.practice_name.as_str();
+    let practice = practice_or_yours(status.practice_name.clone());
     // Requested and replaced are done once there is a request to look up.
     let steps = [
         (
@@ -92,7 +92,7 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
             if status.pin_ready {
                 tr!(replace.status.pin_ready).to_owned()
             } else {
-                tr!(replace.status.pin_ask, practice = practice)
+                tr!(replace.status.pin_ask, practice = &practice)
             },
         ),
         (
@@ -138,7 +138,7 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                         })
                         .collect_view()}
                 </ol>
-                <p>{tr!(replace.status.contact, practice = status.practice_name.clone())}</p>
+                <p>{tr!(replace.status.contact, practice = practice.clone())}</p>
             </div>
         </div>
     }

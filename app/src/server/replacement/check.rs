@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
 use time::OffsetDateTime;
 
-use super::{current_journey, journey_ended, now, practice_name, JourneyStep, OpenJourney};
+use super::{
+    current_journey, journey_ended, now, practice_name, your_practice, JourneyStep, OpenJourney,
+};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, Completion, Journey, Replacement, JOURNEY_LIFETIME_SECONDS};
 use crate::db::tokens::new_record_id;
@@ -125,17 +127,20 @@ pub async fn request_replacement(
     // patient's language at that moment.
     let locale = request_locale();
     let signature = td_string!(locale, emails.signature);
+    let practice = practice_name
+        .clone()
+        .unwrap_or_else(|| your_practice(locale));
     let confirmation = td_string!(
         locale,
         emails.replaced.body,
         reference = &reference,
-        practice = &practice_name,
+        practice = &practice,
         signature = signature,
     );
     let alert = td_string!(
         locale,
         emails.alert.body,
-        practice = &practice_name,
+        practice = &practice,
         signature = signature,
     );
     let mut messages = vec![NewMessage {

@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{journey_cookie, now, your_practice};
+use super::{journey_cookie, now};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::tokens::JourneyToken;
 use crate::db::{patients, practices, replacement};
@@ -134,7 +134,7 @@ pub async fn check_identity(
 
     let practice_name = practices::find(db.pool(), &identified.patient.practice_ods)
         .await?
-        .map_or_else(|| your_practice(request_locale()), |p| p.name);
+        .map(|p| p.name);
     let Some(account) = identified.current_account else {
         let view = IdentityView::NoAccount { practice_name };
         return Ok(render(&state, routes::REPLACE, view, StatusCode::NOT_FOUND).await);

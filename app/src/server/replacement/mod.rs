@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use time::OffsetDateTime;
 
-use super::{host_cookie, render, request_cookie, request_locale, AppState, JourneyError};
+use super::{host_cookie, render, request_cookie, AppState, JourneyError};
 use crate::db::practices;
 use crate::db::replacement::{self, Journey, JOURNEY_LIFETIME_SECONDS};
 use crate::db::tokens::JourneyToken;
@@ -131,17 +131,17 @@ async fn journey_ended<V: JourneyStep>(state: &AppState) -> Response {
     render(state, V::PATH, V::default(), StatusCode::FORBIDDEN).await
 }
 
-/// The name of the practice, or "your GP practice" in the request's language.
-async fn practice_name(state: &AppState, ods: &str) -> Result<String, JourneyError> {
+/// The name of the practice, if it is known.
+async fn practice_name(state: &AppState, ods: &str) -> Result<Option<String>, JourneyError> {
     let Ok(ods) = OdsCode::parse(ods) else {
-        return Ok(your_practice(request_locale()));
+        return Ok(None);
     };
     Ok(practices::find(state.db.pool(), &ods)
         .await?
-        .map_or_else(|| your_practice(request_locale()), |p| p.name))
+        .map(|p| p.name))
 }
 
-/// What a practice whose name is not known is called.
+/// What an email calls a practice whose name is not known: "your GP practice".
 fn your_practice(locale: Locale) -> String {
     td_string!(locale, replace.your_practice).to_owned()
 }
