@@ -3,12 +3,11 @@
 //! or events takes the practices the signed-in member may see and filters by them in SQL.
 
 use sqlx::{Any, Executor};
-use time::Date;
 
 use super::audit::{self, AuditEvent, AuditKind, NewAuditEvent};
 use super::practices::{self, Practice};
 use super::{date_from_sql, DbError};
-use crate::domain::{NhsNumber, OdsCode, StaffUsername};
+use crate::domain::{DemographicField, NhsNumber, OdsCode, Recorded, StaffUsername};
 
 /// A staff member as the staff area needs them: who, and where they may look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,27 +320,9 @@ pub async fn replacement_requests(
 pub struct Mismatch {
     pub patient_id: String,
     pub nhs_number: NhsNumber,
-    /// Which field, in English: "Given name", "Family name", "Date of birth", "Address" or
-    /// "Postcode".
-    pub field: &'static str,
+    pub field: DemographicField,
     pub gp_record: Recorded,
     pub pds: Recorded,
-}
-
-/// A value as one source holds it: text, or a date (which the page writes in its language).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recorded {
-    Text(String),
-    Date(Date),
-}
-
-impl Recorded {
-    fn same_as(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Text(a), Self::Text(b)) => a.trim() == b.trim(),
-            (a, b) => a == b,
-        }
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -385,7 +366,7 @@ pub async fn demographic_mismatches(
     let mut out = Vec::new();
     for row in rows {
         let nhs_number = stored_nhs_number(&row.patient_id, &row.nhs_number)?;
-        let mut push = |field: &'static str, gp: Recorded, pds: Recorded| {
+        let mut push = |field: DemographicField, gp: Recorded, pds: Recorded| {
             if !gp.same_as(&pds) {
                 out.push(Mismatch {
                     patient_id: row.patient_id.clone(),
@@ -396,14 +377,19 @@ pub async fn demographic_mismatches(
                 });
             }
         };
+        use DemographicField as Field;
         use Recorded::Text;
-        push("Given name", Text(row.gp_given), Text(row.pds_given));
-        push("Family name", Text(row.gp_family), Text(row.pds_family));
+        push(Field::GivenName, Text(row.gp_given), Text(row.pds_given));
+        push(Field::FamilyName, Text(row.gp_family), Text(row.pds_family));
         let gp_dob = Recorded::Date(date_from_sql(&row.gp_dob)?);
         let pds_dob = Recorded::Date(date_from_sql(&row.pds_dob)?);
-        push("Date of birth", gp_dob, pds_dob);
-        push("Address", Text(row.gp_address), Text(row.pds_address));
-        push("Postcode", Text(row.gp_postcode), Text(row.pds_postcode));
+        push(Field::DateOfBirth, gp_dob, pds_dob);
+        push(Field::Address, Text(row.gp_address), Text(row.pds_address));
+        push(
+            Field::Postcode,
+            Text(row.gp_postcode),
+            Text(row.pds_postcode),
+        );
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@ mod account_id;
 pub mod attempts;
 mod audit_kind;
 mod dates;
+mod demographics;
 #[cfg(feature = "email")]
 mod email_address;
 mod nhs_number;
@@ -23,6 +24,7 @@ pub mod staff;
 pub use account_id::{AccountId, AccountIdError};
 pub use audit_kind::{AuditKind, PatientActivity};
 pub use dates::{DateOfBirth, DateOfBirthError, PinDocumentDates};
+pub use demographics::{DemographicField, FixedBy, Recorded};
 #[cfg(feature = "email")]
 pub use email_address::{EmailAddress, EmailAddressError};
 pub use nhs_number::{NhsNumber, NhsNumberError};

@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use super::account::AccountSummary;
 use super::form::{FormErrors, FormProblem};
-use crate::domain::AuditKind;
+use crate::domain::{AuditKind, DemographicField, Recorded};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSignInView {
@@ -152,8 +152,9 @@ pub struct RequestRow {
     pub patient_id: String,
     pub name: String,
     pub nhs_number: String,
-    pub requested_on: String,
-    pub status: String,
+    pub requested_on: Date,
+    /// The new account has its passphrase: nothing left to do.
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,10 +167,9 @@ pub struct RequestsView {
 pub struct MismatchRow {
     pub patient_id: String,
     pub nhs_number: String,
-    pub field: String,
-    pub gp_record: String,
-    pub pds: String,
-    pub who_fixes: String,
+    pub field: DemographicField,
+    pub gp_record: Recorded,
+    pub pds: Recorded,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use super::StaffNav;
 use crate::components::layout::PageTitle;
+use crate::domain::{DemographicField, FixedBy, Recorded};
+use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::routes;
@@ -37,8 +39,8 @@ pub fn RequestsPage() -> impl IntoView {
                             <tr>
                                 <td>{r.reference}</td>
                                 <td><a href=routes::staff_patient(&r.patient_id)>{r.name}</a><br />{r.nhs_number}</td>
-                                <td>{r.requested_on}</td>
-                                <td>{r.status}</td>
+                                <td>{long_date(r.requested_on, locale())}</td>
+                                <td>{if r.complete { tr!(staff.requests.complete) } else { tr!(staff.requests.waiting) }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -76,15 +78,42 @@ pub fn MismatchesPage() -> impl IntoView {
                         {view.rows.into_iter().map(|r| view! {
                             <tr>
                                 <td><a href=routes::staff_patient(&r.patient_id)>{r.nhs_number}</a></td>
-                                <td>{r.field}</td>
-                                <td>{r.gp_record}</td>
-                                <td>{r.pds}</td>
-                                <td>{r.who_fixes}</td>
+                                <td>{field_name(r.field)}</td>
+                                <td>{recorded(r.gp_record)}</td>
+                                <td>{recorded(r.pds)}</td>
+                                <td>{who_fixes(r.field.fixed_by())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
             }.into_any()
         }}
+    }
+}
+
+/// A demographic field's name, in the page's language.
+fn field_name(field: DemographicField) -> &'static str {
+    match field {
+        DemographicField::GivenName => tr!(staff.mismatches.given_name),
+        DemographicField::FamilyName => tr!(staff.mismatches.family_name),
+        DemographicField::DateOfBirth => tr!(staff.date_of_birth),
+        DemographicField::Address => tr!(staff.mismatches.address),
+        DemographicField::Postcode => tr!(staff.mismatches.postcode),
+    }
+}
+
+/// A value as a source holds it; dates in the page's language.
+fn recorded(value: Recorded) -> String {
+    match value {
+        Recorded::Text(text) => text,
+        Recorded::Date(date) => long_date(date, locale()),
+    }
+}
+
+/// Who puts a difference right, and how.
+fn who_fixes(fixed_by: FixedBy) -> &'static str {
+    match fixed_by {
+        FixedBy::Practice => tr!(staff.mismatches.practice_fixes),
+        FixedBy::Pds => tr!(staff.mismatches.pds_fixes),
     }
 }
