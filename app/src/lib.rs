@@ -77,7 +77,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// A complete NHS page saying what went wrong on our side, for answers that cannot render the
 /// app (the database is down, the request could not be read). Plain HTML: no hydration.
-pub fn problem_document(locale: Locale, heading: &str, advice: &str) -> String {
+pub fn problem_document(problem: views::problem::Problem, locale: Locale) -> String {
+    let (heading, advice) = problem_text(problem, locale);
     let owner = Owner::new();
     owner.with(|| {
         provide_context(locale);
@@ -101,8 +102,8 @@ pub fn problem_document(locale: Locale, heading: &str, advice: &str) -> String {
                     <Header />
                     <div class="nhsuk-width-container">
                         <main class="nhsuk-main-wrapper" id="maincontent">
-                            <h1>{heading.to_owned()}</h1>
-                            <p>{advice.to_owned()}</p>
+                            <h1>{heading}</h1>
+                            <p>{advice}</p>
                             <p>
                                 <a href=views::routes::HOME>{i18n::td_string!(locale, common.go_to_start)}</a>
                             </p>
@@ -114,6 +115,42 @@ pub fn problem_document(locale: Locale, heading: &str, advice: &str) -> String {
         }
         .to_html()
     })
+}
+
+/// A problem page's heading and advice, in the reader's language.
+fn problem_text(problem: views::problem::Problem, locale: Locale) -> (&'static str, &'static str) {
+    use i18n::td_string;
+    use views::problem::Problem;
+    match problem {
+        Problem::Busy => (
+            td_string!(locale, common.problem.busy_heading),
+            td_string!(locale, common.problem.busy_advice),
+        ),
+        Problem::ServiceDown => (
+            td_string!(locale, common.problem.service_heading),
+            td_string!(locale, common.problem.service_advice),
+        ),
+        Problem::HeadersTooLarge => (
+            td_string!(locale, common.problem.unreadable_heading),
+            td_string!(locale, common.problem.headers_advice),
+        ),
+        Problem::CrossSite => (
+            td_string!(locale, common.problem.cross_site_heading),
+            td_string!(locale, common.problem.cross_site_advice),
+        ),
+        Problem::TooLarge => (
+            td_string!(locale, common.problem.too_large_heading),
+            td_string!(locale, common.problem.go_back_advice),
+        ),
+        Problem::MethodNotAllowed => (
+            td_string!(locale, common.problem.method_heading),
+            td_string!(locale, common.problem.start_again_advice),
+        ),
+        Problem::Unreadable => (
+            td_string!(locale, common.problem.unreadable_heading),
+            td_string!(locale, common.problem.go_back_advice),
+        ),
+    }
 }
 
 /// The whole application: NHS page furniture around the routed pages.

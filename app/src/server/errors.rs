@@ -7,6 +7,7 @@ use super::hashing::PoolBusy;
 use super::request_locale;
 use crate::db::DbError;
 use crate::language::Locale;
+pub use crate::views::problem::Problem;
 
 /// What can go wrong inside a journey that is not the patient's doing.
 #[derive(Debug, thiserror::Error)]
@@ -36,65 +37,8 @@ impl IntoResponse for JourneyError {
     }
 }
 
-/// What went wrong, for [`problem_page`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Problem {
-    /// Every hashing slot is taken.
-    Busy,
-    /// The database (or something else of ours) failed.
-    ServiceDown,
-    /// More header bytes than any browser sends.
-    HeadersTooLarge,
-    /// A form posted from another website.
-    CrossSite,
-    /// A form body over the limit.
-    TooLarge,
-    /// A method the address does not take.
-    MethodNotAllowed,
-    /// Anything else the framework could not read.
-    Unreadable,
-}
-
-impl Problem {
-    /// The page's heading and advice, in the reader's language.
-    fn text(self, locale: Locale) -> (&'static str, &'static str) {
-        use crate::i18n::td_string;
-        match self {
-            Self::Busy => (
-                td_string!(locale, common.problem.busy_heading),
-                td_string!(locale, common.problem.busy_advice),
-            ),
-            Self::ServiceDown => (
-                td_string!(locale, common.problem.service_heading),
-                td_string!(locale, common.problem.service_advice),
-            ),
-            Self::HeadersTooLarge => (
-                td_string!(locale, common.problem.unreadable_heading),
-                td_string!(locale, common.problem.headers_advice),
-            ),
-            Self::CrossSite => (
-                td_string!(locale, common.problem.cross_site_heading),
-                td_string!(locale, common.problem.cross_site_advice),
-            ),
-            Self::TooLarge => (
-                td_string!(locale, common.problem.too_large_heading),
-                td_string!(locale, common.problem.go_back_advice),
-            ),
-            Self::MethodNotAllowed => (
-                td_string!(locale, common.problem.method_heading),
-                td_string!(locale, common.problem.start_again_advice),
-            ),
-            Self::Unreadable => (
-                td_string!(locale, common.problem.unreadable_heading),
-                td_string!(locale, common.problem.go_back_advice),
-            ),
-        }
-    }
-}
-
 /// A complete NHS page for when something went wrong on our side. Plain HTML: it needs no
 /// database and no hydration.
 pub(crate) fn problem_page(problem: Problem, locale: Locale) -> String {
-    let (heading, advice) = problem.text(locale);
-    crate::problem_document(locale, heading, advice)
+    crate::problem_document(problem, locale)
 }

@@ -8,6 +8,7 @@ pub mod cannot_sign_in;
 pub mod demo;
 pub mod form;
 pub mod page;
+pub mod problem;
 pub mod replacement;
 pub mod reset;
 pub mod routes;
