@@ -1,0 +1,249 @@
+//! What the staff area lists: test patients, replacement requests, the differences between
+//! GP records and PDS, and the audit log, each for the member's practices only.
+
+use super::{practice_filter, StaffMember};
+use crate::db::audit::AuditEvent;
+use crate::db::{date_from_sql, Db, DbError};
+use crate::domain::{DemographicField, NhsNumber, OdsCode, Recorded};
+
+/// A patient as the staff lists show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientListing {
+    pub id: String,
+    pub practice_ods: OdsCode,
+    pub nhs_number: NhsNumber,
+    /// From the GP record; empty if there is none.
+    pub given_name: String,
+    pub family_name: String,
+    pub is_test: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PatientListingRow {
+    id: String,
+    practice_ods: String,
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    is_test: i64,
+}
+
+impl TryFrom<PatientListingRow> for PatientListing {
+    type Error = DbError;
+    fn try_from(row: PatientListingRow) -> Result<Self, DbError> {
+        Ok(Self {
+            practice_ods: OdsCode::parse(&row.practice_ods)
+                .map_err(|_| DbError::Corrupt(format!("patient {}: ODS code", row.id)))?,
+            nhs_number: stored_nhs_number(&row.id, &row.nhs_number)?,
+            given_name: row.given_name,
+            family_name: row.family_name,
+            is_test: row.is_test != 0,
+            id: row.id,
+        })
+    }
+}
+
+/// An NHS number as stored (10 digits), or the error saying whose is not one.
+fn stored_nhs_number(patient_id: &str, digits: &str) -> Result<NhsNumber, DbError> {
+    NhsNumber::parse(digits)
+        .map_err(|_| DbError::Corrupt(format!("patient {patient_id}: NHS number")))
+}
+
+const LISTING: &str = "SELECT p.id, p.practice_ods, p.nhs_number,
+        COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name, p.is_test
+     FROM patients p
+     LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'";
+
+/// The member's practices' test patients, newest first.
+pub async fn test_patients(db: &Db, member: &StaffMember) -> Result<Vec<PatientListing>, DbError> {
+    let (filter, codes) = practice_filter(member, "p.practice_ods", 1);
+    let sql =
+        format!("{LISTING} WHERE p.is_test = 1 AND {filter} ORDER BY p.created_at DESC, p.id");
+    let mut query = sqlx::query_as::<_, PatientListingRow>(&sql);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(PatientListing::try_from)
+        .collect()
+}
+
+/// A replacement request of one of the member's practices' patients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestListing {
+    pub reference: String,
+    pub patient_id: String,
+    pub nhs_number: NhsNumber,
+    /// From the GP record; empty if there is none.
+    pub given_name: String,
+    pub family_name: String,
+    /// When the request was made (Unix seconds).
+    pub created_at: i64,
+    /// Whether the new account has a passphrase yet: the request is complete.
+    pub passphrase_set: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestListingRow {
+    reference: String,
+    patient_id: String,
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    created_at: i64,
+    passphrase_set: i64,
+}
+
+/// The newest 100 replacement requests of the member's practices' patients, newest first.
+pub async fn replacement_requests(
+    db: &Db,
+    member: &StaffMember,
+) -> Result<Vec<RequestListing>, DbError> {
+    let (filter, codes) = practice_filter(member, "r.practice_ods", 1);
+    let sql = format!(
+        "SELECT r.reference, r.patient_id, p.nhs_number,
+                COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name,
+                r.created_at,
+                CASE WHEN a.passphrase_hash IS NULL THEN 0 ELSE 1 END AS passphrase_set
+         FROM replacement_requests r
+         JOIN patients p ON p.id = r.patient_id
+         JOIN online_accounts a ON a.id = r.new_account_id
+         LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
+         WHERE {filter} ORDER BY r.created_at DESC LIMIT 100"
+    );
+    let mut query = sqlx::query_as::<_, RequestListingRow>(&sql);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(RequestListing {
+                nhs_number: stored_nhs_number(&row.patient_id, &row.nhs_number)?,
+                reference: row.reference,
+                patient_id: row.patient_id,
+                given_name: row.given_name,
+                family_name: row.family_name,
+                created_at: row.created_at,
+                passphrase_set: row.passphrase_set != 0,
+            })
+        })
+        .collect()
+}
+
+/// One field on which the GP record and PDS disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub patient_id: String,
+    pub nhs_number: NhsNumber,
+    pub field: DemographicField,
+    pub gp_record: Recorded,
+    pub pds: Recorded,
+}
+
+#[derive(sqlx::FromRow)]
+struct PairRow {
+    patient_id: String,
+    nhs_number: String,
+    gp_given: String,
+    gp_family: String,
+    gp_dob: String,
+    gp_address: String,
+    gp_postcode: String,
+    pds_given: String,
+    pds_family: String,
+    pds_dob: String,
+    pds_address: String,
+    pds_postcode: String,
+}
+
+/// Every field that differs between the two sources, for the member's practices' patients.
+pub async fn demographic_mismatches(
+    db: &Db,
+    member: &StaffMember,
+) -> Result<Vec<Mismatch>, DbError> {
+    let (filter, codes) = practice_filter(member, "p.practice_ods", 1);
+    let sql = format!(
+        "SELECT p.id AS patient_id, p.nhs_number,
+                g.given_name AS gp_given, g.family_name AS gp_family, g.date_of_birth AS gp_dob,
+                g.address_line AS gp_address, g.postcode AS gp_postcode,
+                s.given_name AS pds_given, s.family_name AS pds_family, s.date_of_birth AS pds_dob,
+                s.address_line AS pds_address, s.postcode AS pds_postcode
+         FROM patients p
+         JOIN demographics g ON g.patient_id = p.id AND g.source = 'clinical_system'
+         JOIN demographics s ON s.patient_id = p.id AND s.source = 'pds'
+         WHERE {filter} ORDER BY p.nhs_number"
+    );
+    let mut query = sqlx::query_as::<_, PairRow>(&sql);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let nhs_number = stored_nhs_number(&row.patient_id, &row.nhs_number)?;
+        let mut push = |field: DemographicField, gp: Recorded, pds: Recorded| {
+            if !gp.same_as(&pds) {
+                out.push(Mismatch {
+                    patient_id: row.patient_id.clone(),
+                    nhs_number,
+                    field,
+                    gp_record: gp,
+                    pds,
+                });
+            }
+        };
+        use DemographicField as Field;
+        use Recorded::Text;
+        push(Field::GivenName, Text(row.gp_given), Text(row.pds_given));
+        push(Field::FamilyName, Text(row.gp_family), Text(row.pds_family));
+        let gp_dob = Recorded::Date(date_from_sql(&row.gp_dob)?);
+        let pds_dob = Recorded::Date(date_from_sql(&row.pds_dob)?);
+        push(Field::DateOfBirth, gp_dob, pds_dob);
+        push(Field::Address, Text(row.gp_address), Text(row.pds_address));
+        push(
+            Field::Postcode,
+            Text(row.gp_postcode),
+            Text(row.pds_postcode),
+        );
+    }
+    Ok(out)
+}
+
+/// How many audit entries one page of the log shows.
+pub const AUDIT_PAGE_SIZE: i64 = 20;
+
+/// One page of the audit log of the member's practices, newest first, optionally for one
+/// patient and one kind of event; also says whether there is a next page.
+pub async fn audit_page(
+    db: &Db,
+    member: &StaffMember,
+    patient_id: Option<&str>,
+    kind: Option<&str>,
+    page: i64,
+) -> Result<(Vec<AuditEvent>, bool), DbError> {
+    let (filter, codes) = practice_filter(member, "practice_ods", 5);
+    let sql = format!(
+        "SELECT id, occurred_at, kind, actor, practice_ods, patient_id, detail FROM audit_events
+         WHERE ($1 = '' OR patient_id = $1) AND ($2 = '' OR kind = $2)
+           AND practice_ods IS NOT NULL AND {filter}
+         ORDER BY occurred_at DESC, id DESC LIMIT $3 OFFSET $4"
+    );
+    let mut query = sqlx::query_as::<_, AuditEvent>(&sql)
+        .bind(patient_id.unwrap_or_default())
+        .bind(kind.unwrap_or_default())
+        .bind(AUDIT_PAGE_SIZE + 1)
+        .bind(page.max(0) * AUDIT_PAGE_SIZE);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    let mut events = query.fetch_all(db.pool()).await?;
+    let more = events.len() as i64 > AUDIT_PAGE_SIZE;
+    events.truncate(AUDIT_PAGE_SIZE as usize);
+    Ok((events, more))
+}

@@ -1,0 +1,193 @@
+//! Staff members, the practices they work for, their previews of test patients, and the
+//! practice-scoped reads behind "what needs your attention". Every read that lists patients
+//! or events takes the practices the signed-in member may see and filters by them in SQL.
+
+use sqlx::{Any, Executor};
+
+mod listings;
+mod previews;
+
+pub use listings::*;
+pub use previews::*;
+
+use super::audit::{self, AuditKind, NewAuditEvent};
+use super::practices::{self, Practice};
+use super::DbError;
+use crate::domain::{OdsCode, StaffUsername};
+
+/// A staff member as the staff area needs them: who, and where they may look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub username: StaffUsername,
+    pub is_admin: bool,
+    /// The practices they work for. Administrators may see every practice.
+    pub practices: Vec<OdsCode>,
+}
+
+impl StaffMember {
+    /// Whether this member may see and change the patients of the practice.
+    pub fn may_see(&self, ods: &OdsCode) -> bool {
+        self.is_admin || self.practices.contains(ods)
+    }
+}
+
+/// Why a staff member could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddStaffError {
+    #[error("a staff member called {0} already exists")]
+    Exists(String),
+    #[error("there is no practice with the ODS code {0}")]
+    NoSuchPractice(String),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+/// Adds a member and their practices in one transaction.
+pub async fn add(
+    db: &super::Db,
+    username: &StaffUsername,
+    password_hash: &str,
+    is_admin: bool,
+    practices: &[OdsCode],
+    now: i64,
+) -> Result<(), AddStaffError> {
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let inserted = sqlx::query(
+        "INSERT INTO staff_members (username, password_hash, is_admin, created_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING",
+    )
+    .bind(username.as_str())
+    .bind(password_hash)
+    .bind(i64::from(is_admin))
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(DbError::from)?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(AddStaffError::Exists(username.to_string()));
+    }
+    for ods in practices {
+        if super::practices::find(&mut *tx, ods).await?.is_none() {
+            return Err(AddStaffError::NoSuchPractice(ods.to_string()));
+        }
+        sqlx::query("INSERT INTO staff_practices (username, practice_ods) VALUES ($1, $2)")
+            .bind(username.as_str())
+            .bind(ods.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(DbError::from)?;
+    }
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::StaffAdded,
+            actor: "system",
+            practice_ods: practices.first().map(OdsCode::as_str),
+            patient_id: None,
+            detail: &format!("Staff member {username} added"),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Sets the password (demo seeding: the demo passwords are known).
+pub async fn set_password_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    username: &StaffUsername,
+    password_hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE staff_members SET password_hash = $1 WHERE username = $2")
+        .bind(password_hash)
+        .bind(username.as_str())
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// The member's stored Argon2id PHC string, for sign-in verification only.
+pub async fn password_hash<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    username: &StaffUsername,
+) -> Result<Option<String>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM staff_members WHERE username = $1")
+            .bind(username.as_str())
+            .fetch_optional(exec)
+            .await?,
+    )
+}
+
+/// The member with this username and the practices they work for, if there is one: who a
+/// live staff session belongs to.
+pub async fn find(db: &super::Db, username: &str) -> Result<Option<StaffMember>, DbError> {
+    let Some(is_admin) =
+        sqlx::query_scalar::<_, i64>("SELECT is_admin FROM staff_members WHERE username = $1")
+            .bind(username)
+            .fetch_optional(db.pool())
+            .await?
+    else {
+        return Ok(None);
+    };
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT practice_ods FROM staff_practices WHERE username = $1 ORDER BY practice_ods",
+    )
+    .bind(username)
+    .fetch_all(db.pool())
+    .await?;
+    let practices = codes
+        .iter()
+        .map(|c| OdsCode::parse(c).map_err(|_| DbError::Corrupt(format!("ODS code {c:?}"))))
+        .collect::<Result<_, _>>()?;
+    let username = StaffUsername::parse(username)
+        .map_err(|_| DbError::Corrupt(format!("username {username:?}")))?;
+    Ok(Some(StaffMember {
+        username,
+        is_admin: is_admin != 0,
+        practices,
+    }))
+}
+
+/// The practices the member may see, with their names, in ODS code order: every practice for
+/// an administrator. A code that names no practice (or is not a valid one) is left out.
+pub async fn practices_of(db: &super::Db, member: &StaffMember) -> Result<Vec<Practice>, DbError> {
+    let codes: Vec<OdsCode> = if member.is_admin {
+        practices::all_ods_codes(db.pool())
+            .await?
+            .iter()
+            .filter_map(|code| OdsCode::parse(code).ok())
+            .collect()
+    } else {
+        member.practices.clone()
+    };
+    let mut out = Vec::new();
+    for ods in &codes {
+        if let Some(practice) = practices::find(db.pool(), ods).await? {
+            out.push(practice);
+        }
+    }
+    Ok(out)
+}
+
+/// `practice_ods IN (...)` for the member's practices, with placeholders from `$first`, or no
+/// filter for an administrator. An empty list matches nothing.
+pub(super) fn practice_filter(
+    member: &StaffMember,
+    column: &str,
+    first: usize,
+) -> (String, Vec<String>) {
+    if member.is_admin {
+        return ("1 = 1".to_owned(), Vec::new());
+    }
+    if member.practices.is_empty() {
+        return ("1 = 0".to_owned(), Vec::new());
+    }
+    let placeholders: Vec<String> = (0..member.practices.len())
+        .map(|i| format!("${}", first + i))
+        .collect();
+    let codes = member.practices.iter().map(|p| p.to_string()).collect();
+    (format!("{column} IN ({})", placeholders.join(", ")), codes)
+}
