@@ -88,13 +88,10 @@ pub async fn clear<'e>(
 mod tests {
     use super::*;
     use crate::db::testing::each_backend;
+    use crate::domain::attempts::CredentialKind;
 
-    /// 5 wrong attempts in 15 minutes lock a PIN document for 15 minutes.
-    const PIN_PAIR_LIMIT: Limit = Limit {
-        max: 5,
-        window_seconds: 15 * 60,
-        lock_seconds: 15 * 60,
-    };
+    /// The PIN document's limit: 5 wrong attempts in 15 minutes lock it for 15 minutes.
+    const PIN_PAIR_LIMIT: Limit = CredentialKind::PinDocument.limit();
 
     #[tokio::test]
     async fn the_fifth_failure_locks_for_fifteen_minutes_then_counting_starts_again() {

@@ -45,7 +45,7 @@ pub enum CredentialKind {
 impl CredentialKind {
     /// How many attempts the kind allows. Each is 5 in 15 minutes today; they are separate so
     /// that one can change without the others.
-    pub fn limit(self) -> AttemptLimit {
+    pub const fn limit(self) -> AttemptLimit {
         let five = AttemptLimit {
             max: 5,
             window_seconds: QUARTER_HOUR,
