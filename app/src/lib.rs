@@ -31,6 +31,8 @@ use components::layout::{DemoNotice, Footer, Header, SkipLink};
 use pages::account::{AccountPage, NotMePage, SignInPage};
 use pages::cannot_sign_in::{CannotSignInPage, DeleteAccountPage, PinProblemPage};
 use pages::demo::MailboxPage;
+use pages::replacement::activate::ActivateReplacementPage;
+use pages::replacement::cancel::CancelReplacementPage;
 use pages::replacement::check::{CheckAnswersPage, ReplaceDonePage};
 use pages::replacement::code::SecurityCodePage;
 use pages::replacement::email::ReplaceEmailPage;
@@ -183,6 +185,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/replace-account/check-answers") view=CheckAnswersPage />
                         <Route path=path!("/replace-account/done") view=ReplaceDonePage />
                         <Route path=path!("/replace-account/status") view=ReplacementStatusPage />
+                        <Route path=path!("/replace-account/activate") view=ActivateReplacementPage />
+                        <Route path=path!("/replace-account/cancel") view=CancelReplacementPage />
                         <Route path=path!("/demo/mailbox") view=MailboxPage />
                         <Route path=path!("/staff/sign-in") view=StaffSignInPage />
                         <Route path=path!("/staff") view=StaffHomePage />

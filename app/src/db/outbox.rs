@@ -12,6 +12,10 @@ pub enum Purpose {
     SecurityCode,
     ReplacementConfirmed,
     ReplacementAlert,
+    /// To the new address: the request is recorded, how to activate it.
+    ReplacementRequested,
+    /// To the old address: someone asked to replace the account, with the cancel link.
+    ReplacementNotice,
 }
 
 impl Purpose {
@@ -20,6 +24,8 @@ impl Purpose {
             Self::SecurityCode => "security_code",
             Self::ReplacementConfirmed => "replacement_confirmed",
             Self::ReplacementAlert => "replacement_alert",
+            Self::ReplacementRequested => "replacement_requested",
+            Self::ReplacementNotice => "replacement_notice",
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The reads and writes behind "replace your account": identity match, eligibility facts, the
-//! journey in progress (behind a cookie token), and the one transaction that replaces.
+//! journey in progress (behind a cookie token), the pending request it ends with, its
+//! cancellation from the old address, and its activation with a PIN document, the one
+//! transaction that replaces.
 
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor};
@@ -9,9 +11,12 @@ use super::accounts::{self, OnlineAccount};
 use super::audit::{self, AuditKind, NewAuditEvent};
 use super::outbox::{self, NewMessage};
 use super::patients::{self, Patient};
-use super::tokens::JourneyToken;
-use super::{Db, DbError};
-use crate::domain::{NhsNumber, Postcode, ReplacementFacts, ReplacementReference, SecurityCode};
+use super::tokens::{CancelToken, JourneyToken, StepToken};
+use super::{pin_documents, step_tokens, Db, DbError};
+use crate::domain::{
+    NhsNumber, Postcode, ReplacementFacts, ReplacementReference, ReplacementState, SecurityCode,
+    CANCEL_LINK_DAYS,
+};
 
 /// How long a patient has to finish the journey after the identity check.
 pub const JOURNEY_LIFETIME_SECONDS: i64 = 30 * 60;
@@ -235,7 +240,7 @@ pub async fn check_code(
     Ok(CodeCheck::Confirmed)
 }
 
-/// A replacement made: what the confirmation and status pages show.
+/// A replacement request: what the confirmation, status and staff pages show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplacementRequest {
     pub id: String,
@@ -243,8 +248,14 @@ pub struct ReplacementRequest {
     pub patient_id: String,
     pub practice_ods: String,
     pub old_account_id: String,
-    pub new_account_id: String,
+    /// Set once the request is activated with a PIN document.
+    pub new_account_id: Option<String>,
+    /// The confirmed new address, the new account's once it exists.
+    pub new_email: Option<String>,
+    pub state: ReplacementState,
     pub created_at: i64,
+    /// When it was cancelled or completed.
+    pub decided_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -254,8 +265,11 @@ struct RequestRow {
     patient_id: String,
     practice_ods: String,
     old_account_id: String,
-    new_account_id: String,
+    new_account_id: Option<String>,
+    new_email: Option<String>,
+    status: String,
     created_at: i64,
+    decided_at: Option<i64>,
 }
 
 impl TryFrom<RequestRow> for ReplacementRequest {
@@ -264,18 +278,22 @@ impl TryFrom<RequestRow> for ReplacementRequest {
         Ok(Self {
             reference: ReplacementReference::parse(&row.reference)
                 .map_err(|_| DbError::Corrupt(format!("reference {:?}", row.reference)))?,
+            state: ReplacementState::from_code(&row.status)
+                .ok_or_else(|| DbError::Corrupt(format!("request status {:?}", row.status)))?,
             id: row.id,
             patient_id: row.patient_id,
             practice_ods: row.practice_ods,
             old_account_id: row.old_account_id,
             new_account_id: row.new_account_id,
+            new_email: row.new_email,
             created_at: row.created_at,
+            decided_at: row.decided_at,
         })
     }
 }
 
-const REQUEST_COLUMNS: &str =
-    "id, reference, patient_id, practice_ods, old_account_id, new_account_id, created_at";
+const REQUEST_COLUMNS: &str = "id, reference, patient_id, practice_ods, old_account_id, \
+     new_account_id, new_email, status, created_at, decided_at";
 
 pub async fn request<'e>(
     exec: impl Executor<'e, Database = Any>,
@@ -305,38 +323,39 @@ pub async fn request_by_reference<'e>(
     .transpose()
 }
 
-/// What the final transaction needs besides the journey.
+/// What the final step of the journey needs besides the journey.
 #[derive(Debug, Clone)]
-pub struct Replacement<'a> {
+pub struct NewRequest<'a> {
     pub request_id: &'a str,
     pub reference: &'a ReplacementReference,
-    pub new_account_id: &'a str,
-    /// Messages to queue with the change: a confirmation to the new address, an alert to the old.
+    /// The link's token for the old account's owner, when the old account has an address.
+    pub cancel_token: Option<&'a CancelToken>,
+    /// Messages to queue with it: what happens next to the new address, the notice with the
+    /// cancel link to the old.
     pub messages: &'a [NewMessage<'a>],
 }
 
-/// How the final step ended.
+/// How the journey's final step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Completion {
-    Replaced,
+pub enum Requested {
+    /// Recorded, pending; nothing about the old account changed.
+    Recorded,
     /// This journey already finished (a second click, or another tab).
-    AlreadyDone {
-        request_id: String,
-    },
+    AlreadyDone { request_id: String },
     /// The journey ended, the email was never confirmed, or the account is no longer active.
     NotAllowed,
 }
 
-/// Replaces the account in one transaction: the new account is created with the same Account
-/// ID, the PIN documents move to it, the old account is marked replaced (never deleted) and
-/// points at it, the old account's sessions end, and the request, audit events and messages are
-/// written. If any statement fails, none of it happened.
-pub async fn complete(
+/// Records a pending request in one transaction: the journey is claimed, the request written
+/// (with the hash of the cancel link's token), the event audited and the messages queued. The
+/// old account, its PIN documents and its sessions are untouched: only [`activate`] changes
+/// them.
+pub async fn record_request(
     db: &Db,
     token: &JourneyToken,
-    replacement: &Replacement<'_>,
+    new: &NewRequest<'_>,
     now: i64,
-) -> Result<Completion, DbError> {
+) -> Result<Requested, DbError> {
     let mut tx = db.pool().begin().await?;
     // Claiming the journey first serialises double submissions: the second finds it taken.
     let claimed = sqlx::query(
@@ -344,27 +363,207 @@ pub async fn complete(
          WHERE token_hash = $2 AND request_id IS NULL AND email_confirmed_at IS NOT NULL
            AND expires_at > $3",
     )
-    .bind(replacement.request_id)
+    .bind(new.request_id)
     .bind(token.digest())
     .bind(now)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let journey = journey(&mut *tx, token, now).await?;
-    let Some(journey) = journey else {
-        return Ok(Completion::NotAllowed);
+    let Some(journey) = journey(&mut *tx, token, now).await? else {
+        return Ok(Requested::NotAllowed);
     };
     if claimed == 0 {
         return Ok(match journey.request_id {
-            Some(request_id) => Completion::AlreadyDone { request_id },
-            None => Completion::NotAllowed,
+            Some(request_id) => Requested::AlreadyDone { request_id },
+            None => Requested::NotAllowed,
         });
     }
     let Some(new_email) = journey.new_email.as_deref() else {
-        return Ok(Completion::NotAllowed);
+        return Ok(Requested::NotAllowed);
     };
-    let Some(old) = accounts::find(&mut *tx, &journey.old_account_id).await? else {
-        return Ok(Completion::NotAllowed);
+    let Some(old) = accounts::find(&mut *tx, &journey.old_account_id)
+        .await?
+        .filter(|a| a.status == accounts::AccountStatus::Active)
+    else {
+        return Ok(Requested::NotAllowed);
+    };
+    sqlx::query(
+        "INSERT INTO replacement_requests
+             (id, reference, patient_id, practice_ods, old_account_id, new_account_id, created_at,
+              status, new_email, cancel_token_hash, cancel_expires_at)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, 'pending', $7, $8, $9)",
+    )
+    .bind(new.request_id)
+    .bind(new.reference.as_str())
+    .bind(&old.patient_id)
+    .bind(old.practice_ods.as_str())
+    .bind(&old.id)
+    .bind(now)
+    .bind(new_email)
+    .bind(new.cancel_token.map(CancelToken::digest))
+    .bind(now + CANCEL_LINK_DAYS * 24 * 60 * 60)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::ReplacementRequested,
+            actor: "patient",
+            practice_ods: Some(old.practice_ods.as_str()),
+            patient_id: Some(&old.patient_id),
+            detail: &format!("reference {}: waiting for a PIN document", new.reference),
+        },
+        now,
+    )
+    .await?;
+    for message in new.messages {
+        outbox::enqueue(&mut *tx, message, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Requested::Recorded)
+}
+
+/// What a cancel link leads to, before or after it is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelLink {
+    /// The request can still be cancelled with this link.
+    Usable { reference: ReplacementReference },
+    /// Already cancelled (by this link, or overtaken).
+    Cancelled,
+    /// Activated before the link was used: the practice must help.
+    Completed,
+    /// Unknown, forged, or past its 7 days.
+    Dead,
+}
+
+/// Where the request behind a cancel link stands; nothing is changed.
+pub async fn cancel_link<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &CancelToken,
+    now: i64,
+) -> Result<CancelLink, DbError> {
+    let row = sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT reference, status, cancel_expires_at FROM replacement_requests
+         WHERE cancel_token_hash = $1",
+    )
+    .bind(token.digest())
+    .fetch_optional(exec)
+    .await?;
+    let Some((reference, status, expires_at)) = row else {
+        return Ok(CancelLink::Dead);
+    };
+    Ok(match ReplacementState::from_code(&status) {
+        Some(ReplacementState::Cancelled) => CancelLink::Cancelled,
+        Some(ReplacementState::Completed) => CancelLink::Completed,
+        Some(ReplacementState::Pending) if expires_at > now => CancelLink::Usable {
+            reference: ReplacementReference::parse(&reference)
+                .map_err(|_| DbError::Corrupt(format!("reference {reference:?}")))?,
+        },
+        Some(ReplacementState::Pending) => CancelLink::Dead,
+        None => return Err(DbError::Corrupt(format!("request status {status:?}"))),
+    })
+}
+
+/// Cancels the pending request behind the link, once, within its 7 days, and audits it. The
+/// old account was never changed, so there is nothing else to restore. Returns where the
+/// request stands afterwards ([`CancelLink::Cancelled`] when this call or an earlier one
+/// cancelled it).
+pub async fn cancel(db: &Db, token: &CancelToken, now: i64) -> Result<CancelLink, DbError> {
+    let mut tx = db.pool().begin().await?;
+    let cancelled = sqlx::query_as::<_, (String, String, String)>(
+        "UPDATE replacement_requests SET status = 'cancelled', decided_at = $1
+         WHERE cancel_token_hash = $2 AND status = 'pending' AND cancel_expires_at > $1
+         RETURNING reference, practice_ods, patient_id",
+    )
+    .bind(now)
+    .bind(token.digest())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((reference, practice_ods, patient_id)) = cancelled else {
+        tx.rollback().await?;
+        return cancel_link(db.pool(), token, now).await;
+    };
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::ReplacementCancelled,
+            actor: "patient",
+            practice_ods: Some(&practice_ods),
+            patient_id: Some(&patient_id),
+            detail: &format!(
+                "reference {reference}: cancelled from the link sent to the old address"
+            ),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CancelLink::Cancelled)
+}
+
+/// What activating a request needs: the reset step that matched the PIN document, and the new
+/// passphrase's hash.
+#[derive(Debug, Clone)]
+pub struct Activation<'a> {
+    pub request_id: &'a str,
+    pub pin_document_id: &'a str,
+    pub new_account_id: &'a str,
+    pub passphrase_hash: &'a str,
+    /// Messages to queue with it: the confirmation to the new address, an alert to the old.
+    pub messages: &'a [NewMessage<'a>],
+}
+
+/// How an activation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activated {
+    /// The old account is replaced; the new one is active with the new passphrase.
+    Replaced,
+    /// Another submission used the PIN document first; nothing changed.
+    DocumentAlreadyUsed,
+    /// The step token was used or has expired; nothing changed.
+    TokenNoLongerValid,
+    /// The request was cancelled (or overtaken) meanwhile, or the old account is no longer
+    /// active; nothing changed.
+    NoLongerPending,
+}
+
+/// Completes a pending request in one transaction, the second phase: the PIN document is used
+/// up and the step token consumed; the request is marked completed; the old account is marked
+/// replaced (never deleted) and points at a new account with the same Account ID, the new
+/// address and the new passphrase; the PIN documents move to it; every session of the old
+/// account ends; other pending requests for the old account are cancelled; the event is
+/// audited and the messages queued. If any statement fails, none of it happened.
+pub async fn activate(
+    db: &Db,
+    step: &StepToken,
+    activation: &Activation<'_>,
+    now: i64,
+) -> Result<Activated, DbError> {
+    let mut tx = db.pool().begin().await?;
+    if !pin_documents::mark_used(&mut *tx, activation.pin_document_id, now).await? {
+        tx.rollback().await?;
+        return Ok(Activated::DocumentAlreadyUsed);
+    }
+    if !step_tokens::consume(&mut *tx, step, now).await? {
+        tx.rollback().await?;
+        return Ok(Activated::TokenNoLongerValid);
+    }
+    let claimed = sqlx::query_as::<_, (String, Option<String>)>(
+        "UPDATE replacement_requests SET status = 'completed', decided_at = $1
+         WHERE id = $2 AND status = 'pending'
+         RETURNING old_account_id, new_email",
+    )
+    .bind(now)
+    .bind(activation.request_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((old_account_id, Some(new_email))) = claimed else {
+        tx.rollback().await?;
+        return Ok(Activated::NoLongerPending);
+    };
+    let Some(old) = accounts::find(&mut *tx, &old_account_id).await? else {
+        tx.rollback().await?;
+        return Ok(Activated::NoLongerPending);
     };
     // Marked replaced before the new account exists, so the Account ID is never active twice;
     // the pointer to the new account is set once it exists.
@@ -376,27 +575,47 @@ pub async fn complete(
     .await?
     .rows_affected();
     if retired == 0 {
-        return Ok(Completion::NotAllowed);
+        tx.rollback().await?;
+        return Ok(Activated::NoLongerPending);
     }
     accounts::insert_if_missing(
         &mut *tx,
         &accounts::NewAccount {
-            id: replacement.new_account_id,
+            id: activation.new_account_id,
             patient_id: &old.patient_id,
             practice_ods: &old.practice_ods,
             account_id: &old.account_id,
-            email: Some(new_email),
+            email: Some(&new_email),
         },
         now,
     )
     .await?;
+    accounts::set_passphrase_hash(
+        &mut *tx,
+        activation.new_account_id,
+        Some(activation.passphrase_hash),
+    )
+    .await?;
     sqlx::query("UPDATE online_accounts SET replaced_by = $1 WHERE id = $2")
-        .bind(replacement.new_account_id)
+        .bind(activation.new_account_id)
         .bind(&old.id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("UPDATE replacement_requests SET new_account_id = $1 WHERE id = $2")
+        .bind(activation.new_account_id)
+        .bind(activation.request_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE replacement_requests SET status = 'cancelled', decided_at = $1
+         WHERE old_account_id = $2 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(&old.id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE pin_documents SET online_account_id = $1 WHERE online_account_id = $2")
-        .bind(replacement.new_account_id)
+        .bind(activation.new_account_id)
         .bind(&old.id)
         .execute(&mut *tx)
         .await?;
@@ -404,20 +623,6 @@ pub async fn complete(
         .bind(&old.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO replacement_requests
-             (id, reference, patient_id, practice_ods, old_account_id, new_account_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(replacement.request_id)
-    .bind(replacement.reference.as_str())
-    .bind(&old.patient_id)
-    .bind(old.practice_ods.as_str())
-    .bind(&old.id)
-    .bind(replacement.new_account_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
     audit::record(
         &mut *tx,
         &NewAuditEvent {
@@ -426,18 +631,18 @@ pub async fn complete(
             practice_ods: Some(old.practice_ods.as_str()),
             patient_id: Some(&old.patient_id),
             detail: &format!(
-                "Account ID {} replaced, reference {}",
-                old.account_id, replacement.reference
+                "Account ID {} replaced with a PIN document, request {}",
+                old.account_id, activation.request_id
             ),
         },
         now,
     )
     .await?;
-    for message in replacement.messages {
+    for message in activation.messages {
         outbox::enqueue(&mut *tx, message, now).await?;
     }
     tx.commit().await?;
-    Ok(Completion::Replaced)
+    Ok(Activated::Replaced)
 }
 
 #[cfg(test)]
@@ -547,14 +752,34 @@ mod tests {
         }
     }
 
-    fn replacement<'a>(
+    fn new_request<'a>(
         reference: &'a ReplacementReference,
+        cancel_token: Option<&'a CancelToken>,
         messages: &'a [NewMessage<'a>],
-    ) -> Replacement<'a> {
-        Replacement {
+    ) -> NewRequest<'a> {
+        NewRequest {
             request_id: "request-1",
             reference,
+            cancel_token,
+            messages,
+        }
+    }
+
+    /// A reset step token for the seeded PIN document, issued to activate `request_id`.
+    async fn activation_step(db: &Db, request_id: &str, now: i64) -> StepToken {
+        let step = StepToken::generate();
+        step_tokens::issue_for_replacement(db.pool(), &step, "doc", request_id, now)
+            .await
+            .unwrap();
+        step
+    }
+
+    fn activation<'a>(messages: &'a [NewMessage<'a>]) -> Activation<'a> {
+        Activation {
+            request_id: "request-1",
+            pin_document_id: "doc",
             new_account_id: "new",
+            passphrase_hash: "$argon2id$new",
             messages,
         }
     }
@@ -717,20 +942,76 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn replacing_moves_everything_to_a_new_account_and_deletes_nothing() {
+    async fn a_request_changes_nothing_until_a_pin_document_activates_it() {
         each_backend(|db| async move {
             seed(&db, None).await;
             let token = confirmed_journey(&db, 5_000).await;
             let reference = ReplacementReference::parse("RPL-7K3D-9QX2").unwrap();
+            let cancel = CancelToken::generate();
             let messages = [
                 code_message("new@example.com"),
                 code_message("lost@example.com"),
             ];
-            let done = complete(&db, &token, &replacement(&reference, &messages), 5_010)
+            let requested = record_request(
+                &db,
+                &token,
+                &new_request(&reference, Some(&cancel), &messages),
+                5_010,
+            )
+            .await
+            .unwrap();
+            assert_eq!(requested, Requested::Recorded);
+
+            // Phase one: the old account, its document and its session are as they were.
+            let old = accounts::find(db.pool(), "old").await.unwrap().unwrap();
+            assert_eq!(old.status, accounts::AccountStatus::Active);
+            assert_eq!(
+                pin_documents::current_for_account(db.pool(), "old")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                "doc"
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM sessions WHERE subject = 'old'").await,
+                1
+            );
+            let request = request_by_reference(db.pool(), &reference)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(request.state, ReplacementState::Pending);
+            assert_eq!(request.new_account_id, None);
+            assert_eq!(request.new_email.as_deref(), Some("new@example.com"));
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM online_accounts").await, 1);
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM outbox").await,
+                3,
+                "code + next steps + notice"
+            );
+            let again = record_request(
+                &db,
+                &token,
+                &new_request(&reference, Some(&cancel), &messages),
+                5_020,
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                again,
+                Requested::AlreadyDone {
+                    request_id: "request-1".into()
+                }
+            );
+
+            // Phase two: the PIN document activates it, in one transaction.
+            let step = activation_step(&db, "request-1", 6_000).await;
+            let alert = [code_message("lost@example.com")];
+            let done = activate(&db, &step, &activation(&alert), 6_010)
                 .await
                 .unwrap();
-            assert_eq!(done, Completion::Replaced);
-
+            assert_eq!(done, Activated::Replaced);
             let old = accounts::find(db.pool(), "old").await.unwrap().unwrap();
             assert_eq!(
                 old.status,
@@ -739,7 +1020,7 @@ mod tests {
             assert_eq!(
                 old.email.as_deref(),
                 Some("lost@example.com"),
-                "the old account is kept as it was"
+                "kept as it was"
             );
             let ods = OdsCode::parse("T00001").unwrap();
             let active = accounts::find_by_account_id(
@@ -752,29 +1033,24 @@ mod tests {
             .unwrap();
             assert_eq!(active.id, "new");
             assert_eq!(active.email.as_deref(), Some("new@example.com"));
-            assert_eq!(
-                pin_documents::current_for_account(db.pool(), "new")
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-                "doc"
-            );
+            assert!(active.has_passphrase);
+            let document = pin_documents::current_for_account(db.pool(), "new")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(document.id, "doc");
+            assert!(document.used_at.is_some(), "the PIN document is used up");
             assert_eq!(
                 count(&db, "SELECT COUNT(*) FROM sessions WHERE subject = 'old'").await,
                 0
             );
-            let request = request_by_reference(db.pool(), &reference)
+            let request = super::request(db.pool(), "request-1")
                 .await
                 .unwrap()
                 .unwrap();
-            assert_eq!(
-                (
-                    request.old_account_id.as_str(),
-                    request.new_account_id.as_str()
-                ),
-                ("old", "new")
-            );
+            assert_eq!(request.state, ReplacementState::Completed);
+            assert_eq!(request.new_account_id.as_deref(), Some("new"));
+            assert_eq!(request.decided_at, Some(6_010));
             assert_eq!(
                 count(
                     &db,
@@ -783,25 +1059,18 @@ mod tests {
                 .await,
                 1
             );
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox").await, 4);
+            // The link in the old address's notice no longer cancels anything.
             assert_eq!(
-                count(&db, "SELECT COUNT(*) FROM outbox").await,
-                3,
-                "code + confirmation + alert"
+                cancel_link(db.pool(), &cancel, 6_020).await.unwrap(),
+                CancelLink::Completed
             );
-
-            // A second click finds the journey done; nothing happens twice.
-            let again = complete(&db, &token, &replacement(&reference, &messages), 5_020)
+            // Nothing happens twice.
+            let again = activate(&db, &step, &activation(&alert), 6_030)
                 .await
                 .unwrap();
-            assert_eq!(
-                again,
-                Completion::AlreadyDone {
-                    request_id: "request-1".into()
-                }
-            );
+            assert_eq!(again, Activated::DocumentAlreadyUsed);
             assert_eq!(count(&db, "SELECT COUNT(*) FROM online_accounts").await, 2);
-            assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox").await, 3);
-            // And the patient now has a replaced account: a second replacement is refused.
             let postcode = Postcode::parse("RV1 2AB").unwrap();
             let facts = identify(&db, &nhs(), DOB, &postcode)
                 .await
@@ -815,12 +1084,84 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failure_half_way_leaves_the_old_account_untouched() {
+    async fn the_old_addresss_link_cancels_once_within_seven_days_and_blocks_activation() {
         each_backend(|db| async move {
             seed(&db, None).await;
             let token = confirmed_journey(&db, 5_000).await;
             let reference = ReplacementReference::parse("RPL-7K3D-9QX2").unwrap();
-            // The final insert will be refused: another request already has this reference.
+            let cancel_token = CancelToken::generate();
+            record_request(
+                &db,
+                &token,
+                &new_request(&reference, Some(&cancel_token), &[]),
+                5_010,
+            )
+            .await
+            .unwrap();
+            let forged = CancelToken::generate();
+            assert_eq!(cancel(&db, &forged, 5_100).await.unwrap(), CancelLink::Dead);
+            assert_eq!(
+                cancel_link(db.pool(), &cancel_token, 5_100).await.unwrap(),
+                CancelLink::Usable {
+                    reference: reference.clone()
+                }
+            );
+            let seven_days = CANCEL_LINK_DAYS * 24 * 60 * 60;
+            assert_eq!(
+                cancel_link(db.pool(), &cancel_token, 5_010 + seven_days)
+                    .await
+                    .unwrap(),
+                CancelLink::Dead,
+                "the link works for 7 days"
+            );
+            assert_eq!(
+                cancel(&db, &cancel_token, 5_200).await.unwrap(),
+                CancelLink::Cancelled
+            );
+            assert_eq!(
+                cancel(&db, &cancel_token, 5_300).await.unwrap(),
+                CancelLink::Cancelled,
+                "a second click changes nothing"
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM audit_events WHERE kind = 'replacement_cancelled'"
+                )
+                .await,
+                1
+            );
+            let request = request(db.pool(), "request-1").await.unwrap().unwrap();
+            assert_eq!(request.state, ReplacementState::Cancelled);
+            // A PIN document can no longer activate it, and nothing changes when it tries.
+            let step = activation_step(&db, "request-1", 6_000).await;
+            let done = activate(&db, &step, &activation(&[]), 6_010).await.unwrap();
+            assert_eq!(done, Activated::NoLongerPending);
+            let old = accounts::find(db.pool(), "old").await.unwrap().unwrap();
+            assert_eq!(old.status, accounts::AccountStatus::Active);
+            let document = pin_documents::current_for_account(db.pool(), "old")
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                document.used_at.is_none(),
+                "the PIN document is not used up"
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM sessions WHERE subject = 'old'").await,
+                1
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_failure_half_way_records_nothing() {
+        each_backend(|db| async move {
+            seed(&db, None).await;
+            let token = confirmed_journey(&db, 5_000).await;
+            let reference = ReplacementReference::parse("RPL-7K3D-9QX2").unwrap();
+            // The insert will be refused: another request already has this reference.
             sqlx::query(
                 "INSERT INTO replacement_requests (id, reference, patient_id, practice_ods, old_account_id, new_account_id, created_at)
                  VALUES ('earlier', $1, 'patient-1', 'T00001', 'old', 'old', 1)",
@@ -830,26 +1171,24 @@ mod tests {
             .await
             .unwrap();
             let messages = [code_message("new@example.com")];
-            let result = complete(&db, &token, &replacement(&reference, &messages), 5_010).await;
+            let result =
+                record_request(&db, &token, &new_request(&reference, None, &messages), 5_010).await;
             assert!(result.is_err(), "the database refused the insert");
-
-            let old = accounts::find(db.pool(), "old").await.unwrap().unwrap();
-            assert_eq!(old.status, accounts::AccountStatus::Active);
-            assert!(accounts::find(db.pool(), "new").await.unwrap().is_none());
-            assert_eq!(pin_documents::current_for_account(db.pool(), "old").await.unwrap().unwrap().id, "doc");
-            assert_eq!(count(&db, "SELECT COUNT(*) FROM sessions WHERE subject = 'old'").await, 1);
-            assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_events WHERE kind = 'account_replaced'").await, 0);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM replacement_requests").await, 1);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_events WHERE kind = 'replacement_requested'").await, 0);
             assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox").await, 1, "only the code's message");
             // The journey is still open: with a fresh reference the patient can finish.
             let fresh = ReplacementReference::parse("RPL-AAAA-CCCC").unwrap();
-            let done = complete(&db, &token, &replacement(&fresh, &messages), 5_020).await.unwrap();
-            assert_eq!(done, Completion::Replaced);
+            let done = record_request(&db, &token, &new_request(&fresh, None, &messages), 5_020)
+                .await
+                .unwrap();
+            assert_eq!(done, Requested::Recorded);
         })
         .await;
     }
 
     #[tokio::test]
-    async fn concurrent_final_submissions_replace_once() {
+    async fn concurrent_final_submissions_record_once() {
         each_backend(|db| async move {
             seed(&db, None).await;
             let token = confirmed_journey(&db, 5_000).await;
@@ -859,22 +1198,21 @@ mod tests {
                     tokio::spawn(async move {
                         let reference = ReplacementReference::from_random([i; 8]);
                         let id = format!("request-{i}");
-                        let new = format!("new-{i}");
-                        let replacement = Replacement {
+                        let new = NewRequest {
                             request_id: &id,
                             reference: &reference,
-                            new_account_id: &new,
+                            cancel_token: None,
                             messages: &[],
                         };
-                        complete(&db, &token, &replacement, 5_010).await
+                        record_request(&db, &token, &new, 5_010).await
                     })
                 })
                 .collect();
-            let mut replaced = 0;
+            let mut recorded = 0;
             for attempt in attempts {
                 match attempt.await.unwrap() {
-                    Ok(Completion::Replaced) => replaced += 1,
-                    Ok(Completion::AlreadyDone { .. }) => {}
+                    Ok(Requested::Recorded) => recorded += 1,
+                    Ok(Requested::AlreadyDone { .. }) => {}
                     // SQLite may report a busy writer to the losers; they changed nothing.
                     Ok(other) => panic!("unexpected {other:?}"),
                     Err(error) => assert!(
@@ -883,15 +1221,7 @@ mod tests {
                     ),
                 }
             }
-            assert_eq!(replaced, 1);
-            assert_eq!(
-                count(
-                    &db,
-                    "SELECT COUNT(*) FROM online_accounts WHERE status = 'active'"
-                )
-                .await,
-                1
-            );
+            assert_eq!(recorded, 1);
             assert_eq!(
                 count(&db, "SELECT COUNT(*) FROM replacement_requests").await,
                 1

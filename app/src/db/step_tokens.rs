@@ -77,6 +77,43 @@ pub async fn state<'e>(
     })
 }
 
+/// Issues a token whose step finishes a pending replacement request instead of a reset: the
+/// PIN document matched at `/replace-account/activate` activates the request.
+pub async fn issue_for_replacement<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+    pin_document_id: &str,
+    replacement_request_id: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO step_tokens (token_hash, pin_document_id, expires_at, created_at, replacement_request_id)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token.digest())
+    .bind(pin_document_id)
+    .bind(now + STEP_TOKEN_LIFETIME_SECONDS)
+    .bind(now)
+    .bind(replacement_request_id)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// The replacement request a token's step activates, if it was issued for one.
+pub async fn replacement_request<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT replacement_request_id FROM step_tokens WHERE token_hash = $1",
+    )
+    .bind(token.digest())
+    .fetch_optional(exec)
+    .await?
+    .flatten())
+}
+
 /// Uses the token up if it is still valid. Returns whether this call consumed it.
 pub async fn consume<'e>(
     exec: impl Executor<'e, Database = Any>,

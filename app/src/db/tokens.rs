@@ -56,6 +56,10 @@ bearer_secret!(
     /// A replacement journey in progress.
     JourneyToken
 );
+bearer_secret!(
+    /// The one-click "Cancel this replacement" link sent to the old account's email address.
+    CancelToken
+);
 
 /// 256 random bits as URL-safe base64.
 fn random_secret() -> String {

@@ -33,11 +33,13 @@ pub enum AuditKind {
     StaffSignInLockout,
     StatusLookupLockout,
     ClientLockout,
+    ReplacementRequested,
+    ReplacementCancelled,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -65,6 +67,8 @@ impl AuditKind {
         Self::StaffSignInLockout,
         Self::StatusLookupLockout,
         Self::ClientLockout,
+        Self::ReplacementRequested,
+        Self::ReplacementCancelled,
     ];
 
     /// The code stored in the log.
@@ -97,6 +101,8 @@ impl AuditKind {
             Self::StaffSignInLockout => "staff_sign_in_lockout",
             Self::StatusLookupLockout => "status_lookup_lockout",
             Self::ClientLockout => "client_lockout",
+            Self::ReplacementRequested => "replacement_requested",
+            Self::ReplacementCancelled => "replacement_cancelled",
         }
     }
 
@@ -119,6 +125,8 @@ pub enum PatientActivity {
     SignedOut,
     AccountReplaced,
     ReplacementIdentityFailed,
+    ReplacementRequested,
+    ReplacementCancelled,
 }
 
 impl PatientActivity {
@@ -134,6 +142,8 @@ impl PatientActivity {
             AuditKind::SignedOut => Self::SignedOut,
             AuditKind::AccountReplaced => Self::AccountReplaced,
             AuditKind::ReplacementIdentityFailed => Self::ReplacementIdentityFailed,
+            AuditKind::ReplacementRequested => Self::ReplacementRequested,
+            AuditKind::ReplacementCancelled => Self::ReplacementCancelled,
             _ => return None,
         })
     }

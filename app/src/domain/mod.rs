@@ -38,6 +38,7 @@ pub use record_access::{
 };
 pub use replacement::{
     check_eligibility, Ineligible, ReferenceError, ReplacementFacts, ReplacementReference,
+    ReplacementState, CANCEL_LINK_DAYS,
 };
 pub use security_code::{
     SecurityCode, SecurityCodeError, CODE_LIFETIME_SECONDS, CODE_MAX_ATTEMPTS, CODE_MAX_SENDS,

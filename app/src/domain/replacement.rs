@@ -26,8 +26,10 @@ pub struct ReplacementFacts {
 /// Why an account cannot be replaced; each reason has its own next step for the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Ineligible {
-    /// Used within [`RECENT_USE_DAYS`]: sign in and change the email address instead.
-    UsedRecently { last_used_on: Date },
+    /// Used within [`RECENT_USE_DAYS`]: sign in and change the email address instead. The day
+    /// of use is not carried: the page must not tell whoever runs the journey when the account
+    /// was last used.
+    UsedRecently,
     /// Replaced once already: the practice must help.
     ReplacedBefore,
     /// Already [`MAX_ACCOUNTS`] accounts: the practice must help.
@@ -38,7 +40,7 @@ pub enum Ineligible {
 pub fn check_eligibility(facts: &ReplacementFacts, today: Date) -> Result<(), Ineligible> {
     if let Some(last_used_on) = facts.last_used_on {
         if today - last_used_on <= Duration::days(RECENT_USE_DAYS) {
-            return Err(Ineligible::UsedRecently { last_used_on });
+            return Err(Ineligible::UsedRecently);
         }
     }
     if facts.replaced_before {
@@ -49,6 +51,41 @@ pub fn check_eligibility(facts: &ReplacementFacts, today: Date) -> Result<(), In
     }
     Ok(())
 }
+
+/// Where a replacement request stands. The old account stays active while it is `Pending`:
+/// only a PIN document (the practice's identity check) completes it, and the old account's
+/// owner can cancel it with the link sent to the old address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ReplacementState {
+    /// Asked for; waiting for the patient to activate it with a PIN document.
+    Pending,
+    /// Cancelled from the link sent to the old account's email address, or overtaken by
+    /// another request for the same account.
+    Cancelled,
+    /// Activated with a PIN document: the old account is replaced.
+    Completed,
+}
+
+impl ReplacementState {
+    /// The value stored in `replacement_requests.status`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Cancelled => "cancelled",
+            Self::Completed => "completed",
+        }
+    }
+
+    /// The state a stored code names; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Pending, Self::Cancelled, Self::Completed]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// How long the "Cancel this replacement" link in the old account's email works.
+pub const CANCEL_LINK_DAYS: i64 = 7;
 
 /// Characters that cannot be mistaken for one another when read aloud or from a screen: no
 /// 0/O, 1/I/L, 5/S, 8/B or U/V.
@@ -164,11 +201,7 @@ mod tests {
 
     #[test]
     fn eligibility_at_each_boundary() {
-        let used = |d: i64| {
-            Err(Ineligible::UsedRecently {
-                last_used_on: TODAY - Duration::days(d),
-            })
-        };
+        let used = |_days_ago: i64| Err(Ineligible::UsedRecently);
         let table: [(ReplacementFacts, Result<(), Ineligible>); 10] = [
             (facts(Some(0), false, 1), used(0)),
             (facts(Some(29), false, 1), used(29)),

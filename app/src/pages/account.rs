@@ -50,6 +50,8 @@ fn activity_description(activity: PatientActivity) -> &'static str {
         PatientActivity::ReplacementIdentityFailed => {
             tr!(account.activity.replacement_identity_failed)
         }
+        PatientActivity::ReplacementRequested => tr!(account.activity.replacement_requested),
+        PatientActivity::ReplacementCancelled => tr!(account.activity.replacement_cancelled),
     }
 }
 

@@ -226,19 +226,28 @@ pub fn NewPassphrasePage() -> impl IntoView {
 
 #[component]
 pub fn ResetDonePage() -> impl IntoView {
-    let DoneView { practice_name } = server_view::<DoneView>();
+    let DoneView {
+        practice_name,
+        activated,
+    } = server_view::<DoneView>();
+    let heading = if activated {
+        tr!(reset.done.activated_heading)
+    } else {
+        tr!(reset.done.heading)
+    };
     let not_you = match practice_name {
         Some(practice_name) => tr!(reset.done.not_you, practice_name = practice_name),
         None => tr!(reset.done.not_you_your_practice).to_owned(),
     };
     view! {
-        <PageTitle heading=tr!(reset.done.heading) />
+        <PageTitle heading=heading />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
                 <div class="nhsuk-panel">
-                    <h1 class="nhsuk-panel__heading">{tr!(reset.done.heading)}</h1>
+                    <h1 class="nhsuk-panel__heading">{heading}</h1>
                     <div class="nhsuk-panel__body">{tr!(reset.done.body)}</div>
                 </div>
+                {activated.then(|| view! { <p>{tr!(reset.done.activated_text)}</p> })}
                 <h2>{tr!(reset.done.next_heading)}</h2>
                 <p>{tr!(reset.done.used_up)}</p>
                 <p>{tr!(reset.done.sign_in)}</p>

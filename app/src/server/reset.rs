@@ -12,6 +12,7 @@ use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::replacement::{finish_activation, ActivationStep};
 use super::throttle::{self, Answer as _};
 use super::{
     host_cookie, render, render_fresh_form, request_cookie, AppState, ClientAddress, JourneyError,
@@ -253,7 +254,8 @@ pub(super) fn date_error_target(error: DateOfBirthError) -> &'static str {
     }
 }
 
-fn step_cookie(token: Option<&StepToken>) -> HeaderValue {
+/// The `Set-Cookie` value that hands the browser a step token (also for an activation).
+pub(crate) fn step_cookie(token: Option<&StepToken>) -> HeaderValue {
     host_cookie(
         STEP_COOKIE,
         token.map(StepToken::expose),
@@ -273,6 +275,9 @@ fn step_token(headers: &HeaderMap) -> Option<StepToken> {
 pub struct ResetStep {
     token: StepToken,
     candidate: ResetCandidate,
+    /// The replacement request this step activates, when it was opened at
+    /// `/replace-account/activate`.
+    activates: Option<String>,
 }
 
 impl FromRequestParts<AppState> for ResetStep {
@@ -311,8 +316,13 @@ async fn open_step(
     };
     match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
         StepTokenState::Valid { pin_document_id } => {
+            let activates = step_tokens::replacement_request(state.db.pool(), &token).await?;
             match reset::candidate_for_document(&state.db, &pin_document_id).await? {
-                Some(candidate) => Ok(Ok(ResetStep { token, candidate })),
+                Some(candidate) => Ok(Ok(ResetStep {
+                    token,
+                    candidate,
+                    activates,
+                })),
                 None => Ok(Err(StepTokenState::Invalid)),
             }
         }
@@ -340,7 +350,11 @@ pub async fn show_new_passphrase(State(state): State<AppState>, _step: ResetStep
 /// Step 2: checks the new passphrase, then sets it and uses up the PIN document, once.
 pub async fn set_new_passphrase(
     State(state): State<AppState>,
-    ResetStep { token, candidate }: ResetStep,
+    ResetStep {
+        token,
+        candidate,
+        activates,
+    }: ResetStep,
     Form(form): Form<NewPassphraseForm>,
 ) -> Result<Response, JourneyError> {
     let state = &state;
@@ -407,6 +421,16 @@ pub async fn set_new_passphrase(
         .hashing
         .run(move |hasher| hasher.hash(&secret))
         .await?;
+    if let Some(request_id) = activates {
+        let activation = ActivationStep {
+            token: &token,
+            request_id: &request_id,
+            candidate: &candidate,
+            pin_document_id: &document.id,
+            passphrase_hash: &phc,
+        };
+        return finish_activation(state, &activation).await;
+    }
     match reset::complete(
         &state.db,
         &token,
@@ -451,6 +475,12 @@ pub async fn show_done(
     let practice_name = reset::candidate_for_document(&state.db, &pin_document_id)
         .await?
         .map(|c| c.practice.name);
-    let view = DoneView { practice_name };
+    let activated = step_tokens::replacement_request(state.db.pool(), &token)
+        .await?
+        .is_some();
+    let view = DoneView {
+        practice_name,
+        activated,
+    };
     Ok(render(&state, routes::RESET_DONE, view, StatusCode::OK).await)
 }

@@ -1,7 +1,7 @@
 //! What the replacement journey's pages show.
 
 use super::form::{FormErrors, FormProblem, SummaryRow};
-use crate::domain::Ineligible;
+use crate::domain::{Ineligible, ReplacementState};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -23,15 +23,12 @@ pub enum IdentityView {
         errors: FormErrors,
         problem: Option<FormProblem>,
     },
-    /// `practice_name` is `None` when the practice is not known: the page says "your GP
-    /// practice".
+    /// Nothing about the account or the practice is shown: passing the identity check proves
+    /// only that someone knows the patient's details.
     Ineligible {
         reason: Ineligible,
-        practice_name: Option<String>,
     },
-    NoAccount {
-        practice_name: Option<String>,
-    },
+    NoAccount,
 }
 
 impl Default for IdentityView {
@@ -67,6 +64,10 @@ pub enum CodeView {
     },
     /// The code's 10 minutes or 5 tries are used up.
     CodeDead { email: String, can_resend: bool },
+    /// The confirmed address is the old account's own: whoever owns that mailbox can sign in
+    /// instead. Said only once the code proves the mailbox is theirs, so a guesser learns
+    /// nothing about which address an account has.
+    SameAsOld,
     #[default]
     JourneyEnded,
 }
@@ -81,12 +82,12 @@ pub enum CheckView {
     JourneyEnded,
 }
 
-/// What `/replace-account/done` shows.
+/// What `/replace-account/done` shows: the reference and the address just confirmed, nothing
+/// of the old account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplaceDoneView {
     pub reference: String,
     pub email: String,
-    pub practice_name: Option<String>,
 }
 
 /// What `/replace-account/status` shows.
@@ -113,14 +114,56 @@ impl Default for StatusView {
 }
 
 /// The progress of one replacement, as the patient sees it: the facts, which the page turns
-/// into its list of steps.
+/// into its list of steps. Nothing of the old account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestStatus {
     pub reference: String,
     pub requested_on: Date,
-    pub practice_name: Option<String>,
-    /// A PIN document for the new account is ready (or no longer needed: the passphrase is set).
-    pub pin_ready: bool,
-    /// The new account has its passphrase: the replacement is complete.
-    pub passphrase_set: bool,
+    pub state: ReplacementState,
+    /// When it was cancelled or completed.
+    pub decided_on: Option<Date>,
+}
+
+/// What `/replace-account/activate` shows: the form (the reference and the one-time
+/// passphrase from a PIN document), or why the request cannot be activated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivateView {
+    Form {
+        reference: String,
+        errors: FormErrors,
+        problem: Option<FormProblem>,
+    },
+    /// The request was cancelled from the old address, or overtaken by another.
+    Cancelled,
+    /// Already activated: sign in.
+    AlreadyComplete,
+    /// The PIN document was used already: the practice must print a new one.
+    PinUsed,
+    /// The PIN document is past its 14 days.
+    PinExpired { expired_on: Date },
+}
+
+impl Default for ActivateView {
+    fn default() -> Self {
+        Self::Form {
+            reference: String::new(),
+            errors: FormErrors::default(),
+            problem: None,
+        }
+    }
+}
+
+/// What `/replace-account/cancel` shows to whoever follows the link in the old address's email.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CancelView {
+    /// Asks to confirm with one button (a link alone never changes anything, so a mail
+    /// scanner that follows it cancels nothing). `token` goes back in the form.
+    Confirm { reference: String, token: String },
+    /// Cancelled (now or before): the old account was never changed.
+    Cancelled,
+    /// Activated before the link was used: contact the practice.
+    Completed,
+    /// Unknown or past its 7 days.
+    #[default]
+    Dead,
 }

@@ -64,4 +64,6 @@ pub enum NewPassphraseView {
 pub struct DoneView {
     /// `None` when the practice is not known: the page then says "your GP practice".
     pub practice_name: Option<String>,
+    /// The step activated a replacement: the new account is now the active one.
+    pub activated: bool,
 }

@@ -39,6 +39,10 @@ pub const REPLACE_RESEND: &str = "/replace-account/security-code/resend";
 pub const REPLACE_CHECK: &str = "/replace-account/check-answers";
 pub const REPLACE_DONE: &str = "/replace-account/done";
 pub const REPLACE_STATUS: &str = "/replace-account/status";
+/// The second phase: a PIN document activates a pending request.
+pub const REPLACE_ACTIVATE: &str = "/replace-account/activate";
+/// The old account's owner cancels a pending request (the link in their email, `?token=`).
+pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
 
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
@@ -102,6 +106,12 @@ pub fn replace_code_resent() -> String {
     format!("{REPLACE_CODE}?resent=1")
 }
 
+/// The link in the old address's notice that cancels a pending replacement. The token rides
+/// in the query, which the request log never writes.
+pub fn replace_cancel(token: &str) -> String {
+    format!("{REPLACE_CANCEL}?token={token}")
+}
+
 fn with_id(template: &str, id: &str) -> String {
     template.replace("{id}", id)
 }
@@ -137,6 +147,8 @@ pub const PAGES: &[(&str, Answered)] = &[
     (REPLACE_CHECK, Answered::ByJourney),
     (REPLACE_DONE, Answered::ByJourney),
     (REPLACE_STATUS, Answered::ByJourney),
+    (REPLACE_ACTIVATE, Answered::ByJourney),
+    (REPLACE_CANCEL, Answered::ByJourney),
     (STAFF_SIGN_IN, Answered::ByJourney),
     (STAFF_HOME, Answered::ByJourney),
     (TEST_PATIENTS, Answered::ByJourney),

@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use super::account::AccountSummary;
 use super::form::{FormErrors, FormProblem};
-use crate::domain::{AuditKind, DemographicField, Recorded};
+use crate::domain::{AuditKind, DemographicField, Recorded, ReplacementState};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSignInView {
@@ -153,8 +153,8 @@ pub struct RequestRow {
     pub name: String,
     pub nhs_number: String,
     pub requested_on: Date,
-    /// The new account has its passphrase: nothing left to do.
-    pub complete: bool,
+    /// Pending (the patient needs a PIN document), cancelled or completed.
+    pub state: ReplacementState,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use super::{practice_filter, StaffMember};
 use crate::db::audit::AuditEvent;
 use crate::db::{date_from_sql, Db, DbError};
-use crate::domain::{DemographicField, NhsNumber, OdsCode, Recorded};
+use crate::domain::{DemographicField, NhsNumber, OdsCode, Recorded, ReplacementState};
 
 /// A patient as the staff lists show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +82,8 @@ pub struct RequestListing {
     pub family_name: String,
     /// When the request was made (Unix seconds).
     pub created_at: i64,
-    /// Whether the new account has a passphrase yet: the request is complete.
-    pub passphrase_set: bool,
+    /// Pending (waiting for a PIN document), cancelled or completed.
+    pub state: ReplacementState,
 }
 
 #[derive(sqlx::FromRow)]
@@ -94,7 +94,7 @@ struct RequestListingRow {
     given_name: String,
     family_name: String,
     created_at: i64,
-    passphrase_set: i64,
+    status: String,
 }
 
 /// The newest 100 replacement requests of the member's practices' patients, newest first.
@@ -106,11 +106,9 @@ pub async fn replacement_requests(
     let sql = format!(
         "SELECT r.reference, r.patient_id, p.nhs_number,
                 COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name,
-                r.created_at,
-                CASE WHEN a.passphrase_hash IS NULL THEN 0 ELSE 1 END AS passphrase_set
+                r.created_at, r.status
          FROM replacement_requests r
          JOIN patients p ON p.id = r.patient_id
-         JOIN online_accounts a ON a.id = r.new_account_id
          LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
          WHERE {filter} ORDER BY r.created_at DESC LIMIT 100"
     );
@@ -130,7 +128,8 @@ pub async fn replacement_requests(
                 given_name: row.given_name,
                 family_name: row.family_name,
                 created_at: row.created_at,
-                passphrase_set: row.passphrase_set != 0,
+                state: ReplacementState::from_code(&row.status)
+                    .ok_or_else(|| DbError::Corrupt(format!("request status {:?}", row.status)))?,
             })
         })
         .collect()

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{practice_or_yours, JourneyEnded};
+use super::JourneyEnded;
 use crate::components::form::{BackLink, SummaryList};
 use crate::components::layout::PageTitle;
 use crate::tr;
@@ -45,11 +45,7 @@ pub fn CheckAnswersPage() -> impl IntoView {
 /// The confirmation: the reference, and what happens next.
 #[component]
 pub fn ReplaceDonePage() -> impl IntoView {
-    let ReplaceDoneView {
-        reference,
-        email,
-        practice_name,
-    } = server_view::<ReplaceDoneView>();
+    let ReplaceDoneView { reference, email } = server_view::<ReplaceDoneView>();
     view! {
         <PageTitle heading=tr!(replace.done.heading) />
         <div class="nhsuk-grid-row">
@@ -66,10 +62,10 @@ pub fn ReplaceDonePage() -> impl IntoView {
                 <p>{tr!(replace.done.passphrase)}</p>
                 <p>
                     {tr!(replace.done.pin_before)}
-                    <a href=routes::RESET>{tr!(replace.done.pin_link)}</a>
+                    <a href=routes::REPLACE_ACTIVATE>{tr!(replace.done.pin_link)}</a>
                     {tr!(replace.done.pin_after)}
                 </p>
-                <p>{tr!(replace.done.ask, practice = practice_or_yours(practice_name))}</p>
+                <p>{tr!(replace.done.ask)}</p>
                 <p>
                     {tr!(replace.done.status_before)}
                     <a href=routes::REPLACE_STATUS>{tr!(replace.done.status_link)}</a>

@@ -39,6 +39,17 @@ fn ResendForm(can_resend: bool) -> impl IntoView {
 pub fn SecurityCodePage() -> impl IntoView {
     match server_view::<CodeView>() {
         CodeView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
+        CodeView::SameAsOld => view! {
+            <PageTitle heading=tr!(replace.code.same_heading) />
+            <h1>{tr!(replace.code.same_heading)}</h1>
+            <p>{tr!(replace.code.same_text)}</p>
+            <p>{tr!(replace.code.same_next)}</p>
+            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::SIGN_IN role="button" draggable="false">
+                {tr!(replace.used_recently.sign_in)}
+            </a>
+            <p><a href=routes::RESET>{tr!(replace.used_recently.reset_link)}</a></p>
+        }
+        .into_any(),
         CodeView::CodeDead { email, can_resend } => view! {
             <PageTitle heading=tr!(replace.code.dead_heading) />
             <BackLink href=routes::REPLACE_EMAIL />

@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::{practice_or_yours, problem_message};
+use super::problem_message;
 use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::Ineligible;
-use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::form::{FormErrors, FormProblem};
 use crate::views::page::server_view;
@@ -23,17 +22,14 @@ pub fn ReplaceAccountPage() -> impl IntoView {
             errors,
             problem,
         } => view! { <IdentityForm values errors problem /> }.into_any(),
-        IdentityView::Ineligible {
-            reason,
-            practice_name,
-        } => view! { <IneligiblePage reason practice_name /> }.into_any(),
-        IdentityView::NoAccount { practice_name } => view! {
+        IdentityView::Ineligible { reason } => view! { <IneligiblePage reason /> }.into_any(),
+        IdentityView::NoAccount => view! {
             <PageTitle heading=tr!(replace.no_account.heading) />
             <BackLink href=routes::REPLACE />
             <h1>{tr!(replace.no_account.heading)}</h1>
             <p>{tr!(replace.no_account.not_found)}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
-            <p>{tr!(replace.no_account.ask, practice = practice_or_yours(practice_name))}</p>
+            <p>{tr!(replace.no_account.ask, practice = tr!(replace.your_practice))}</p>
         }
         .into_any(),
     }
@@ -109,14 +105,14 @@ fn IdentityForm(
 
 /// Why the account cannot be replaced, and what the patient can do instead.
 #[component]
-fn IneligiblePage(reason: Ineligible, practice_name: Option<String>) -> impl IntoView {
-    let practice_name = practice_or_yours(practice_name);
+fn IneligiblePage(reason: Ineligible) -> impl IntoView {
+    let practice_name = tr!(replace.your_practice);
     match reason {
-        Ineligible::UsedRecently { last_used_on } => view! {
+        Ineligible::UsedRecently => view! {
             <PageTitle heading=tr!(replace.used_recently.heading) />
             <BackLink href=routes::REPLACE />
             <h1>{tr!(replace.used_recently.heading)}</h1>
-            <p>{tr!(replace.used_recently.used_on, date = long_date(last_used_on, locale()))}</p>
+            <p>{tr!(replace.used_recently.used_on)}</p>
             <h2>{tr!(replace.what_you_can_do)}</h2>
             <p>{tr!(replace.used_recently.change_email)}</p>
             <p>
@@ -127,7 +123,7 @@ fn IneligiblePage(reason: Ineligible, practice_name: Option<String>) -> impl Int
             <a class="nhsuk-button" data-module="nhsuk-button" href=routes::SIGN_IN role="button" draggable="false">
                 {tr!(replace.used_recently.sign_in)}
             </a>
-            <p>{tr!(replace.used_recently.not_you, practice = practice_name)}</p>
+            <p>{tr!(replace.used_recently.not_you)}</p>
         }
         .into_any(),
         Ineligible::ReplacedBefore => view! {

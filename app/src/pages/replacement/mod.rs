@@ -1,8 +1,11 @@
 //! `/replace-account`: identity check, eligibility, new email address confirmed by a code,
-//! check your answers, confirmation with a reference number, and a status page. One thing per
+//! check your answers, confirmation with a reference number, a status page, activation with a
+//! PIN document and cancellation from the old address. One thing per
 //! page, one module per step (as in the server); every page works with JavaScript off (forms
 //! post to their own address).
 
+pub mod activate;
+pub mod cancel;
 pub mod check;
 pub mod code;
 pub mod email;
@@ -38,9 +41,4 @@ fn JourneyEnded() -> impl IntoView {
             {tr!(replace.ended.start_again)}
         </a>
     }
-}
-
-/// A practice's name, or "your GP practice" when it is not known.
-fn practice_or_yours(practice_name: Option<String>) -> String {
-    practice_name.unwrap_or_else(|| tr!(replace.your_practice).to_owned())
 }

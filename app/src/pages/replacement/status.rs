@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{practice_or_yours, problem_message};
+use super::problem_message;
 use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
+use crate::domain::ReplacementState;
 use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::page::server_view;
@@ -69,46 +70,79 @@ pub fn ReplacementStatusPage() -> impl IntoView {
     }
 }
 
-/// A replacement's progress, step by step.
+/// A replacement's progress, step by step: requested, activated with a PIN document, old
+/// account replaced; or cancelled.
 #[component]
 fn StatusFound(status: RequestStatus) -> impl IntoView {
     let requested_on = long_date(status.requested_on, locale());
-    let practice = practice_or_yours(status.practice_name.clone());
-    // Requested and replaced are done once there is a request to look up.
-    let steps = [
-        (
-            tr!(replace.status.requested_title),
-            true,
-            tr!(replace.status.requested_detail, date = &requested_on),
-        ),
-        (
-            tr!(replace.status.replaced_title),
-            true,
-            tr!(replace.status.replaced_detail).to_owned(),
-        ),
-        (
-            tr!(replace.status.pin_title),
-            status.pin_ready,
-            if status.pin_ready {
-                tr!(replace.status.pin_ready).to_owned()
-            } else {
-                tr!(replace.status.pin_ask, practice = &practice)
-            },
-        ),
-        (
-            tr!(replace.status.passphrase_title),
-            status.passphrase_set,
-            if status.passphrase_set {
-                tr!(replace.status.passphrase_set).to_owned()
-            } else {
-                tr!(replace.status.passphrase_needed).to_owned()
-            },
-        ),
-    ];
-    let (tag_class, tag_text) = if status.passphrase_set {
-        ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.complete))
+    let decided_on = status
+        .decided_on
+        .map(|d| long_date(d, locale()))
+        .unwrap_or_default();
+    let (tag_class, tag_text) = match status.state {
+        ReplacementState::Completed => ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.complete)),
+        ReplacementState::Pending => ("nhsuk-tag nhsuk-tag--blue", tr!(replace.status.in_progress)),
+        ReplacementState::Cancelled => ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.cancelled)),
+    };
+    let body = if status.state == ReplacementState::Cancelled {
+        view! {
+            <p>{tr!(replace.status.cancelled_detail, date = &decided_on)}</p>
+            <p><a href=routes::REPLACE>{tr!(replace.status.ask_again)}</a></p>
+        }
+        .into_any()
     } else {
-        ("nhsuk-tag nhsuk-tag--blue", tr!(replace.status.in_progress))
+        let completed = status.state == ReplacementState::Completed;
+        let steps = [
+            (
+                tr!(replace.status.requested_title),
+                true,
+                tr!(replace.status.requested_detail, date = &requested_on),
+            ),
+            (
+                tr!(replace.status.pin_title),
+                completed,
+                if completed {
+                    tr!(replace.status.pin_done, date = &decided_on)
+                } else {
+                    tr!(replace.status.pin_ask).to_owned()
+                },
+            ),
+            (
+                tr!(replace.status.replaced_title),
+                completed,
+                if completed {
+                    tr!(replace.status.replaced_detail).to_owned()
+                } else {
+                    tr!(replace.status.replaced_pending).to_owned()
+                },
+            ),
+        ];
+        view! {
+            <ol class="nhsuk-list">
+                {steps
+                    .into_iter()
+                    .map(|(title, done, detail)| {
+                        let (class, text) = if done {
+                            ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.done))
+                        } else {
+                            ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.to_do))
+                        };
+                        view! {
+                            <li>
+                                <h2 class="nhsuk-heading-s">{title}" "<strong class=class>{text}</strong></h2>
+                                <p>{detail}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            {(!completed).then(|| view! {
+                <a class="nhsuk-button" data-module="nhsuk-button" href=routes::REPLACE_ACTIVATE role="button" draggable="false">
+                    {tr!(replace.status.activate_link)}
+                </a>
+            })}
+        }
+        .into_any()
     };
     view! {
         <PageTitle heading=tr!(replace.status.found_heading) />
@@ -120,25 +154,8 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                     {tr!(replace.status.summary, reference = status.reference.clone(), date = requested_on.clone())}
                     <strong class=tag_class>{tag_text}</strong>
                 </p>
-                <ol class="nhsuk-list">
-                    {steps
-                        .into_iter()
-                        .map(|(title, done, detail)| {
-                            let (class, text) = if done {
-                                ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.done))
-                            } else {
-                                ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.to_do))
-                            };
-                            view! {
-                                <li>
-                                    <h2 class="nhsuk-heading-s">{title}" "<strong class=class>{text}</strong></h2>
-                                    <p>{detail}</p>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ol>
-                <p>{tr!(replace.status.contact, practice = practice.clone())}</p>
+                {body}
+                <p>{tr!(replace.status.contact)}</p>
             </div>
         </div>
     }

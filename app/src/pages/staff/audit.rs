@@ -116,6 +116,8 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::SecurityCodeSent => tr!(staff.audit.kinds.security_code_sent),
         AuditKind::SecurityCodeFailed => tr!(staff.audit.kinds.security_code_failed),
         AuditKind::AccountReplaced => tr!(staff.audit.kinds.account_replaced),
+        AuditKind::ReplacementRequested => tr!(staff.audit.kinds.replacement_requested),
+        AuditKind::ReplacementCancelled => tr!(staff.audit.kinds.replacement_cancelled),
         AuditKind::StaffAdded => tr!(staff.audit.kinds.staff_added),
         AuditKind::StaffSignedIn => tr!(staff.audit.kinds.staff_signed_in),
         AuditKind::StaffSignInFailed => tr!(staff.audit.kinds.staff_sign_in_failed),

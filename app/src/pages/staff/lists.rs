@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::StaffNav;
 use crate::components::layout::PageTitle;
-use crate::domain::{DemographicField, FixedBy, Recorded};
+use crate::domain::{DemographicField, FixedBy, Recorded, ReplacementState};
 use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::page::server_view;
@@ -40,7 +40,11 @@ pub fn RequestsPage() -> impl IntoView {
                                 <td>{r.reference}</td>
                                 <td><a href=routes::staff_patient(&r.patient_id)>{r.name}</a><br />{r.nhs_number}</td>
                                 <td>{long_date(r.requested_on, locale())}</td>
-                                <td>{if r.complete { tr!(staff.requests.complete) } else { tr!(staff.requests.waiting) }}</td>
+                                <td>{match r.state {
+                                    ReplacementState::Pending => tr!(staff.requests.waiting),
+                                    ReplacementState::Cancelled => tr!(staff.requests.cancelled),
+                                    ReplacementState::Completed => tr!(staff.requests.complete),
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

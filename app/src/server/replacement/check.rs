@@ -1,19 +1,19 @@
-//! `/replace-account/check-answers` and `/replace-account/done`: the answers, the replacement
-//! itself (one transaction, and the emails to both addresses), and its confirmation.
+//! `/replace-account/check-answers` and `/replace-account/done`: the answers, the request
+//! itself (one transaction, with what happens next for the new address and the notice with a
+//! cancel link for the old), and its confirmation. Nothing of the old account is shown: the
+//! journey has proved only that its user knows the patient's details and owns the new mailbox.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
-use time::OffsetDateTime;
 
-use super::{
-    current_journey, journey_ended, now, practice_name, your_practice, JourneyStep, OpenJourney,
-};
+use super::{current_journey, is_old_address, journey_ended, now, practice_name, your_practice};
+use super::{JourneyStep, OpenJourney};
 use crate::db::outbox::{NewMessage, Purpose};
-use crate::db::replacement::{self, Completion, Journey, Replacement, JOURNEY_LIFETIME_SECONDS};
-use crate::db::tokens::new_record_id;
-use crate::db::{accounts, patients, practices};
+use crate::db::replacement::{self, Journey, NewRequest, Requested, JOURNEY_LIFETIME_SECONDS};
+use crate::db::tokens::{new_record_id, CancelToken};
+use crate::db::{accounts, patients};
 use crate::domain::{Ineligible, ReplacementReference};
 use crate::i18n::td_string;
 use crate::server::{render, request_locale, AppState, JourneyError};
@@ -25,12 +25,12 @@ impl JourneyStep for CheckView {
     const PATH: &'static str = routes::REPLACE_CHECK;
 }
 
-/// The answers, once the new address is confirmed.
+/// The answers, once the new address is confirmed (and is not the old account's own).
 pub async fn show_check(
     State(state): State<AppState>,
     OpenJourney { journey, .. }: OpenJourney<CheckView>,
 ) -> Result<Response, JourneyError> {
-    if journey.email_confirmed_at.is_none() {
+    if journey.email_confirmed_at.is_none() || is_old_address(&state, &journey).await? {
         return Ok(Redirect::to(routes::REPLACE_CODE).into_response());
     }
     let rows = check_rows(&state, &journey).await?;
@@ -43,15 +43,10 @@ pub async fn show_check(
     .await)
 }
 
-/// The summary list: NHS number, the account being replaced, the new email address.
+/// The summary list: what the patient typed and confirmed (NHS number, new email address),
+/// never the old account's details.
 async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRow>, JourneyError> {
-    let pool = state.db.pool();
-    let patient = patients::find(pool, &journey.patient_id).await?;
-    let account = accounts::find(pool, &journey.old_account_id).await?;
-    let practice = match &account {
-        Some(a) => practices::find(pool, &a.practice_ods).await?,
-        None => None,
-    };
+    let patient = patients::find(state.db.pool(), &journey.patient_id).await?;
     let locale = request_locale();
     let change = |href: &str, what: &str| Some((href.to_owned(), what.to_owned()));
     Ok(vec![
@@ -66,19 +61,6 @@ async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRo
             ),
         },
         SummaryRow {
-            key: td_string!(locale, replace.check.account).to_owned(),
-            value: match (&account, &practice) {
-                (Some(a), Some(p)) => td_string!(
-                    locale,
-                    replace.check.account_value,
-                    account_id = &a.account_id,
-                    practice = &p.name,
-                ),
-                _ => String::new(),
-            },
-            change: None,
-        },
-        SummaryRow {
             key: td_string!(locale, replace.check.new_email).to_owned(),
             value: journey.new_email.clone().unwrap_or_default(),
             change: change(
@@ -89,12 +71,13 @@ async fn check_rows(state: &AppState, journey: &Journey) -> Result<Vec<SummaryRo
     ])
 }
 
-/// "Request replacement": the one transaction, then the confirmation.
+/// "Request replacement": records the pending request in one transaction, then the
+/// confirmation. The old account keeps working until the request is activated.
 pub async fn request_replacement(
     State(state): State<AppState>,
     OpenJourney { token, journey, .. }: OpenJourney<CheckView>,
 ) -> Result<Response, JourneyError> {
-    if journey.email_confirmed_at.is_none() {
+    if journey.email_confirmed_at.is_none() || is_old_address(&state, &journey).await? {
         return Ok(Redirect::to(routes::REPLACE_CODE).into_response());
     }
     let pool = state.db.pool();
@@ -105,15 +88,11 @@ pub async fn request_replacement(
     let Some(new_email) = journey.new_email.clone() else {
         return Ok(Redirect::to(routes::REPLACE_EMAIL).into_response());
     };
-    let practice_name = practice_name(&state, old.practice_ods.as_str()).await?;
     // Signed in to since the journey began: the account is no longer eligible.
     let started_at = journey.expires_at - JOURNEY_LIFETIME_SECONDS;
-    if let Some(used_at) = old.last_used_at.filter(|t| *t > started_at) {
-        let last_used_on =
-            OffsetDateTime::from_unix_timestamp(used_at).map_or(now().date(), OffsetDateTime::date);
+    if old.last_used_at.is_some_and(|t| t > started_at) {
         let view = IdentityView::Ineligible {
-            reason: Ineligible::UsedRecently { last_used_on },
-            practice_name,
+            reason: Ineligible::UsedRecently,
         };
         return Ok(render(&state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
     }
@@ -122,60 +101,68 @@ pub async fn request_replacement(
     rand::rngs::OsRng.fill_bytes(&mut random);
     let reference = ReplacementReference::from_random(random);
     let request_id = new_record_id("rpl");
-    let new_account_id = new_record_id("acc");
+    let cancel_token = old.email.as_ref().map(|_| CancelToken::generate());
     // In the language of the request that asked for the replacement, for both addresses: the
-    // patient's language at that moment.
+    // patient's language at that moment. The new address is told nothing of the practice.
     let locale = request_locale();
     let signature = td_string!(locale, emails.signature);
-    let practice = practice_name
-        .clone()
-        .unwrap_or_else(|| your_practice(locale));
-    let confirmation = td_string!(
+    let activate_url = format!("{}{}", state.public_url, routes::REPLACE_ACTIVATE);
+    let next_steps = td_string!(
         locale,
-        emails.replaced.body,
+        emails.requested.body,
         reference = &reference,
-        practice = &practice,
-        signature = signature,
-    );
-    let alert = td_string!(
-        locale,
-        emails.alert.body,
-        practice = &practice,
+        activate_url = &activate_url,
         signature = signature,
     );
     let mut messages = vec![NewMessage {
         recipient: &new_email,
-        subject: td_string!(locale, emails.replaced.subject),
-        body: &confirmation,
-        purpose: Purpose::ReplacementConfirmed,
+        subject: td_string!(locale, emails.requested.subject),
+        body: &next_steps,
+        purpose: Purpose::ReplacementRequested,
     }];
-    if let Some(old_email) = old.email.as_deref() {
+    let notice;
+    if let (Some(old_email), Some(cancel_token)) = (old.email.as_deref(), &cancel_token) {
+        let practice = practice_name(&state, old.practice_ods.as_str())
+            .await?
+            .unwrap_or_else(|| your_practice(locale));
+        let cancel_url = format!(
+            "{}{}",
+            state.public_url,
+            routes::replace_cancel(cancel_token.expose())
+        );
+        notice = td_string!(
+            locale,
+            emails.cancel_notice.body,
+            cancel_url = &cancel_url,
+            practice = &practice,
+            signature = signature,
+        );
         messages.push(NewMessage {
             recipient: old_email,
-            subject: td_string!(locale, emails.alert.subject),
-            body: &alert,
-            purpose: Purpose::ReplacementAlert,
+            subject: td_string!(locale, emails.cancel_notice.subject),
+            body: &notice,
+            purpose: Purpose::ReplacementNotice,
         });
     }
-    let completion = replacement::complete(
+    let requested = replacement::record_request(
         &state.db,
         &token,
-        &Replacement {
+        &NewRequest {
             request_id: &request_id,
             reference: &reference,
-            new_account_id: &new_account_id,
+            cancel_token: cancel_token.as_ref(),
             messages: &messages,
         },
         now().unix_timestamp(),
     )
     .await?;
-    Ok(match completion {
-        Completion::Replaced => {
+    Ok(match requested {
+        Requested::Recorded => {
             state.outbox_wake.notify_one();
             Redirect::to(routes::REPLACE_DONE).into_response()
         }
-        Completion::AlreadyDone { .. } => Redirect::to(routes::REPLACE_DONE).into_response(),
-        Completion::NotAllowed => journey_ended::<CheckView>(&state).await,
+        Requested::AlreadyDone { .. } => Redirect::to(routes::REPLACE_DONE).into_response(),
+        Requested::NotAllowed => journey_ended::<CheckView>(&state).await,
     })
 }
 
@@ -193,11 +180,9 @@ pub async fn show_done(
     let Some(request) = replacement::request(state.db.pool(), request_id).await? else {
         return Ok(Redirect::to(routes::REPLACE).into_response());
     };
-    let practice_name = practice_name(&state, &request.practice_ods).await?;
     let view = ReplaceDoneView {
         reference: request.reference.to_string(),
         email: journey.new_email.unwrap_or_default(),
-        practice_name,
     };
     Ok(render(&state, routes::REPLACE_DONE, view, StatusCode::OK).await)
 }

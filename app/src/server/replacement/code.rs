@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{now, JourneyStep, OpenJourney};
+use super::{is_old_address, now, JourneyStep, OpenJourney};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, CodeCheck, CodeSent, Journey};
@@ -43,7 +43,19 @@ pub async fn show_code(
     match journey.new_email.clone() {
         None => Redirect::to(routes::REPLACE_EMAIL).into_response(),
         Some(_) if journey.email_confirmed_at.is_some() => {
-            Redirect::to(routes::REPLACE_CHECK).into_response()
+            match is_old_address(&state, &journey).await {
+                Ok(true) => {
+                    render(
+                        &state,
+                        routes::REPLACE_CODE,
+                        CodeView::SameAsOld,
+                        StatusCode::OK,
+                    )
+                    .await
+                }
+                Ok(false) => Redirect::to(routes::REPLACE_CHECK).into_response(),
+                Err(error) => error.into_response(),
+            }
         }
         Some(email) => {
             let view = code_view(
@@ -113,6 +125,14 @@ pub async fn check_code(
     };
     let timestamp = now().unix_timestamp();
     match replacement::check_code(&state.db, &token, &code, CODE_MAX_ATTEMPTS, timestamp).await? {
+        // The old account's own address: its owner can sign in, there is nothing to replace.
+        CodeCheck::Confirmed if is_old_address(&state, &journey).await? => Ok(render(
+            &state,
+            routes::REPLACE_CODE,
+            CodeView::SameAsOld,
+            StatusCode::OK,
+        )
+        .await),
         CodeCheck::Confirmed => Ok(Redirect::to(routes::REPLACE_CHECK).into_response()),
         CodeCheck::Wrong { attempts_left } if attempts_left > 0 => {
             record_code_failure(&state, &journey, timestamp).await?;

@@ -1,5 +1,4 @@
-//! `/replace-account/email`: the new email address, which must not be the old account's, and
-//! the first security code sent to it.
+//! `/replace-account/email`: the new email address and the first security code sent to it.
 
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
@@ -8,10 +7,8 @@ use serde::Deserialize;
 
 use super::code::{code_limit_page, send_code};
 use super::{JourneyStep, OpenJourney};
-use crate::db::accounts;
 use crate::db::replacement::CodeSent;
 use crate::domain::EmailAddress;
-use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::server::{render, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
@@ -47,21 +44,10 @@ pub async fn set_email(
     OpenJourney { token, journey, .. }: OpenJourney<EmailView>,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, JourneyError> {
-    let old_email = accounts::find(state.db.pool(), &journey.old_account_id)
-        .await?
-        .and_then(|a| a.email);
-    let parsed = EmailAddress::parse(&form.email)
-        .map_err(|e| e.localize(request_locale()))
-        .and_then(|email| {
-            if old_email
-                .as_deref()
-                .is_some_and(|old| email.same_mailbox(old))
-            {
-                Err(td_string!(request_locale(), replace.email.same_as_old).to_owned())
-            } else {
-                Ok(email)
-            }
-        });
+    // Any well-formed address gets a code, the old account's own too: refusing it here would
+    // tell whoever runs the journey which address the account has. Once the code proves the
+    // mailbox is theirs, the code step says they can sign in instead.
+    let parsed = EmailAddress::parse(&form.email).map_err(|e| e.localize(request_locale()));
     let email = match parsed {
         Ok(email) => email,
         Err(message) => {

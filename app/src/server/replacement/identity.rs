@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{journey_cookie, now};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::tokens::JourneyToken;
-use crate::db::{patients, practices, replacement};
+use crate::db::{patients, replacement};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::{check_eligibility, DateOfBirth, NhsNumber, Postcode};
 use crate::language::Localize as _;
@@ -131,12 +131,8 @@ pub async fn check_identity(
         return Ok(render(&state, routes::REPLACE, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
-
-    let practice_name = practices::find(db.pool(), &identified.patient.practice_ods)
-        .await?
-        .map(|p| p.name);
     let Some(account) = identified.current_account else {
-        let view = IdentityView::NoAccount { practice_name };
+        let view = IdentityView::NoAccount;
         return Ok(render(&state, routes::REPLACE, view, StatusCode::NOT_FOUND).await);
     };
     if let Err(reason) = check_eligibility(&identified.facts, now.date()) {
@@ -152,10 +148,7 @@ pub async fn check_identity(
             timestamp,
         )
         .await?;
-        let view = IdentityView::Ineligible {
-            reason,
-            practice_name,
-        };
+        let view = IdentityView::Ineligible { reason };
         return Ok(render(&state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
     }
 

@@ -1,10 +1,15 @@
-//! Replacing an account: who the patient is (`identity`), the new email address (`email`), the
-//! security code sent to it (`code`), checking the answers and the replacement itself
-//! (`check`), and the progress of a replacement (`status`). Every endpoint parses its input into
+//! Replacing an account, in two phases. First the request: who the patient is (`identity`),
+//! the new email address (`email`), the security code sent to it (`code`), checking the answers
+//! and recording the request (`check`), while the old account keeps working. Then either its
+//! activation with a PIN document (`activate`, finished by the reset's new-passphrase step) or
+//! its cancellation from the link sent to the old address (`cancel`); and the progress of a
+//! request (`status`). Every endpoint parses its input into
 //! domain types, calls the database layer and answers with a page or a redirect
 //! (post-redirect-get). The journey is a row found by the token in [`JOURNEY_COOKIE`]; the steps
 //! after the identity check take it with the [`OpenJourney`] extractor.
 
+mod activate;
+mod cancel;
 mod check;
 mod code;
 mod email;
@@ -22,15 +27,17 @@ use axum::Router;
 use time::OffsetDateTime;
 
 use super::{host_cookie, render, request_cookie, AppState, JourneyError};
-use crate::db::practices;
 use crate::db::replacement::{self, Journey, JOURNEY_LIFETIME_SECONDS};
 use crate::db::tokens::JourneyToken;
-use crate::domain::OdsCode;
+use crate::db::{accounts, practices};
+use crate::domain::{EmailAddress, OdsCode};
 use crate::i18n::td_string;
 use crate::language::Locale;
 use crate::views::routes;
 
-/// Replacing an account: identity, email, code, check, done, status.
+pub(crate) use activate::{finish_activation, ActivationStep};
+
+/// Replacing an account: identity, email, code, check, done, status, activate, cancel.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
@@ -54,6 +61,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             routes::REPLACE_STATUS,
             get(status::show_status).post(status::check_status),
+        )
+        .route(
+            routes::REPLACE_ACTIVATE,
+            get(activate::show_activate).post(activate::check_activation),
+        )
+        .route(
+            routes::REPLACE_CANCEL,
+            get(cancel::show_cancel).post(cancel::cancel),
         )
 }
 
@@ -129,6 +144,19 @@ impl<V: JourneyStep> FromRequestParts<AppState> for OpenJourney<V> {
 /// Step `V`'s page saying the journey has ended and nothing was changed.
 async fn journey_ended<V: JourneyStep>(state: &AppState) -> Response {
     render(state, V::PATH, V::default(), StatusCode::FORBIDDEN).await
+}
+
+/// Whether the journey's new address is the old account's own (the same mailbox). Asked only
+/// after the code sent to it was confirmed, so the answer goes to the mailbox's owner alone.
+async fn is_old_address(state: &AppState, journey: &Journey) -> Result<bool, JourneyError> {
+    let Some(new_email) = journey.new_email.as_deref() else {
+        return Ok(false);
+    };
+    let old = accounts::find(state.db.pool(), &journey.old_account_id).await?;
+    Ok(old
+        .and_then(|a| a.email)
+        .zip(EmailAddress::parse(new_email).ok())
+        .is_some_and(|(old, new)| new.same_mailbox(&old)))
 }
 
 /// The name of the practice, if it is known.

@@ -8,10 +8,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{now, practice_name};
+use super::now;
 use crate::db::audit::{AuditKind, NewAuditEvent};
+use crate::db::patients;
 use crate::db::replacement::{self, ReplacementRequest};
-use crate::db::{accounts, patients, pin_documents};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::{DateOfBirth, ReplacementReference};
 use crate::language::Localize as _;
@@ -114,7 +114,7 @@ pub async fn check_status(
         return Ok(render(&state, routes::REPLACE_STATUS, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
-    let status = request_status(&state, &request, now).await?;
+    let status = request_status(&request, now);
     Ok(render(
         &state,
         routes::REPLACE_STATUS,
@@ -124,27 +124,14 @@ pub async fn check_status(
     .await)
 }
 
-/// The progress of a replacement, worked out from what has happened since.
-async fn request_status(
-    state: &AppState,
-    request: &ReplacementRequest,
-    now: OffsetDateTime,
-) -> Result<RequestStatus, JourneyError> {
-    let pool = state.db.pool();
-    let practice_name = practice_name(state, &request.practice_ods).await?;
-    let new_account = accounts::find(pool, &request.new_account_id).await?;
-    let passphrase_set = new_account.as_ref().is_some_and(|a| a.has_passphrase);
-    let document = pin_documents::current_for_account(pool, &request.new_account_id).await?;
-    let usable_document = document
-        .as_ref()
-        .is_some_and(|d| d.used_at.is_none() && !d.dates.is_expired(now.date()));
-    let requested = OffsetDateTime::from_unix_timestamp(request.created_at)
-        .map_or(now.date(), OffsetDateTime::date);
-    Ok(RequestStatus {
+/// The progress of a replacement: its state and when it changed. Nothing of the old account.
+fn request_status(request: &ReplacementRequest, now: OffsetDateTime) -> RequestStatus {
+    let day =
+        |t: i64| OffsetDateTime::from_unix_timestamp(t).map_or(now.date(), OffsetDateTime::date);
+    RequestStatus {
         reference: request.reference.to_string(),
-        requested_on: requested,
-        practice_name,
-        pin_ready: usable_document || passphrase_set,
-        passphrase_set,
-    })
+        requested_on: day(request.created_at),
+        state: request.state,
+        decided_on: request.decided_at.map(day),
+    }
 }

@@ -12,7 +12,7 @@ use crate::server::{render, AppState, JourneyError};
 use crate::views::routes;
 use crate::views::staff::{MismatchRow, MismatchesView, RequestRow, RequestsView};
 
-/// The member's practices' replacement requests, newest first, and whether each is complete.
+/// The member's practices' replacement requests, newest first: pending, cancelled or completed.
 pub(super) async fn requests(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
@@ -27,7 +27,7 @@ pub(super) async fn requests(
             nhs_number: r.nhs_number.to_string(),
             requested_on: OffsetDateTime::from_unix_timestamp(r.created_at)
                 .map_or(time::Date::MIN, OffsetDateTime::date),
-            complete: r.passphrase_set,
+            state: r.state,
         })
         .collect();
     Ok(render(
