@@ -187,6 +187,12 @@ async fn ineligible_patients_are_told_why_and_what_to_do_instead() {
         .body
         .contains("Sign in and change your email address instead."));
     assert!(recent.set_cookie.is_none());
+    // Passing the identity check proves only that someone knows the details: the refusal
+    // does not say when the account was used, nor where the patient is registered.
+    assert!(recent.body.contains("used in the last 30 days"));
+    for hidden in ["Riverside Surgery", "2026", "1000000007"] {
+        assert!(!recent.body.contains(hidden), "{hidden}");
+    }
 
     let url = &server.database_url;
     // Five accounts already (all active, at other Account IDs): the limit.
@@ -269,10 +275,6 @@ async fn the_new_email_address_is_checked_and_a_code_is_sent_to_it() {
         (
             "dana@",
             "Enter an email address in the correct format, like name@example.com",
-        ),
-        (
-            "Dana.Hughes@EXAMPLE.com",
-            "Enter a different email address from the one on your old account",
         ),
     ] {
         let page = server
@@ -422,8 +424,64 @@ async fn wrong_codes_are_counted_and_new_codes_are_limited() {
     );
 }
 
+/// Runs the journey up to the request for Dana's account with a new address, and returns the
+/// journey cookie and the reference shown on the confirmation.
+async fn request_replacement(server: &TestServer, smtp: &SmtpSink, to: &str) -> (String, String) {
+    let cookie = start_journey(server).await;
+    server
+        .post("/replace-account/email", &[("email", to)], Some(&cookie))
+        .await;
+    let code = smtp.wait_for(to, 1).await[0].security_code().unwrap();
+    let confirmed = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", &code)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        confirmed.location.as_deref(),
+        Some("/replace-account/check-answers")
+    );
+    let requested = server
+        .post("/replace-account/check-answers", &[], Some(&cookie))
+        .await;
+    assert_eq!(requested.location.as_deref(), Some("/replace-account/done"));
+    let done = server.get("/replace-account/done", Some(&cookie)).await;
+    assert_eq!(done.status, 200);
+    let start = done.body.find("RPL-").expect("a reference number");
+    (cookie, done.body[start..start + 13].to_owned())
+}
+
+/// `/replace-account/activate` with a reference and a PIN passphrase.
+async fn activate(server: &TestServer, reference: &str, pin: &str) -> Page {
+    server
+        .post(
+            "/replace-account/activate",
+            &[("reference", reference), ("pin_passphrase", pin)],
+            None,
+        )
+        .await
+}
+
+/// The status page for Dana's request.
+async fn status_of(server: &TestServer, reference: &str, dob: (&str, &str, &str)) -> Page {
+    server
+        .post(
+            "/replace-account/status",
+            &[
+                ("reference", reference),
+                ("date_of_birth_day", dob.0),
+                ("date_of_birth_month", dob.1),
+                ("date_of_birth_year", dob.2),
+            ],
+            None,
+        )
+        .await
+}
+
 #[tokio::test]
-async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() {
+async fn a_request_leaves_the_old_account_working_until_a_pin_document_activates_it() {
     let smtp = SmtpSink::start().await;
     let server = start_with_smtp(&smtp).await;
     let cookie = start_journey(&server).await;
@@ -440,29 +498,23 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
         early.location.as_deref(),
         Some("/replace-account/security-code")
     );
-    let confirmed = server
+    server
         .post(
             "/replace-account/security-code",
             &[("security_code", &code)],
             Some(&cookie),
         )
         .await;
-    assert_eq!(
-        confirmed.location.as_deref(),
-        Some("/replace-account/check-answers")
-    );
-
     let check = server
         .get("/replace-account/check-answers", Some(&cookie))
         .await;
     assert_eq!(check.status, 200);
-    for shown in [
-        "999 000 0069",
-        "Account ID 1000000006 at Riverside Surgery",
-        to,
-        "Request replacement",
-    ] {
+    for shown in ["999 000 0069", to, "Request replacement"] {
         assert!(check.body.contains(shown), "{shown}");
+    }
+    // Nothing of the old account: not its Account ID, not the practice.
+    for hidden in ["1000000006", "Riverside Surgery", "dana.hughes@example.com"] {
+        assert!(!check.body.contains(hidden), "{hidden}");
     }
     let requested = server
         .post("/replace-account/check-answers", &[], Some(&cookie))
@@ -477,9 +529,14 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
         Some("/replace-account/done"),
         "a second click changes nothing"
     );
-
     let done = server.get("/replace-account/done", Some(&cookie)).await;
     assert_eq!(done.status, 200);
+    assert!(done
+        .body
+        .contains("We have your request to replace your account"));
+    for hidden in ["1000000006", "Riverside Surgery"] {
+        assert!(!done.body.contains(hidden), "{hidden}");
+    }
     let start = done.body.find("RPL-").expect("a reference number");
     let reference = done.body[start..start + 13].to_owned();
     assert!(
@@ -490,47 +547,34 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
         "{reference}"
     );
 
-    // The confirmation to the new address and an alert to the old one, with no secret.
-    let confirmation = &smtp.wait_for(to, 2).await[1];
-    assert_eq!(confirmation.subject(), "Your account has been replaced");
-    // A Message-ID fixed by the outbox row, so a repeat after a crash can be recognised.
-    let code_email = &smtp.wait_for(to, 2).await[0];
-    assert!(confirmation.outbox_id().is_some() && code_email.outbox_id().is_some());
-    assert_ne!(confirmation.outbox_id(), code_email.outbox_id());
-    assert!(confirmation.data.contains(&reference));
-    let alert = &smtp.wait_for("dana.hughes@example.com", 1).await[0];
-    assert_eq!(alert.subject(), "Your account was replaced");
+    // What happens next, to the new address (no practice named); a notice with a cancel link
+    // to the old one (the new address not named).
+    let next = &smtp.wait_for(to, 2).await[1];
+    assert_eq!(
+        next.subject(),
+        "We have your request to replace your account"
+    );
+    let next_text = email_text(next);
+    assert!(next_text.contains(&reference));
+    assert!(next_text.contains("/replace-account/activate"));
+    assert!(!next_text.contains("Riverside"));
+    let notice = &smtp.wait_for("dana.hughes@example.com", 1).await[0];
+    assert_eq!(notice.subject(), "Someone asked to replace your account");
+    let notice_text = email_text(notice);
+    assert!(notice_text.contains("/replace-account/cancel?token="));
     assert!(
-        !alert.data.contains(to),
-        "the alert does not reveal the new address"
+        !notice_text.contains(to),
+        "the notice does not reveal the new address"
     );
 
+    // The old account is untouched: still the only, active one, its PIN document unused.
     let rows = fixture::accounts_with_account_id(&server.database_url, "1000000006").await;
-    assert_eq!(rows.len(), 2, "the old account is kept: {rows:?}");
-    let old = rows.iter().find(|r| r.1 == "replaced").unwrap();
-    let new = rows.iter().find(|r| r.1 == "active").unwrap();
-    assert_eq!(old.2.as_deref(), Some(new.0.as_str()));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].1, "active");
 
     // Progress by reference and date of birth only; anything else is the generic answer.
-    let status = |reference: String, dob: (&'static str, &'static str, &'static str)| {
-        let server = &server;
-        async move {
-            server
-                .post(
-                    "/replace-account/status",
-                    &[
-                        ("reference", &reference),
-                        ("date_of_birth_day", dob.0),
-                        ("date_of_birth_month", dob.1),
-                        ("date_of_birth_year", dob.2),
-                    ],
-                    None,
-                )
-                .await
-        }
-    };
-    let wrong_dob = status(reference.clone(), ("7", "7", "1972")).await;
-    let unknown = status("RPL-2222-2222".to_owned(), ("6", "7", "1972")).await;
+    let wrong_dob = status_of(&server, &reference, ("7", "7", "1972")).await;
+    let unknown = status_of(&server, "RPL-2222-2222", ("6", "7", "1972")).await;
     for page in [&wrong_dob, &unknown] {
         assert_eq!(page.status, 422);
         assert_eq!(page.summary(), [NO_MATCH]);
@@ -540,13 +584,117 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
         without_typed_values(&wrong_dob.body),
         without_typed_values(&unknown.body)
     );
-    let progress = status(reference.to_lowercase(), ("6", "7", "1972")).await;
+    let progress = status_of(&server, &reference.to_lowercase(), ("6", "7", "1972")).await;
     assert_eq!(progress.status, 200);
     assert!(progress.body.contains("Progress of your replacement"));
     assert!(progress.body.contains("In progress"));
+    assert!(!progress.body.contains("Riverside Surgery"));
 
-    // The PIN document moved to the new account: the patient sets a passphrase with it.
-    let verified = server
+    // Phase two: the reference and the PIN document's passphrase open the new-passphrase step.
+    assert_eq!(
+        server.get("/replace-account/activate", None).await.status,
+        200
+    );
+    let wrong = activate(&server, &reference, "wrong-pin-1").await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(wrong.summary(), [NO_MATCH]);
+    let verified = activate(&server, &reference, "demo-pin-6").await;
+    assert_eq!(verified.status, 303, "{}", verified.body);
+    assert_eq!(
+        verified.location.as_deref(),
+        Some("/reset-passphrase/new-passphrase")
+    );
+    let chosen = server
+        .post(
+            "/reset-passphrase/new-passphrase",
+            &[
+                ("new_passphrase", "harbour violet engine seventy"),
+                ("confirm_passphrase", "harbour violet engine seventy"),
+            ],
+            Some(&verified.cookie()),
+        )
+        .await;
+    assert_eq!(chosen.location.as_deref(), Some("/reset-passphrase/done"));
+    let finished = server
+        .get("/reset-passphrase/done", Some(&verified.cookie()))
+        .await;
+    assert!(finished.body.contains("Your new account is active"));
+
+    let rows = fixture::accounts_with_account_id(&server.database_url, "1000000006").await;
+    assert_eq!(rows.len(), 2, "the old account is kept: {rows:?}");
+    let old = rows.iter().find(|r| r.1 == "replaced").unwrap();
+    let new = rows.iter().find(|r| r.1 == "active").unwrap();
+    assert_eq!(old.2.as_deref(), Some(new.0.as_str()));
+    let new_has_passphrase =
+        fixture::active_accounts_with_a_passphrase(&server.database_url, "1000000006").await;
+    assert_eq!(new_has_passphrase, 1);
+    let confirmation = &smtp.wait_for(to, 3).await[2];
+    assert_eq!(confirmation.subject(), "Your account has been replaced");
+    assert!(confirmation.outbox_id().is_some());
+    let alert = &smtp.wait_for("dana.hughes@example.com", 2).await[1];
+    assert_eq!(alert.subject(), "Your account was replaced");
+    assert!(!alert.data.contains(to));
+    let complete = status_of(&server, &reference, ("6", "7", "1972")).await;
+    assert!(complete.body.contains("Complete"), "{}", complete.body);
+    // The request is spent: activating it again says so.
+    let twice = activate(&server, &reference, "demo-pin-6").await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("already active"));
+}
+
+#[tokio::test]
+async fn the_old_addresss_owner_cancels_with_one_click_and_nothing_was_changed() {
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+    let (_, reference) = request_replacement(&server, &smtp, "stranger@example.net").await;
+    let notice = email_text(&smtp.wait_for("dana.hughes@example.com", 1).await[0]);
+    let start = notice.find("/replace-account/cancel?token=").unwrap();
+    let link: String = notice[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+
+    // Following the link changes nothing by itself (mail scanners fetch links).
+    let page = server.get(&link, None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Cancel this replacement"));
+    assert!(page.body.contains(&reference));
+    let pending = status_of(&server, &reference, ("6", "7", "1972")).await;
+    assert!(pending.body.contains("In progress"));
+    let token = link.split_once("token=").unwrap().1;
+    let forged = server
+        .post("/replace-account/cancel", &[("token", "forged")], None)
+        .await;
+    assert_eq!(forged.status, 404);
+    assert!(forged.body.contains("This link does not work"));
+    let cancelled = server
+        .post("/replace-account/cancel", &[("token", token)], None)
+        .await;
+    assert_eq!(cancelled.status, 200);
+    assert!(cancelled.body.contains("Replacement cancelled"));
+    let again = server
+        .post("/replace-account/cancel", &[("token", token)], None)
+        .await;
+    assert!(
+        again.body.contains("Replacement cancelled"),
+        "single use, same answer"
+    );
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::ReplacementCancelled).await,
+        1
+    );
+    let status = status_of(&server, &reference, ("6", "7", "1972")).await;
+    assert!(status.body.contains("Cancelled"));
+
+    // The stranger's request can no longer be activated, even with a real PIN document...
+    let refused = activate(&server, &reference, "demo-pin-6").await;
+    assert_eq!(refused.status, 410);
+    assert!(refused.body.contains("This request was cancelled"));
+    // ...and the owner's account and PIN document work as before.
+    let rows = fixture::accounts_with_account_id(&server.database_url, "1000000006").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, "active");
+    let reset = server
         .post(
             "/reset-passphrase",
             &[
@@ -560,26 +708,72 @@ async fn the_whole_journey_replaces_the_account_and_the_status_shows_progress() 
             None,
         )
         .await;
-    assert_eq!(verified.status, 303, "{}", verified.body);
-    let reset = server
+    assert_eq!(reset.status, 303, "{}", reset.body);
+}
+
+#[tokio::test]
+async fn the_old_address_gets_a_code_like_any_other_and_only_its_owner_learns_it_is_the_same() {
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+    let cookie = start_journey(&server).await;
+    let other = server
         .post(
-            "/reset-passphrase/new-passphrase",
-            &[
-                ("new_passphrase", "harbour violet engine seventy"),
-                ("confirm_passphrase", "harbour violet engine seventy"),
-            ],
-            Some(&verified.cookie()),
+            "/replace-account/email",
+            &[("email", "someone.else@example.org")],
+            Some(&cookie),
         )
         .await;
-    assert_eq!(reset.location.as_deref(), Some("/reset-passphrase/done"));
-    let complete = status(reference, ("6", "7", "1972")).await;
-    assert!(
-        complete.body.contains("Complete"),
-        "status follows the passphrase being set"
+    let same = server
+        .post(
+            "/replace-account/email",
+            &[("email", "Dana.Hughes@EXAMPLE.com")],
+            Some(&cookie),
+        )
+        .await;
+    // A guesser sees the same answer for the account's address as for any other.
+    assert_eq!(
+        (same.status, &same.location),
+        (other.status, &other.location)
     );
-    let new_has_passphrase =
-        fixture::active_accounts_with_a_passphrase(&server.database_url, "1000000006").await;
-    assert_eq!(new_has_passphrase, 1);
+    assert_eq!(same.status, 303);
+    let code = smtp.wait_for("Dana.Hughes@example.com", 1).await[0]
+        .security_code()
+        .unwrap();
+    let confirmed = server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", &code)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(confirmed.status, 200);
+    assert!(
+        confirmed
+            .body
+            .contains("You can still use your account&#x27;s email address")
+            || confirmed
+                .body
+                .contains("You can still use your account's email address")
+    );
+    let check = server
+        .get("/replace-account/check-answers", Some(&cookie))
+        .await;
+    assert_eq!(
+        check.location.as_deref(),
+        Some("/replace-account/security-code"),
+        "no request with the account's own address"
+    );
+    let posted = server
+        .post("/replace-account/check-answers", &[], Some(&cookie))
+        .await;
+    assert_eq!(
+        posted.location.as_deref(),
+        Some("/replace-account/security-code")
+    );
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::ReplacementRequested).await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -734,33 +928,15 @@ async fn a_patient_who_chose_welsh_gets_the_pages_problems_and_code_email_in_wel
         mismatch.summary(),
         ["Nid yw'r manylion a roesoch chi'n cyfateb i'n cofnodion"]
     );
-    // Lee signed in 3 days ago: told so with a Welsh date.
+    // Lee signed in 3 days ago: told so in Welsh, without the day (it is not the journey's to tell).
     let recent = identity(LEE).await;
     assert_eq!(recent.status, 403);
     assert!(recent
         .body
         .contains("<h1>Gallwch chi fewngofnodi i'ch cyfrif o hyd</h1>"));
-    let used = recent
+    assert!(recent
         .body
-        .split("Cafodd eich cyfrif ei ddefnyddio ar ")
-        .nth(1)
-        .expect("the day it was used");
-    let welsh_months = [
-        "Ionawr",
-        "Chwefror",
-        "Mawrth",
-        "Ebrill",
-        "Mai",
-        "Mehefin",
-        "Gorffennaf",
-        "Awst",
-        "Medi",
-        "Hydref",
-        "Tachwedd",
-        "Rhagfyr",
-    ];
-    let month = used.split(' ').nth(1).unwrap_or_default();
-    assert!(welsh_months.contains(&month), "{used}");
+        .contains("Cafodd eich cyfrif ei ddefnyddio yn ystod y 30 diwrnod diwethaf."));
 
     // The new email address: a Welsh problem, then the code email in Welsh.
     let journey = start_journey(&server).await;
@@ -769,17 +945,17 @@ async fn a_patient_who_chose_welsh_gets_the_pages_problems_and_code_email_in_wel
     assert!(email
         .body
         .contains("<h1>Rhowch gyfeiriad e-bost newydd</h1>"));
-    let same = server
+    let malformed = server
         .post(
             "/replace-account/email",
-            &[("email", "dana.hughes@example.com")],
+            &[("email", "dana@")],
             Some(&cookie),
         )
         .await;
-    assert_eq!(same.status, 422);
+    assert_eq!(malformed.status, 422);
     assert_eq!(
-        same.summary(),
-        ["Rhowch gyfeiriad e-bost sy'n wahanol i'r un ar eich hen gyfrif"]
+        malformed.summary(),
+        ["Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@example.com"]
     );
     let to = "dana.cymraeg@example.org";
     let sent = server

@@ -495,9 +495,44 @@ async fn every_route_and_every_problem_reads_in_welsh() {
         )
         .await;
     welsh.check(status, &shown);
-    let dana = identity("999 000 0069", "6", "7", "1972", "RV6 7LM");
-    let replaced = server.post("/replace-account", &dana, Some(WELSH)).await;
-    welsh.check("/replace-account", &replaced);
+    // The second phase and the old address's cancel link, in Welsh.
+    let activate = "/replace-account/activate";
+    welsh.get(&server, activate, activate, "").await;
+    welsh
+        .refused(
+            &server,
+            activate,
+            activate,
+            &[("reference", "nonsense")],
+            "",
+        )
+        .await;
+    let mailbox = welsh
+        .get(&server, "/demo/mailbox", "/demo/mailbox", "")
+        .await;
+    let text = decode_entities(&mailbox.body);
+    let at = text
+        .find("/replace-account/cancel?token=")
+        .expect("the cancel link in the old address's notice");
+    let link: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/-_?=".contains(*c))
+        .collect();
+    let cancel = "/replace-account/cancel";
+    welsh.get(&server, cancel, &link, "").await;
+    let token = link.split_once("token=").unwrap().1;
+    let cancelled = server.post(cancel, &[("token", token)], Some(WELSH)).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    welsh.check(cancel, &cancelled);
+    let dead = server
+        .post(cancel, &[("token", "forged")], Some(WELSH))
+        .await;
+    assert_eq!(dead.status, 404);
+    welsh.check(cancel, &dead);
+    let lee = identity("9990000077", "7", "8", "1995", "RV7 8NP");
+    let refused = server.post("/replace-account", &lee, Some(WELSH)).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    welsh.check("/replace-account", &refused);
 
     // The staff area.
     welsh

@@ -89,8 +89,13 @@ pub async fn check_activation(
             return Ok(render(&state, routes::REPLACE_ACTIVATE, view, refused.status()).await);
         }
     };
-    let document = match &old {
-        Some(old) => pin_documents::current_for_account(db.pool(), &old.id).await?,
+    // A completed request's PIN documents moved to the new account.
+    let holder = request
+        .as_ref()
+        .and_then(|r| r.new_account_id.clone())
+        .or_else(|| old.as_ref().map(|a| a.id.clone()));
+    let document = match &holder {
+        Some(holder) => pin_documents::current_for_account(db.pool(), holder).await?,
         None => None,
     };
     // The same Argon2 work whether or not the request and a document exist.
