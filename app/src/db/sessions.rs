@@ -96,6 +96,24 @@ pub async fn end<'e>(
     Ok(())
 }
 
+/// Ends every session of `subject` (sign out everywhere), on every device and instance, and
+/// returns how many were ended. Used whenever the credentials that protected those sessions
+/// change (a passphrase reset, a PIN document reissued, an account replaced) and when the
+/// patient asks to sign out of all devices; pass the change's transaction, so the sessions end
+/// exactly when the change commits.
+pub async fn end_all_for<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: SessionKind,
+    subject: &str,
+) -> Result<u64, DbError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE kind = $1 AND subject = $2")
+        .bind(kind.code())
+        .bind(subject)
+        .execute(exec)
+        .await?;
+    Ok(ended.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +218,46 @@ mod tests {
                     .unwrap(),
                 None
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn ending_all_sessions_of_a_subject_leaves_everyone_else_signed_in() {
+        each_backend(|db| async move {
+            let patient = SessionKind::Patient;
+            let phone = create(db.pool(), patient, "acc-1", 0).await.unwrap();
+            let laptop = create(db.pool(), patient, "acc-1", 5).await.unwrap();
+            let someone_else = create(db.pool(), patient, "acc-2", 5).await.unwrap();
+            // A staff member whose username happens to equal the subject is another kind.
+            let staff = create(db.pool(), SessionKind::Staff, "acc-1", 5)
+                .await
+                .unwrap();
+
+            let mut tx = db.pool().begin().await.unwrap();
+            assert_eq!(end_all_for(&mut *tx, patient, "acc-1").await.unwrap(), 2);
+            tx.rollback().await.unwrap();
+            assert!(
+                resume(db.pool(), patient, &phone, 10).await.unwrap().is_some(),
+                "a rolled-back change ends nothing"
+            );
+
+            assert_eq!(end_all_for(db.pool(), patient, "acc-1").await.unwrap(), 2);
+            for ended in [&phone, &laptop] {
+                assert_eq!(resume(db.pool(), patient, ended, 11).await.unwrap(), None);
+            }
+            assert_eq!(
+                resume(db.pool(), patient, &someone_else, 11)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("acc-2")
+            );
+            assert!(resume(db.pool(), SessionKind::Staff, &staff, 11)
+                .await
+                .unwrap()
+                .is_some());
+            assert_eq!(end_all_for(db.pool(), patient, "acc-1").await.unwrap(), 0);
         })
         .await;
     }
