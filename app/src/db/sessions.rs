@@ -4,8 +4,10 @@
 
 use sqlx::{Acquire, Any, Executor};
 
+use super::accounts::OnlineAccount;
+use super::audit::{self, AuditKind, NewAuditEvent};
 use super::tokens::SessionId;
-use super::DbError;
+use super::{Db, DbError};
 
 pub const IDLE_TIMEOUT_SECONDS: i64 = 15 * 60;
 pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 60 * 60;
@@ -112,6 +114,31 @@ pub async fn end_all_for<'e>(
         .execute(exec)
         .await?;
     Ok(ended.rows_affected())
+}
+
+/// "Sign out of all devices": in one transaction, ends every session of the patient's
+/// account (the one asking included) and audits it. Returns how many sessions ended.
+pub async fn sign_out_everywhere(
+    db: &Db,
+    account: &OnlineAccount,
+    now: i64,
+) -> Result<u64, DbError> {
+    let mut tx = db.pool().begin().await?;
+    let ended = end_all_for(&mut *tx, SessionKind::Patient, &account.id).await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::SignedOutEverywhere,
+            actor: "patient",
+            practice_ods: Some(account.practice_ods.as_str()),
+            patient_id: Some(&account.patient_id),
+            detail: &format!("signed out of all devices: {ended} session(s) ended"),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
 #[cfg(test)]

@@ -33,11 +33,13 @@ pub enum AuditKind {
     StaffSignInLockout,
     StatusLookupLockout,
     ClientLockout,
+    SignedOutEverywhere,
+    NewPassphraseLockout,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -65,6 +67,8 @@ impl AuditKind {
         Self::StaffSignInLockout,
         Self::StatusLookupLockout,
         Self::ClientLockout,
+        Self::SignedOutEverywhere,
+        Self::NewPassphraseLockout,
     ];
 
     /// The code stored in the log.
@@ -97,6 +101,8 @@ impl AuditKind {
             Self::StaffSignInLockout => "staff_sign_in_lockout",
             Self::StatusLookupLockout => "status_lookup_lockout",
             Self::ClientLockout => "client_lockout",
+            Self::SignedOutEverywhere => "signed_out_everywhere",
+            Self::NewPassphraseLockout => "new_passphrase_lockout",
         }
     }
 
@@ -117,6 +123,7 @@ pub enum PatientActivity {
     PinVerificationFailed,
     PinLockout,
     SignedOut,
+    SignedOutEverywhere,
     AccountReplaced,
     ReplacementIdentityFailed,
 }
@@ -132,6 +139,7 @@ impl PatientActivity {
             AuditKind::PinVerificationFailed => Self::PinVerificationFailed,
             AuditKind::PinLockout => Self::PinLockout,
             AuditKind::SignedOut => Self::SignedOut,
+            AuditKind::SignedOutEverywhere => Self::SignedOutEverywhere,
             AuditKind::AccountReplaced => Self::AccountReplaced,
             AuditKind::ReplacementIdentityFailed => Self::ReplacementIdentityFailed,
             _ => return None,

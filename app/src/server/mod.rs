@@ -10,6 +10,7 @@ mod errors;
 pub mod hashing;
 pub mod mail;
 pub mod page_cache;
+mod notices;
 mod patient_session;
 mod render;
 pub mod replacement;

@@ -182,6 +182,7 @@ mod tests {
             CredentialKey::staff_sign_in(&StaffUsername::parse("admin.riverside").unwrap()),
             CredentialKey::identity_check(&NhsNumber::parse("9434765919").unwrap()),
             CredentialKey::status_lookup(&ReplacementReference::parse("RPL-7K3D-9QX2").unwrap()),
+            CredentialKey::new_passphrase("0123abcd"),
         ]
     }
 
