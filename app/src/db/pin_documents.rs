@@ -385,8 +385,12 @@ mod tests {
         each_backend(|db| async move {
             account(&db).await;
             let patient = SessionKind::Patient;
-            let phone = sessions::create(db.pool(), patient, "acc-1", 10).await.unwrap();
-            let laptop = sessions::create(db.pool(), patient, "acc-1", 10).await.unwrap();
+            let phone = sessions::create(db.pool(), patient, "acc-1", 10)
+                .await
+                .unwrap();
+            let laptop = sessions::create(db.pool(), patient, "acc-1", 10)
+                .await
+                .unwrap();
             let ods = OdsCode::parse("T00001").unwrap();
             let unused = AccountId::parse("1999999999").unwrap();
             let issue = |document_id: &'static str| Reissue {
@@ -409,7 +413,10 @@ mod tests {
             let row = reissue(&db, &issue("pin-a"), wording, 20).await.unwrap();
             assert_eq!(row, "acc-1");
             for id in [&phone, &laptop] {
-                assert_eq!(sessions::resume(db.pool(), patient, id, 21).await.unwrap(), None);
+                assert_eq!(
+                    sessions::resume(db.pool(), patient, id, 21).await.unwrap(),
+                    None
+                );
             }
             assert!(outbox::recent(db.pool(), 10).await.unwrap().is_empty());
 

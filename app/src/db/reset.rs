@@ -4,10 +4,10 @@ use time::Date;
 
 use super::accounts::{self, OnlineAccount};
 use super::audit::{self, AuditKind, NewAuditEvent};
+use super::outbox::{self, Wording};
 use super::patients::{self, DemographicSource};
 use super::pin_documents::{self, PinDocument};
 use super::practices::{self, Practice};
-use super::outbox::{self, Wording};
 use super::sessions::{self, SessionKind};
 use super::step_tokens::{self, StepToken};
 use super::{Db, DbError};
@@ -324,9 +324,15 @@ mod tests {
                 .unwrap();
             let notice = notice();
             assert_eq!(
-                complete(&db, &token, &candidate, &credentials(&doc_id, "h", &notice), late)
-                    .await
-                    .unwrap(),
+                complete(
+                    &db,
+                    &token,
+                    &candidate,
+                    &credentials(&doc_id, "h", &notice),
+                    late
+                )
+                .await
+                .unwrap(),
                 Completion::TokenNoLongerValid
             );
             // Nothing queued, nobody signed out.
@@ -366,7 +372,9 @@ mod tests {
             let notice = notice();
             let new = credentials(&doc_id, "$argon2id$h", &notice);
             assert_eq!(
-                complete(&db, &token, &candidate, &new, 2_001).await.unwrap(),
+                complete(&db, &token, &candidate, &new, 2_001)
+                    .await
+                    .unwrap(),
                 Completion::Reset
             );
             assert!(queued(&db).await.is_empty());

@@ -265,7 +265,10 @@ mod tests {
             assert_eq!(end_all_for(&mut *tx, patient, "acc-1").await.unwrap(), 2);
             tx.rollback().await.unwrap();
             assert!(
-                resume(db.pool(), patient, &phone, 10).await.unwrap().is_some(),
+                resume(db.pool(), patient, &phone, 10)
+                    .await
+                    .unwrap()
+                    .is_some(),
                 "a rolled-back change ends nothing"
             );
 

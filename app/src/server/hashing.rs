@@ -263,7 +263,11 @@ mod tests {
             0,
             "work the request gave up on never ran"
         );
-        assert_eq!(pool.work_started(), 2, "the long work and the last; not the abandoned");
+        assert_eq!(
+            pool.work_started(),
+            2,
+            "the long work and the last; not the abandoned"
+        );
     }
 
     #[tokio::test]

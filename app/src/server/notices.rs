@@ -91,10 +91,17 @@ mod tests {
             english.subject,
             "A new PIN document was issued for your account"
         );
-        assert!(english.body.contains("Riverside Surgery has issued a new PIN document"));
-        assert!(english.body.contains("If you did not ask for a new PIN document, contact Riverside Surgery straight away."));
+        assert!(english
+            .body
+            .contains("Riverside Surgery has issued a new PIN document"));
+        assert!(english.body.contains(
+            "If you did not ask for a new PIN document, contact Riverside Surgery straight away."
+        ));
         let both = pin_document_reissued(&contact(None), &wales, "Meddygfa Glan yr Afon");
-        let welsh_first = both.body.find("Mae Meddygfa Glan yr Afon wedi rhoi").unwrap();
+        let welsh_first = both
+            .body
+            .find("Mae Meddygfa Glan yr Afon wedi rhoi")
+            .unwrap();
         let english_after = both.body.find("Meddygfa Glan yr Afon has issued").unwrap();
         assert!(welsh_first < english_after, "{}", both.body);
         assert!(both.subject.starts_with("Cafodd dogfen PIN newydd"));
@@ -112,7 +119,9 @@ mod tests {
             .contains("Contact Riverside Surgery straight away and ask for a new PIN document"));
         let welsh = passphrase_reset(Locale::cy, "Riverside Surgery");
         assert_eq!(welsh.subject, "Cafodd eich cyfrinymadrodd ei ailosod");
-        assert!(welsh.body.contains("Cysylltwch gyda Riverside Surgery ar unwaith"));
+        assert!(welsh
+            .body
+            .contains("Cysylltwch gyda Riverside Surgery ar unwaith"));
         assert!(!welsh.body.contains("If this was not you"));
     }
 }

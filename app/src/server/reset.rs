@@ -434,11 +434,7 @@ pub async fn set_new_passphrase(
     };
 
     let secret = new_passphrase.expose().to_owned();
-    let phc = match state
-        .hashing
-        .run(move |hasher| hasher.hash(&secret))
-        .await
-    {
+    let phc = match state.hashing.run(move |hasher| hasher.hash(&secret)).await {
         Ok(phc) => phc,
         Err(busy) => {
             attempt.abandon(db).await?;
@@ -454,14 +450,13 @@ pub async fn set_new_passphrase(
         notice: &notice,
     };
     let completion = reset::complete(db, &token, &candidate, &new, now().unix_timestamp()).await?;
-    if completion == Completion::Reset {
-        attempt.succeeded(db, timestamp).await?;
-        state.outbox_wake.notify_one();
-        return Ok(Redirect::to(routes::RESET_DONE).into_response());
-    }
-    // Not a refused passphrase: another submission finished first.
-    attempt.abandon(db).await?;
+    // The step is over either way: the client gets its attempt back, the token's count stays.
+    attempt.spent(db).await?;
     match completion {
+        Completion::Reset => {
+            state.outbox_wake.notify_one();
+            Ok(Redirect::to(routes::RESET_DONE).into_response())
+        }
         Completion::DocumentAlreadyUsed => {
             let view = NewPassphraseView::AlreadyUsed {
                 practice_name: Some(candidate.practice.name.clone()),
