@@ -380,3 +380,73 @@ async fn sign_in_and_the_account_page_speak_welsh_when_welsh_is_chosen() {
         .body
         .contains("<h1>Os nad ydych chi'n adnabod gweithgarwch ar eich cyfrif</h1>"));
 }
+
+/// "Sign out of all devices" on "Your account" ends every session of the account, the one
+/// asking included, is audited, and says so; a cross-site post of the form ends nothing.
+#[tokio::test]
+async fn signing_out_of_all_devices_ends_every_session_of_the_account() {
+    let server = start(true).await;
+    let (phone, laptop) = (signed_in(&server).await, signed_in(&server).await);
+    assert_ne!(phone, laptop);
+    let account = server.get("/account", Some(&phone)).await;
+    assert!(account
+        .body
+        .contains(r#"<form method="post" action="/account/sign-out-everywhere">"#));
+    assert!(account.body.contains("Sign out of all devices"));
+
+    // A form posted from another site is refused before it does anything.
+    let forged = server
+        .client
+        .post(format!("{}/account/sign-out-everywhere", server.base))
+        .header("cookie", &phone)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    assert_eq!(server.get("/account", Some(&laptop)).await.status, 200);
+
+    let out = server
+        .post("/account/sign-out-everywhere", &[], Some(&phone))
+        .await;
+    assert_eq!(
+        (out.status, out.location.as_deref()),
+        (303, Some("/sign-in?signed_out=everywhere"))
+    );
+    assert!(out
+        .set_cookie
+        .as_deref()
+        .is_some_and(|c| c.contains("Max-Age=0")));
+    for cookie in [&phone, &laptop] {
+        let page = server.get("/account", Some(cookie)).await;
+        assert_eq!(
+            (page.status, page.location.as_deref()),
+            (303, Some("/sign-in")),
+            "{cookie} is signed out"
+        );
+    }
+    let note = server.get("/sign-in?signed_out=everywhere", None).await;
+    assert!(note.body.contains(
+        "You have signed out of all devices. Anyone using your account on another device has been signed out too."
+    ));
+    let note = server
+        .get("/sign-in?signed_out=everywhere", Some("relink-lang=cy"))
+        .await;
+    assert!(note
+        .body
+        .contains("Rydych chi wedi allgofnodi o bob dyfais."));
+    assert_eq!(
+        fixture::audit_details(
+            &server.database_url,
+            app::db::audit::AuditKind::SignedOutEverywhere
+        )
+        .await,
+        ["signed out of all devices: 2 session(s) ended"]
+    );
+    // It shows in the patient's recent activity, and without a session nothing happens.
+    let again = signed_in(&server).await;
+    let account = server.get("/account", Some(&again)).await;
+    assert!(account.body.contains("Signed out of all devices"));
+    let nobody = server.post("/account/sign-out-everywhere", &[], None).await;
+    assert_eq!(nobody.location.as_deref(), Some("/sign-in"));
+}

@@ -328,7 +328,8 @@ async fn five_wrong_attempts_lock_the_pair_for_fifteen_minutes_even_for_an_unkno
 #[tokio::test]
 async fn weak_or_mismatched_passphrases_are_refused_with_the_reason() {
     let server = start(true).await;
-    let cookie = matched(&server).await;
+    // A step token allows 5 attempts: a fresh one for every 4 cases, so the last still works.
+    let mut cookie = matched(&server).await;
     let cases: [(&str, &str, &[&str]); 6] = [
         ("", "", &["Enter a new passphrase", "Confirm your new passphrase"]),
         ("too short", "too short", &["New passphrase must be 15 characters or more. Try 3 or more random words, like ‘carpet orbit lemon harbour’."]),
@@ -337,7 +338,10 @@ async fn weak_or_mismatched_passphrases_are_refused_with_the_reason() {
         (GOOD, "carpet orbit lemon", &["Passphrases do not match. Enter the same new passphrase in both boxes"]),
         ("demo-pin-1", "demo-pin-1", &["New passphrase must be 15 characters or more"]),
     ];
-    for (new, confirm, expected) in cases {
+    for (case, (new, confirm, expected)) in cases.into_iter().enumerate() {
+        if case > 0 && case % 4 == 0 {
+            cookie = matched(&server).await;
+        }
         let page = choose(&server, &cookie, new, confirm).await;
         assert_eq!(page.status, 422, "{new}");
         let summary = page.summary();
@@ -415,31 +419,83 @@ async fn the_second_step_needs_a_live_step_token() {
     assert_eq!(used_at, None, "an expired step changes nothing");
 }
 
-/// 50 simultaneous final submissions for one PIN document: exactly one succeeds, the others
-/// are told the document has already been used.
+/// 50 simultaneous final submissions for one PIN document (from 50 browsers on 50
+/// connections, each with its own step token, so no attempt limit applies): exactly one
+/// succeeds, the others are told the document has already been used.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_final_submissions_have_exactly_one_winner() {
-    let server = std::sync::Arc::new(start(true).await);
-    let cookie = matched(&server).await;
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let (server, cookie) = (server.clone(), cookie.clone());
-            tokio::spawn(async move { choose(&server, &cookie, GOOD, GOOD).await })
+    let server = crate::common::start_configured(
+        true,
+        |config| config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()],
+        |_| {},
+    )
+    .await;
+    let server = std::sync::Arc::new(server);
+    let mut cookies = Vec::new();
+    for _ in 0..50 {
+        cookies.push(matched(&server).await);
+    }
+    let tasks: Vec<_> = cookies
+        .into_iter()
+        .enumerate()
+        .map(|(i, cookie)| {
+            let server = server.clone();
+            tokio::spawn(async move {
+                let response = server
+                    .client
+                    .post(format!("{}{NEW}", server.base))
+                    .header("cookie", cookie)
+                    .header("x-forwarded-for", format!("198.51.100.{i}"))
+                    .form(&[("new_passphrase", GOOD), ("confirm_passphrase", GOOD)])
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                (status, response.text().await.unwrap())
+            })
         })
         .collect();
     let mut statuses = Vec::new();
     for task in tasks {
-        let page = task.await.unwrap();
-        if page.status == 409 {
-            assert!(page
-                .body
-                .contains("Your PIN document has already been used"));
+        let (status, body) = task.await.unwrap();
+        if status == 409 {
+            assert!(body.contains("Your PIN document has already been used"));
         }
-        statuses.push(page.status);
+        statuses.push(status);
     }
     let winners = statuses.iter().filter(|s| **s == 303).count();
     let told_used = statuses.iter().filter(|s| **s == 409).count();
     assert_eq!((winners, told_used), (1, 49), "{statuses:?}");
+}
+
+/// 50 simultaneous final submissions on one step token: each is an attempt counted before it
+/// is checked, so no more than 5 are hashed (one wins); the rest are told the step had too
+/// many attempts, or (arriving after the winner) that the document was used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_submissions_on_one_step_token_check_at_most_five() {
+    let mut pool = None;
+    let server = start_with(true, |state| pool = Some(state.hashing.clone())).await;
+    let (server, pool) = (std::sync::Arc::new(server), pool.unwrap());
+    let cookie = matched(&server).await;
+    let before = pool.work_started();
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (server, cookie) = (server.clone(), cookie.clone());
+            tokio::spawn(async move { choose(&server, &cookie, GOOD, GOOD).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let winners = statuses.iter().filter(|s| **s == 303).count();
+    assert_eq!(winners, 1, "{statuses:?}");
+    let hashed = pool.work_started() - before;
+    assert!((1..=5).contains(&hashed), "{hashed} hashed: {statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [303, 409, 429, 403].contains(s)),
+        "{statuses:?}"
+    );
 }
 
 /// When every Argon2 slot stays busy longer than a request may wait, the patient is told to
@@ -549,4 +605,160 @@ async fn the_journey_speaks_welsh_when_welsh_is_chosen() {
         locked.summary(),
         ["Rydych chi wedi rhoi manylion anghywir ormod o weithiau. Rhowch gynnig arall arni ymhen 15 munud."]
     );
+}
+
+/// Signs in to account 1000000005 (which has a passphrase) and returns the session cookie.
+async fn sign_in_robin(server: &TestServer, passphrase: &str, language: Option<&str>) -> String {
+    let form = [
+        ("account_id", "1000000005"),
+        ("ods_code", "T00001"),
+        ("passphrase", passphrase),
+    ];
+    let page = server.post("/sign-in", &form, language).await;
+    assert_eq!(page.location.as_deref(), Some("/account"), "{}", page.body);
+    page.cookie()
+}
+
+/// Resets 1000000005's passphrase with a freshly printed PIN document, with `language` (a
+/// `relink-lang` cookie) on the final step.
+async fn reset_robin(server: &TestServer, new: &str, language: Option<&str>) {
+    let document = "demo-pin-document-1000000005";
+    fixture::renew_pin_document(&server.database_url, document, "demo-pin-5").await;
+    let step = verify(
+        server,
+        "1000000005",
+        "T00001",
+        "demo-pin-5",
+        ("5", "6", "1968"),
+    )
+    .await;
+    assert_eq!(step.status, 303, "{}", step.body);
+    let cookie = match language {
+        Some(language) => format!("{language}; {}", step.cookie()),
+        None => step.cookie(),
+    };
+    let done = choose(server, &cookie, new, new).await;
+    assert_eq!(done.location.as_deref(), Some(DONE), "{}", done.body);
+}
+
+/// A reset ends every session of the account (whoever knew the old passphrase is signed out),
+/// and the account's email address is told, in the language of the reset, with what to do if
+/// it was not them; an account without an address gets nothing.
+#[tokio::test]
+async fn a_reset_signs_out_every_device_and_tells_the_accounts_email_address() {
+    let server = start(true).await;
+    let old = "river otter lantern forty two";
+    let (phone, laptop) = (
+        sign_in_robin(&server, old, None).await,
+        sign_in_robin(&server, old, None).await,
+    );
+    assert_eq!(server.get("/account", Some(&phone)).await.status, 200);
+
+    // Account 1000000001 has no email address: its reset queues nothing.
+    let step = matched(&server).await;
+    assert_eq!(choose(&server, &step, GOOD, GOOD).await.status, 303);
+    assert!(fixture::outbox_messages(&server.database_url)
+        .await
+        .is_empty());
+
+    fixture::set_email(
+        &server.database_url,
+        "T00001",
+        "1000000005",
+        "robin@example.com",
+    )
+    .await;
+    reset_robin(&server, GOOD, None).await;
+    for cookie in [&phone, &laptop] {
+        let page = server.get("/account", Some(cookie)).await;
+        assert_eq!(
+            (page.status, page.location.as_deref()),
+            (303, Some("/sign-in")),
+            "signed out by the reset"
+        );
+    }
+    let messages = fixture::outbox_messages(&server.database_url).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let (to, subject, body, purpose) = &messages[0];
+    assert_eq!(
+        (to.as_str(), subject.as_str(), purpose.as_str()),
+        (
+            "robin@example.com",
+            "Your passphrase was reset",
+            "passphrase_reset"
+        )
+    );
+    assert!(body.contains("at Riverside Surgery was reset with a PIN document"));
+    assert!(body.contains("If this was not you, someone else may know your details. Contact Riverside Surgery straight away and ask for a new PIN document"));
+    assert!(!body.contains(GOOD), "no secret in the message");
+
+    // In Welsh when the reset is made in Welsh.
+    let welsh = sign_in_robin(&server, GOOD, None).await;
+    let next = "violet tractor biscuit canyon";
+    reset_robin(&server, next, Some("relink-lang=cy")).await;
+    assert_eq!(server.get("/account", Some(&welsh)).await.status, 303);
+    let messages = fixture::outbox_messages(&server.database_url).await;
+    let (to, subject, body, _) = &messages[1];
+    assert_eq!(
+        (to.as_str(), subject.as_str()),
+        ("robin@example.com", "Cafodd eich cyfrinymadrodd ei ailosod")
+    );
+    assert!(body.contains("Os nad chi wnaeth hyn"));
+    assert!(!body.contains("If this was not you"));
+}
+
+/// One step token allows 5 attempts at a new passphrase: the fifth refusal ends the step with
+/// a page saying to start again, and a sixth is refused even with a good passphrase. The
+/// cheap rules refuse without any Argon2 work.
+#[tokio::test]
+async fn a_step_token_allows_five_attempts_and_cheap_refusals_do_no_hashing() {
+    let mut pool = None;
+    let server = start_with(true, |state| pool = Some(state.hashing.clone())).await;
+    let pool = pool.unwrap();
+    let cookie = matched(&server).await;
+    let before = pool.work_started();
+    for (new, confirm) in [
+        ("", ""),
+        ("too short", "too short"),
+        ("passwordpassword", "passwordpassword"),
+        (GOOD, "carpet orbit lemon"),
+    ] {
+        let page = choose(&server, &cookie, new, confirm).await;
+        assert_eq!(page.status, 422, "{new}");
+    }
+    assert_eq!(
+        pool.work_started(),
+        before,
+        "policy refusals run no Argon2 work"
+    );
+    let fifth = choose(&server, &cookie, "short", "short").await;
+    assert_eq!(fifth.status, 429);
+    assert!(fifth
+        .body
+        .contains("You have tried too many times to create a new passphrase"));
+    assert!(fifth.body.contains("you can try 5 times"));
+    assert!(fifth.body.contains(r#"href="/reset-passphrase""#));
+    let sixth = choose(&server, &cookie, GOOD, GOOD).await;
+    assert!(
+        sixth.status == 403 || sixth.status == 429,
+        "refused: {}",
+        sixth.status
+    );
+    assert_eq!(pool.work_started(), before, "nothing hashed for the sixth");
+    assert_eq!(
+        fixture::pin_document_used_at(&server.database_url, "demo-pin-document-1000000001").await,
+        None,
+        "the PIN document still works"
+    );
+    assert_eq!(
+        fixture::passphrase_hash(&server.database_url, "T00001", "1000000001").await,
+        None
+    );
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::NewPassphraseLockout).await,
+        1
+    );
+    // Starting again with the PIN document works.
+    let again = matched(&server).await;
+    assert_eq!(choose(&server, &again, GOOD, GOOD).await.status, 303);
 }

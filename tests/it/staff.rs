@@ -758,3 +758,85 @@ async fn a_welsh_practice_prints_its_pin_documents_in_welsh_and_english() {
     assert!(in_welsh.contains("ID Cyfrif") && in_welsh.contains("Dyddiad argraffu"));
     assert!(!in_welsh.contains("Account ID") && !in_welsh.contains("Date printed"));
 }
+
+/// A PIN document reissued by staff ends every session of the patient's account, and its
+/// email address is told, in the language the patient last used; when that is not known, a
+/// Welsh practice's patient is told in Welsh, then English. No address, no message.
+#[tokio::test]
+async fn a_reissue_signs_out_every_device_and_tells_the_accounts_email_address() {
+    let server = start(true).await;
+    let sign_in = |language: Option<&'static str>| {
+        let server = &server;
+        async move {
+            let form = [
+                ("account_id", "1000000005"),
+                ("ods_code", "T00001"),
+                ("passphrase", "river otter lantern forty two"),
+            ];
+            let page = server.post("/sign-in", &form, language).await;
+            assert_eq!(page.location.as_deref(), Some("/account"), "{}", page.body);
+            page.cookie()
+        }
+    };
+    let phone = sign_in(None).await;
+    // The last sign-in was in Welsh: the patient's language is Welsh.
+    let laptop = sign_in(Some("relink-lang=cy")).await;
+    fixture::set_email(
+        &server.database_url,
+        "T00001",
+        "1000000005",
+        "robin@example.com",
+    )
+    .await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+
+    reissue(&server, &riverside, SAM).await;
+    assert!(
+        fixture::outbox_messages(&server.database_url)
+            .await
+            .is_empty(),
+        "Sam's account has no email address"
+    );
+
+    reissue(&server, &riverside, "demo-patient-9990000050").await;
+    for cookie in [&phone, &laptop] {
+        let page = server.get("/account", Some(cookie)).await;
+        assert_eq!(
+            (page.status, page.location.as_deref()),
+            (303, Some("/sign-in")),
+            "signed out by the reissue"
+        );
+    }
+    let details = fixture::audit_details(&server.database_url, AuditKind::PinDocumentIssued).await;
+    assert!(details[1].ends_with("; 2 session(s) ended"), "{details:?}");
+    let messages = fixture::outbox_messages(&server.database_url).await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let (to, subject, body, purpose) = &messages[0];
+    assert_eq!(
+        (to.as_str(), subject.as_str(), purpose.as_str()),
+        (
+            "robin@example.com",
+            "Cafodd dogfen PIN newydd ei rhoi ar gyfer eich cyfrif",
+            "pin_document_reissued"
+        )
+    );
+    assert!(body.contains("Mae Riverside Surgery wedi rhoi dogfen PIN newydd"));
+    assert!(body.contains("cysylltwch gyda Riverside Surgery ar unwaith"));
+    assert!(!body.contains("If you did not ask"), "Welsh only: {body}");
+
+    // Gethin Lewis (W00001) has an address but has not signed in since: Welsh, then English.
+    let afon = staff_sign_in(&server, ("staff.glanyrafon", "glanyrafon-demo-password")).await;
+    reissue(&server, &afon, "demo-patient-9990000328").await;
+    let messages = fixture::outbox_messages(&server.database_url).await;
+    let (to, subject, body, _) = &messages[1];
+    assert_eq!(to, "gethin.lewis@example.com");
+    assert_eq!(
+        subject,
+        "Cafodd dogfen PIN newydd ei rhoi ar gyfer eich cyfrif / A new PIN document was issued for your account"
+    );
+    let welsh = body.find("Mae Meddygfa Glan yr Afon wedi rhoi").unwrap();
+    let english = body
+        .find("If you did not ask for a new PIN document, contact Meddygfa Glan yr Afon straight away.")
+        .unwrap();
+    assert!(welsh < english, "{body}");
+}

@@ -347,6 +347,42 @@ async fn every_route_and_every_problem_reads_in_welsh() {
             &step,
         )
         .await;
+    // Five refusals on one step token end it, with a page saying to start again.
+    let ended = server
+        .post(
+            "/reset-passphrase",
+            &[
+                ("account_id", "1000000001"),
+                ("ods_code", "T00001"),
+                ("pin_passphrase", "demo-pin-1"),
+                ("date_of_birth_day", "1"),
+                ("date_of_birth_month", "2"),
+                ("date_of_birth_year", "1980"),
+            ],
+            Some(WELSH),
+        )
+        .await
+        .cookie();
+    for _ in 0..4 {
+        let refused = server
+            .post(
+                route,
+                &[("new_passphrase", "short")],
+                Some(&with_welsh(&ended)),
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+    }
+    let too_many = server
+        .post(
+            route,
+            &[("new_passphrase", "short")],
+            Some(&with_welsh(&ended)),
+        )
+        .await;
+    assert_eq!(too_many.status, 429);
+    welsh.check(route, &too_many);
+    assert!(too_many.body.contains("ormod o weithiau"));
     let passphrase = "carpet orbit lemon harbour";
     let set = server
         .post(
@@ -390,6 +426,20 @@ async fn every_route_and_every_problem_reads_in_welsh() {
             &session,
         )
         .await;
+    // Signing out of all devices, and the note the sign-in page then shows.
+    let everywhere = server
+        .post(
+            "/account/sign-out-everywhere",
+            &[],
+            Some(&with_welsh(&session)),
+        )
+        .await;
+    assert_eq!(everywhere.status, 303);
+    let note = everywhere.location.clone().unwrap();
+    let page = welsh.get(&server, "/sign-in", &note, "").await;
+    assert!(page
+        .body
+        .contains("Rydych chi wedi allgofnodi o bob dyfais."));
 
     // I cannot sign in, then replacing an account.
     welsh

@@ -4,6 +4,7 @@ use sqlx::{Any, Executor};
 
 use super::DbError;
 use crate::domain::{AccountId, OdsCode};
+use crate::language::Locale;
 
 /// Whether an account can still be used, or was replaced by another (never deleted).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +169,53 @@ pub async fn mark_used<'e>(
         .execute(exec)
         .await?;
     Ok(())
+}
+
+/// Remembers the language the patient is using (at sign-in and at a passphrase reset), so that
+/// a message about a change someone else makes to the account (a PIN document reissued by
+/// staff) is written in it.
+pub async fn remember_language<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+    language: Locale,
+) -> Result<(), DbError> {
+    let code = match language {
+        Locale::en => "en",
+        Locale::cy => "cy",
+    };
+    sqlx::query("UPDATE online_accounts SET language = $1 WHERE id = $2")
+        .bind(code)
+        .bind(id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Where the patient can be told about a change to their account: its email address, and the
+/// language they last used (`None` when not known yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub email: String,
+    pub language: Option<Locale>,
+}
+
+/// The account's [`Contact`], when it has an email address. Read inside the transaction of
+/// the change it announces, so the message goes to the address the account has then.
+pub async fn contact<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<Option<Contact>, DbError> {
+    let row = sqlx::query_as::<_, (Option<String>, Option<String>)>(
+        "SELECT email, language FROM online_accounts WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await?;
+    Ok(row.and_then(|(email, language)| {
+        let email = email.filter(|e| !e.trim().is_empty())?;
+        let language = language.as_deref().and_then(crate::language::parse_code);
+        Some(Contact { email, language })
+    }))
 }
 
 /// The patient's newest active account, if they have one: what the staff patient page shows.

@@ -16,6 +16,10 @@ pub enum Purpose {
     ReplacementRequested,
     /// To the old address: someone asked to replace the account, with the cancel link.
     ReplacementNotice,
+    /// The account's passphrase was reset with a PIN document.
+    PassphraseReset,
+    /// Staff issued a new PIN document for the account.
+    PinDocumentReissued,
 }
 
 impl Purpose {
@@ -26,6 +30,8 @@ impl Purpose {
             Self::ReplacementAlert => "replacement_alert",
             Self::ReplacementRequested => "replacement_requested",
             Self::ReplacementNotice => "replacement_notice",
+            Self::PassphraseReset => "passphrase_reset",
+            Self::PinDocumentReissued => "pin_document_reissued",
         }
     }
 }
@@ -37,6 +43,27 @@ pub struct NewMessage<'a> {
     pub subject: &'a str,
     pub body: &'a str,
     pub purpose: Purpose,
+}
+
+/// The words of a message whose recipient the database layer finds inside the change's
+/// transaction (the account's email address, if it has one): the server writes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    pub subject: String,
+    pub body: String,
+    pub purpose: Purpose,
+}
+
+impl Wording {
+    /// The message to queue for `recipient`.
+    pub fn to<'a>(&'a self, recipient: &'a str) -> NewMessage<'a> {
+        NewMessage {
+            recipient,
+            subject: &self.subject,
+            body: &self.body,
+            purpose: self.purpose,
+        }
+    }
 }
 
 /// A queued or delivered message.

@@ -146,11 +146,20 @@ pub struct Reissue<'a> {
 }
 
 /// Issues a new PIN document in one transaction: the patient's active account (created if
-/// there is none), the document, every older unused document revoked, and an audit event.
-/// Returns the account row the document belongs to.
-pub async fn reissue(db: &super::Db, reissue: &Reissue<'_>, now: i64) -> Result<String, DbError> {
+/// there is none), the document, every older unused document revoked, every session of the
+/// account ended (a new document is given when the old credentials may be known to someone
+/// else), the email to the account's address (if it has one) written by `notice` for that
+/// address and its language, and an audit event. Returns the account row the document
+/// belongs to.
+pub async fn reissue(
+    db: &super::Db,
+    reissue: &Reissue<'_>,
+    notice: impl FnOnce(&super::accounts::Contact) -> super::outbox::Wording,
+    now: i64,
+) -> Result<String, DbError> {
     use super::accounts::{self, NewAccount};
     use super::audit::{self, AuditKind, NewAuditEvent};
+    use super::sessions::{self, SessionKind};
     let mut tx = db.pool().begin().await?;
     let existing = sqlx::query_scalar::<_, String>(
         "SELECT id FROM online_accounts WHERE patient_id = $1 AND practice_ods = $2 AND status = 'active'
@@ -197,6 +206,11 @@ pub async fn reissue(db: &super::Db, reissue: &Reissue<'_>, now: i64) -> Result<
     .execute(&mut *tx)
     .await?;
     let revoked = revoke_others(&mut *tx, &account, reissue.document_id, now).await?;
+    let ended = sessions::end_all_for(&mut *tx, SessionKind::Patient, &account).await?;
+    if let Some(contact) = accounts::contact(&mut *tx, &account).await? {
+        let wording = notice(&contact);
+        super::outbox::enqueue(&mut *tx, &wording.to(&contact.email), now).await?;
+    }
     audit::record(
         &mut *tx,
         &NewAuditEvent {
@@ -205,7 +219,7 @@ pub async fn reissue(db: &super::Db, reissue: &Reissue<'_>, now: i64) -> Result<
             practice_ods: Some(reissue.practice_ods.as_str()),
             patient_id: Some(reissue.patient_id),
             detail: &format!(
-                "New PIN document after identity check: {}; {revoked} older unused document(s) stopped working",
+                "New PIN document after identity check: {}; {revoked} older unused document(s) stopped working; {ended} session(s) ended",
                 reissue.identity_check.code()
             ),
         },
@@ -358,6 +372,73 @@ mod tests {
                     .id,
                 "pin-new"
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_reissue_ends_the_accounts_sessions_and_tells_its_address_in_its_language() {
+        use crate::db::outbox::{self, Purpose, Wording};
+        use crate::db::sessions::{self, SessionKind};
+        use crate::domain::IdentityCheck;
+        use crate::language::Locale;
+        each_backend(|db| async move {
+            account(&db).await;
+            let patient = SessionKind::Patient;
+            let phone = sessions::create(db.pool(), patient, "acc-1", 10)
+                .await
+                .unwrap();
+            let laptop = sessions::create(db.pool(), patient, "acc-1", 10)
+                .await
+                .unwrap();
+            let ods = OdsCode::parse("T00001").unwrap();
+            let unused = AccountId::parse("1999999999").unwrap();
+            let issue = |document_id: &'static str| Reissue {
+                document_id,
+                patient_id: "patient-1",
+                practice_ods: &ods,
+                new_account: ("acc-unused", &unused),
+                secret_hash: "hash",
+                printed_on: date!(2026 - 03 - 01),
+                issued_by: "staff.riverside",
+                identity_check: IdentityCheck::PhotoId,
+            };
+            let wording = |contact: &accounts::Contact| Wording {
+                subject: format!("to {:?}", contact.language),
+                body: "Body".to_owned(),
+                purpose: Purpose::PinDocumentReissued,
+            };
+
+            // No email address: the sessions end, and nothing is queued.
+            let row = reissue(&db, &issue("pin-a"), wording, 20).await.unwrap();
+            assert_eq!(row, "acc-1");
+            for id in [&phone, &laptop] {
+                assert_eq!(
+                    sessions::resume(db.pool(), patient, id, 21).await.unwrap(),
+                    None
+                );
+            }
+            assert!(outbox::recent(db.pool(), 10).await.unwrap().is_empty());
+
+            // With an address and a remembered language, the notice is written for them.
+            sqlx::query("UPDATE online_accounts SET email = 'p@example.com' WHERE id = 'acc-1'")
+                .execute(db.pool())
+                .await
+                .unwrap();
+            accounts::remember_language(db.pool(), "acc-1", Locale::cy)
+                .await
+                .unwrap();
+            reissue(&db, &issue("pin-b"), wording, 30).await.unwrap();
+            let queued = outbox::recent(db.pool(), 10).await.unwrap();
+            assert_eq!(queued.len(), 1);
+            assert_eq!(queued[0].recipient, "p@example.com");
+            assert_eq!(queued[0].subject, "to Some(cy)");
+            assert_eq!(queued[0].purpose, "pin_document_reissued");
+
+            // A reissue that fails half-way (the document id is taken) queues nothing.
+            let again = reissue(&db, &issue("pin-b"), wording, 40).await;
+            assert!(again.is_err());
+            assert_eq!(outbox::recent(db.pool(), 10).await.unwrap().len(), 1);
         })
         .await;
     }

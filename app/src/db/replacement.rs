@@ -11,6 +11,7 @@ use super::accounts::{self, OnlineAccount};
 use super::audit::{self, AuditKind, NewAuditEvent};
 use super::outbox::{self, NewMessage};
 use super::patients::{self, Patient};
+use super::sessions::{self, SessionKind};
 use super::tokens::{CancelToken, JourneyToken, StepToken};
 use super::{pin_documents, step_tokens, Db, DbError};
 use crate::domain::{
@@ -619,10 +620,7 @@ pub async fn activate(
         .bind(&old.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE kind = 'patient' AND subject = $1")
-        .bind(&old.id)
-        .execute(&mut *tx)
-        .await?;
+    sessions::end_all_for(&mut *tx, SessionKind::Patient, &old.id).await?;
     audit::record(
         &mut *tx,
         &NewAuditEvent {

@@ -4,12 +4,15 @@ use time::Date;
 
 use super::accounts::{self, OnlineAccount};
 use super::audit::{self, AuditKind, NewAuditEvent};
+use super::outbox::{self, Wording};
 use super::patients::{self, DemographicSource};
 use super::pin_documents::{self, PinDocument};
 use super::practices::{self, Practice};
+use super::sessions::{self, SessionKind};
 use super::step_tokens::{self, StepToken};
 use super::{Db, DbError};
 use crate::domain::{AccountId, OdsCode};
+use crate::language::Locale;
 
 /// Everything the journey needs to know about the account a PIN document names.
 #[derive(Debug, Clone)]
@@ -97,20 +100,33 @@ pub enum Completion {
     TokenNoLongerValid,
 }
 
+/// What a winning final submission writes.
+#[derive(Debug, Clone)]
+pub struct NewCredentials<'a> {
+    pub pin_document_id: &'a str,
+    /// The Argon2id PHC string of the new passphrase.
+    pub passphrase_hash: &'a str,
+    /// The language of the request: remembered for the account, and the email's language.
+    pub language: Locale,
+    /// The email telling the account's address (if it has one) that the passphrase was reset.
+    pub notice: &'a Wording,
+}
+
 /// In one transaction: marks the PIN document used, consumes the step token, stores the new
-/// passphrase hash and writes the audit event. Of any number of concurrent calls for one
-/// document, exactly one returns [`Completion::Reset`]: the conditional UPDATE on the document
-/// decides, and the losers roll back.
+/// passphrase hash and the patient's language, ends every session of the account (whoever
+/// was signed in with the old passphrase is signed out), queues the email to the account's
+/// address and writes the audit event. Of any number of concurrent calls for one document,
+/// exactly one returns [`Completion::Reset`]: the conditional UPDATE on the document decides,
+/// and the losers roll back (ending nothing and queueing nothing).
 pub async fn complete(
     db: &Db,
     token: &StepToken,
     candidate: &ResetCandidate,
-    pin_document_id: &str,
-    new_passphrase_hash: &str,
+    new: &NewCredentials<'_>,
     now: i64,
 ) -> Result<Completion, DbError> {
     let mut tx = db.pool().begin().await?;
-    if !pin_documents::mark_used(&mut *tx, pin_document_id, now).await? {
+    if !pin_documents::mark_used(&mut *tx, new.pin_document_id, now).await? {
         tx.rollback().await?;
         return Ok(Completion::DocumentAlreadyUsed);
     }
@@ -118,8 +134,13 @@ pub async fn complete(
         tx.rollback().await?;
         return Ok(Completion::TokenNoLongerValid);
     }
-    accounts::set_passphrase_hash(&mut *tx, &candidate.account.id, Some(new_passphrase_hash))
-        .await?;
+    let account = &candidate.account.id;
+    accounts::set_passphrase_hash(&mut *tx, account, Some(new.passphrase_hash)).await?;
+    accounts::remember_language(&mut *tx, account, new.language).await?;
+    let ended = sessions::end_all_for(&mut *tx, SessionKind::Patient, account).await?;
+    if let Some(contact) = accounts::contact(&mut *tx, account).await? {
+        outbox::enqueue(&mut *tx, &new.notice.to(&contact.email), now).await?;
+    }
     audit::record(
         &mut *tx,
         &NewAuditEvent {
@@ -127,7 +148,7 @@ pub async fn complete(
             actor: "patient",
             practice_ods: Some(candidate.practice.ods_code.as_str()),
             patient_id: Some(&candidate.account.patient_id),
-            detail: "passphrase reset with PIN document",
+            detail: &format!("passphrase reset with PIN document; {ended} session(s) ended"),
         },
         now,
     )
@@ -145,6 +166,36 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 27);
+
+    fn notice() -> Wording {
+        Wording {
+            subject: "Your passphrase was reset".to_owned(),
+            body: "Body".to_owned(),
+            purpose: outbox::Purpose::PassphraseReset,
+        }
+    }
+
+    fn credentials<'a>(doc_id: &'a str, hash: &'a str, notice: &'a Wording) -> NewCredentials<'a> {
+        NewCredentials {
+            pin_document_id: doc_id,
+            passphrase_hash: hash,
+            language: Locale::cy,
+            notice,
+        }
+    }
+
+    async fn give_email(db: &Db, account: &str, email: &str) {
+        sqlx::query("UPDATE online_accounts SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(account)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+
+    async fn queued(db: &Db) -> Vec<outbox::OutboxMessage> {
+        outbox::recent(db.pool(), 100).await.unwrap()
+    }
 
     async fn demo_candidate(db: &Db) -> ResetCandidate {
         demo::seed(db, TODAY, 1_000).await.unwrap();
@@ -186,6 +237,16 @@ mod tests {
     async fn exactly_one_of_fifty_concurrent_completions_wins() {
         each_backend(|db| async move {
             let candidate = Arc::new(demo_candidate(&db).await);
+            let account = candidate.account.id.clone();
+            give_email(&db, &account, "sam@example.com").await;
+            let signed_in = [
+                sessions::create(db.pool(), SessionKind::Patient, &account, 1_990)
+                    .await
+                    .unwrap(),
+                sessions::create(db.pool(), SessionKind::Patient, &account, 1_995)
+                    .await
+                    .unwrap(),
+            ];
             let doc_id = candidate.document.as_ref().unwrap().id.clone();
             let token = StepToken::generate();
             step_tokens::issue(db.pool(), &token, &doc_id, 2_000)
@@ -197,16 +258,11 @@ mod tests {
                     let (db, candidate, doc_id, token) =
                         (db.clone(), candidate.clone(), doc_id.clone(), token.clone());
                     tokio::spawn(async move {
-                        complete(
-                            &db,
-                            &token,
-                            &candidate,
-                            &doc_id,
-                            &format!("$argon2id$hash-{i}"),
-                            2_001,
-                        )
-                        .await
-                        .unwrap()
+                        let (hash, notice) = (format!("$argon2id$hash-{i}"), notice());
+                        let new = credentials(&doc_id, &hash, &notice);
+                        complete(&db, &token, &candidate, &new, 2_001)
+                            .await
+                            .unwrap()
                     })
                 })
                 .collect();
@@ -236,6 +292,17 @@ mod tests {
                     .count(),
                 1
             );
+            // The winner ended both sessions and queued one email; the 49 losers queued none.
+            for id in &signed_in {
+                let resumed = sessions::resume(db.pool(), SessionKind::Patient, id, 2_002).await;
+                assert_eq!(resumed.unwrap(), None);
+            }
+            let messages = queued(&db).await;
+            assert_eq!(messages.len(), 1, "{messages:?}");
+            assert_eq!(messages[0].recipient, "sam@example.com");
+            assert_eq!(messages[0].purpose, "passphrase_reset");
+            let contact = accounts::contact(db.pool(), &account).await.unwrap();
+            assert_eq!(contact.unwrap().language, Some(Locale::cy));
         })
         .await;
     }
@@ -244,17 +311,37 @@ mod tests {
     async fn an_expired_or_used_token_changes_nothing() {
         each_backend(|db| async move {
             let candidate = demo_candidate(&db).await;
+            let account = candidate.account.id.clone();
+            give_email(&db, &account, "sam@example.com").await;
             let doc_id = candidate.document.as_ref().unwrap().id.clone();
             let token = StepToken::generate();
             step_tokens::issue(db.pool(), &token, &doc_id, 2_000)
                 .await
                 .unwrap();
             let late = 2_000 + step_tokens::STEP_TOKEN_LIFETIME_SECONDS + 1;
+            let session = sessions::create(db.pool(), SessionKind::Patient, &account, late - 5)
+                .await
+                .unwrap();
+            let notice = notice();
             assert_eq!(
-                complete(&db, &token, &candidate, &doc_id, "h", late)
-                    .await
-                    .unwrap(),
+                complete(
+                    &db,
+                    &token,
+                    &candidate,
+                    &credentials(&doc_id, "h", &notice),
+                    late
+                )
+                .await
+                .unwrap(),
                 Completion::TokenNoLongerValid
+            );
+            // Nothing queued, nobody signed out.
+            assert!(queued(&db).await.is_empty());
+            assert!(
+                sessions::resume(db.pool(), SessionKind::Patient, &session, late)
+                    .await
+                    .unwrap()
+                    .is_some()
             );
             // The failed attempt rolled back: the document is still unused.
             let doc = pin_documents::current_for_account(db.pool(), &candidate.account.id)
@@ -264,6 +351,35 @@ mod tests {
             assert_eq!(doc.used_at, None);
             assert_eq!(
                 accounts::passphrase_hash(db.pool(), &candidate.account.id)
+                    .await
+                    .unwrap(),
+                None
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn an_account_without_an_email_address_is_reset_without_a_message() {
+        each_backend(|db| async move {
+            let candidate = demo_candidate(&db).await;
+            assert_eq!(candidate.account.email, None);
+            let doc_id = candidate.document.as_ref().unwrap().id.clone();
+            let token = StepToken::generate();
+            step_tokens::issue(db.pool(), &token, &doc_id, 2_000)
+                .await
+                .unwrap();
+            let notice = notice();
+            let new = credentials(&doc_id, "$argon2id$h", &notice);
+            assert_eq!(
+                complete(&db, &token, &candidate, &new, 2_001)
+                    .await
+                    .unwrap(),
+                Completion::Reset
+            );
+            assert!(queued(&db).await.is_empty());
+            assert_eq!(
+                accounts::contact(db.pool(), &candidate.account.id)
                     .await
                     .unwrap(),
                 None

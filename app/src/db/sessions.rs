@@ -4,8 +4,10 @@
 
 use sqlx::{Acquire, Any, Executor};
 
+use super::accounts::OnlineAccount;
+use super::audit::{self, AuditKind, NewAuditEvent};
 use super::tokens::SessionId;
-use super::DbError;
+use super::{Db, DbError};
 
 pub const IDLE_TIMEOUT_SECONDS: i64 = 15 * 60;
 pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 60 * 60;
@@ -94,6 +96,49 @@ pub async fn end<'e>(
         .execute(exec)
         .await?;
     Ok(())
+}
+
+/// Ends every session of `subject` (sign out everywhere), on every device and instance, and
+/// returns how many were ended. Used whenever the credentials that protected those sessions
+/// change (a passphrase reset, a PIN document reissued, an account replaced) and when the
+/// patient asks to sign out of all devices; pass the change's transaction, so the sessions end
+/// exactly when the change commits.
+pub async fn end_all_for<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: SessionKind,
+    subject: &str,
+) -> Result<u64, DbError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE kind = $1 AND subject = $2")
+        .bind(kind.code())
+        .bind(subject)
+        .execute(exec)
+        .await?;
+    Ok(ended.rows_affected())
+}
+
+/// "Sign out of all devices": in one transaction, ends every session of the patient's
+/// account (the one asking included) and audits it. Returns how many sessions ended.
+pub async fn sign_out_everywhere(
+    db: &Db,
+    account: &OnlineAccount,
+    now: i64,
+) -> Result<u64, DbError> {
+    let mut tx = db.pool().begin().await?;
+    let ended = end_all_for(&mut *tx, SessionKind::Patient, &account.id).await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::SignedOutEverywhere,
+            actor: "patient",
+            practice_ods: Some(account.practice_ods.as_str()),
+            patient_id: Some(&account.patient_id),
+            detail: &format!("signed out of all devices: {ended} session(s) ended"),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
 #[cfg(test)]
@@ -200,6 +245,49 @@ mod tests {
                     .unwrap(),
                 None
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn ending_all_sessions_of_a_subject_leaves_everyone_else_signed_in() {
+        each_backend(|db| async move {
+            let patient = SessionKind::Patient;
+            let phone = create(db.pool(), patient, "acc-1", 0).await.unwrap();
+            let laptop = create(db.pool(), patient, "acc-1", 5).await.unwrap();
+            let someone_else = create(db.pool(), patient, "acc-2", 5).await.unwrap();
+            // A staff member whose username happens to equal the subject is another kind.
+            let staff = create(db.pool(), SessionKind::Staff, "acc-1", 5)
+                .await
+                .unwrap();
+
+            let mut tx = db.pool().begin().await.unwrap();
+            assert_eq!(end_all_for(&mut *tx, patient, "acc-1").await.unwrap(), 2);
+            tx.rollback().await.unwrap();
+            assert!(
+                resume(db.pool(), patient, &phone, 10)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "a rolled-back change ends nothing"
+            );
+
+            assert_eq!(end_all_for(db.pool(), patient, "acc-1").await.unwrap(), 2);
+            for ended in [&phone, &laptop] {
+                assert_eq!(resume(db.pool(), patient, ended, 11).await.unwrap(), None);
+            }
+            assert_eq!(
+                resume(db.pool(), patient, &someone_else, 11)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("acc-2")
+            );
+            assert!(resume(db.pool(), SessionKind::Staff, &staff, 11)
+                .await
+                .unwrap()
+                .is_some());
+            assert_eq!(end_all_for(db.pool(), patient, "acc-1").await.unwrap(), 0);
         })
         .await;
     }

@@ -128,6 +128,21 @@ pub async fn consume<'e>(
     Ok(result.rows_affected() == 1)
 }
 
+/// Ends an unused token now (after too many attempts at its step): it is then no longer valid,
+/// and never counts as having finished a reset.
+pub async fn end<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE step_tokens SET expires_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1")
+        .bind(now)
+        .bind(token.digest())
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

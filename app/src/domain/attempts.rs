@@ -40,6 +40,9 @@ pub enum CredentialKind {
     IdentityCheck,
     /// A replacement's reference and date of birth, on the status page.
     StatusLookup,
+    /// The new passphrase of a reset, for one step token: each submission is an attempt, so a
+    /// step token cannot be used to make the server hash without end.
+    NewPassphrase,
 }
 
 impl CredentialKind {
@@ -56,7 +59,8 @@ impl CredentialKind {
             | Self::PatientSignIn
             | Self::StaffSignIn
             | Self::IdentityCheck
-            | Self::StatusLookup => five,
+            | Self::StatusLookup
+            | Self::NewPassphrase => five,
         }
     }
 
@@ -68,6 +72,7 @@ impl CredentialKind {
             Self::StaffSignIn => "staff",
             Self::IdentityCheck => "identity",
             Self::StatusLookup => "reference",
+            Self::NewPassphrase => "newpass",
         }
     }
 }
@@ -111,6 +116,12 @@ impl CredentialKey {
     /// The status lookup of a replacement, by its reference.
     pub fn status_lookup(reference: &ReplacementReference) -> Self {
         Self::new(CredentialKind::StatusLookup, reference)
+    }
+
+    /// The new-passphrase step of a reset, by its step token's digest (the SHA-256 the
+    /// database keeps, never the token itself).
+    pub fn new_passphrase(step_token_digest: &str) -> Self {
+        Self::new(CredentialKind::NewPassphrase, step_token_digest)
     }
 
     pub fn kind(&self) -> CredentialKind {
@@ -283,6 +294,9 @@ mod tests {
             CredentialKey::identity_check(&nhs).as_str(),
             "identity:9434765919"
         );
+        let step = CredentialKey::new_passphrase("ab12");
+        assert_eq!(step.as_str(), "newpass:ab12");
+        assert_eq!(step.kind().limit().max, 5);
     }
 
     proptest! {

@@ -35,11 +35,13 @@ pub enum AuditKind {
     ClientLockout,
     ReplacementRequested,
     ReplacementCancelled,
+    SignedOutEverywhere,
+    NewPassphraseLockout,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 31] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -69,6 +71,8 @@ impl AuditKind {
         Self::ClientLockout,
         Self::ReplacementRequested,
         Self::ReplacementCancelled,
+        Self::SignedOutEverywhere,
+        Self::NewPassphraseLockout,
     ];
 
     /// The code stored in the log.
@@ -103,6 +107,8 @@ impl AuditKind {
             Self::ClientLockout => "client_lockout",
             Self::ReplacementRequested => "replacement_requested",
             Self::ReplacementCancelled => "replacement_cancelled",
+            Self::SignedOutEverywhere => "signed_out_everywhere",
+            Self::NewPassphraseLockout => "new_passphrase_lockout",
         }
     }
 
@@ -123,6 +129,7 @@ pub enum PatientActivity {
     PinVerificationFailed,
     PinLockout,
     SignedOut,
+    SignedOutEverywhere,
     AccountReplaced,
     ReplacementIdentityFailed,
     ReplacementRequested,
@@ -140,6 +147,7 @@ impl PatientActivity {
             AuditKind::PinVerificationFailed => Self::PinVerificationFailed,
             AuditKind::PinLockout => Self::PinLockout,
             AuditKind::SignedOut => Self::SignedOut,
+            AuditKind::SignedOutEverywhere => Self::SignedOutEverywhere,
             AuditKind::AccountReplaced => Self::AccountReplaced,
             AuditKind::ReplacementIdentityFailed => Self::ReplacementIdentityFailed,
             AuditKind::ReplacementRequested => Self::ReplacementRequested,

@@ -46,6 +46,7 @@ fn activity_description(activity: PatientActivity) -> &'static str {
         PatientActivity::PinVerificationFailed => tr!(account.activity.pin_verification_failed),
         PatientActivity::PinLockout => tr!(account.activity.pin_lockout),
         PatientActivity::SignedOut => tr!(account.activity.signed_out),
+        PatientActivity::SignedOutEverywhere => tr!(account.activity.signed_out_everywhere),
         PatientActivity::AccountReplaced => tr!(account.activity.account_replaced),
         PatientActivity::ReplacementIdentityFailed => {
             tr!(account.activity.replacement_identity_failed)
@@ -71,7 +72,11 @@ pub fn SignInPage() -> impl IntoView {
     if let Some(problem) = view.problem {
         summary.add("account-id", problem.message());
     }
-    let signed_out = view.signed_out.then(|| tr!(account.sign_in.signed_out));
+    let signed_out = if view.signed_out_everywhere {
+        Some(tr!(account.sign_in.signed_out_everywhere))
+    } else {
+        view.signed_out.then(|| tr!(account.sign_in.signed_out))
+    };
     view! {
         <SignInFrame heading=tr!(account.sign_in.heading) summary signed_out>
                 <form method="post" action=routes::SIGN_IN novalidate>
@@ -128,6 +133,13 @@ pub fn AccountPage() -> impl IntoView {
             <form method="post" action=routes::SIGN_OUT>
                 <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
                     {tr!(account.page.sign_out)}
+                </button>
+            </form>
+            <h2>{tr!(account.page.sign_out_everywhere_heading)}</h2>
+            <p>{tr!(account.page.sign_out_everywhere_hint)}</p>
+            <form method="post" action=routes::SIGN_OUT_EVERYWHERE>
+                <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                    {tr!(account.page.sign_out_everywhere)}
                 </button>
             </form>
         }

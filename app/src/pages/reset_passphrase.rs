@@ -211,6 +211,22 @@ pub fn NewPassphrasePage() -> impl IntoView {
             .into_any()
         }
         NewPassphraseView::AlreadyUsed { practice_name } => view! { <AlreadyUsed practice_name /> }.into_any(),
+        NewPassphraseView::TooManyAttempts { from_connection } => view! {
+            <PageTitle heading=tr!(reset.too_many_attempts.heading) />
+            <h1>{tr!(reset.too_many_attempts.heading)}</h1>
+            <p>
+                {if from_connection {
+                    tr!(reset.client_locked_out)
+                } else {
+                    tr!(reset.too_many_attempts.limit)
+                }}
+            </p>
+            <p>{tr!(reset.session_ended.nothing_changed)}</p>
+            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::RESET role="button" draggable="false">
+                {tr!(reset.too_many_attempts.start_again)}
+            </a>
+        }
+        .into_any(),
         NewPassphraseView::SessionEnded => view! {
             <PageTitle heading=tr!(reset.session_ended.heading) />
             <h1>{tr!(reset.session_ended.heading)}</h1>

@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -29,6 +29,8 @@ const RELEASE_AFTER: Duration = Duration::from_secs(30);
 pub struct HashingPool {
     queue: Arc<QueueOwner>,
     max_wait: Duration,
+    /// How many pieces of work have started, on this handle and its clones.
+    started: Arc<AtomicU64>,
 }
 
 /// Work for a hashing thread, with that thread's working memory.
@@ -101,6 +103,7 @@ impl HashingPool {
         Self {
             queue: Arc::new(QueueOwner(queue)),
             max_wait,
+            started: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -121,11 +124,13 @@ impl HashingPool {
         let (send, mut result) = tokio::sync::oneshot::channel();
         let progress = Arc::new(AtomicU8::new(QUEUED));
         let job_progress = progress.clone();
+        let started = self.started.clone();
         let job: Job = Box::new(move |hasher| {
             let start =
                 job_progress.compare_exchange(QUEUED, STARTED, Ordering::AcqRel, Ordering::Acquire);
             // Skipped when the request gave up waiting or went away (its client left).
             if start.is_ok() && !send.is_closed() {
+                started.fetch_add(1, Ordering::SeqCst);
                 let _ = send.send(work(hasher));
             }
         });
@@ -148,6 +153,12 @@ impl HashingPool {
                 }
             }
         }
+    }
+
+    /// How many pieces of work have started on this pool (any handle): what a request cost in
+    /// Argon2 runs, so tests can check that cheap refusals cost none.
+    pub fn work_started(&self) -> u64 {
+        self.started.load(Ordering::SeqCst)
     }
 
     #[cfg(test)]
@@ -251,6 +262,11 @@ mod tests {
             ran.load(Ordering::SeqCst),
             0,
             "work the request gave up on never ran"
+        );
+        assert_eq!(
+            pool.work_started(),
+            2,
+            "the long work and the last; not the abandoned"
         );
     }
 

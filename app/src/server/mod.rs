@@ -9,6 +9,7 @@ pub mod demo;
 mod errors;
 pub mod hashing;
 pub mod mail;
+mod notices;
 pub mod page_cache;
 mod patient_session;
 mod render;

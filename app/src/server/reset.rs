@@ -15,10 +15,11 @@ use time::OffsetDateTime;
 use super::replacement::{finish_activation, ActivationStep};
 use super::throttle::{self, Answer as _};
 use super::{
-    host_cookie, render, render_fresh_form, request_cookie, AppState, ClientAddress, JourneyError,
+    host_cookie, notices, render, render_fresh_form, request_cookie, AppState, ClientAddress,
+    JourneyError,
 };
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
-use crate::db::reset::{self, Completion, ResetCandidate};
+use crate::db::reset::{self, Completion, NewCredentials, ResetCandidate};
 use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::passphrase_policy::{
@@ -348,8 +349,14 @@ pub async fn show_new_passphrase(State(state): State<AppState>, _step: ResetStep
 }
 
 /// Step 2: checks the new passphrase, then sets it and uses up the PIN document, once.
+///
+/// Each submission is an attempt of the credential-attempt policy, keyed by the step token and
+/// counted against the client too: the fifth refused one ends the step. The cheap rules run
+/// first, so an obviously bad passphrase costs no Argon2 work; the comparison with the PIN
+/// passphrase (a hash check) runs only for one that passes them.
 pub async fn set_new_passphrase(
     State(state): State<AppState>,
+    client: ClientAddress,
     ResetStep {
         token,
         candidate,
@@ -358,6 +365,7 @@ pub async fn set_new_passphrase(
     Form(form): Form<NewPassphraseForm>,
 ) -> Result<Response, JourneyError> {
     let state = &state;
+    let db = &state.db;
     let document = candidate
         .document
         .clone()
@@ -369,18 +377,15 @@ pub async fn set_new_passphrase(
         return Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await);
     }
 
-    let same_as_pin = if could_equal_pin_passphrase(&form.new_passphrase) {
-        let (typed, hash) = (
-            form.new_passphrase.trim().to_owned(),
-            document.secret_hash.clone(),
-        );
-        state
-            .hashing
-            .run(move |hasher| hasher.verify(&typed, &hash))
-            .await?
-    } else {
-        false
+    let timestamp = now().unix_timestamp();
+    let credential = CredentialKey::new_passphrase(&token.digest());
+    let attempt = match throttle::begin(db, &client, credential, timestamp).await? {
+        Ok(attempt) => attempt,
+        Err(refused) => {
+            return Ok(too_many_attempts(state, refused == throttle::Refused::ClientLocked).await)
+        }
     };
+
     let details = PersonalDetails {
         given_name: &candidate.given_name,
         family_name: &candidate.family_name,
@@ -388,14 +393,40 @@ pub async fn set_new_passphrase(
         account_id: candidate.account.account_id.as_str(),
         ods_code: candidate.practice.ods_code.as_str(),
     };
-    let new_passphrase = match check_new_passphrase(
-        &form.new_passphrase,
-        &form.confirm_passphrase,
-        same_as_pin,
-        &details,
-    ) {
+    let (new, confirmation) = (&form.new_passphrase, &form.confirm_passphrase);
+    let mut checked = check_new_passphrase(new, confirmation, false, &details);
+    if checked.is_ok() && could_equal_pin_passphrase(new) {
+        let (typed, hash) = (new.trim().to_owned(), document.secret_hash.clone());
+        let same_as_pin = match state
+            .hashing
+            .run(move |hasher| hasher.verify(&typed, &hash))
+            .await
+        {
+            Ok(same) => same,
+            Err(busy) => {
+                attempt.abandon(db).await?;
+                return Err(busy.into());
+            }
+        };
+        if same_as_pin {
+            checked = check_new_passphrase(new, confirmation, true, &details);
+        }
+    }
+    let new_passphrase = match checked {
         Ok(passphrase) => passphrase,
         Err(rejections) => {
+            let lockout = NewAuditEvent {
+                kind: AuditKind::NewPassphraseLockout,
+                actor: "system",
+                practice_ods: Some(candidate.practice.ods_code.as_str()),
+                patient_id: Some(&candidate.account.patient_id),
+                detail: "new passphrase step ended after 5 refused passphrases",
+            };
+            let failed = attempt.failed(db, None, &lockout, timestamp).await?;
+            if failed == throttle::Failed::LockedNow {
+                step_tokens::end(db.pool(), &token, timestamp).await?;
+                return Ok(too_many_attempts(state, false).await);
+            }
             let mut errors = FormErrors::default();
             for rejection in rejections {
                 let id = if rejection.is_about_confirmation() {
@@ -417,10 +448,13 @@ pub async fn set_new_passphrase(
     };
 
     let secret = new_passphrase.expose().to_owned();
-    let phc = state
-        .hashing
-        .run(move |hasher| hasher.hash(&secret))
-        .await?;
+    let phc = match state.hashing.run(move |hasher| hasher.hash(&secret)).await {
+        Ok(phc) => phc,
+        Err(busy) => {
+            attempt.abandon(db).await?;
+            return Err(busy.into());
+        }
+    };
     if let Some(request_id) = activates {
         let activation = ActivationStep {
             token: &token,
@@ -429,26 +463,33 @@ pub async fn set_new_passphrase(
             pin_document_id: &document.id,
             passphrase_hash: &phc,
         };
-        return finish_activation(state, &activation).await;
+        let answer = finish_activation(state, &activation).await;
+        attempt.spent(db).await?;
+        return answer;
     }
-    match reset::complete(
-        &state.db,
-        &token,
-        &candidate,
-        &document.id,
-        &phc,
-        now().unix_timestamp(),
-    )
-    .await?
-    {
-        Completion::Reset => Ok(Redirect::to(routes::RESET_DONE).into_response()),
+    let locale = super::request_locale();
+    let notice = notices::passphrase_reset(locale, &candidate.practice.name);
+    let new = NewCredentials {
+        pin_document_id: &document.id,
+        passphrase_hash: &phc,
+        language: locale,
+        notice: &notice,
+    };
+    let completion = reset::complete(db, &token, &candidate, &new, now().unix_timestamp()).await?;
+    // The step is over either way: the client gets its attempt back, the token's count stays.
+    attempt.spent(db).await?;
+    match completion {
+        Completion::Reset => {
+            state.outbox_wake.notify_one();
+            Ok(Redirect::to(routes::RESET_DONE).into_response())
+        }
         Completion::DocumentAlreadyUsed => {
             let view = NewPassphraseView::AlreadyUsed {
                 practice_name: Some(candidate.practice.name.clone()),
             };
             Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await)
         }
-        Completion::TokenNoLongerValid => Ok(render(
+        _ => Ok(render(
             state,
             routes::NEW_PASSPHRASE,
             NewPassphraseView::SessionEnded,
@@ -456,6 +497,19 @@ pub async fn set_new_passphrase(
         )
         .await),
     }
+}
+
+/// The step ended after too many attempts (on this step token, or from this connection):
+/// nothing changed, and the patient starts again from their PIN document's details.
+async fn too_many_attempts(state: &AppState, from_connection: bool) -> Response {
+    let view = NewPassphraseView::TooManyAttempts { from_connection };
+    render(
+        state,
+        routes::NEW_PASSPHRASE,
+        view,
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await
 }
 
 /// The confirmation, shown only to the browser whose token finished a reset.

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(routes::SIGN_IN, get(show_sign_in).post(sign_in))
         .route(routes::SIGN_OUT, post(sign_out))
+        .route(routes::SIGN_OUT_EVERYWHERE, post(sign_out_everywhere))
 }
 
 #[derive(Default, Deserialize)]
@@ -56,6 +57,7 @@ pub async fn show_sign_in(
 ) -> Response {
     let view = SignInView {
         signed_out: query.signed_out.is_some(),
+        signed_out_everywhere: query.signed_out.as_deref() == Some("everywhere"),
         ..SignInView::default()
     };
     render(&state, routes::SIGN_IN, view, StatusCode::OK).await
@@ -179,6 +181,7 @@ pub async fn sign_in(
     let kind = SessionKind::Patient;
     let id = sessions::rotate(db.pool(), kind, old.as_ref(), &account.id, timestamp).await?;
     accounts::mark_used(db.pool(), &account.id, timestamp).await?;
+    accounts::remember_language(db.pool(), &account.id, locale).await?;
     let event = NewAuditEvent {
         kind: AuditKind::SignedIn,
         actor: "patient",
@@ -213,6 +216,28 @@ pub async fn sign_out(
         }
     }
     let mut response = Redirect::to(&routes::signed_out(routes::SIGN_IN)).into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, session_cookie(None));
+    Ok(response)
+}
+
+/// "Sign out of all devices": ends every session of the account, this one included, audited,
+/// and says so on the sign-in page. The form is protected like every other post (a
+/// cross-site post is refused before any handler runs, `server::security`); without a live
+/// session there is nothing to end, and the sign-in page is shown.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: Option<PatientSession>,
+) -> Result<Response, JourneyError> {
+    let Some(PatientSession { account_row, .. }) = session else {
+        return Ok(Redirect::to(routes::SIGN_IN).into_response());
+    };
+    let Some(account) = accounts::find(state.db.pool(), &account_row).await? else {
+        return Ok(Redirect::to(routes::SIGN_IN).into_response());
+    };
+    sessions::sign_out_everywhere(&state.db, &account, now()).await?;
+    let mut response = Redirect::to(&routes::signed_out_everywhere()).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, session_cookie(None));

@@ -123,6 +123,13 @@ impl Attempt {
         throttles::release(db.pool(), self.client.as_str()).await
     }
 
+    /// The attempt did what it was for and the credential is spent (a reset's step token used
+    /// up, or found used by another submission): the client's attempt is given back, but the
+    /// credential's count stays, so no more attempts than the limit ever run on it.
+    pub async fn spent(self, db: &Db) -> Result<(), DbError> {
+        throttles::release(db.pool(), self.client.as_str()).await
+    }
+
     /// The secret could not be checked (every hashing slot was busy): the attempt is given back
     /// on both counters, so a busy service never locks anyone out.
     pub async fn abandon(self, db: &Db) -> Result<(), DbError> {
@@ -182,6 +189,7 @@ mod tests {
             CredentialKey::staff_sign_in(&StaffUsername::parse("admin.riverside").unwrap()),
             CredentialKey::identity_check(&NhsNumber::parse("9434765919").unwrap()),
             CredentialKey::status_lookup(&ReplacementReference::parse("RPL-7K3D-9QX2").unwrap()),
+            CredentialKey::new_passphrase("0123abcd"),
         ]
     }
 
@@ -343,6 +351,35 @@ mod tests {
                     .await
                     .unwrap();
             assert_eq!(client_count, 9, "8 failures and this reservation");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_spent_credential_keeps_its_count_and_gives_the_client_its_attempt_back() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("192.0.2.9");
+            let key = CredentialKey::new_passphrase("spent");
+            for _ in 0..5 {
+                let attempt = begin(&db, &client, key.clone(), 1_000)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                attempt.spent(&db).await.unwrap();
+            }
+            assert_eq!(
+                begin(&db, &client, key.clone(), 1_000)
+                    .await
+                    .unwrap()
+                    .unwrap_err(),
+                Refused::CredentialLocked,
+                "no more than the limit run on one credential"
+            );
+            let (client_count, _) =
+                throttles::reserve(db.pool(), client.key().as_str(), CLIENT_LIMIT, 1_001)
+                    .await
+                    .unwrap();
+            assert_eq!(client_count, 1, "only this reservation counts");
         })
         .await;
     }

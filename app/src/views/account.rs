@@ -68,4 +68,6 @@ pub struct SignInView {
     pub errors: FormErrors,
     pub problem: Option<FormProblem>,
     pub signed_out: bool,
+    /// Signed out of all devices ("Sign out of all devices" on "Your account").
+    pub signed_out_everywhere: bool,
 }

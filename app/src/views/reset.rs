@@ -57,6 +57,11 @@ pub enum NewPassphraseView {
     AlreadyUsed {
         practice_name: Option<String>,
     },
+    /// The step ended after 5 refused passphrases on its step token (or too many failures
+    /// from the connection): nothing changed; start again.
+    TooManyAttempts {
+        from_connection: bool,
+    },
 }
 
 /// What `/reset-passphrase/done` shows.

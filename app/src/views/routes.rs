@@ -25,6 +25,8 @@ pub const SIGN_IN: &str = "/sign-in";
 pub const SIGN_OUT: &str = "/sign-out";
 pub const ACCOUNT: &str = "/account";
 pub const NOT_ME: &str = "/account/this-was-not-me";
+/// "Sign out of all devices" (a form post from "Your account"; no page of its own).
+pub const SIGN_OUT_EVERYWHERE: &str = "/account/sign-out-everywhere";
 
 /// "I cannot sign in": one question, and where each answer leads.
 pub const CANNOT_SIGN_IN: &str = "/cannot-sign-in";
@@ -99,6 +101,11 @@ pub fn staff_print(document_id: &str) -> String {
 /// A sign-in page (the patients' or the staff's) saying that its reader has just signed out.
 pub fn signed_out(sign_in_page: &str) -> String {
     format!("{sign_in_page}?signed_out=1")
+}
+
+/// The patients' sign-in page saying that every session of the account was just ended.
+pub fn signed_out_everywhere() -> String {
+    format!("{SIGN_IN}?signed_out=everywhere")
 }
 
 /// The security code page saying that a new code was sent.
@@ -186,6 +193,7 @@ mod tests {
         assert_eq!(staff_preview_end("v-2"), "/staff/previews/v-2/end");
         assert_eq!(staff_print("d-3"), "/staff/pin-documents/d-3/print");
         assert_eq!(signed_out(SIGN_IN), "/sign-in?signed_out=1");
+        assert_eq!(signed_out_everywhere(), "/sign-in?signed_out=everywhere");
         assert_eq!(
             replace_code_resent(),
             "/replace-account/security-code?resent=1"

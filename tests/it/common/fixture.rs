@@ -125,6 +125,20 @@ pub async fn set_passphrase(db_url: &str, practice_ods: &str, account: &str, pas
     .await
 }
 
+/// Gives the active account with this Account ID an email address.
+pub async fn set_email(db_url: &str, practice_ods: &str, account: &str, email: &str) {
+    let id = on(db_url, async |db| {
+        account_row(db, practice_ods, account).await
+    })
+    .await;
+    change(
+        db_url,
+        "UPDATE online_accounts SET email = $1 WHERE id = $2",
+        &[email, &id],
+    )
+    .await
+}
+
 /// The stored passphrase hash (a PHC string) of the active account with this Account ID.
 pub async fn passphrase_hash(db_url: &str, practice_ods: &str, account: &str) -> Option<String> {
     on(db_url, async |db| {
@@ -278,6 +292,26 @@ pub async fn set_pin_passphrase(db_url: &str, document_id: &str, passphrase: &st
     .await
 }
 
+/// Prints the PIN document again today, unused, with this one-time passphrase (as the demo's
+/// re-issue does), while its account keeps its passphrase and sessions.
+pub async fn renew_pin_document(db_url: &str, document_id: &str, passphrase: &str) {
+    let phc = hash_secret(passphrase);
+    let today = time::OffsetDateTime::now_utc().date();
+    let iso = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    change(
+        db_url,
+        "UPDATE pin_documents SET secret_hash = $1, used_at = NULL, revoked_at = NULL,
+             printed_on = $2, expires_on = $3 WHERE id = $4",
+        &[
+            &phc,
+            &iso(today),
+            &iso(today + time::Duration::days(14)),
+            document_id,
+        ],
+    )
+    .await
+}
+
 /// When the PIN document was used, if it has been.
 pub async fn pin_document_used_at(db_url: &str, document_id: &str) -> Option<i64> {
     on(db_url, async |db| {
@@ -376,6 +410,17 @@ pub async fn outbox_delivery(db_url: &str) -> (i64, Option<i64>, Option<String>,
         .fetch_one(&mut *db)
         .await
         .unwrap()
+    })
+    .await
+}
+
+/// Every message the outbox holds, oldest first, as `(recipient, subject, body, purpose)`.
+pub async fn outbox_messages(db_url: &str) -> Vec<(String, String, String, String)> {
+    on(db_url, async |db| {
+        sqlx::query_as("SELECT recipient, subject, body, purpose FROM outbox ORDER BY id")
+            .fetch_all(&mut *db)
+            .await
+            .unwrap()
     })
     .await
 }

@@ -130,5 +130,7 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffSignInLockout => tr!(staff.audit.kinds.staff_sign_in_lockout),
         AuditKind::StatusLookupLockout => tr!(staff.audit.kinds.status_lookup_lockout),
         AuditKind::ClientLockout => tr!(staff.audit.kinds.client_lockout),
+        AuditKind::SignedOutEverywhere => tr!(staff.audit.kinds.signed_out_everywhere),
+        AuditKind::NewPassphraseLockout => tr!(staff.audit.kinds.new_passphrase_lockout),
     }
 }

@@ -16,7 +16,7 @@ use crate::domain::{
     one_time_secret, AccountId, ClinicalSystem, IdentityCheck, OdsCode, PinDocumentDates,
 };
 use crate::i18n::td_string;
-use crate::server::{render, request_cookie, request_locale, AppState, JourneyError};
+use crate::server::{notices, render, request_cookie, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
 use crate::views::routes;
 use crate::views::staff::{PrintView, PrintedDocument, ReissueView};
@@ -112,6 +112,10 @@ pub(super) async fn reissue(
         rand::rngs::OsRng.gen_range(1_000_000_000u64..10_000_000_000)
     ))
     .expect("10 digits are an Account ID");
+    let practice = practices::find(state.db.pool(), &patient.practice_ods)
+        .await?
+        .map_or_else(|| patient.practice_ods.to_string(), |p| p.name);
+    let ods = patient.practice_ods.clone();
     pin_documents::reissue(
         &state.db,
         &pin_documents::Reissue {
@@ -124,9 +128,11 @@ pub(super) async fn reissue(
             issued_by: member.username.as_str(),
             identity_check: check,
         },
+        |contact| notices::pin_document_reissued(contact, &ods, &practice),
         now().unix_timestamp(),
     )
     .await?;
+    state.outbox_wake.notify_one();
     let print = routes::staff_print(&document_id);
     let mut response = Redirect::to(&print).into_response();
     let cookie = format!(
