@@ -12,7 +12,9 @@
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _};
+/// The keys, re-exported so the binary needs no crate of its own for them.
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore as _;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +28,9 @@ const CONTEXT: &str = "relink-audit-checkpoint-v1";
 pub enum CheckpointError {
     #[error("the signing key is not valid (expected the base64 text `relink audit keygen` wrote)")]
     BadSigningKey,
-    #[error("the public key is not valid (expected the base64 text `relink audit keygen` printed)")]
+    #[error(
+        "the public key is not valid (expected the base64 text `relink audit keygen` printed)"
+    )]
     BadPublicKey,
     #[error("checkpoint on line {0} is not a checkpoint: {1}")]
     Unreadable(usize, String),

@@ -219,15 +219,13 @@ pub async fn chain_head(db: &super::Db) -> Result<(i64, String), DbError> {
 /// The stored hash of the entry with this place in the chain, if there is one: what a
 /// checkpoint is compared with.
 pub async fn entry_hash_at(db: &super::Db, seq: i64) -> Result<Option<String>, DbError> {
-    Ok(
-        sqlx::query_scalar::<_, Option<String>>(
-            "SELECT entry_hash FROM audit_events WHERE seq = $1",
-        )
-        .bind(seq)
-        .fetch_optional(db.pool())
-        .await?
-        .flatten(),
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT entry_hash FROM audit_events WHERE seq = $1",
     )
+    .bind(seq)
+    .fetch_optional(db.pool())
+    .await?
+    .flatten())
 }
 
 /// Lifts the append-only and forward-only rules, as the database's owner can.

@@ -365,6 +365,26 @@ pub async fn tamper_with_audit_actor(db_url: &str, detail: &str, actor: &str) {
     .await
 }
 
+/// Cuts the entries after number `keep` off the end of a SQLite database's audit log and winds
+/// the chain's head back to the last one kept, as its owner could (triggers dropped first):
+/// the chain alone then looks whole.
+pub async fn cut_audit_log_and_wind_back(db_url: &str, keep: i64) {
+    on(db_url, async |db| {
+        db.execute("DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_chain_forward_only;")
+            .await
+            .unwrap();
+        let cut = sqlx::query("DELETE FROM audit_events WHERE seq > $1").bind(keep);
+        db.execute(cut).await.unwrap();
+        let wind_back = sqlx::query(
+            "UPDATE audit_chain SET seq = $1,
+                 last_hash = (SELECT entry_hash FROM audit_events WHERE seq = $1) WHERE id = 1",
+        )
+        .bind(keep);
+        db.execute(wind_back).await.unwrap();
+    })
+    .await
+}
+
 // The email outbox.
 
 /// The oldest message's delivery so far, as `(attempts, sent_at, last_error, next_attempt_at)`.
