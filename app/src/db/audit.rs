@@ -79,6 +79,20 @@ pub async fn record<'c>(
     Ok(())
 }
 
+/// Appends several events in one transaction: all of them are in the chain, or none.
+pub async fn record_all(
+    db: &super::Db,
+    events: &[NewAuditEvent<'_>],
+    now: i64,
+) -> Result<(), DbError> {
+    let mut tx = db.pool().begin().await?;
+    for event in events {
+        record(&mut *tx, event, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What an entry's hash covers: everything stored about it, and its place in the chain.
 struct ChainFields<'a> {
     seq: i64,

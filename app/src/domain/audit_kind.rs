@@ -33,11 +33,21 @@ pub enum AuditKind {
     StaffSignInLockout,
     StatusLookupLockout,
     ClientLockout,
+    /// A staff member opened a patient's page. Every staff read of a record is logged.
+    StaffViewedPatient,
+    /// A staff member searched for a patient by NHS number (how many were found, and who).
+    StaffSearchedPatients,
+    /// A staff member was shown a PIN document to print, with its one-time secret.
+    StaffPrintedPinDocument,
+    /// A staff member viewed the demographic mismatches list.
+    StaffViewedMismatches,
+    /// A staff member viewed the replacement requests list.
+    StaffViewedRequests,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 32] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -65,6 +75,11 @@ impl AuditKind {
         Self::StaffSignInLockout,
         Self::StatusLookupLockout,
         Self::ClientLockout,
+        Self::StaffViewedPatient,
+        Self::StaffSearchedPatients,
+        Self::StaffPrintedPinDocument,
+        Self::StaffViewedMismatches,
+        Self::StaffViewedRequests,
     ];
 
     /// The code stored in the log.
@@ -97,6 +112,11 @@ impl AuditKind {
             Self::StaffSignInLockout => "staff_sign_in_lockout",
             Self::StatusLookupLockout => "status_lookup_lockout",
             Self::ClientLockout => "client_lockout",
+            Self::StaffViewedPatient => "staff_viewed_patient",
+            Self::StaffSearchedPatients => "staff_searched_patients",
+            Self::StaffPrintedPinDocument => "staff_printed_pin_document",
+            Self::StaffViewedMismatches => "staff_viewed_mismatches",
+            Self::StaffViewedRequests => "staff_viewed_requests",
         }
     }
 

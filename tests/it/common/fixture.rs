@@ -338,6 +338,35 @@ pub async fn audit_details(db_url: &str, kind: AuditKind) -> Vec<String> {
         .collect()
 }
 
+/// One audit entry as staff reads are checked: who, which practice's log, about whom, and
+/// the detail.
+pub type AuditEntry = (String, Option<String>, Option<String>, String);
+
+/// The entries of this kind, oldest first.
+pub async fn audit_entries(db_url: &str, kind: AuditKind) -> Vec<AuditEntry> {
+    on(db_url, async |db| {
+        sqlx::query_as(
+            "SELECT actor, practice_ods, patient_id, detail FROM audit_events
+             WHERE kind = $1 ORDER BY id",
+        )
+        .bind(kind.code())
+        .fetch_all(&mut *db)
+        .await
+        .unwrap()
+    })
+    .await
+}
+
+/// Adds an administrator (every practice) with this password, as `relink staff add --admin`.
+pub async fn add_administrator(db_url: &str, username: &str, password: &str) {
+    let db = app::db::Db::connect(db_url).await.unwrap();
+    let username = app::domain::StaffUsername::parse(username).unwrap();
+    app::db::staff::add(&db, &username, &hash_secret(password), true, &[], 1)
+        .await
+        .unwrap();
+    db.close().await;
+}
+
 /// The id (its place in the log) of the event with this detail.
 pub async fn audit_event_id(db_url: &str, detail: &str) -> i64 {
     on(db_url, async |db| {

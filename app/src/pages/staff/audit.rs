@@ -128,5 +128,10 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffSignInLockout => tr!(staff.audit.kinds.staff_sign_in_lockout),
         AuditKind::StatusLookupLockout => tr!(staff.audit.kinds.status_lookup_lockout),
         AuditKind::ClientLockout => tr!(staff.audit.kinds.client_lockout),
+        AuditKind::StaffViewedPatient => tr!(staff.audit.kinds.staff_viewed_patient),
+        AuditKind::StaffSearchedPatients => tr!(staff.audit.kinds.staff_searched_patients),
+        AuditKind::StaffPrintedPinDocument => tr!(staff.audit.kinds.staff_printed_pin_document),
+        AuditKind::StaffViewedMismatches => tr!(staff.audit.kinds.staff_viewed_mismatches),
+        AuditKind::StaffViewedRequests => tr!(staff.audit.kinds.staff_viewed_requests),
     }
 }
