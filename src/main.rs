@@ -5,7 +5,7 @@
 //! assets, default `target/site`), `SMTP_URL` and `MAIL_FROM` (where emails go, and from whom),
 //! `RUST_LOG`, and `RELINK_LOG_FORMAT=json` for JSON logs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use app::server::{self, Config};
@@ -55,15 +55,47 @@ enum Command {
     /// Manage staff members.
     #[command(subcommand)]
     Staff(StaffCommand),
-    /// Check the audit log.
+    /// Check the audit log, and anchor it outside the database.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Apply the pending database migrations and exit (run as the schema's owner; the server
+    /// can then run as a role without DDL rights).
+    Migrate,
 }
 
 #[derive(Debug, clap::Subcommand)]
 enum AuditCommand {
     /// Recompute the audit log's hash chain; exit 1 and name the first broken entry if any.
-    Verify,
+    /// With --checkpoints, also check the chain against every signed checkpoint in the file.
+    Verify {
+        /// A file of checkpoints written by `relink audit checkpoint`, one a line.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+        /// The public key `relink audit keygen` printed (base64). Without it, the key is
+        /// derived from the signing key file.
+        #[arg(long, env = "RELINK_AUDIT_PUBLIC_KEY")]
+        public_key: Option<String>,
+        /// The signing key file, to derive the public key from when none is given.
+        #[arg(long, env = "RELINK_AUDIT_SIGNING_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// Check the chain, then sign its head (entry number, hash, time) with the signing key and
+    /// append it as one JSON line to a file, or print it for a log collector.
+    Checkpoint {
+        /// The signing key file written by `relink audit keygen`; keep it off the database
+        /// server.
+        #[arg(long, env = "RELINK_AUDIT_SIGNING_KEY_FILE")]
+        key_file: PathBuf,
+        /// The checkpoint file to append to; without it the line goes to standard output.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Create a new signing key in FILE (which must not exist; readable by its owner only)
+    /// and print its public key.
+    Keygen {
+        /// Where to write the signing key.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -96,9 +128,21 @@ fn main() -> ExitCode {
                 practices,
                 admin,
             }) => runtime.block_on(add_staff(&cli.database_url, &username, &practices, admin)),
-            Command::Audit(AuditCommand::Verify) => {
-                runtime.block_on(verify_audit(&cli.database_url))
-            }
+            Command::Audit(AuditCommand::Verify {
+                checkpoints,
+                public_key,
+                key_file,
+            }) => runtime.block_on(verify_audit(
+                &cli.database_url,
+                checkpoints.as_deref(),
+                public_key.as_deref(),
+                key_file.as_deref(),
+            )),
+            Command::Audit(AuditCommand::Checkpoint { key_file, to }) => runtime.block_on(
+                checkpoint_audit(&cli.database_url, &key_file, to.as_deref()),
+            ),
+            Command::Audit(AuditCommand::Keygen { file }) => audit_keygen(&file),
+            Command::Migrate => runtime.block_on(migrate(&cli.database_url)),
         };
     }
     let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
@@ -168,34 +212,212 @@ async fn add_staff(
     }
 }
 
-/// `relink audit verify`: 0 when the chain is intact, 1 (naming the entry) when it is not.
-async fn verify_audit(database_url: &str) -> ExitCode {
+/// `relink migrate`: the schema's owner applies what is pending; the server then needs no DDL.
+async fn migrate(database_url: &str) -> ExitCode {
+    match app::db::Db::connect_and_migrate(database_url).await {
+        Ok((db, applied)) => {
+            db.close().await;
+            if applied == 0 {
+                println!("The database is up to date: no migrations were pending.");
+            } else {
+                println!("Applied {applied} migrations.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+/// The public key checkpoints are checked with: given, or derived from the signing key file.
+fn checkpoint_public_key(
+    public_key: Option<&str>,
+    key_file: Option<&Path>,
+) -> Result<app::audit_checkpoint::VerifyingKey, String> {
+    use app::audit_checkpoint as checkpoint;
+    match (public_key.filter(|k| !k.is_empty()), key_file) {
+        (Some(text), _) => checkpoint::public_key_from_text(text).map_err(|e| e.to_string()),
+        (None, Some(file)) => Ok(read_signing_key(file)?.verifying_key()),
+        (None, None) => Err(
+            "--checkpoints needs the public key: --public-key (or RELINK_AUDIT_PUBLIC_KEY), \
+             or the signing key file (RELINK_AUDIT_SIGNING_KEY_FILE)"
+                .to_owned(),
+        ),
+    }
+}
+
+fn read_signing_key(file: &Path) -> Result<app::audit_checkpoint::SigningKey, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read the signing key file {}: {e}", file.display()))?;
+    app::audit_checkpoint::signing_key_from_text(&text)
+        .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// `relink audit verify`: 0 when the chain is intact (and fits every checkpoint given), 1
+/// (naming the entry or the checkpoint) when it is not.
+async fn verify_audit(
+    database_url: &str,
+    checkpoints: Option<&Path>,
+    public_key: Option<&str>,
+    key_file: Option<&Path>,
+) -> ExitCode {
+    use app::audit_checkpoint as checkpoint;
+    // Checkpoints are read and their signatures checked before the database is opened: a bad
+    // key is a configuration error (2), a forged line a broken log (1).
+    let checkpoints = match checkpoints {
+        None => None,
+        Some(path) => {
+            let key = match checkpoint_public_key(public_key, key_file) {
+                Ok(key) => key,
+                Err(error) => return fail(&error),
+            };
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(error) => {
+                    return fail(&format!(
+                        "cannot read the checkpoint file {}: {error}",
+                        path.display()
+                    ))
+                }
+            };
+            match checkpoint::read_all(&text, &key) {
+                Ok(checkpoints) => Some(checkpoints),
+                Err(error) => {
+                    eprintln!("relink: audit log broken: {error}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
     let db = match app::db::Db::connect(database_url).await {
         Ok(db) => db,
         Err(error) => return fail(&error),
     };
     let report = app::db::audit::verify_chain(&db).await;
+    let anchored = match (&report, &checkpoints) {
+        (Ok(report), Some(checkpoints)) if report.first_broken.is_none() => {
+            Some(checkpoint::check(&db, checkpoints).await)
+        }
+        _ => None,
+    };
+    db.close().await;
+    let report = match report {
+        Ok(report) => report,
+        Err(error) => return fail(&error),
+    };
+    match report.first_broken {
+        Some((0, why)) => {
+            eprintln!("relink: audit log broken: {why}");
+            return ExitCode::from(1);
+        }
+        Some((id, why)) => {
+            eprintln!("relink: audit log broken at entry {id}: {why}");
+            return ExitCode::from(1);
+        }
+        None => {}
+    }
+    match anchored {
+        Some(Err(error)) => return fail(&error),
+        Some(Ok(Some(why))) => {
+            eprintln!("relink: audit log broken: {why}");
+            return ExitCode::from(1);
+        }
+        Some(Ok(None)) | None => {}
+    }
+    println!(
+        "Audit log intact: {} entries checked ({} written before the chain began).",
+        report.checked, report.before_chain
+    );
+    if let Some(checkpoints) = checkpoints {
+        println!(
+            "It fits all {} signed checkpoints in the file.",
+            checkpoints.len()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `relink audit checkpoint`: the head is signed only once the chain checks out, so a
+/// checkpoint never vouches for a chain that was already broken.
+async fn checkpoint_audit(database_url: &str, key_file: &Path, to: Option<&Path>) -> ExitCode {
+    use app::audit_checkpoint::Checkpoint;
+    let key = match read_signing_key(key_file) {
+        Ok(key) => key,
+        Err(error) => return fail(&error),
+    };
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let report = app::db::audit::verify_chain(&db).await;
+    let head = app::db::audit::chain_head(&db).await;
     db.close().await;
     match report {
-        Ok(report) => match report.first_broken {
-            None => {
-                println!(
-                    "Audit log intact: {} entries checked ({} written before the chain began).",
-                    report.checked, report.before_chain
-                );
-                ExitCode::SUCCESS
-            }
-            Some((0, why)) => {
-                eprintln!("relink: audit log broken: {why}");
-                ExitCode::from(1)
-            }
-            Some((id, why)) => {
-                eprintln!("relink: audit log broken at entry {id}: {why}");
-                ExitCode::from(1)
-            }
-        },
-        Err(error) => fail(&error),
+        Ok(report) if report.first_broken.is_some() => {
+            eprintln!(
+                "relink: audit log broken, not signed: run `relink audit verify` to see where"
+            );
+            return ExitCode::from(1);
+        }
+        Ok(_) => {}
+        Err(error) => return fail(&error),
     }
+    let (seq, hash) = match head {
+        Ok(head) => head,
+        Err(error) => return fail(&error),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let line = Checkpoint::sign(seq, &hash, now, &key).to_line();
+    match to {
+        None => println!("{line}"),
+        Some(path) => {
+            use std::io::Write as _;
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut file| {
+                    writeln!(file, "{line}")?;
+                    file.sync_all()
+                });
+            if let Err(error) = appended {
+                return fail(&format!(
+                    "cannot append to the checkpoint file {}: {error}",
+                    path.display()
+                ));
+            }
+            eprintln!(
+                "Checkpoint of entry number {seq} appended to {}.",
+                path.display()
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `relink audit keygen FILE`: a fresh key, written only where nothing exists yet, readable by
+/// its owner only; its public key is printed for `verify`.
+fn audit_keygen(file: &Path) -> ExitCode {
+    use app::audit_checkpoint as checkpoint;
+    use std::io::Write as _;
+    let key = checkpoint::new_signing_key();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(file).and_then(|mut out| {
+        writeln!(out, "{}", checkpoint::signing_key_text(&key))?;
+        out.sync_all()
+    });
+    if let Err(error) = written {
+        return fail(&format!(
+            "cannot create the signing key file {}: {error}",
+            file.display()
+        ));
+    }
+    println!("{}", checkpoint::public_key_text(&key.verifying_key()));
+    ExitCode::SUCCESS
 }
 
 async fn run(config: Config) -> ExitCode {

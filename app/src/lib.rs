@@ -13,6 +13,8 @@ pub mod pages;
 pub mod views;
 
 #[cfg(feature = "ssr")]
+pub mod audit_checkpoint;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod secrets;

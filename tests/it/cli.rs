@@ -5,17 +5,26 @@ use std::process::Command;
 use crate::common::fixture;
 
 fn relink(args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String) {
+    let (code, _, stderr) = relink_with_output(args, envs);
+    (code, stderr)
+}
+
+/// Runs the binary; its exit code, standard output and standard error.
+fn relink_with_output(args: &[&str], envs: &[(&str, &str)]) -> (Option<i32>, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_relink"))
         .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("LEPTOS_SITE_ADDR")
         .env_remove("SMTP_URL")
         .env_remove("MAIL_FROM")
+        .env_remove("RELINK_AUDIT_SIGNING_KEY_FILE")
+        .env_remove("RELINK_AUDIT_PUBLIC_KEY")
         .envs(envs.iter().copied())
         .output()
         .expect("run relink");
     (
         output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
@@ -158,6 +167,114 @@ fn audit_verify_names_the_first_tampered_entry() {
         stderr.contains(&format!(
             "relink: audit log broken at entry {victim}: its contents were changed"
         )),
+        "{stderr}"
+    );
+}
+
+/// The audit log anchored outside the database: a key made by `keygen`, checkpoints appended by
+/// `checkpoint`, and `verify --checkpoints` failing once the newest entries were cut and the
+/// head wound back (which `verify` alone cannot see), and on a checkpoint line not signed with
+/// the key.
+#[test]
+fn audit_checkpoints_catch_a_cut_log_and_a_forged_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let key_file = dir.path().join("audit.key");
+    let key_path = key_file.to_str().unwrap();
+    let checkpoints = dir.path().join("checkpoints.jsonl");
+    let checkpoints = checkpoints.to_str().unwrap();
+    let db_env = [("DATABASE_URL", database.as_str())];
+
+    let (code, public_key, stderr) = relink_with_output(&["audit", "keygen", key_path], &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let public_key = public_key.trim().to_owned();
+    assert_eq!(public_key.len(), 44, "a base64 Ed25519 key: {public_key}");
+    let (code, stderr) = relink(&["audit", "keygen", key_path], &[]);
+    assert_eq!(code, Some(2), "an existing key is never overwritten");
+    assert!(
+        stderr.contains("cannot create the signing key file"),
+        "{stderr}"
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let append = |details: &[&str]| {
+        runtime.block_on(async {
+            for detail in details {
+                let event = app::db::audit::NewAuditEvent {
+                    kind: app::db::audit::AuditKind::StaffSignedIn,
+                    actor: "staff.riverside",
+                    practice_ods: None,
+                    patient_id: None,
+                    detail,
+                };
+                fixture::record_audit_event(&database, &event, 1).await;
+            }
+        })
+    };
+    // `relink migrate` creates the database; the key comes from the environment too.
+    let (code, stdout, _) = relink_with_output(&["migrate"], &db_env);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("Applied"), "{stdout}");
+    let (_, stdout, _) = relink_with_output(&["migrate"], &db_env);
+    assert!(stdout.contains("up to date"), "{stdout}");
+    append(&["one", "two", "three"]);
+    let checkpoint = ["audit", "checkpoint", "--to", checkpoints];
+    let with_key = [db_env[0], ("RELINK_AUDIT_SIGNING_KEY_FILE", key_path)];
+    assert_eq!(relink(&checkpoint, &with_key).0, Some(0));
+    append(&["four", "five"]);
+    assert_eq!(relink(&checkpoint, &with_key).0, Some(0));
+    // To standard output, for a log collector: one line.
+    let (code, line, _) = relink_with_output(&["audit", "checkpoint"], &with_key);
+    assert_eq!(code, Some(0));
+    assert_eq!(line.lines().count(), 1);
+    assert!(line.contains("\"seq\":5"), "{line}");
+
+    let verify = [
+        "audit",
+        "verify",
+        "--checkpoints",
+        checkpoints,
+        "--public-key",
+        &public_key,
+    ];
+    let (code, stdout, stderr) = relink_with_output(&verify, &db_env);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("all 2 signed checkpoints"), "{stdout}");
+    // The public key can be derived from the signing key file instead.
+    let derived = ["audit", "verify", "--checkpoints", checkpoints];
+    assert_eq!(relink(&derived, &with_key).0, Some(0));
+    assert_eq!(relink(&derived, &db_env).0, Some(2), "no key at all");
+
+    runtime.block_on(fixture::cut_audit_log_and_wind_back(&database, 4));
+    let (code, _) = relink(&["audit", "verify"], &db_env);
+    assert_eq!(code, Some(0), "the chain alone looks whole");
+    let (code, stderr) = relink(&verify, &db_env);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("relink: audit log broken: the chain ends at entry number 4"),
+        "{stderr}"
+    );
+
+    // A line signed with another key (a forger's), even of the true head, is refused.
+    let forger = app::audit_checkpoint::new_signing_key();
+    let forged = app::audit_checkpoint::Checkpoint::sign(4, "0", 1, &forger).to_line();
+    let forged_file = dir.path().join("forged.jsonl");
+    std::fs::write(&forged_file, format!("{forged}\n")).unwrap();
+    let forged_path = forged_file.to_str().unwrap();
+    let (code, stderr) = relink(
+        &[
+            "audit",
+            "verify",
+            "--checkpoints",
+            forged_path,
+            "--public-key",
+            &public_key,
+        ],
+        &db_env,
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("checkpoint on line 1 has a signature that does not verify"),
         "{stderr}"
     );
 }

@@ -840,3 +840,142 @@ async fn a_reissue_signs_out_every_device_and_tells_the_accounts_email_address()
         .unwrap();
     assert!(welsh < english, "{body}");
 }
+
+/// Every staff read of an identifiable record appends exactly one event naming the member,
+/// the practice and (when one patient is shown) the patient: the patient page, a search, the
+/// replacement requests and mismatch lists, and the printed PIN document.
+#[tokio::test]
+async fn every_staff_read_of_a_patients_record_is_audited() {
+    let server = start(true).await;
+    let db = server.database_url.as_str();
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let entries = |kind| fixture::audit_entries(db, kind);
+    let entry = |practice: Option<&str>, patient: Option<&str>, detail: &str| {
+        (
+            RIVERSIDE.0.to_owned(),
+            practice.map(str::to_owned),
+            patient.map(str::to_owned),
+            detail.to_owned(),
+        )
+    };
+
+    assert_eq!(
+        server
+            .get(&format!("/staff/patients/{SAM}"), Some(&riverside))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        entries(AuditKind::StaffViewedPatient).await,
+        [entry(Some("T00001"), Some(SAM), "")]
+    );
+
+    let search = server
+        .get("/staff/patients?nhs_number=9990000018", Some(&riverside))
+        .await;
+    assert!(search.body.contains(SAM), "Sam is found");
+    // A number that is not one searches nothing, and is not a read.
+    let typo = server
+        .get("/staff/patients?nhs_number=12345", Some(&riverside))
+        .await;
+    assert_eq!(typo.status, 422);
+    // Hillview's patient is not shown: a search that found nobody, in Riverside's log.
+    let hillview_patient = server
+        .get("/staff/patients?nhs_number=9990000042", Some(&riverside))
+        .await;
+    assert!(!hillview_patient.body.contains("demo-patient-9990000042"));
+    assert_eq!(
+        entries(AuditKind::StaffSearchedPatients).await,
+        [
+            entry(
+                Some("T00001"),
+                Some(SAM),
+                "Search by NHS number: 1 patient(s) found"
+            ),
+            entry(
+                Some("T00001"),
+                None,
+                "Search by NHS number: 0 patient(s) found"
+            ),
+        ]
+    );
+
+    for (path, kind) in [
+        (
+            "/staff/replacement-requests",
+            AuditKind::StaffViewedRequests,
+        ),
+        ("/staff/mismatches", AuditKind::StaffViewedMismatches),
+    ] {
+        assert_eq!(server.get(path, Some(&riverside)).await.status, 200);
+        let logged = entries(kind).await;
+        assert_eq!(logged.len(), 1, "{path}: {logged:?}");
+        let (actor, practice, _, detail) = &logged[0];
+        assert_eq!(
+            (actor.as_str(), practice.as_deref()),
+            (RIVERSIDE.0, Some("T00001"))
+        );
+        assert!(detail.ends_with("shown"), "{detail}");
+    }
+
+    let patient = create_test_patient(&server, &riverside, "999 000 0085", "Tess").await;
+    let (print, secret) = reissue(&server, &riverside, &patient).await;
+    let document = print.rsplit('/').nth(1).unwrap().to_owned();
+    let printed = server
+        .get(&print, Some(&format!("{riverside}; {secret}")))
+        .await;
+    secret_on(&printed);
+    // Shown once: coming back (the cookie cleared) shows nothing, and logs nothing more.
+    let again = server.get(&print, Some(&riverside)).await;
+    assert!(again.body.contains("already been shown"));
+    assert_eq!(
+        entries(AuditKind::StaffPrintedPinDocument).await,
+        [entry(
+            Some("T00001"),
+            Some(&patient),
+            &format!("PIN document {document} shown for printing")
+        )]
+    );
+}
+
+/// Events of no practice (staff sign-ins, lockouts of a connection) are for administrators:
+/// practice staff do not see them in the audit log, an administrator does.
+#[tokio::test]
+async fn only_administrators_see_events_of_no_practice() {
+    let server = start(true).await;
+    let db = server.database_url.as_str();
+    let lockout = NewAuditEvent {
+        kind: AuditKind::ClientLockout,
+        actor: "system",
+        practice_ods: None,
+        patient_id: None,
+        detail: "connection locked for the test",
+    };
+    fixture::record_audit_event(db, &lockout, 1_000).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    fixture::add_administrator(db, "admin.one", "admin-test-password").await;
+    let admin = staff_sign_in(&server, ("admin.one", "admin-test-password")).await;
+
+    for kind in ["client_lockout", "staff_signed_in"] {
+        let path = format!("/staff/audit?kind={kind}");
+        let theirs = server.get(&path, Some(&riverside)).await.body;
+        assert!(theirs.contains("No events match."), "{kind}: {theirs}");
+        let admins = server.get(&path, Some(&admin)).await.body;
+        assert!(!admins.contains("No events match."), "{kind}: {admins}");
+    }
+    let admins = server
+        .get("/staff/audit?kind=client_lockout", Some(&admin))
+        .await
+        .body;
+    assert!(admins.contains("connection locked for the test"));
+    // Practice events stay visible to the practice.
+    server
+        .get(&format!("/staff/patients/{SAM}"), Some(&riverside))
+        .await;
+    let theirs = server
+        .get("/staff/audit?kind=staff_viewed_patient", Some(&riverside))
+        .await
+        .body;
+    assert!(theirs.contains("Patient details viewed"), "{theirs}");
+}

@@ -79,6 +79,20 @@ pub async fn record<'c>(
     Ok(())
 }
 
+/// Appends several events in one transaction: all of them are in the chain, or none.
+pub async fn record_all(
+    db: &super::Db,
+    events: &[NewAuditEvent<'_>],
+    now: i64,
+) -> Result<(), DbError> {
+    let mut tx = db.pool().begin().await?;
+    for event in events {
+        record(&mut *tx, event, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What an entry's hash covers: everything stored about it, and its place in the chain.
 struct ChainFields<'a> {
     seq: i64,
@@ -153,10 +167,7 @@ pub async fn verify_chain(db: &super::Db) -> Result<ChainReport, DbError> {
     )
     .fetch_all(db.pool())
     .await?;
-    let (head_seq, head_hash): (i64, String) =
-        sqlx::query_as("SELECT seq, last_hash FROM audit_chain WHERE id = 1")
-            .fetch_one(db.pool())
-            .await?;
+    let (head_seq, head_hash) = chain_head(db).await?;
     let mut report = ChainReport {
         checked: 0,
         before_chain: 0,
@@ -207,6 +218,118 @@ pub async fn verify_chain(db: &super::Db) -> Result<ChainReport, DbError> {
         ));
     }
     Ok(report)
+}
+
+/// The chain's head as `audit_chain` holds it: the newest entry's number and hash (0 and
+/// "genesis" before the first). What a checkpoint signs.
+pub async fn chain_head(db: &super::Db) -> Result<(i64, String), DbError> {
+    Ok(
+        sqlx::query_as("SELECT seq, last_hash FROM audit_chain WHERE id = 1")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// The stored hash of the entry with this place in the chain, if there is one: what a
+/// checkpoint is compared with.
+pub async fn entry_hash_at(db: &super::Db, seq: i64) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT entry_hash FROM audit_events WHERE seq = $1",
+    )
+    .bind(seq)
+    .fetch_optional(db.pool())
+    .await?
+    .flatten())
+}
+
+/// Lifts the append-only and forward-only rules, as the database's owner can.
+#[cfg(test)]
+async fn drop_guards(db: &super::Db) {
+    use crate::db::Backend;
+    let drop = match db.backend() {
+        Backend::Sqlite => {
+            "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;
+             DROP TRIGGER audit_chain_forward_only; DROP TRIGGER audit_chain_no_delete"
+        }
+        Backend::Postgres => {
+            "DROP TRIGGER audit_events_no_change ON audit_events;
+             DROP TRIGGER audit_chain_forward_only ON audit_chain"
+        }
+    };
+    db.pool().execute(drop).await.unwrap();
+}
+
+/// What an insider with the database owner's rights can do to hide a change: drop the
+/// triggers, rewrite `detail` of the entry at `seq`, and recompute every hash after it and the
+/// head, so that `verify_chain` alone finds nothing. Only a checkpoint held outside catches it.
+#[cfg(test)]
+pub(crate) async fn rewrite_and_recompute(db: &super::Db, seq: i64, detail: &str) {
+    drop_guards(db).await;
+    sqlx::query("UPDATE audit_events SET detail = $1 WHERE seq = $2")
+        .bind(detail)
+        .bind(seq)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let rows = sqlx::query_as::<_, ChainRow>(
+        "SELECT id, occurred_at, kind, actor, practice_ods, patient_id, detail, seq, prev_hash, entry_hash
+         FROM audit_events WHERE seq IS NOT NULL ORDER BY seq",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let mut previous = "genesis".to_owned();
+    let mut last_seq = 0;
+    for row in rows {
+        let fields = ChainFields {
+            seq: row.seq.unwrap(),
+            occurred_at: row.occurred_at,
+            kind: &row.kind,
+            actor: &row.actor,
+            practice_ods: row.practice_ods.as_deref(),
+            patient_id: row.patient_id.as_deref(),
+            detail: &row.detail,
+        };
+        let hash = chain_hash(&previous, &fields);
+        sqlx::query("UPDATE audit_events SET prev_hash = $1, entry_hash = $2 WHERE id = $3")
+            .bind(&previous)
+            .bind(&hash)
+            .bind(row.id)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        previous = hash;
+        last_seq = fields.seq;
+    }
+    sqlx::query("UPDATE audit_chain SET seq = $1, last_hash = $2 WHERE id = 1")
+        .bind(last_seq)
+        .bind(&previous)
+        .execute(db.pool())
+        .await
+        .unwrap();
+}
+
+/// The insider's other way: drop the triggers, cut the entries after `keep` off the end and
+/// wind the head back to the last one kept, so that `verify_chain` alone finds nothing.
+#[cfg(test)]
+pub(crate) async fn cut_and_reset(db: &super::Db, keep: i64) {
+    drop_guards(db).await;
+    sqlx::query("DELETE FROM audit_events WHERE seq > $1")
+        .bind(keep)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let hash: String = sqlx::query_scalar("SELECT entry_hash FROM audit_events WHERE seq = $1")
+        .bind(keep)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_chain SET seq = $1, last_hash = $2 WHERE id = 1")
+        .bind(keep)
+        .bind(&hash)
+        .execute(db.pool())
+        .await
+        .unwrap();
 }
 
 /// The newest events about one patient, newest first.
@@ -337,6 +460,43 @@ mod tests {
                     first_broken: None
                 }
             );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn rows_outside_the_chain_and_truncation_are_refused() {
+        each_backend(|db| async move {
+            let unhashed = "INSERT INTO audit_events (occurred_at, kind, actor, detail)
+                            VALUES (1, 'signed_in', 'patient', 'made up')";
+            // Before the chain began (a database from before it), plain rows were the rule.
+            let mut tx = db.pool().begin().await.unwrap();
+            tx.execute(unhashed).await.unwrap();
+            tx.rollback().await.unwrap();
+            append(&db, 2).await;
+            let refused = db.pool().execute(unhashed).await.unwrap_err();
+            assert!(
+                refused.to_string().contains("outside the hash chain"),
+                "{refused}"
+            );
+            let half = "INSERT INTO audit_events (occurred_at, kind, actor, detail, seq, prev_hash)
+                        VALUES (1, 'signed_in', 'patient', 'made up', 3, 'x')";
+            assert!(db.pool().execute(half).await.is_err());
+            // The head cannot be wound back or removed.
+            assert!(db
+                .pool()
+                .execute("UPDATE audit_chain SET seq = 1 WHERE id = 1")
+                .await
+                .is_err());
+            assert!(db.pool().execute("DELETE FROM audit_chain").await.is_err());
+            if db.backend() == crate::db::Backend::Postgres {
+                for sql in ["TRUNCATE audit_events", "TRUNCATE audit_chain"] {
+                    let refused = db.pool().execute(sql).await;
+                    assert!(refused.is_err(), "{sql} was allowed");
+                }
+            }
+            let report = verify_chain(&db).await.unwrap();
+            assert_eq!((report.checked, report.first_broken), (2, None));
         })
         .await;
     }

@@ -59,8 +59,16 @@ pub struct Db {
 
 impl Db {
     /// Opens the database named by `url` (creating a SQLite file if missing) and applies the
-    /// embedded migrations.
+    /// embedded migrations that are not applied yet (none: nothing is run, so a role without
+    /// DDL rights can open a database its owner migrated).
     pub async fn connect(url: &str) -> Result<Self, DbError> {
+        let db = Self::open(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Opens the database without migrating it.
+    async fn open(url: &str) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise_url(url)?;
         let options = AnyConnectOptions::from_str(&url)
@@ -93,25 +101,71 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(|e| DbError::Connect(describe_connect_error(&e)))?;
-        let db = Self { pool, backend };
-        db.migrate().await?;
-        Ok(db)
+        Ok(Self { pool, backend })
     }
 
-    async fn migrate(&self) -> Result<(), DbError> {
+    /// `relink migrate`: opens the database, applies what is pending and says how many
+    /// migrations that was. Run as the schema's owner; the server may then use a role that
+    /// can only read and write rows.
+    pub async fn connect_and_migrate(url: &str) -> Result<(Self, usize), DbError> {
+        let db = Self::open(url).await?;
+        let applied = db.migrate().await?;
+        Ok((db, applied))
+    }
+
+    fn migrator(&self) -> sqlx::migrate::Migrator {
         match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         }
-        Ok(())
+    }
+
+    /// Applies the pending migrations, if any, and says how many there were. With none
+    /// pending nothing is run at all: sqlx's migrator would first `CREATE TABLE IF NOT EXISTS`
+    /// its own table and take a lock, which a role without DDL rights may not do.
+    async fn migrate(&self) -> Result<usize, DbError> {
+        let migrator = self.migrator();
+        let pending = self.pending_migrations(&migrator).await;
+        if pending == 0 {
+            return Ok(0);
+        }
+        migrator.run(&self.pool).await?;
+        Ok(pending)
+    }
+
+    /// How many of the embedded migrations are not applied (successfully, with the same
+    /// checksum). A database sqlx never migrated, one it cannot read, or one holding a
+    /// migration this binary does not know, counts as pending: the migrator then reports what
+    /// is wrong, as it always did.
+    async fn pending_migrations(&self, migrator: &sqlx::migrate::Migrator) -> usize {
+        let wanted: Vec<_> = migrator
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+            .collect();
+        let applied: Vec<(i64, Vec<u8>)> = match sqlx::query_as(
+            "SELECT version, checksum FROM _sqlx_migrations WHERE success = TRUE",
+        )
+        .fetch_all(&self.pool)
+        .await
+        {
+            Ok(rows) => rows,
+            Err(_) => return wanted.len(),
+        };
+        // One this binary does not know (a newer one migrated): let the migrator refuse it.
+        if applied
+            .iter()
+            .any(|(version, _)| !wanted.iter().any(|m| m.version == *version))
+        {
+            return wanted.len().max(1);
+        }
+        wanted
+            .iter()
+            .filter(|m| {
+                !applied
+                    .iter()
+                    .any(|(version, checksum)| *version == m.version && *checksum == *m.checksum)
+            })
+            .count()
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -287,5 +341,79 @@ mod upgrade_tests {
         .execute(db.pool())
         .await
         .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod role_tests {
+    use sqlx::{Connection, Executor};
+
+    use super::*;
+    use crate::db::audit::{self, AuditKind, NewAuditEvent};
+    use crate::db::testing::{random_suffix, TestPostgres};
+
+    /// The deployment README describes: migrations run as the schema's owner (`relink
+    /// migrate`), the server as a role that may read and write rows and nothing else. The
+    /// server still starts (nothing pending, so no DDL is tried) and writes the audit log,
+    /// but cannot empty, alter or unprotect it.
+    #[tokio::test]
+    async fn the_server_runs_as_a_role_that_cannot_change_the_schema_or_truncate() {
+        let postgres = TestPostgres::create().await;
+        let (owner, applied) = Db::connect_and_migrate(&postgres.url).await.unwrap();
+        assert!(applied > 0);
+        owner.close().await;
+        let (owner, applied) = Db::connect_and_migrate(&postgres.url).await.unwrap();
+        assert_eq!(applied, 0, "nothing is pending the second time");
+
+        let role = format!("relink_app_{}", random_suffix());
+        let grants = format!(
+            "CREATE ROLE {role} LOGIN;
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};"
+        );
+        owner.pool().execute(grants.as_str()).await.unwrap();
+        owner.close().await;
+
+        let (scheme, rest) = postgres.url.split_once("://").unwrap();
+        let host_and_database = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+        let app_url = format!("{scheme}://{role}@{host_and_database}");
+        let app = Db::connect(&app_url)
+            .await
+            .expect("the server starts as the app role");
+        let event = NewAuditEvent {
+            kind: AuditKind::StaffSignedIn,
+            actor: "staff.riverside",
+            practice_ods: Some("T00001"),
+            patient_id: None,
+            detail: "",
+        };
+        audit::record(app.pool(), &event, 1).await.unwrap();
+        audit::record(app.pool(), &event, 2).await.unwrap();
+        for sql in [
+            "TRUNCATE audit_events",
+            "DROP TRIGGER audit_events_no_change ON audit_events",
+            "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+            "ALTER TABLE audit_events ADD COLUMN note TEXT",
+            "UPDATE audit_events SET detail = 'x'",
+            "DELETE FROM audit_events",
+            "UPDATE audit_chain SET seq = 0 WHERE id = 1",
+            "CREATE TABLE notes (id BIGINT)",
+        ] {
+            assert!(app.pool().execute(sql).await.is_err(), "{sql} was allowed");
+        }
+        let report = audit::verify_chain(&app).await.unwrap();
+        assert_eq!((report.checked, report.first_broken), (2, None));
+        app.close().await;
+
+        let admin_url = std::env::var("RELINK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| crate::db::testing::DEFAULT_POSTGRES_ADMIN_URL.to_owned());
+        postgres.drop_database().await;
+        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+        admin
+            .execute(format!("DROP ROLE IF EXISTS {role}").as_str())
+            .await
+            .unwrap();
     }
 }

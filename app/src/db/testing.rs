@@ -12,7 +12,8 @@ use super::Db;
 
 pub const DEFAULT_POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-fn random_suffix() -> String {
+/// 64 random bits in hex: names of throwaway databases and roles that never collide.
+pub fn random_suffix() -> String {
     format!("{:016x}", rand::thread_rng().gen::<u64>())
 }
 

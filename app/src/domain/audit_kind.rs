@@ -37,11 +37,21 @@ pub enum AuditKind {
     ReplacementCancelled,
     SignedOutEverywhere,
     NewPassphraseLockout,
+    /// A staff member opened a patient's page. Every staff read of a record is logged.
+    StaffViewedPatient,
+    /// A staff member searched for a patient by NHS number (how many were found, and who).
+    StaffSearchedPatients,
+    /// A staff member was shown a PIN document to print, with its one-time secret.
+    StaffPrintedPinDocument,
+    /// A staff member viewed the demographic mismatches list.
+    StaffViewedMismatches,
+    /// A staff member viewed the replacement requests list.
+    StaffViewedRequests,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 36] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -73,6 +83,11 @@ impl AuditKind {
         Self::ReplacementCancelled,
         Self::SignedOutEverywhere,
         Self::NewPassphraseLockout,
+        Self::StaffViewedPatient,
+        Self::StaffSearchedPatients,
+        Self::StaffPrintedPinDocument,
+        Self::StaffViewedMismatches,
+        Self::StaffViewedRequests,
     ];
 
     /// The code stored in the log.
@@ -109,6 +124,11 @@ impl AuditKind {
             Self::ReplacementCancelled => "replacement_cancelled",
             Self::SignedOutEverywhere => "signed_out_everywhere",
             Self::NewPassphraseLockout => "new_passphrase_lockout",
+            Self::StaffViewedPatient => "staff_viewed_patient",
+            Self::StaffSearchedPatients => "staff_searched_patients",
+            Self::StaffPrintedPinDocument => "staff_printed_pin_document",
+            Self::StaffViewedMismatches => "staff_viewed_mismatches",
+            Self::StaffViewedRequests => "staff_viewed_requests",
         }
     }
 

@@ -372,6 +372,35 @@ pub async fn audit_details(db_url: &str, kind: AuditKind) -> Vec<String> {
         .collect()
 }
 
+/// One audit entry as staff reads are checked: who, which practice's log, about whom, and
+/// the detail.
+pub type AuditEntry = (String, Option<String>, Option<String>, String);
+
+/// The entries of this kind, oldest first.
+pub async fn audit_entries(db_url: &str, kind: AuditKind) -> Vec<AuditEntry> {
+    on(db_url, async |db| {
+        sqlx::query_as(
+            "SELECT actor, practice_ods, patient_id, detail FROM audit_events
+             WHERE kind = $1 ORDER BY id",
+        )
+        .bind(kind.code())
+        .fetch_all(&mut *db)
+        .await
+        .unwrap()
+    })
+    .await
+}
+
+/// Adds an administrator (every practice) with this password, as `relink staff add --admin`.
+pub async fn add_administrator(db_url: &str, username: &str, password: &str) {
+    let db = app::db::Db::connect(db_url).await.unwrap();
+    let username = app::domain::StaffUsername::parse(username).unwrap();
+    app::db::staff::add(&db, &username, &hash_secret(password), true, &[], 1)
+        .await
+        .unwrap();
+    db.close().await;
+}
+
 /// The id (its place in the log) of the event with this detail.
 pub async fn audit_event_id(db_url: &str, detail: &str) -> i64 {
     on(db_url, async |db| {
@@ -395,6 +424,26 @@ pub async fn tamper_with_audit_actor(db_url: &str, detail: &str, actor: &str) {
             .bind(actor)
             .bind(detail);
         db.execute(update).await.unwrap();
+    })
+    .await
+}
+
+/// Cuts the entries after number `keep` off the end of a SQLite database's audit log and winds
+/// the chain's head back to the last one kept, as its owner could (triggers dropped first):
+/// the chain alone then looks whole.
+pub async fn cut_audit_log_and_wind_back(db_url: &str, keep: i64) {
+    on(db_url, async |db| {
+        db.execute("DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_chain_forward_only;")
+            .await
+            .unwrap();
+        let cut = sqlx::query("DELETE FROM audit_events WHERE seq > $1").bind(keep);
+        db.execute(cut).await.unwrap();
+        let wind_back = sqlx::query(
+            "UPDATE audit_chain SET seq = $1,
+                 last_hash = (SELECT entry_hash FROM audit_events WHERE seq = $1) WHERE id = 1",
+        )
+        .bind(keep);
+        db.execute(wind_back).await.unwrap();
     })
     .await
 }

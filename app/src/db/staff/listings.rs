@@ -32,8 +32,7 @@ impl TryFrom<PatientListingRow> for PatientListing {
     type Error = DbError;
     fn try_from(row: PatientListingRow) -> Result<Self, DbError> {
         Ok(Self {
-            practice_ods: OdsCode::parse(&row.practice_ods)
-                .map_err(|_| DbError::Corrupt(format!("patient {}: ODS code", row.id)))?,
+            practice_ods: stored_ods_code(&row.id, &row.practice_ods)?,
             nhs_number: stored_nhs_number(&row.id, &row.nhs_number)?,
             given_name: row.given_name,
             family_name: row.family_name,
@@ -47,6 +46,11 @@ impl TryFrom<PatientListingRow> for PatientListing {
 fn stored_nhs_number(patient_id: &str, digits: &str) -> Result<NhsNumber, DbError> {
     NhsNumber::parse(digits)
         .map_err(|_| DbError::Corrupt(format!("patient {patient_id}: NHS number")))
+}
+
+/// A practice's ODS code as stored, or the error saying whose is not one.
+fn stored_ods_code(patient_id: &str, code: &str) -> Result<OdsCode, DbError> {
+    OdsCode::parse(code).map_err(|_| DbError::Corrupt(format!("patient {patient_id}: ODS code")))
 }
 
 const LISTING: &str = "SELECT p.id, p.practice_ods, p.nhs_number,
@@ -76,6 +80,8 @@ pub async fn test_patients(db: &Db, member: &StaffMember) -> Result<Vec<PatientL
 pub struct RequestListing {
     pub reference: String,
     pub patient_id: String,
+    /// The patient's practice: whose log the staff member's reading it goes in.
+    pub practice_ods: OdsCode,
     pub nhs_number: NhsNumber,
     /// From the GP record; empty if there is none.
     pub given_name: String,
@@ -90,6 +96,7 @@ pub struct RequestListing {
 struct RequestListingRow {
     reference: String,
     patient_id: String,
+    practice_ods: String,
     nhs_number: String,
     given_name: String,
     family_name: String,
@@ -104,7 +111,7 @@ pub async fn replacement_requests(
 ) -> Result<Vec<RequestListing>, DbError> {
     let (filter, codes) = practice_filter(member, "r.practice_ods", 1);
     let sql = format!(
-        "SELECT r.reference, r.patient_id, p.nhs_number,
+        "SELECT r.reference, r.patient_id, p.practice_ods, p.nhs_number,
                 COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name,
                 r.created_at, r.status
          FROM replacement_requests r
@@ -123,6 +130,7 @@ pub async fn replacement_requests(
         .map(|row| {
             Ok(RequestListing {
                 nhs_number: stored_nhs_number(&row.patient_id, &row.nhs_number)?,
+                practice_ods: stored_ods_code(&row.patient_id, &row.practice_ods)?,
                 reference: row.reference,
                 patient_id: row.patient_id,
                 given_name: row.given_name,
@@ -139,6 +147,8 @@ pub async fn replacement_requests(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
     pub patient_id: String,
+    /// The patient's practice: whose log the staff member's reading it goes in.
+    pub practice_ods: OdsCode,
     pub nhs_number: NhsNumber,
     pub field: DemographicField,
     pub gp_record: Recorded,
@@ -148,6 +158,7 @@ pub struct Mismatch {
 #[derive(sqlx::FromRow)]
 struct PairRow {
     patient_id: String,
+    practice_ods: String,
     nhs_number: String,
     gp_given: String,
     gp_family: String,
@@ -168,7 +179,7 @@ pub async fn demographic_mismatches(
 ) -> Result<Vec<Mismatch>, DbError> {
     let (filter, codes) = practice_filter(member, "p.practice_ods", 1);
     let sql = format!(
-        "SELECT p.id AS patient_id, p.nhs_number,
+        "SELECT p.id AS patient_id, p.practice_ods, p.nhs_number,
                 g.given_name AS gp_given, g.family_name AS gp_family, g.date_of_birth AS gp_dob,
                 g.address_line AS gp_address, g.postcode AS gp_postcode,
                 s.given_name AS pds_given, s.family_name AS pds_family, s.date_of_birth AS pds_dob,
@@ -186,10 +197,12 @@ pub async fn demographic_mismatches(
     let mut out = Vec::new();
     for row in rows {
         let nhs_number = stored_nhs_number(&row.patient_id, &row.nhs_number)?;
+        let practice_ods = stored_ods_code(&row.patient_id, &row.practice_ods)?;
         let mut push = |field: DemographicField, gp: Recorded, pds: Recorded| {
             if !gp.same_as(&pds) {
                 out.push(Mismatch {
                     patient_id: row.patient_id.clone(),
+                    practice_ods: practice_ods.clone(),
                     nhs_number,
                     field,
                     gp_record: gp,
@@ -218,7 +231,10 @@ pub async fn demographic_mismatches(
 pub const AUDIT_PAGE_SIZE: i64 = 20;
 
 /// One page of the audit log of the member's practices, newest first, optionally for one
-/// patient and one kind of event; also says whether there is a next page.
+/// patient and one kind of event; also says whether there is a next page. Events of no
+/// practice (staff sign-ins and lockouts, lockouts of a connection, reads that showed nothing
+/// of one practice) are an administrator's to see: `practice_filter` lets an administrator
+/// see every row, and its `IN` list never matches a missing practice.
 pub async fn audit_page(
     db: &Db,
     member: &StaffMember,
@@ -230,7 +246,7 @@ pub async fn audit_page(
     let sql = format!(
         "SELECT id, occurred_at, kind, actor, practice_ods, patient_id, detail FROM audit_events
          WHERE ($1 = '' OR patient_id = $1) AND ($2 = '' OR kind = $2)
-           AND practice_ods IS NOT NULL AND {filter}
+           AND {filter}
          ORDER BY occurred_at DESC, id DESC LIMIT $3 OFFSET $4"
     );
     let mut query = sqlx::query_as::<_, AuditEvent>(&sql)

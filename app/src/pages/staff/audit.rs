@@ -132,5 +132,10 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::ClientLockout => tr!(staff.audit.kinds.client_lockout),
         AuditKind::SignedOutEverywhere => tr!(staff.audit.kinds.signed_out_everywhere),
         AuditKind::NewPassphraseLockout => tr!(staff.audit.kinds.new_passphrase_lockout),
+        AuditKind::StaffViewedPatient => tr!(staff.audit.kinds.staff_viewed_patient),
+        AuditKind::StaffSearchedPatients => tr!(staff.audit.kinds.staff_searched_patients),
+        AuditKind::StaffPrintedPinDocument => tr!(staff.audit.kinds.staff_printed_pin_document),
+        AuditKind::StaffViewedMismatches => tr!(staff.audit.kinds.staff_viewed_mismatches),
+        AuditKind::StaffViewedRequests => tr!(staff.audit.kinds.staff_viewed_requests),
     }
 }

@@ -23,11 +23,13 @@ use axum::Router;
 use time::OffsetDateTime;
 
 use super::{render, request_cookie, AppState, JourneyError};
+use crate::db::audit::{record_all, AuditKind, NewAuditEvent};
 use crate::db::patients::{DemographicSource, Demographics, Patient};
 use crate::db::sessions::{self, SessionKind};
 use crate::db::staff::{self, StaffMember};
 use crate::db::tokens::SessionId;
 use crate::db::DbError;
+use crate::domain::OdsCode;
 use crate::views::routes;
 use crate::views::staff::StaffSignInView;
 
@@ -163,6 +165,58 @@ async fn authorised_patient(
         .filter(|p| member.may_see(&p.practice_ods)))
 }
 
+/// Logs that the member was shown identifiable records, before the page is answered (a read
+/// whose event cannot be written is not shown). One event for each practice whose records were
+/// shown (`shown` holds each record's practice), in that practice's log, saying how many; when
+/// nothing was shown, one event in the member's own practice's log, or (several practices, or
+/// an administrator) in no practice's, which administrators see.
+async fn audit_read<'a>(
+    state: &AppState,
+    member: &StaffMember,
+    kind: AuditKind,
+    patient_id: Option<&str>,
+    shown: impl IntoIterator<Item = &'a OdsCode>,
+    describe: impl Fn(usize) -> String,
+) -> Result<(), DbError> {
+    let scopes = read_scopes(member, shown);
+    let details: Vec<String> = scopes.iter().map(|(_, count)| describe(*count)).collect();
+    let events: Vec<NewAuditEvent<'_>> = scopes
+        .iter()
+        .zip(&details)
+        .map(|((practice, _), detail)| NewAuditEvent {
+            kind,
+            actor: member.username.as_str(),
+            practice_ods: practice.as_ref().map(OdsCode::as_str),
+            patient_id,
+            detail,
+        })
+        .collect();
+    record_all(&state.db, &events, now().unix_timestamp()).await
+}
+
+/// The practices a read concerns, in ODS code order, with how many of the records shown were
+/// each one's; see [`audit_read`].
+fn read_scopes<'a>(
+    member: &StaffMember,
+    shown: impl IntoIterator<Item = &'a OdsCode>,
+) -> Vec<(Option<OdsCode>, usize)> {
+    let mut counts = std::collections::BTreeMap::<&OdsCode, usize>::new();
+    for ods in shown {
+        *counts.entry(ods).or_default() += 1;
+    }
+    if counts.is_empty() {
+        let own = match member.practices.as_slice() {
+            [only] if !member.is_admin => Some(only.clone()),
+            _ => None,
+        };
+        return vec![(own, 0)];
+    }
+    counts
+        .into_iter()
+        .map(|(ods, count)| (Some(ods.clone()), count))
+        .collect()
+}
+
 /// The patient's name as the GP record has it (or the first record there is).
 fn patient_name(records: &[Demographics]) -> String {
     records
@@ -181,6 +235,38 @@ mod tests {
 
     use super::*;
     use crate::server::{prepare, Config};
+
+    fn member(practices: &[&str], is_admin: bool) -> StaffMember {
+        StaffMember {
+            username: crate::domain::StaffUsername::parse("staff.x").unwrap(),
+            is_admin,
+            practices: practices
+                .iter()
+                .map(|p| OdsCode::parse(p).unwrap())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_read_is_logged_in_the_log_of_each_practice_it_showed() {
+        let [t, e] = ["T00001", "E00001"].map(|p| OdsCode::parse(p).unwrap());
+        let both = member(&["T00001", "E00001"], false);
+        assert_eq!(
+            read_scopes(&both, [&t, &e, &t]),
+            [(Some(e.clone()), 1), (Some(t.clone()), 2)]
+        );
+        // Nothing shown: the member's own practice, or none (administrators see those).
+        assert_eq!(
+            read_scopes(&member(&["T00001"], false), []),
+            [(Some(t.clone()), 0)]
+        );
+        assert_eq!(read_scopes(&both, []), [(None, 0)]);
+        assert_eq!(read_scopes(&member(&["T00001"], true), []), [(None, 0)]);
+        assert_eq!(
+            read_scopes(&member(&[], true), [&e]),
+            [(Some(e.clone()), 1)]
+        );
+    }
 
     /// A handler that takes [`SignedInStaff`] on a route the guard does not cover never runs:
     /// the extractor refuses as the guard does (303 to sign-in for a page, 403 for a post).

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{authorised_patient, not_found, now, patient_name, SignedInStaff};
+use super::{audit_read, authorised_patient, not_found, now, patient_name, SignedInStaff};
+use crate::db::audit::AuditKind;
 use crate::db::{accounts, patients, pin_documents, practices};
 use crate::domain::{ClinicalSystem, NhsNumber};
 use crate::i18n::td_string;
@@ -22,7 +23,7 @@ pub(super) struct FindQuery {
 }
 
 /// The search form and, once searched, the patient with that NHS number if the member may see
-/// them.
+/// them. Each search is audited, with whom it found (never the number typed).
 pub(super) async fn find(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
@@ -45,6 +46,15 @@ pub(super) async fn find(
                 let found = patients::find_by_nhs_number(state.db.pool(), &number)
                     .await?
                     .filter(|p| member.may_see(&p.practice_ods));
+                audit_read(
+                    &state,
+                    &member,
+                    AuditKind::StaffSearchedPatients,
+                    found.as_ref().map(|p| p.id.as_str()),
+                    found.as_ref().map(|p| &p.practice_ods),
+                    |n| format!("Search by NHS number: {n} patient(s) found"),
+                )
+                .await?;
                 let mut rows = Vec::new();
                 if let Some(patient) = found {
                     let records = patients::demographics(state.db.pool(), &patient.id).await?;
@@ -63,7 +73,7 @@ pub(super) async fn find(
     Ok(render(&state, routes::FIND_PATIENT, view, status).await)
 }
 
-/// The patient's details, their account and the state of their PIN document.
+/// The patient's details, their account and the state of their PIN document; audited.
 pub(super) async fn page(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
@@ -72,6 +82,15 @@ pub(super) async fn page(
     let Some(patient) = authorised_patient(&state, &member, &id).await? else {
         return Ok(not_found(&state).await);
     };
+    audit_read(
+        &state,
+        &member,
+        AuditKind::StaffViewedPatient,
+        Some(&patient.id),
+        [&patient.practice_ods],
+        |_| String::new(),
+    )
+    .await?;
     let pool = state.db.pool();
     let records = patients::demographics(pool, &patient.id).await?;
     let practice = practices::find(pool, &patient.practice_ods).await?;

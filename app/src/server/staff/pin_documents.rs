@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rand::{Rng, RngCore};
 use serde::Deserialize;
 
-use super::{authorised_patient, not_found, now, patient_name, SignedInStaff};
+use super::{audit_read, authorised_patient, not_found, now, patient_name, SignedInStaff};
+use crate::db::audit::AuditKind;
 use crate::db::patients::{self, Patient};
 use crate::db::staff::StaffMember;
 use crate::db::tokens::new_record_id;
@@ -161,8 +162,8 @@ fn qr_svg(url: &str) -> String {
         .replacen("<svg ", r#"<svg aria-hidden="true" focusable="false" "#, 1)
 }
 
-/// The print-ready document, for the browser holding its secret and only once; "already
-/// shown" otherwise. Never cached, and the secret's cookie is cleared.
+/// The print-ready document, for the browser holding its secret and only once (audited);
+/// "already shown" otherwise. Never cached, and the secret's cookie is cleared.
 pub(super) async fn print(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
@@ -197,6 +198,15 @@ pub(super) async fn print(
     let practice = practices::find(pool, &ods).await?;
     let view = match (secret, practice) {
         (Some(secret), Some(practice)) => {
+            audit_read(
+                &state,
+                &member,
+                AuditKind::StaffPrintedPinDocument,
+                Some(&owner.patient_id),
+                [&ods],
+                |_| format!("PIN document {id} shown for printing"),
+            )
+            .await?;
             let printed_on = date_from_sql(&owner.printed_on)?;
             let dates = PinDocumentDates { printed_on };
             let reset_url = format!("{}{}", state.public_url, routes::RESET);
