@@ -35,11 +35,13 @@ pub enum AuditKind {
     ClientLockout,
     ReplacementRequested,
     ReplacementCancelled,
+    /// An NHS number reached the daily cap on identity-check failures: staff are shown it.
+    IdentityCheckDailyLockout,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -69,6 +71,7 @@ impl AuditKind {
         Self::ClientLockout,
         Self::ReplacementRequested,
         Self::ReplacementCancelled,
+        Self::IdentityCheckDailyLockout,
     ];
 
     /// The code stored in the log.
@@ -103,6 +106,7 @@ impl AuditKind {
             Self::ClientLockout => "client_lockout",
             Self::ReplacementRequested => "replacement_requested",
             Self::ReplacementCancelled => "replacement_cancelled",
+            Self::IdentityCheckDailyLockout => "identity_check_daily_lockout",
         }
     }
 

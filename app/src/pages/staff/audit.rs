@@ -130,5 +130,8 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffSignInLockout => tr!(staff.audit.kinds.staff_sign_in_lockout),
         AuditKind::StatusLookupLockout => tr!(staff.audit.kinds.status_lookup_lockout),
         AuditKind::ClientLockout => tr!(staff.audit.kinds.client_lockout),
+        AuditKind::IdentityCheckDailyLockout => {
+            tr!(staff.audit.kinds.identity_check_daily_lockout)
+        }
     }
 }
