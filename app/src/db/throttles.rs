@@ -151,7 +151,9 @@ mod tests {
         each_backend(|db| async move {
             let key = "daily:identity:9434765919";
             assert_eq!(locked_until(db.pool(), key).await.unwrap(), 0, "no counter");
-            reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_000).await.unwrap();
+            reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_000)
+                .await
+                .unwrap();
             assert_eq!(locked_until(db.pool(), key).await.unwrap(), 0, "not locked");
             lock(db.pool(), key, PIN_PAIR_LIMIT, 1_000).await.unwrap();
             assert_eq!(locked_until(db.pool(), key).await.unwrap(), 1_900);

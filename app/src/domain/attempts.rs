@@ -148,9 +148,7 @@ impl CredentialKey {
     /// The counter of the kind's daily cap, if it has one: the credential's own counter name
     /// under `daily:`, so it never meets a short counter or a client's.
     pub fn daily_counter(&self) -> Option<String> {
-        self.kind
-            .daily_cap()
-            .map(|_| format!("daily:{}", self.key))
+        self.kind.daily_cap().map(|_| format!("daily:{}", self.key))
     }
 
     pub fn kind(&self) -> CredentialKind {

@@ -650,7 +650,10 @@ mod tests {
         assert_eq!(Failed::NoMatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(Failed::LockedNow.problem(), FormProblem::LockedOut);
         assert_eq!(Failed::LockedNow.status(), StatusCode::TOO_MANY_REQUESTS);
-        for day in [Refused::DailyCapReached.problem(), Failed::DailyCapReached.problem()] {
+        for day in [
+            Refused::DailyCapReached.problem(),
+            Failed::DailyCapReached.problem(),
+        ] {
             assert_eq!(day, FormProblem::LockedForToday);
         }
         assert_eq!(

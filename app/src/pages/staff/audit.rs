@@ -86,7 +86,7 @@ pub fn AuditPage() -> impl IntoView {
 }
 
 /// When an event happened, to the minute: "1 December 2026 20:15" (UTC, as stored).
-fn when(at: OffsetDateTime) -> String {
+pub(super) fn when(at: OffsetDateTime) -> String {
     format!(
         "{} {:02}:{:02}",
         long_date(at.date(), locale()),
