@@ -391,12 +391,12 @@ mod tests {
                         .collect::<Vec<_>>()
                 }
             };
-            let dana = ("dana".to_owned(), now - 30);
-            let chris = ("chris".to_owned(), now - 3_600);
-            assert_eq!(listed(member(&["T00001"], false)).await, [dana.clone()]);
-            assert_eq!(listed(member(&["E00001"], false)).await, [chris.clone()]);
+            let dana = || ("dana".to_owned(), now - 30);
+            let chris = || ("chris".to_owned(), now - 3_600);
+            assert_eq!(listed(member(&["T00001"], false)).await, [dana()]);
+            assert_eq!(listed(member(&["E00001"], false)).await, [chris()]);
             assert_eq!(listed(member(&[], false)).await, []);
-            assert_eq!(listed(member(&[], true)).await, [dana, chris]);
+            assert_eq!(listed(member(&[], true)).await, [dana(), chris()]);
             let rows = daily_locked_patients(&db, &member(&["T00001"], false), since)
                 .await
                 .unwrap();
