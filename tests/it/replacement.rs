@@ -6,6 +6,7 @@ use app::db::audit::AuditKind;
 use crate::common::{
     fixture, start, start_with_smtp, without_typed_values, Page, SmtpSink, TestServer,
 };
+use crate::staff::{staff_sign_in, HILLVIEW, RIVERSIDE};
 
 /// Dana Hughes in the demo data: account not used for 90 days, so it may be replaced.
 const DANA: IdentityInput = ("999 000 0069", ("6", "7", "1972"), "rv6 7lm");
@@ -173,6 +174,67 @@ async fn a_mismatch_gets_one_generic_answer_and_five_lock_the_number() {
     let failures =
         fixture::audit_count(&server.database_url, AuditKind::ReplacementIdentityFailed).await;
     assert_eq!(failures, 10);
+}
+
+#[tokio::test]
+async fn ten_failures_in_a_day_lock_the_number_until_tomorrow_and_its_practice_is_told() {
+    const TODAY: &str = "You have entered incorrect details too many times today. \
+                         Try again tomorrow, or contact your GP practice.";
+    let server = start(true).await;
+    let wrong = ("9990000069", ("1", "1", "1990"), "RV6 7LM");
+    for failure in 1..=10 {
+        let page = identify(&server, wrong).await;
+        let expected = match failure {
+            5 => (
+                429,
+                "You have entered incorrect details too many times. Try again in 15 minutes.",
+            ),
+            10 => (429, TODAY),
+            _ => (422, NO_MATCH),
+        };
+        assert_eq!(page.status, expected.0, "failure {failure}");
+        assert_eq!(page.summary(), [expected.1], "failure {failure}");
+        if failure == 5 {
+            // Sixteen minutes pass: the 15-minute lock is over, the day's count is not.
+            fixture::backdate_attempt_counters(&server.database_url, 16 * 60).await;
+        }
+    }
+    // The right details are refused too, also once the 15-minute lock would have ended.
+    for _ in 0..2 {
+        let locked = identify(&server, DANA).await;
+        assert_eq!(locked.status, 429);
+        assert_eq!(locked.summary(), [TODAY]);
+        assert!(locked.set_cookie.is_none());
+        fixture::backdate_attempt_counters(&server.database_url, 16 * 60).await;
+    }
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::IdentityCheckDailyLockout).await,
+        1
+    );
+
+    // Dana's practice sees her on its home page, with a link to her; another practice does not.
+    let heading = "NHS numbers locked after too many identity checks";
+    let dana_link = r#"href="/staff/patients/demo-patient-9990000069""#;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let home = server.get("/staff", Some(&riverside)).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains(heading), "{}", home.body);
+    assert!(home.body.contains(dana_link), "{}", home.body);
+    assert!(home.body.contains("Dana Hughes"));
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let home = server.get("/staff", Some(&hillview)).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains(heading));
+    assert!(home
+        .body
+        .contains("No NHS numbers have been locked in the last 24 hours."));
+    assert!(!home.body.contains(dana_link));
+    assert!(!home.body.contains("Dana Hughes"));
+
+    // A day later, Dana can go on.
+    fixture::backdate_attempt_counters(&server.database_url, 24 * 60 * 60).await;
+    let page = identify(&server, DANA).await;
+    assert_eq!(page.status, 303, "{:?}", page.summary());
 }
 
 #[tokio::test]

@@ -7,12 +7,15 @@ use app::db::patients::DemographicSource;
 
 use crate::common::{fixture, start, Page, TestServer};
 
-const RIVERSIDE: (&str, &str) = ("staff.riverside", "riverside-demo-password");
-const HILLVIEW: (&str, &str) = ("staff.hillview", "hillview-demo-password");
+pub(crate) const RIVERSIDE: (&str, &str) = ("staff.riverside", "riverside-demo-password");
+pub(crate) const HILLVIEW: (&str, &str) = ("staff.hillview", "hillview-demo-password");
 /// Sam Patel, a real (non-test) demo patient at Riverside (T00001) with an unused PIN document.
 const SAM: &str = "demo-patient-9990000018";
 
-async fn staff_sign_in(server: &TestServer, (username, password): (&str, &str)) -> String {
+pub(crate) async fn staff_sign_in(
+    server: &TestServer,
+    (username, password): (&str, &str),
+) -> String {
     let page = server
         .post(
             "/staff/sign-in",

@@ -70,6 +70,19 @@ pub async fn lock<'e>(
     Ok(until.unwrap_or(now + limit.lock_seconds))
 }
 
+/// When the key is locked until (0 when it has no counter), without counting an attempt: to
+/// say which of two locks holds when a shorter one has already refused an attempt.
+pub async fn locked_until<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+) -> Result<i64, DbError> {
+    let until = sqlx::query_scalar::<_, i64>("SELECT locked_until FROM throttles WHERE key = $1")
+        .bind(key)
+        .fetch_optional(exec)
+        .await?;
+    Ok(until.unwrap_or(0))
+}
+
 /// Forgets the key's failures (after a success).
 pub async fn clear<'e>(
     exec: impl Executor<'e, Database = Any>,
@@ -128,6 +141,28 @@ mod tests {
                     .await
                     .unwrap(),
                 (1, 1_904)
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_lock_can_be_read_without_counting_an_attempt() {
+        each_backend(|db| async move {
+            let key = "daily:identity:9434765919";
+            assert_eq!(locked_until(db.pool(), key).await.unwrap(), 0, "no counter");
+            reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_000)
+                .await
+                .unwrap();
+            assert_eq!(locked_until(db.pool(), key).await.unwrap(), 0, "not locked");
+            lock(db.pool(), key, PIN_PAIR_LIMIT, 1_000).await.unwrap();
+            assert_eq!(locked_until(db.pool(), key).await.unwrap(), 1_900);
+            assert_eq!(
+                reserve(db.pool(), key, PIN_PAIR_LIMIT, 1_001)
+                    .await
+                    .unwrap(),
+                (2, 1_900),
+                "reading counted nothing"
             );
         })
         .await;

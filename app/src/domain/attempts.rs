@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
-use super::{AccountId, NhsNumber, OdsCode, ReplacementReference, StaffUsername};
+use super::{AccountId, AuditKind, NhsNumber, OdsCode, ReplacementReference, StaffUsername};
 
 /// A limit: `max` attempts within `window_seconds`; the attempt that fails at the limit locks
 /// the key for `lock_seconds`.
@@ -19,6 +19,18 @@ pub struct AttemptLimit {
 
 /// Fifteen minutes, the window and the lock of every limit.
 const QUARTER_HOUR: i64 = 15 * 60;
+
+/// A day, the window and the lock of a daily cap.
+const DAY: i64 = 24 * 60 * 60;
+
+/// A cap on a credential's failures over a day, on top of its short limit: someone who waits
+/// out each short lock still gets only `limit.max` guesses a day. Reaching it is audited as
+/// `lockout`, with the practice and patient of the credential where known, so staff see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DailyCap {
+    pub limit: AttemptLimit,
+    pub lockout: AuditKind,
+}
 
 /// 30 failed attempts in 15 minutes from one client lock it for 15 minutes, whatever it tried.
 pub const CLIENT_LIMIT: AttemptLimit = AttemptLimit {
@@ -61,6 +73,28 @@ impl CredentialKind {
             | Self::IdentityCheck
             | Self::StatusLookup
             | Self::NewPassphrase => five,
+        }
+    }
+
+    /// The kind's daily cap, if it has one. The identity check of a replacement has: its three
+    /// details (NHS number, date of birth, postcode) are less secret than a passphrase, and 5
+    /// guesses every 15 minutes would be 480 a day. 10 failures in 24 hours lock the NHS number
+    /// for 24 hours.
+    pub const fn daily_cap(self) -> Option<DailyCap> {
+        match self {
+            Self::IdentityCheck => Some(DailyCap {
+                limit: AttemptLimit {
+                    max: 10,
+                    window_seconds: DAY,
+                    lock_seconds: DAY,
+                },
+                lockout: AuditKind::IdentityCheckDailyLockout,
+            }),
+            Self::PinDocument
+            | Self::PatientSignIn
+            | Self::StaffSignIn
+            | Self::StatusLookup
+            | Self::NewPassphrase => None,
         }
     }
 
@@ -122,6 +156,12 @@ impl CredentialKey {
     /// database keeps, never the token itself).
     pub fn new_passphrase(step_token_digest: &str) -> Self {
         Self::new(CredentialKind::NewPassphrase, step_token_digest)
+    }
+
+    /// The counter of the kind's daily cap, if it has one: the credential's own counter name
+    /// under `daily:`, so it never meets a short counter or a client's.
+    pub fn daily_counter(&self) -> Option<String> {
+        self.kind.daily_cap().map(|_| format!("daily:{}", self.key))
     }
 
     pub fn kind(&self) -> CredentialKind {
@@ -297,6 +337,37 @@ mod tests {
         let step = CredentialKey::new_passphrase("ab12");
         assert_eq!(step.as_str(), "newpass:ab12");
         assert_eq!(step.kind().limit().max, 5);
+    }
+
+    #[test]
+    fn only_the_identity_check_has_a_daily_cap_of_ten_a_day_on_a_counter_of_its_own() {
+        let cap = CredentialKind::IdentityCheck.daily_cap().unwrap();
+        assert_eq!(
+            cap.limit,
+            AttemptLimit {
+                max: 10,
+                window_seconds: 86_400,
+                lock_seconds: 86_400,
+            }
+        );
+        assert_eq!(cap.lockout, AuditKind::IdentityCheckDailyLockout);
+        let nhs = NhsNumber::parse("943 476 5919").unwrap();
+        let key = CredentialKey::identity_check(&nhs);
+        assert_eq!(
+            key.daily_counter().as_deref(),
+            Some("daily:identity:9434765919")
+        );
+        let ods = OdsCode::parse("T00001").unwrap();
+        let account = AccountId::parse("1000000001").unwrap();
+        for key in [
+            CredentialKey::pin_document(&ods, &account),
+            CredentialKey::patient_sign_in(&ods, &account),
+            CredentialKey::staff_sign_in(&StaffUsername::parse("admin.riverside").unwrap()),
+            CredentialKey::status_lookup(&ReplacementReference::parse("RPL-7K3D-9QX2").unwrap()),
+        ] {
+            assert_eq!(key.kind().daily_cap(), None, "{key:?}");
+            assert_eq!(key.daily_counter(), None, "{key:?}");
+        }
     }
 
     proptest! {

@@ -47,11 +47,13 @@ pub enum AuditKind {
     StaffViewedMismatches,
     /// A staff member viewed the replacement requests list.
     StaffViewedRequests,
+    /// An NHS number reached the daily cap on identity-check failures: staff are shown it.
+    IdentityCheckDailyLockout,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 37] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -88,6 +90,7 @@ impl AuditKind {
         Self::StaffPrintedPinDocument,
         Self::StaffViewedMismatches,
         Self::StaffViewedRequests,
+        Self::IdentityCheckDailyLockout,
     ];
 
     /// The code stored in the log.
@@ -129,6 +132,7 @@ impl AuditKind {
             Self::StaffPrintedPinDocument => "staff_printed_pin_document",
             Self::StaffViewedMismatches => "staff_viewed_mismatches",
             Self::StaffViewedRequests => "staff_viewed_requests",
+            Self::IdentityCheckDailyLockout => "identity_check_daily_lockout",
         }
     }
 

@@ -31,6 +31,7 @@ impl FormProblem {
             Self::NoMatch => tr!(reset.no_match),
             Self::LockedOut => tr!(reset.locked_out),
             Self::ClientLockedOut => tr!(reset.client_locked_out),
+            Self::LockedForToday => tr!(reset.locked_for_today),
         }
     }
 }

@@ -9,6 +9,10 @@
 //! burst of parallel guesses gets more tries than the limit. A client's counter keeps failures
 //! only (a success gives its attempt back). The lockout an attempt causes is audited, and what
 //! the person is told, and with which status, is decided here for every journey.
+//!
+//! A kind may also have a daily cap ([`CredentialKind::daily_cap`]): its failures are counted a
+//! second time on a counter of their own that only a day clears, so waiting out each short lock
+//! does not buy more guesses than the cap.
 
 use axum::http::StatusCode;
 
@@ -16,7 +20,7 @@ use super::ClientAddress;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::throttles;
 use crate::db::{Db, DbError};
-use crate::domain::attempts::{ClientKey, CredentialKey, CLIENT_LIMIT};
+use crate::domain::attempts::{ClientKey, CredentialKey, DailyCap, CLIENT_LIMIT};
 use crate::views::form::FormProblem;
 
 /// Why an attempt was not let through.
@@ -26,6 +30,8 @@ pub enum Refused {
     ClientLocked,
     /// Too many failures on this credential.
     CredentialLocked,
+    /// The credential reached its daily cap.
+    DailyCapReached,
 }
 
 /// How a failed attempt ends.
@@ -35,6 +41,8 @@ pub enum Failed {
     NoMatch,
     /// The details did not match, and this failure locked the credential.
     LockedNow,
+    /// The details did not match, and this failure reached the credential's daily cap.
+    DailyCapReached,
 }
 
 /// What the form says, and with which status, for a refused or failed attempt: the same in
@@ -49,6 +57,7 @@ impl Answer for Refused {
         match self {
             Self::ClientLocked => FormProblem::ClientLockedOut,
             Self::CredentialLocked => FormProblem::LockedOut,
+            Self::DailyCapReached => FormProblem::LockedForToday,
         }
     }
 
@@ -62,13 +71,14 @@ impl Answer for Failed {
         match self {
             Self::NoMatch => FormProblem::NoMatch,
             Self::LockedNow => FormProblem::LockedOut,
+            Self::DailyCapReached => FormProblem::LockedForToday,
         }
     }
 
     fn status(self) -> StatusCode {
         match self {
             Self::NoMatch => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::LockedNow => StatusCode::TOO_MANY_REQUESTS,
+            Self::LockedNow | Self::DailyCapReached => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }
@@ -84,6 +94,17 @@ pub struct Attempt {
     /// This attempt's number in the credential's window, and in the client's.
     number: i64,
     client_number: i64,
+    /// The credential's daily counter, if its kind has a cap.
+    daily: Option<Daily>,
+}
+
+/// An attempt's place on its credential's daily counter.
+#[derive(Debug)]
+struct Daily {
+    key: String,
+    cap: DailyCap,
+    /// This attempt's number in the day's window.
+    number: i64,
 }
 
 /// Counts an attempt on `credential` from `client`, then lets it through or refuses it.
@@ -100,26 +121,56 @@ pub async fn begin(
         return Ok(Err(Refused::ClientLocked));
     }
     let limit = credential.kind().limit();
+    let daily_key = credential.daily_counter();
     let (number, locked_until) =
         throttles::reserve(db.pool(), credential.as_str(), limit, now).await?;
     if locked_until > now || number > limit.max {
-        // Refused without a check: it does not count against the client.
+        // Refused without a check: it does not count against the client (nor the day). When
+        // the day's lock holds too, that is the one to tell: the short one ends sooner.
         throttles::release(db.pool(), client.as_str()).await?;
+        if let Some(key) = &daily_key {
+            if throttles::locked_until(db.pool(), key).await? > now {
+                return Ok(Err(Refused::DailyCapReached));
+            }
+        }
         return Ok(Err(Refused::CredentialLocked));
     }
+    // Reserved after the short counter, so a burst refused there never reaches this one.
+    let daily = match (daily_key, credential.kind().daily_cap()) {
+        (Some(key), Some(cap)) => {
+            let (number, locked_until) =
+                throttles::reserve(db.pool(), &key, cap.limit, now).await?;
+            if locked_until > now || number > cap.limit.max {
+                // Not checked, so not a failure on any counter.
+                throttles::release(db.pool(), &key).await?;
+                throttles::release(db.pool(), credential.as_str()).await?;
+                throttles::release(db.pool(), client.as_str()).await?;
+                return Ok(Err(Refused::DailyCapReached));
+            }
+            Some(Daily { key, cap, number })
+        }
+        _ => None,
+    };
     Ok(Ok(Attempt {
         credential,
         client,
         number,
         client_number,
+        daily,
     }))
 }
 
 impl Attempt {
     /// The secret matched: the credential's failures are forgotten and the client's attempt is
-    /// given back.
+    /// given back. The day's failures are **not** forgotten, only this attempt given back: the
+    /// owner getting their details right proves nothing about the guesses before, which may
+    /// have been someone else's, and forgetting them would let a guesser who also knows the
+    /// details (a relative, say) reset the cap at will.
     pub async fn succeeded(self, db: &Db, now: i64) -> Result<(), DbError> {
         throttles::clear(db.pool(), self.credential.as_str(), now).await?;
+        if let Some(daily) = &self.daily {
+            throttles::release(db.pool(), &daily.key).await?;
+        }
         throttles::release(db.pool(), self.client.as_str()).await
     }
 
@@ -134,12 +185,17 @@ impl Attempt {
     /// on both counters, so a busy service never locks anyone out.
     pub async fn abandon(self, db: &Db) -> Result<(), DbError> {
         throttles::release(db.pool(), self.credential.as_str()).await?;
+        if let Some(daily) = &self.daily {
+            throttles::release(db.pool(), &daily.key).await?;
+        }
         throttles::release(db.pool(), self.client.as_str()).await
     }
 
     /// The secret did not match: `failure`, if given, is audited; when this was the last attempt the limit
     /// allows, the credential is locked and `lockout` is audited too (and likewise the client,
-    /// with an event of its own).
+    /// with an event of its own). When it was the last the daily cap allows, the credential is
+    /// locked for the cap's time and the cap's own event is audited, with the practice and
+    /// patient of `lockout`.
     pub async fn failed(
         self,
         db: &Db,
@@ -162,12 +218,35 @@ impl Attempt {
             audit::record(db.pool(), &event, now).await?;
         }
         let limit = self.credential.kind().limit();
-        if self.number >= limit.max {
+        let locked_now = self.number >= limit.max;
+        if locked_now {
             throttles::lock(db.pool(), self.credential.as_str(), limit, now).await?;
             audit::record(db.pool(), lockout, now).await?;
-            return Ok(Failed::LockedNow);
         }
-        Ok(Failed::NoMatch)
+        if let Some(daily) = &self.daily {
+            if daily.number >= daily.cap.limit.max {
+                throttles::lock(db.pool(), &daily.key, daily.cap.limit, now).await?;
+                let detail = format!(
+                    "locked for {} hours after {} failures in {} hours",
+                    daily.cap.limit.lock_seconds / 3600,
+                    daily.cap.limit.max,
+                    daily.cap.limit.window_seconds / 3600
+                );
+                let event = NewAuditEvent {
+                    kind: daily.cap.lockout,
+                    actor: "system",
+                    detail: &detail,
+                    ..lockout.clone()
+                };
+                audit::record(db.pool(), &event, now).await?;
+                return Ok(Failed::DailyCapReached);
+            }
+        }
+        Ok(if locked_now {
+            Failed::LockedNow
+        } else {
+            Failed::NoMatch
+        })
     }
 }
 
@@ -384,6 +463,215 @@ mod tests {
         .await;
     }
 
+    fn identity_key() -> CredentialKey {
+        CredentialKey::identity_check(&NhsNumber::parse("9434765919").unwrap())
+    }
+
+    /// The events the replacement's identity check reports, for a patient of T00001.
+    fn identity_events() -> (NewAuditEvent<'static>, NewAuditEvent<'static>) {
+        let event = |kind, actor| NewAuditEvent {
+            kind,
+            actor,
+            practice_ods: Some("T00001"),
+            patient_id: Some("patient-1"),
+            detail: "test",
+        };
+        (
+            event(AuditKind::ReplacementIdentityFailed, "patient"),
+            event(AuditKind::ReplacementLockout, "system"),
+        )
+    }
+
+    /// One attempt on `key` at `now` that is let through and fails.
+    async fn fail_once(db: &Db, client: &ClientAddress, key: &CredentialKey, now: i64) -> Failed {
+        let (failure, lockout) = identity_events();
+        begin(db, client, key.clone(), now)
+            .await
+            .unwrap()
+            .unwrap_or_else(|refused| panic!("at {now}: {refused:?}"))
+            .failed(db, Some(&failure), &lockout, now)
+            .await
+            .unwrap()
+    }
+
+    const HOUR: i64 = 3_600;
+    const DAY: i64 = 24 * HOUR;
+
+    #[tokio::test]
+    async fn ten_failures_spread_over_hours_lock_the_number_for_the_day() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("192.0.2.10");
+            let key = identity_key();
+            let start = 100_000;
+            // An hour apart: never 5 in 15 minutes, so the short lock never starts.
+            for i in 0..9 {
+                let now = start + i * HOUR;
+                assert_eq!(fail_once(&db, &client, &key, now).await, Failed::NoMatch);
+            }
+            let tenth = start + 9 * HOUR;
+            assert_eq!(
+                fail_once(&db, &client, &key, tenth).await,
+                Failed::DailyCapReached
+            );
+            // The 11th, even with the right details, is refused before any check, by anyone.
+            for (now, from) in [
+                (tenth + HOUR, "192.0.2.10"),
+                (tenth + DAY - 1, "203.0.113.9"),
+            ] {
+                let refused = begin(&db, &ClientAddress::test(from), key.clone(), now)
+                    .await
+                    .unwrap()
+                    .unwrap_err();
+                assert_eq!(refused, Refused::DailyCapReached, "at {now}");
+                assert_eq!(refused.problem(), FormProblem::LockedForToday);
+            }
+            // A day after the tenth failure, it works.
+            begin(&db, &client, key.clone(), tenth + DAY)
+                .await
+                .unwrap()
+                .unwrap()
+                .succeeded(&db, tenth + DAY)
+                .await
+                .unwrap();
+            let kind = AuditKind::IdentityCheckDailyLockout;
+            assert_eq!(audit::count_of_kind(db.pool(), kind).await.unwrap(), 1);
+            let events = audit::recent_for_patient(db.pool(), "patient-1", 50)
+                .await
+                .unwrap();
+            let lockout = events.iter().find(|e| e.kind == kind.code()).unwrap();
+            assert_eq!(lockout.practice_ods.as_deref(), Some("T00001"));
+            assert_eq!(lockout.occurred_at, tenth);
+            assert_eq!(lockout.actor, "system");
+            // A refused attempt is not a failure: the other client's one was given back.
+            let other = ClientAddress::test("203.0.113.9");
+            let (count, _) =
+                throttles::reserve(db.pool(), other.key().as_str(), CLIENT_LIMIT, tenth + DAY)
+                    .await
+                    .unwrap();
+            assert_eq!(count, 1, "this reservation only");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn waiting_out_each_short_lock_still_stops_at_ten_a_day() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("192.0.2.11");
+            let key = identity_key();
+            let start = 50_000;
+            for i in 0..4 {
+                assert_eq!(
+                    fail_once(&db, &client, &key, start + i).await,
+                    Failed::NoMatch
+                );
+            }
+            assert_eq!(
+                fail_once(&db, &client, &key, start + 4).await,
+                Failed::LockedNow
+            );
+            assert_eq!(
+                begin(&db, &client, key.clone(), start + 60)
+                    .await
+                    .unwrap()
+                    .unwrap_err(),
+                Refused::CredentialLocked,
+                "only the short lock holds"
+            );
+            // The short lock lapses; five more use up the day.
+            let later = start + 16 * 60;
+            for i in 0..4 {
+                assert_eq!(
+                    fail_once(&db, &client, &key, later + i).await,
+                    Failed::NoMatch
+                );
+            }
+            assert_eq!(
+                fail_once(&db, &client, &key, later + 4).await,
+                Failed::DailyCapReached
+            );
+            // Both locks hold now: the person is told about the longer one.
+            for now in [later + 5, later + 16 * 60, later + 4 + DAY - 1] {
+                assert_eq!(
+                    begin(&db, &client, key.clone(), now)
+                        .await
+                        .unwrap()
+                        .unwrap_err(),
+                    Refused::DailyCapReached,
+                    "at {now}"
+                );
+            }
+            assert_eq!(
+                audit::count_of_kind(db.pool(), AuditKind::ReplacementLockout)
+                    .await
+                    .unwrap(),
+                2,
+                "each short lock audited"
+            );
+            assert_eq!(
+                audit::count_of_kind(db.pool(), AuditKind::IdentityCheckDailyLockout)
+                    .await
+                    .unwrap(),
+                1
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_success_gives_its_attempt_back_but_does_not_forget_the_days_failures() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("192.0.2.12");
+            let key = identity_key();
+            let mut now = 10_000;
+            for _ in 0..4 {
+                assert_eq!(fail_once(&db, &client, &key, now).await, Failed::NoMatch);
+                now += HOUR;
+            }
+            begin(&db, &client, key.clone(), now)
+                .await
+                .unwrap()
+                .unwrap()
+                .succeeded(&db, now)
+                .await
+                .unwrap();
+            now += HOUR;
+            // Five more failures make nine: not yet the cap (the success was not one)...
+            for _ in 0..5 {
+                assert_eq!(fail_once(&db, &client, &key, now).await, Failed::NoMatch);
+                now += HOUR;
+            }
+            // ...and the tenth failure reaches it, the success notwithstanding.
+            assert_eq!(
+                fail_once(&db, &client, &key, now).await,
+                Failed::DailyCapReached
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_kind_without_a_daily_cap_never_reaches_one() {
+        each_backend(|db| async move {
+            let client = ClientAddress::test("192.0.2.13");
+            let ods = OdsCode::parse("T00001").unwrap();
+            let account = AccountId::parse("1000000001").unwrap();
+            let key = CredentialKey::pin_document(&ods, &account);
+            for i in 0..15 {
+                assert_eq!(
+                    fail_once(&db, &client, &key, 10_000 + i * HOUR).await,
+                    Failed::NoMatch
+                );
+            }
+            assert_eq!(
+                audit::count_of_kind(db.pool(), AuditKind::IdentityCheckDailyLockout)
+                    .await
+                    .unwrap(),
+                0
+            );
+        })
+        .await;
+    }
+
     #[test]
     fn every_refusal_and_failure_has_its_message_and_status() {
         assert_eq!(
@@ -399,5 +687,19 @@ mod tests {
         assert_eq!(Failed::NoMatch.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(Failed::LockedNow.problem(), FormProblem::LockedOut);
         assert_eq!(Failed::LockedNow.status(), StatusCode::TOO_MANY_REQUESTS);
+        for day in [
+            Refused::DailyCapReached.problem(),
+            Failed::DailyCapReached.problem(),
+        ] {
+            assert_eq!(day, FormProblem::LockedForToday);
+        }
+        assert_eq!(
+            Refused::DailyCapReached.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            Failed::DailyCapReached.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
     }
 }

@@ -51,4 +51,6 @@ pub enum FormProblem {
     NoMatch,
     LockedOut,
     ClientLockedOut,
+    /// The credential reached its daily cap: try again tomorrow.
+    LockedForToday,
 }

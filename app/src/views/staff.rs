@@ -22,6 +22,19 @@ pub struct StaffHomeView {
     pub requests: usize,
     pub mismatches: usize,
     pub test_patients: usize,
+    /// Patients whose NHS number is locked for the day after too many identity checks.
+    pub daily_locks: Vec<DailyLockRow>,
+}
+
+/// A patient whose NHS number reached the daily cap on identity checks, and until when
+/// replacing their account is locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyLockRow {
+    pub patient_id: String,
+    pub name: String,
+    pub nhs_number: String,
+    pub practice_ods: String,
+    pub locked_until: OffsetDateTime,
 }
 
 /// A patient in a staff list.

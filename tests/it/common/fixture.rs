@@ -279,6 +279,22 @@ pub async fn expire_previews(db_url: &str) {
     .await
 }
 
+// Time passing: attempt counters.
+
+/// Moves every attempt counter (credentials' and clients', short and daily) `seconds` into
+/// the past: their windows started, and their locks end, that much earlier.
+pub async fn backdate_attempt_counters(db_url: &str, seconds: i64) {
+    change(
+        db_url,
+        &format!(
+            "UPDATE throttles SET window_started_at = window_started_at - {seconds},
+                 locked_until = CASE WHEN locked_until > 0 THEN locked_until - {seconds} ELSE 0 END"
+        ),
+        &[],
+    )
+    .await
+}
+
 // PIN documents.
 
 /// Gives the PIN document a new one-time passphrase, hashed as the app hashes it.

@@ -1,8 +1,9 @@
 //! What the staff area lists: test patients, replacement requests, the differences between
-//! GP records and PDS, and the audit log, each for the member's practices only.
+//! GP records and PDS, the NHS numbers locked for the day, and the audit log, each for the
+//! member's practices only.
 
 use super::{practice_filter, StaffMember};
-use crate::db::audit::AuditEvent;
+use crate::db::audit::{AuditEvent, AuditKind};
 use crate::db::{date_from_sql, Db, DbError};
 use crate::domain::{DemographicField, NhsNumber, OdsCode, Recorded, ReplacementState};
 
@@ -227,6 +228,74 @@ pub async fn demographic_mismatches(
     Ok(out)
 }
 
+/// A patient whose NHS number reached the daily cap on identity checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyLockListing {
+    pub patient_id: String,
+    pub practice_ods: OdsCode,
+    pub nhs_number: NhsNumber,
+    /// From the GP record; empty if there is none.
+    pub given_name: String,
+    pub family_name: String,
+    /// When the cap was last reached (Unix seconds).
+    pub locked_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DailyLockRow {
+    id: String,
+    practice_ods: String,
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    locked_at: i64,
+}
+
+/// The member's practices' patients whose NHS number reached the daily cap on identity checks
+/// after `since` (so is locked still, when `since` is the cap's lock time ago), most recent
+/// first, at most 100. Read from the audit log, which names the patient; a number that belongs
+/// to nobody has no practice to tell.
+pub async fn daily_locked_patients(
+    db: &Db,
+    member: &StaffMember,
+    since: i64,
+) -> Result<Vec<DailyLockListing>, DbError> {
+    let (filter, codes) = practice_filter(member, "p.practice_ods", 3);
+    let sql = format!(
+        "SELECT p.id, p.practice_ods, p.nhs_number,
+                COALESCE(d.given_name, '') AS given_name, COALESCE(d.family_name, '') AS family_name,
+                MAX(e.occurred_at) AS locked_at
+         FROM audit_events e
+         JOIN patients p ON p.id = e.patient_id
+         LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
+         WHERE e.kind = $1 AND e.occurred_at > $2 AND {filter}
+         GROUP BY p.id, p.practice_ods, p.nhs_number, d.given_name, d.family_name
+         ORDER BY locked_at DESC, p.id LIMIT 100"
+    );
+    let mut query = sqlx::query_as::<_, DailyLockRow>(&sql)
+        .bind(AuditKind::IdentityCheckDailyLockout.code())
+        .bind(since);
+    for code in &codes {
+        query = query.bind(code);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(DailyLockListing {
+                practice_ods: OdsCode::parse(&row.practice_ods)
+                    .map_err(|_| DbError::Corrupt(format!("patient {}: ODS code", row.id)))?,
+                nhs_number: stored_nhs_number(&row.id, &row.nhs_number)?,
+                given_name: row.given_name,
+                family_name: row.family_name,
+                locked_at: row.locked_at,
+                patient_id: row.id,
+            })
+        })
+        .collect()
+}
+
 /// How many audit entries one page of the log shows.
 pub const AUDIT_PAGE_SIZE: i64 = 20;
 
@@ -261,4 +330,95 @@ pub async fn audit_page(
     let more = events.len() as i64 > AUDIT_PAGE_SIZE;
     events.truncate(AUDIT_PAGE_SIZE as usize);
     Ok((events, more))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::audit::{self, NewAuditEvent};
+    use crate::db::patients::tests::{insert_practice, sample_patient};
+    use crate::db::patients::{self, Patient};
+    use crate::db::testing::each_backend;
+    use crate::domain::{ClinicalSystem, StaffUsername};
+
+    fn member(practices: &[&str], is_admin: bool) -> StaffMember {
+        StaffMember {
+            username: StaffUsername::parse("staff.test").unwrap(),
+            is_admin,
+            practices: practices
+                .iter()
+                .map(|c| OdsCode::parse(c).unwrap())
+                .collect(),
+        }
+    }
+
+    fn patient(id: &str, ods: &str, nhs: &str) -> Patient {
+        Patient {
+            id: id.into(),
+            practice_ods: OdsCode::parse(ods).unwrap(),
+            nhs_number: NhsNumber::parse(nhs).unwrap(),
+            ..sample_patient()
+        }
+    }
+
+    async fn lockout(db: &Db, kind: AuditKind, ods: &str, patient: &str, at: i64) {
+        let event = NewAuditEvent {
+            kind,
+            actor: "system",
+            practice_ods: Some(ods),
+            patient_id: Some(patient),
+            detail: "test",
+        };
+        audit::record(db.pool(), &event, at).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn daily_locks_are_listed_for_the_patients_practice_and_for_a_day_only() {
+        each_backend(|db| async move {
+            insert_practice(&db, "T00001", ClinicalSystem::Tpp).await;
+            insert_practice(&db, "E00001", ClinicalSystem::Emis).await;
+            for p in [
+                patient("dana", "T00001", "9990000069"),
+                patient("chris", "E00001", "9990000042"),
+                patient("old", "T00001", "9990000018"),
+                patient("short", "T00001", "9990000050"),
+            ] {
+                patients::upsert(db.pool(), &p, 1).await.unwrap();
+            }
+            let now = 1_000_000;
+            let since = now - 86_400;
+            let daily = AuditKind::IdentityCheckDailyLockout;
+            lockout(&db, daily, "T00001", "dana", now - 60).await;
+            lockout(&db, daily, "T00001", "dana", now - 30).await;
+            lockout(&db, daily, "E00001", "chris", now - 3_600).await;
+            // A day ago exactly: the lock has ended.
+            lockout(&db, daily, "T00001", "old", since).await;
+            // A 15-minute lock is not a daily one.
+            lockout(&db, AuditKind::ReplacementLockout, "T00001", "short", now).await;
+
+            let listed = |member: StaffMember| {
+                let db = db.clone();
+                async move {
+                    daily_locked_patients(&db, &member, since)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|l| (l.patient_id, l.locked_at))
+                        .collect::<Vec<_>>()
+                }
+            };
+            let dana = || ("dana".to_owned(), now - 30);
+            let chris = || ("chris".to_owned(), now - 3_600);
+            assert_eq!(listed(member(&["T00001"], false)).await, [dana()]);
+            assert_eq!(listed(member(&["E00001"], false)).await, [chris()]);
+            assert_eq!(listed(member(&[], false)).await, []);
+            assert_eq!(listed(member(&[], true)).await, [dana(), chris()]);
+            let rows = daily_locked_patients(&db, &member(&["T00001"], false), since)
+                .await
+                .unwrap();
+            assert_eq!(rows[0].nhs_number.digits(), "9990000069");
+            assert_eq!(rows[0].practice_ods.as_str(), "T00001");
+        })
+        .await;
+    }
 }

@@ -25,6 +25,7 @@ fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
         Some(FormProblem::NoMatch) => Some(tr!(replace.problem.no_match)),
         Some(FormProblem::LockedOut) => Some(tr!(replace.problem.locked_out)),
         Some(FormProblem::ClientLockedOut) => Some(tr!(replace.problem.client_locked_out)),
+        Some(FormProblem::LockedForToday) => Some(tr!(replace.problem.locked_for_today)),
         None => None,
     }
 }

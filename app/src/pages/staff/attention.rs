@@ -2,14 +2,16 @@
 
 use leptos::prelude::*;
 
+use super::audit::when;
 use super::StaffNav;
 use crate::components::layout::PageTitle;
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::routes;
-use crate::views::staff::StaffHomeView;
+use crate::views::staff::{DailyLockRow, StaffHomeView};
 
-/// The member's practices and a card for each list that needs attention, with its count.
+/// The member's practices, a card for each list that needs attention, with its count, and the
+/// patients whose NHS number is locked for the day.
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
     let view = server_view::<StaffHomeView>();
@@ -35,6 +37,44 @@ pub fn StaffHomePage() -> impl IntoView {
                 text=tr!(staff.home.test_patients_count, number = view.test_patients)
             />
         </ul>
+        <DailyLocks rows=view.daily_locks />
+    }
+}
+
+/// The NHS numbers locked for the day, why, and what to do when the patient gets in touch;
+/// each patient links to their page.
+#[component]
+fn DailyLocks(rows: Vec<DailyLockRow>) -> impl IntoView {
+    view! {
+        <h2>{tr!(staff.home.locked_heading)}</h2>
+        <p>{tr!(staff.home.locked_intro)}</p>
+        {if rows.is_empty() {
+            view! { <p>{tr!(staff.home.locked_none)}</p> }.into_any()
+        } else {
+            view! {
+                <table class="nhsuk-table">
+                    <caption class="nhsuk-table__caption">{tr!(staff.home.locked_caption)}</caption>
+                    <thead class="nhsuk-table__head">
+                        <tr>
+                            <th scope="col">{tr!(staff.name)}</th>
+                            <th scope="col">{tr!(staff.nhs_number)}</th>
+                            <th scope="col">{tr!(staff.practice)}</th>
+                            <th scope="col">{tr!(staff.home.locked_until)}</th>
+                        </tr>
+                    </thead>
+                    <tbody class="nhsuk-table__body">
+                        {rows.into_iter().map(|r| view! {
+                            <tr>
+                                <td><a href=routes::staff_patient(&r.patient_id)>{r.name}</a></td>
+                                <td>{r.nhs_number}</td>
+                                <td>{r.practice_ods}</td>
+                                <td>{when(r.locked_until)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
     }
 }
 

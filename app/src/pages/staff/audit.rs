@@ -86,7 +86,7 @@ pub fn AuditPage() -> impl IntoView {
 }
 
 /// When an event happened, to the minute: "1 December 2026 20:15" (UTC, as stored).
-fn when(at: OffsetDateTime) -> String {
+pub(super) fn when(at: OffsetDateTime) -> String {
     format!(
         "{} {:02}:{:02}",
         long_date(at.date(), locale()),
@@ -137,5 +137,8 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffPrintedPinDocument => tr!(staff.audit.kinds.staff_printed_pin_document),
         AuditKind::StaffViewedMismatches => tr!(staff.audit.kinds.staff_viewed_mismatches),
         AuditKind::StaffViewedRequests => tr!(staff.audit.kinds.staff_viewed_requests),
+        AuditKind::IdentityCheckDailyLockout => {
+            tr!(staff.audit.kinds.identity_check_daily_lockout)
+        }
     }
 }

@@ -21,6 +21,9 @@ pub fn StaffSignInPage() -> impl IntoView {
         Some(FormProblem::ClientLockedOut) => {
             summary.add("username", tr!(staff.sign_in.client_locked_out))
         }
+        Some(FormProblem::LockedForToday) => {
+            summary.add("username", tr!(staff.sign_in.locked_for_today))
+        }
         None => {}
     }
     let signed_out = view.signed_out.then(|| tr!(staff.sign_in.signed_out));

@@ -3,14 +3,18 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use time::OffsetDateTime;
 
-use super::SignedInStaff;
-use crate::db::staff;
+use super::{now, SignedInStaff};
+use crate::db::staff::{self, StaffMember};
+use crate::db::{Db, DbError};
+use crate::domain::attempts::CredentialKind;
 use crate::server::{render, AppState, JourneyError};
 use crate::views::routes;
-use crate::views::staff::StaffHomeView;
+use crate::views::staff::{DailyLockRow, StaffHomeView};
 
-/// How many replacement requests, mismatches and test patients the member's practices have.
+/// How many replacement requests, mismatches and test patients the member's practices have,
+/// and which of their patients' NHS numbers are locked for the day.
 pub(super) async fn home(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
@@ -27,6 +31,29 @@ pub(super) async fn home(
             .await?
             .len(),
         test_patients: staff::test_patients(&state.db, &member).await?.len(),
+        daily_locks: daily_locks(&state.db, &member).await?,
     };
     Ok(render(&state, routes::STAFF_HOME, view, StatusCode::OK).await)
+}
+
+/// The member's practices' patients whose NHS number reached the identity check's daily cap
+/// and is locked still (the cap's lock time has not passed since), with when the lock ends.
+async fn daily_locks(db: &Db, member: &StaffMember) -> Result<Vec<DailyLockRow>, DbError> {
+    let Some(cap) = CredentialKind::IdentityCheck.daily_cap() else {
+        return Ok(Vec::new());
+    };
+    let lock = cap.limit.lock_seconds;
+    let since = now().unix_timestamp() - lock;
+    Ok(staff::daily_locked_patients(db, member, since)
+        .await?
+        .into_iter()
+        .map(|l| DailyLockRow {
+            name: format!("{} {}", l.given_name, l.family_name),
+            nhs_number: l.nhs_number.to_string(),
+            practice_ods: l.practice_ods.to_string(),
+            locked_until: OffsetDateTime::from_unix_timestamp(l.locked_at + lock)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            patient_id: l.patient_id,
+        })
+        .collect())
 }
