@@ -45,6 +45,11 @@ struct Cli {
     #[arg(long, env = "RELINK_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
 
+    /// Seconds between purges of expired sessions, tokens, journeys, throttle counters and
+    /// delivered email bodies; 0 never purges (run `relink purge` instead).
+    #[arg(long, env = "RELINK_RETENTION_INTERVAL", default_value_t = server::config_defaults::RETENTION_INTERVAL_SECONDS)]
+    retention_interval: u64,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -58,6 +63,8 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Delete what is past its retention now, and print how much went from each table.
+    Purge,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -99,6 +106,7 @@ fn main() -> ExitCode {
             Command::Audit(AuditCommand::Verify) => {
                 runtime.block_on(verify_audit(&cli.database_url))
             }
+            Command::Purge => runtime.block_on(purge(&cli.database_url)),
         };
     }
     let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
@@ -108,6 +116,8 @@ fn main() -> ExitCode {
     config.smtp_url = cli.smtp_url.filter(|url| !url.is_empty());
     config.mail_from = cli.mail_from;
     config.public_url = cli.public_url.filter(|url| !url.is_empty());
+    config.retention_interval = (cli.retention_interval > 0)
+        .then(|| std::time::Duration::from_secs(cli.retention_interval));
     config.trusted_proxies = match server::parse_trusted_proxies(&cli.trusted_proxies) {
         Ok(proxies) => proxies,
         Err(error) => return fail(&error),
@@ -194,6 +204,26 @@ async fn verify_audit(database_url: &str) -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Err(error) => fail(&error),
+    }
+}
+
+/// `relink purge`: the background retention task's work, once (for a scheduler, or now).
+async fn purge(database_url: &str) -> ExitCode {
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let purged = app::db::retention::purge(&db, now).await;
+    db.close().await;
+    match purged {
+        Ok(purged) => {
+            println!("{purged}");
+            ExitCode::SUCCESS
+        }
         Err(error) => fail(&error),
     }
 }

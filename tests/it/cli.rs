@@ -161,3 +161,64 @@ fn audit_verify_names_the_first_tampered_entry() {
         "{stderr}"
     );
 }
+
+#[test]
+fn purge_deletes_what_is_past_its_retention_and_prints_the_counts() {
+    use app::db::{outbox, retention, sessions};
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        let kind = sessions::SessionKind::Patient;
+        for (subject, at) in [("idle", now - 3600), ("live", now), ("gone", now - 7200)] {
+            sessions::create(db.pool(), kind, subject, at)
+                .await
+                .unwrap();
+        }
+        let message = outbox::NewMessage {
+            recipient: "patient@example.com",
+            subject: "Your security code",
+            body: "Your security code is 123456",
+            purpose: outbox::Purpose::SecurityCode,
+        };
+        let sent_at = now - retention::DELIVERED_BODY_KEPT_SECONDS - 60;
+        outbox::enqueue(db.pool(), &message, sent_at).await.unwrap();
+        let claimed = outbox::claim_due(&db, sent_at, 60, 1).await.unwrap();
+        outbox::mark_sent(db.pool(), claimed[0].id, "smtp", sent_at)
+            .await
+            .unwrap();
+        db.close().await;
+    });
+
+    let output = Command::new(env!("CARGO_BIN_EXE_relink"))
+        .arg("purge")
+        .env("DATABASE_URL", &database)
+        .output()
+        .expect("run relink purge");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in [
+        "sessions deleted: 2",
+        "step tokens deleted: 0",
+        "replacement journeys deleted: 0",
+        "throttle counters deleted: 0",
+        "delivered email bodies removed: 1",
+    ] {
+        assert!(stdout.contains(line), "{line:?} in\n{stdout}");
+    }
+    runtime.block_on(async {
+        assert_eq!(fixture::session_subjects(&database).await, ["live"]);
+        let body = fixture::oldest_outbox_body(&database).await;
+        assert_eq!(body, "", "the security code is no longer readable");
+    });
+}

@@ -13,6 +13,7 @@ pub mod pin_documents;
 pub mod practices;
 pub mod replacement;
 pub mod reset;
+pub mod retention;
 pub mod sessions;
 pub mod staff;
 pub mod step_tokens;

@@ -15,6 +15,7 @@ mod render;
 pub mod replacement;
 pub mod request_context;
 pub mod reset;
+pub mod retention;
 pub mod security;
 mod sign_in;
 mod site;
@@ -143,6 +144,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     match delivery {
         Some(delivery) => mail::spawn_worker(db.clone(), delivery, outbox_wake.clone()),
         None => tracing::warn!("SMTP_URL is not set: emails wait in the outbox until it is"),
+    }
+    match config.retention_interval {
+        Some(every) => retention::spawn(db.clone(), every),
+        None => {
+            tracing::warn!("RELINK_RETENTION_INTERVAL is 0: expired rows stay until `relink purge`")
+        }
     }
     Ok(AppState(Arc::new(AppStateFields {
         leptos_options,

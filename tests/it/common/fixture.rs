@@ -380,6 +380,28 @@ pub async fn outbox_delivery(db_url: &str) -> (i64, Option<i64>, Option<String>,
     .await
 }
 
+/// The body of the oldest message, as stored now.
+pub async fn oldest_outbox_body(db_url: &str) -> String {
+    on(db_url, async |db| {
+        sqlx::query_scalar("SELECT body FROM outbox ORDER BY id LIMIT 1")
+            .fetch_one(&mut *db)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+/// Whose sessions are stored (signed-in or not), sorted.
+pub async fn session_subjects(db_url: &str) -> Vec<String> {
+    on(db_url, async |db| {
+        sqlx::query_scalar("SELECT subject FROM sessions ORDER BY subject")
+            .fetch_all(&mut *db)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
 /// Every message waiting for a later try is due now.
 pub async fn make_outbox_due(db_url: &str) {
     change(db_url, "UPDATE outbox SET next_attempt_at = 0", &[]).await
