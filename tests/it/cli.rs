@@ -222,3 +222,74 @@ fn purge_deletes_what_is_past_its_retention_and_prints_the_counts() {
         assert_eq!(body, "", "the security code is no longer readable");
     });
 }
+
+/// The lines of standard error that are relink's own messages (not log lines).
+fn own_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with("relink:"))
+        .collect()
+}
+
+#[test]
+fn demo_mode_refuses_a_database_it_did_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        db.close().await;
+        let practice = app::db::practices::Practice {
+            ods_code: app::domain::OdsCode::parse("A81001").unwrap(),
+            name: "A real surgery".to_owned(),
+            clinical_system: app::domain::ClinicalSystem::Tpp,
+            services: app::db::practices::PracticeServices::ALL,
+        };
+        fixture::add_practice(&database, &practice).await;
+    });
+    let (code, stderr) = relink(
+        &["--demo"],
+        &[
+            ("DATABASE_URL", &database),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        own_lines(&stderr),
+        ["relink: --demo refuses this database: it holds practices or staff that demo mode did not create, and the demo would add patients and staff with published passwords to it; give --demo a new database"],
+        "{stderr}"
+    );
+    runtime.block_on(async {
+        assert_eq!(
+            fixture::practice_codes(&database).await,
+            ["A81001"],
+            "nothing was seeded"
+        );
+    });
+}
+
+#[test]
+fn a_demo_database_is_served_only_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        assert!(app::db::instance::claim_for_demo(&db, 1).await.unwrap());
+        db.close().await;
+    });
+    let (code, stderr) = relink(
+        &[],
+        &[
+            ("DATABASE_URL", &database),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        own_lines(&stderr),
+        ["relink: this database was created by --demo (its staff passwords and PIN passphrases are published): serve it only with --demo, or use another DATABASE_URL"],
+        "{stderr}"
+    );
+}

@@ -99,6 +99,9 @@ pub struct AppStateFields {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Fresh forms, rendered once (see [`render_fresh_form`]).
     pub form_pages: Arc<PageCache>,
+    /// Whether emails have somewhere to go (SMTP, or the demo mailbox); without it they wait
+    /// in the outbox, and `/readyz` says how many.
+    pub mail_configured: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -116,6 +119,10 @@ pub enum StartError {
     Seed(DbError),
     #[error(transparent)]
     Mail(#[from] mail::MailConfigError),
+    #[error("--demo refuses this database: it holds practices or staff that demo mode did not create, and the demo would add patients and staff with published passwords to it; give --demo a new database")]
+    NotADemoDatabase,
+    #[error("this database was created by --demo (its staff passwords and PIN passphrases are published): serve it only with --demo, or use another DATABASE_URL")]
+    DemoDatabase,
 }
 
 /// Opens and migrates the database, seeds demo data when asked, and builds the state.
@@ -126,9 +133,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let db = Db::connect(&config.database_url).await?;
     if config.demo {
         let now = OffsetDateTime::now_utc();
+        if !db::instance::claim_for_demo(&db, now.unix_timestamp()).await? {
+            return Err(StartError::NotADemoDatabase);
+        }
         db::demo::seed(&db, now.date(), now.unix_timestamp())
             .await
             .map_err(StartError::Seed)?;
+    } else if db::instance::created_by_demo(db.pool()).await? {
+        return Err(StartError::DemoDatabase);
     }
     let leptos_options = LeptosOptions::builder()
         .output_name("relink")
@@ -141,6 +153,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let dummy_hash: Arc<str> = hash_secret(&crate::db::tokens::unknowable_secret()).into();
     let hashing = HashingPool::per_core(config.hashing_max_wait);
     let outbox_wake = Arc::new(tokio::sync::Notify::new());
+    let mail_configured = delivery.is_some();
     match delivery {
         Some(delivery) => mail::spawn_worker(db.clone(), delivery, outbox_wake.clone()),
         None => tracing::warn!("SMTP_URL is not set: emails wait in the outbox until it is"),
@@ -166,6 +179,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .into(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         form_pages: Arc::default(),
+        mail_configured,
     })))
 }
 
