@@ -8,6 +8,7 @@
 mod common;
 
 mod account;
+mod caching;
 mod cli;
 mod faults;
 mod http;

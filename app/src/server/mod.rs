@@ -1,6 +1,7 @@
 //! The HTTP server: configuration, shared state, router and middleware.
 
 pub mod account;
+mod caching;
 pub mod cannot_sign_in;
 mod client;
 mod config;
@@ -271,6 +272,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/assets", static_files("assets"))
         .fallback(site::not_found)
         .layer(DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn(caching::no_store_personal))
         .layer(axum::middleware::from_fn(security::protect))
         .with_state(state)
 }
@@ -297,7 +299,7 @@ mod tests {
             .collect();
         let table: BTreeSet<String> = routes::PAGES
             .iter()
-            .map(|(path, _)| (*path).to_owned())
+            .map(|(path, ..)| (*path).to_owned())
             .collect();
         assert_eq!(leptos, table);
     }
