@@ -3,7 +3,8 @@
 //! Configured by environment: `DATABASE_URL` (default a SQLite file `relink.db`, created on
 //! first start), `LEPTOS_SITE_ADDR` (default 127.0.0.1:3000), `LEPTOS_SITE_ROOT` (the built
 //! assets, default `target/site`), `SMTP_URL` and `MAIL_FROM` (where emails go, and from whom),
-//! `RUST_LOG`, and `RELINK_LOG_FORMAT=json` for JSON logs.
+//! `RELINK_RETENTION_INTERVAL` (seconds between purges of expired rows), `RUST_LOG`, and
+//! `RELINK_LOG_FORMAT=json` for JSON logs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

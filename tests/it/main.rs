@@ -15,5 +15,6 @@ mod http;
 mod replacement;
 mod request_log;
 mod reset;
+mod retention;
 mod staff;
 mod welsh;
