@@ -67,6 +67,7 @@ fn the_pages_with_personal_data_are_marked_so() {
         routes::REPLACE_CHECK,
         routes::REPLACE_DONE,
         routes::REPLACE_STATUS,
+        routes::REPLACE_CANCEL,
         routes::MAILBOX,
         routes::STAFF_HOME,
         routes::STAFF_PATIENT,
@@ -208,6 +209,17 @@ async fn every_page_with_personal_data_is_no_store_and_public_pages_keep_their_h
         .await;
     assert_eq!(shown.status, 200, "{}", shown.body);
     assert_not_kept(routes::REPLACE_STATUS, &shown);
+    // The cancel link in the notice to the old address.
+    let mailbox = walk.get(&server, routes::MAILBOX, "").await;
+    let text = mailbox.body.replace("&amp;", "&");
+    let at = text
+        .find("/replace-account/cancel?token=")
+        .expect("the cancel link in the old address's notice");
+    let link: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/-_?=".contains(*c))
+        .collect();
+    walk.get(&server, &link, "").await;
 
     // The staff area: every page, with ids made on the way.
     let staff = server
