@@ -3,7 +3,8 @@
 //! Configured by environment: `DATABASE_URL` (default a SQLite file `relink.db`, created on
 //! first start), `LEPTOS_SITE_ADDR` (default 127.0.0.1:3000), `LEPTOS_SITE_ROOT` (the built
 //! assets, default `target/site`), `SMTP_URL` and `MAIL_FROM` (where emails go, and from whom),
-//! `RUST_LOG`, and `RELINK_LOG_FORMAT=json` for JSON logs.
+//! `RELINK_RETENTION_INTERVAL` (seconds between purges of expired rows), `RUST_LOG`, and
+//! `RELINK_LOG_FORMAT=json` for JSON logs.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +46,11 @@ struct Cli {
     #[arg(long, env = "RELINK_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
 
+    /// Seconds between purges of expired sessions, tokens, journeys, throttle counters and
+    /// delivered email bodies; 0 never purges (run `relink purge` instead).
+    #[arg(long, env = "RELINK_RETENTION_INTERVAL", default_value_t = server::config_defaults::RETENTION_INTERVAL_SECONDS)]
+    retention_interval: u64,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -61,6 +67,8 @@ enum Command {
     /// Apply the pending database migrations and exit (run as the schema's owner; the server
     /// can then run as a role without DDL rights).
     Migrate,
+    /// Delete what is past its retention now, and print how much went from each table.
+    Purge,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -143,6 +151,7 @@ fn main() -> ExitCode {
             ),
             Command::Audit(AuditCommand::Keygen { file }) => audit_keygen(&file),
             Command::Migrate => runtime.block_on(migrate(&cli.database_url)),
+            Command::Purge => runtime.block_on(purge(&cli.database_url)),
         };
     }
     let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
@@ -152,6 +161,8 @@ fn main() -> ExitCode {
     config.smtp_url = cli.smtp_url.filter(|url| !url.is_empty());
     config.mail_from = cli.mail_from;
     config.public_url = cli.public_url.filter(|url| !url.is_empty());
+    config.retention_interval = (cli.retention_interval > 0)
+        .then(|| std::time::Duration::from_secs(cli.retention_interval));
     config.trusted_proxies = match server::parse_trusted_proxies(&cli.trusted_proxies) {
         Ok(proxies) => proxies,
         Err(error) => return fail(&error),
@@ -418,6 +429,26 @@ fn audit_keygen(file: &Path) -> ExitCode {
     }
     println!("{}", checkpoint::public_key_text(&key.verifying_key()));
     ExitCode::SUCCESS
+}
+
+/// `relink purge`: the background retention task's work, once (for a scheduler, or now).
+async fn purge(database_url: &str) -> ExitCode {
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let purged = app::db::retention::purge(&db, now).await;
+    db.close().await;
+    match purged {
+        Ok(purged) => {
+            println!("{purged}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
 }
 
 async fn run(config: Config) -> ExitCode {

@@ -278,3 +278,135 @@ fn audit_checkpoints_catch_a_cut_log_and_a_forged_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn purge_deletes_what_is_past_its_retention_and_prints_the_counts() {
+    use app::db::{outbox, retention, sessions};
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        let kind = sessions::SessionKind::Patient;
+        for (subject, at) in [("idle", now - 3600), ("live", now), ("gone", now - 7200)] {
+            sessions::create(db.pool(), kind, subject, at)
+                .await
+                .unwrap();
+        }
+        let message = outbox::NewMessage {
+            recipient: "patient@example.com",
+            subject: "Your security code",
+            body: "Your security code is 123456",
+            purpose: outbox::Purpose::SecurityCode,
+        };
+        let sent_at = now - retention::DELIVERED_BODY_KEPT_SECONDS - 60;
+        outbox::enqueue(db.pool(), &message, sent_at).await.unwrap();
+        let claimed = outbox::claim_due(&db, sent_at, 60, 1).await.unwrap();
+        outbox::mark_sent(db.pool(), claimed[0].id, "smtp", sent_at)
+            .await
+            .unwrap();
+        db.close().await;
+    });
+
+    let output = Command::new(env!("CARGO_BIN_EXE_relink"))
+        .arg("purge")
+        .env("DATABASE_URL", &database)
+        .output()
+        .expect("run relink purge");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in [
+        "sessions deleted: 2",
+        "step tokens deleted: 0",
+        "replacement journeys deleted: 0",
+        "throttle counters deleted: 0",
+        "delivered email bodies removed: 1",
+    ] {
+        assert!(stdout.contains(line), "{line:?} in\n{stdout}");
+    }
+    runtime.block_on(async {
+        assert_eq!(fixture::session_subjects(&database).await, ["live"]);
+        let body = fixture::oldest_outbox_body(&database).await;
+        assert_eq!(body, "", "the security code is no longer readable");
+    });
+}
+
+/// The lines of standard error that are relink's own messages (not log lines).
+fn own_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with("relink:"))
+        .collect()
+}
+
+#[test]
+fn demo_mode_refuses_a_database_it_did_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        db.close().await;
+        let practice = app::db::practices::Practice {
+            ods_code: app::domain::OdsCode::parse("A81001").unwrap(),
+            name: "A real surgery".to_owned(),
+            clinical_system: app::domain::ClinicalSystem::Tpp,
+            services: app::db::practices::PracticeServices::ALL,
+        };
+        fixture::add_practice(&database, &practice).await;
+    });
+    let (code, stderr) = relink(
+        &["--demo"],
+        &[
+            ("DATABASE_URL", &database),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        own_lines(&stderr),
+        ["relink: --demo refuses this database: it holds practices or staff that demo mode did not create, and the demo would add patients and staff with published passwords to it; give --demo a new database"],
+        "{stderr}"
+    );
+    runtime.block_on(async {
+        assert_eq!(
+            fixture::practice_codes(&database).await,
+            ["A81001"],
+            "nothing was seeded"
+        );
+    });
+}
+
+#[test]
+fn a_demo_database_is_served_only_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        assert!(app::db::instance::claim_for_demo(&db, 1).await.unwrap());
+        db.close().await;
+    });
+    let (code, stderr) = relink(
+        &[],
+        &[
+            ("DATABASE_URL", &database),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(
+        own_lines(&stderr),
+        ["relink: this database was created by --demo (its staff passwords and PIN passphrases are published): serve it only with --demo, or use another DATABASE_URL"],
+        "{stderr}"
+    );
+}

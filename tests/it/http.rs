@@ -1,6 +1,6 @@
 //! Drives the real router over HTTP on a loopback port, backed by a fresh SQLite file.
 
-use crate::common::{start, TestServer};
+use crate::common::{fixture, start, TestServer};
 
 async fn get(server: &TestServer, path: &str) -> (u16, String) {
     let page = server.get(path, None).await;
@@ -21,7 +21,42 @@ fn nonce_in(policy: &str) -> String {
 async fn health_and_readiness_answer() {
     let server = start(false).await;
     assert_eq!(get(&server, "/healthz").await, (200, "ok".to_owned()));
-    assert_eq!(get(&server, "/readyz").await, (200, "ready".to_owned()));
+    assert_eq!(
+        get(&server, "/readyz").await,
+        (
+            200,
+            "ready\nmail: not configured (SMTP_URL), messages waiting: 0".to_owned()
+        )
+    );
+    let demo = start(true).await;
+    assert_eq!(get(&demo, "/readyz").await, (200, "ready".to_owned()));
+}
+
+/// Outside demo mode without SMTP_URL, an email waits in the outbox (never marked delivered,
+/// never shown in a mailbox) and `/readyz` says how many wait.
+#[tokio::test]
+async fn without_smtp_outside_demo_mode_emails_wait_and_readiness_says_so() {
+    let server = start(false).await;
+    fixture::queue_security_code_email(&server.database_url, "pat@example.com", "482913").await;
+    fixture::queue_security_code_email(&server.database_url, "sam@example.com", "105738").await;
+    // Longer than the outbox worker's poll, were there one.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(
+        get(&server, "/readyz").await,
+        (
+            200,
+            "ready\nmail: not configured (SMTP_URL), messages waiting: 2".to_owned()
+        )
+    );
+    let (attempts, sent_at, _, _) = fixture::outbox_delivery(&server.database_url).await;
+    assert_eq!(
+        (attempts, sent_at),
+        (0, None),
+        "never tried, never delivered"
+    );
+    let (status, mailbox) = get(&server, "/demo/mailbox").await;
+    assert_eq!(status, 404);
+    assert!(!mailbox.contains("482913") && !mailbox.contains("pat@example.com"));
 }
 
 #[tokio::test]

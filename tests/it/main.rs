@@ -8,11 +8,13 @@
 mod common;
 
 mod account;
+mod caching;
 mod cli;
 mod faults;
 mod http;
 mod replacement;
 mod request_log;
 mod reset;
+mod retention;
 mod staff;
 mod welsh;

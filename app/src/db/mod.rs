@@ -7,12 +7,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod demo;
+pub mod instance;
 pub mod outbox;
 pub mod patients;
 pub mod pin_documents;
 pub mod practices;
 pub mod replacement;
 pub mod reset;
+pub mod retention;
 pub mod sessions;
 pub mod staff;
 pub mod step_tokens;

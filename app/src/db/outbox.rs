@@ -186,6 +186,16 @@ pub async fn recent<'e>(
     .await?)
 }
 
+/// How many messages are not delivered yet (waiting, or being retried): what `/readyz`
+/// reports when emails have nowhere to go.
+pub async fn waiting_count<'e>(exec: impl Executor<'e, Database = Any>) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
+            .fetch_one(exec)
+            .await?,
+    )
+}
+
 /// How long to wait before the next try: 30 seconds, doubling, at most an hour.
 pub fn retry_delay_seconds(attempts: i64) -> i64 {
     let doublings = attempts.clamp(1, 8) - 1;
@@ -240,6 +250,7 @@ mod tests {
             assert_eq!(retry[0].recipient, "b@example.com");
             assert_eq!(retry[0].attempts, 2);
 
+            assert_eq!(waiting_count(db.pool()).await.unwrap(), 1);
             let all = recent(db.pool(), 10).await.unwrap();
             assert_eq!(all.len(), 2);
             assert_eq!(all[1].sent_at, Some(130));

@@ -58,6 +58,15 @@ pub enum CredentialKind {
 }
 
 impl CredentialKind {
+    /// Every kind, for rules about all counters (how long one is worth keeping).
+    pub const ALL: [Self; 5] = [
+        Self::PinDocument,
+        Self::PatientSignIn,
+        Self::StaffSignIn,
+        Self::IdentityCheck,
+        Self::StatusLookup,
+    ];
+
     /// How many attempts the kind allows. Each is 5 in 15 minutes today; they are separate so
     /// that one can change without the others.
     pub const fn limit(self) -> AttemptLimit {
@@ -109,6 +118,17 @@ impl CredentialKind {
             Self::NewPassphrase => "newpass",
         }
     }
+}
+
+/// The longest window of any limit (a credential kind's or the client's). A counter whose
+/// window began longer ago than this, and which is not locked, counts nothing any more: the next
+/// attempt starts a new window at 1, as if it were not there. So it can be deleted
+/// (`db::retention`).
+pub fn longest_window_seconds() -> i64 {
+    CredentialKind::ALL
+        .iter()
+        .map(|kind| kind.limit().window_seconds)
+        .fold(CLIENT_LIMIT.window_seconds, i64::max)
 }
 
 /// One credential's attempt counter. Built only from parsed domain values, so two spellings of
@@ -250,6 +270,16 @@ pub fn parse_forwarded_address(entry: &str) -> Option<IpAddr> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_longest_window_covers_every_limit() {
+        let longest = longest_window_seconds();
+        assert_eq!(longest, 15 * 60);
+        assert!(CLIENT_LIMIT.window_seconds <= longest);
+        for kind in CredentialKind::ALL {
+            assert!(kind.limit().window_seconds <= longest, "{kind:?}");
+        }
+    }
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()

@@ -25,6 +25,9 @@ pub struct Config {
     /// Load balancers in front of this instance: from these peers only, the client's address is
     /// taken from `X-Forwarded-For` (for per-client throttling). Empty: the socket peer is it.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How often expired rows are purged (`db::retention`); `None`: never, for operators who
+    /// run `relink purge` from a scheduler instead.
+    pub retention_interval: Option<std::time::Duration>,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -44,6 +47,8 @@ pub mod defaults {
     pub const SITE_ADDR: &str = "127.0.0.1:3000";
     pub const SITE_ROOT: &str = "target/site";
     pub const MAIL_FROM: &str = "Manage your GP online account <no-reply@relink.localhost>";
+    /// An hour: nothing kept past its retention waits much longer than that to go.
+    pub const RETENTION_INTERVAL_SECONDS: u64 = 60 * 60;
 }
 
 impl Config {
@@ -68,6 +73,9 @@ impl Config {
             mail_from: defaults::MAIL_FROM.to_owned(),
             public_url: None,
             trusted_proxies: Vec::new(),
+            retention_interval: Some(std::time::Duration::from_secs(
+                defaults::RETENTION_INTERVAL_SECONDS,
+            )),
         })
     }
 }

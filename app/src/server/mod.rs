@@ -1,6 +1,7 @@
 //! The HTTP server: configuration, shared state, router and middleware.
 
 pub mod account;
+mod caching;
 pub mod cannot_sign_in;
 mod client;
 mod config;
@@ -16,6 +17,7 @@ mod render;
 pub mod replacement;
 pub mod request_context;
 pub mod reset;
+pub mod retention;
 pub mod security;
 mod sign_in;
 mod site;
@@ -99,6 +101,9 @@ pub struct AppStateFields {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Fresh forms, rendered once (see [`render_fresh_form`]).
     pub form_pages: Arc<PageCache>,
+    /// Whether emails have somewhere to go (SMTP, or the demo mailbox); without it they wait
+    /// in the outbox, and `/readyz` says how many.
+    pub mail_configured: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -116,6 +121,10 @@ pub enum StartError {
     Seed(DbError),
     #[error(transparent)]
     Mail(#[from] mail::MailConfigError),
+    #[error("--demo refuses this database: it holds practices or staff that demo mode did not create, and the demo would add patients and staff with published passwords to it; give --demo a new database")]
+    NotADemoDatabase,
+    #[error("this database was created by --demo (its staff passwords and PIN passphrases are published): serve it only with --demo, or use another DATABASE_URL")]
+    DemoDatabase,
 }
 
 /// Opens and migrates the database, seeds demo data when asked, and builds the state.
@@ -126,9 +135,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let db = Db::connect(&config.database_url).await?;
     if config.demo {
         let now = OffsetDateTime::now_utc();
+        if !db::instance::claim_for_demo(&db, now.unix_timestamp()).await? {
+            return Err(StartError::NotADemoDatabase);
+        }
         db::demo::seed(&db, now.date(), now.unix_timestamp())
             .await
             .map_err(StartError::Seed)?;
+    } else if db::instance::created_by_demo(db.pool()).await? {
+        return Err(StartError::DemoDatabase);
     }
     let leptos_options = LeptosOptions::builder()
         .output_name("relink")
@@ -141,9 +155,16 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let dummy_hash: Arc<str> = hash_secret(&crate::db::tokens::unknowable_secret()).into();
     let hashing = HashingPool::per_core(config.hashing_max_wait);
     let outbox_wake = Arc::new(tokio::sync::Notify::new());
+    let mail_configured = delivery.is_some();
     match delivery {
         Some(delivery) => mail::spawn_worker(db.clone(), delivery, outbox_wake.clone()),
         None => tracing::warn!("SMTP_URL is not set: emails wait in the outbox until it is"),
+    }
+    match config.retention_interval {
+        Some(every) => retention::spawn(db.clone(), every),
+        None => {
+            tracing::warn!("RELINK_RETENTION_INTERVAL is 0: expired rows stay until `relink purge`")
+        }
     }
     Ok(AppState(Arc::new(AppStateFields {
         leptos_options,
@@ -160,6 +181,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .into(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         form_pages: Arc::default(),
+        mail_configured,
     })))
 }
 
@@ -251,6 +273,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/assets", static_files("assets"))
         .fallback(site::not_found)
         .layer(DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn(caching::no_store_personal))
         .layer(axum::middleware::from_fn(security::protect))
         .with_state(state)
 }
@@ -277,7 +300,7 @@ mod tests {
             .collect();
         let table: BTreeSet<String> = routes::PAGES
             .iter()
-            .map(|(path, _)| (*path).to_owned())
+            .map(|(path, ..)| (*path).to_owned())
             .collect();
         assert_eq!(leptos, table);
     }

@@ -33,7 +33,9 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
     state: &AppState,
     path: &'static str,
 ) -> Response {
-    let Some(nonce) = request_context::nonce() else {
+    // A page with personal data is never shared between visitors (see `routes::Shows`).
+    let personal = routes::shows_personal_data(true, path);
+    let Some(nonce) = request_context::nonce().filter(|_| !personal) else {
         return render(state, path, V::default(), StatusCode::OK).await;
     };
     let signed_in = request_context::has_session_cookie();

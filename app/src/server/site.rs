@@ -33,14 +33,33 @@ async fn healthz() -> &'static str {
 }
 
 /// Readiness: the database answers too. A load balancer stops sending traffic on 503.
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+///
+/// Without anywhere to send emails (no `SMTP_URL` outside demo mode) a second line says so and
+/// how many wait in the outbox. The status stays 200: every page still works, and anyone can
+/// queue an email (by starting a replacement), so a 503 would let them take every instance out
+/// of the load balancer.
+async fn readyz(State(state): State<AppState>) -> Response {
     let reachable = tokio::time::timeout(Duration::from_secs(2), state.db.is_reachable())
         .await
         .unwrap_or(false);
-    if reachable {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    if !reachable {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+    }
+    if state.mail_configured {
+        return (StatusCode::OK, "ready").into_response();
+    }
+    let waiting = tokio::time::timeout(
+        Duration::from_secs(2),
+        crate::db::outbox::waiting_count(state.db.pool()),
+    )
+    .await;
+    match waiting {
+        Ok(Ok(waiting)) => (
+            StatusCode::OK,
+            format!("ready\nmail: not configured (SMTP_URL), messages waiting: {waiting}"),
+        )
+            .into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
 }
 

@@ -132,52 +132,94 @@ pub enum Answered {
     ByLeptos,
 }
 
-/// Every page (an address that renders an NHS page), and who answers it. The Leptos routes in
-/// `App` must be exactly these (a test checks), and the journeys' routers answer every
-/// [`Answered::ByJourney`] one (the server derives Leptos' exclusion list from this table).
-pub const PAGES: &[(&str, Answered)] = &[
-    (HOME, Answered::ByLeptos),
-    (DEMO, Answered::ByJourney),
-    (MAILBOX, Answered::ByJourney),
-    (RESET, Answered::ByJourney),
-    (NEW_PASSPHRASE, Answered::ByJourney),
-    (RESET_DONE, Answered::ByJourney),
-    (SIGN_IN, Answered::ByJourney),
-    (ACCOUNT, Answered::ByJourney),
-    (NOT_ME, Answered::ByLeptos),
-    (CANNOT_SIGN_IN, Answered::ByJourney),
-    (PIN_PROBLEM, Answered::ByLeptos),
-    (DELETE_ACCOUNT, Answered::ByLeptos),
-    (REPLACE, Answered::ByJourney),
-    (REPLACE_EMAIL, Answered::ByJourney),
-    (REPLACE_CODE, Answered::ByJourney),
-    (REPLACE_CHECK, Answered::ByJourney),
-    (REPLACE_DONE, Answered::ByJourney),
-    (REPLACE_STATUS, Answered::ByJourney),
-    (REPLACE_ACTIVATE, Answered::ByJourney),
-    (REPLACE_CANCEL, Answered::ByJourney),
-    (STAFF_SIGN_IN, Answered::ByJourney),
-    (STAFF_HOME, Answered::ByJourney),
-    (TEST_PATIENTS, Answered::ByJourney),
-    (NEW_TEST_PATIENT, Answered::ByJourney),
-    (FIND_PATIENT, Answered::ByJourney),
-    (STAFF_PATIENT, Answered::ByJourney),
-    (STAFF_REISSUE, Answered::ByJourney),
-    (STAFF_PREVIEW_START, Answered::ByJourney),
-    (STAFF_PREVIEW, Answered::ByJourney),
-    (STAFF_PRINT, Answered::ByJourney),
-    (REQUESTS, Answered::ByJourney),
-    (MISMATCHES, Answered::ByJourney),
-    (AUDIT, Answered::ByJourney),
+/// Whether a page shows anything about the person reading it, when asked for (GET).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// The same for everyone (a fresh form, guidance, the demo's published details): browsers
+    /// and proxies may keep it as they see fit.
+    Public,
+    /// A patient's or staff member's details, a journey's answers, codes or secrets: answered
+    /// with `Cache-Control: no-store`, so no browser history, shared computer or proxy keeps a
+    /// copy, and never kept in the server's cache of fresh forms.
+    Personal,
+}
+
+/// Every page (an address that renders an NHS page), who answers it, and whether it shows
+/// personal data. The Leptos routes in `App` must be exactly these (a test checks), and the
+/// journeys' routers answer every [`Answered::ByJourney`] one (the server derives Leptos'
+/// exclusion list from this table). The answer to any form post is personal whatever the page
+/// (it shows what was typed): see [`shows_personal_data`].
+pub const PAGES: &[(&str, Answered, Shows)] = &[
+    (HOME, Answered::ByLeptos, Shows::Public),
+    (DEMO, Answered::ByJourney, Shows::Public),
+    (MAILBOX, Answered::ByJourney, Shows::Personal),
+    (RESET, Answered::ByJourney, Shows::Public),
+    (NEW_PASSPHRASE, Answered::ByJourney, Shows::Personal),
+    (RESET_DONE, Answered::ByJourney, Shows::Personal),
+    (SIGN_IN, Answered::ByJourney, Shows::Public),
+    (ACCOUNT, Answered::ByJourney, Shows::Personal),
+    (NOT_ME, Answered::ByLeptos, Shows::Public),
+    (CANNOT_SIGN_IN, Answered::ByJourney, Shows::Public),
+    (PIN_PROBLEM, Answered::ByLeptos, Shows::Public),
+    (DELETE_ACCOUNT, Answered::ByLeptos, Shows::Public),
+    (REPLACE, Answered::ByJourney, Shows::Public),
+    (REPLACE_EMAIL, Answered::ByJourney, Shows::Personal),
+    (REPLACE_CODE, Answered::ByJourney, Shows::Personal),
+    (REPLACE_CHECK, Answered::ByJourney, Shows::Personal),
+    (REPLACE_DONE, Answered::ByJourney, Shows::Personal),
+    (REPLACE_STATUS, Answered::ByJourney, Shows::Personal),
+    (REPLACE_ACTIVATE, Answered::ByJourney, Shows::Public),
+    (REPLACE_CANCEL, Answered::ByJourney, Shows::Personal),
+    (STAFF_SIGN_IN, Answered::ByJourney, Shows::Public),
+    (STAFF_HOME, Answered::ByJourney, Shows::Personal),
+    (TEST_PATIENTS, Answered::ByJourney, Shows::Personal),
+    (NEW_TEST_PATIENT, Answered::ByJourney, Shows::Personal),
+    (FIND_PATIENT, Answered::ByJourney, Shows::Personal),
+    (STAFF_PATIENT, Answered::ByJourney, Shows::Personal),
+    (STAFF_REISSUE, Answered::ByJourney, Shows::Personal),
+    (STAFF_PREVIEW_START, Answered::ByJourney, Shows::Personal),
+    (STAFF_PREVIEW, Answered::ByJourney, Shows::Personal),
+    (STAFF_PRINT, Answered::ByJourney, Shows::Personal),
+    (REQUESTS, Answered::ByJourney, Shows::Personal),
+    (MISMATCHES, Answered::ByJourney, Shows::Personal),
+    (AUDIT, Answered::ByJourney, Shows::Personal),
 ];
 
 /// The pages the journeys answer, for Leptos to leave alone.
 pub fn answered_by_journeys() -> Vec<String> {
     PAGES
         .iter()
-        .filter(|(_, answered)| *answered == Answered::ByJourney)
-        .map(|(path, _)| (*path).to_owned())
+        .filter(|(_, answered, _)| *answered == Answered::ByJourney)
+        .map(|(path, ..)| (*path).to_owned())
         .collect()
+}
+
+/// Whether the answer to a request for `path` (without its query) may show personal data: a
+/// [`Shows::Personal`] page, whatever the method, or any request that is not a plain read
+/// (`is_read`: GET or HEAD), since a form's answer shows what was typed. The server answers
+/// these with `Cache-Control: no-store`.
+pub fn shows_personal_data(is_read: bool, path: &str) -> bool {
+    !is_read || page_at(path).is_some_and(|(_, _, shows)| *shows == Shows::Personal)
+}
+
+/// The page whose address `path` is: the same text, or a template whose `{id}` segments
+/// stand for any one non-empty segment.
+pub fn page_at(path: &str) -> Option<&'static (&'static str, Answered, Shows)> {
+    PAGES.iter().find(|(template, ..)| {
+        if !template.contains('{') {
+            return *template == path;
+        }
+        let mut wanted = template.split('/');
+        let mut given = path.split('/');
+        loop {
+            match (wanted.next(), given.next()) {
+                (None, None) => return true,
+                (Some(w), Some(g)) if w.starts_with('{') && !g.is_empty() => {}
+                (Some(w), Some(g)) if w == g => {}
+                _ => return false,
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -201,8 +243,45 @@ mod tests {
     }
 
     #[test]
+    fn pages_are_found_by_address_and_template() {
+        assert_eq!(page_at(ACCOUNT).map(|p| p.0), Some(ACCOUNT));
+        assert_eq!(
+            page_at("/staff/patients/p-1/preview").map(|p| p.0),
+            Some(STAFF_PREVIEW_START)
+        );
+        assert_eq!(
+            page_at("/staff/patients/p-1").map(|p| p.0),
+            Some(STAFF_PATIENT)
+        );
+        assert_eq!(page_at("/staff/patients//preview"), None);
+        assert_eq!(page_at("/staff/patients/p-1/preview/x"), None);
+        assert_eq!(page_at("/no-such-page"), None);
+    }
+
+    #[test]
+    fn personal_pages_and_every_form_answer_are_personal() {
+        assert!(shows_personal_data(true, ACCOUNT));
+        assert!(shows_personal_data(true, "/staff/pin-documents/d-3/print"));
+        assert!(shows_personal_data(true, MAILBOX));
+        assert!(!shows_personal_data(true, HOME));
+        assert!(!shows_personal_data(true, SIGN_IN));
+        assert!(!shows_personal_data(true, "/pkg/relink.css"));
+        assert!(shows_personal_data(false, SIGN_IN));
+        assert!(shows_personal_data(false, "/anything"));
+    }
+
+    #[test]
+    fn every_staff_page_but_sign_in_is_personal() {
+        for (path, _, shows) in PAGES {
+            if path.starts_with("/staff") && *path != STAFF_SIGN_IN {
+                assert_eq!(*shows, Shows::Personal, "{path}");
+            }
+        }
+    }
+
+    #[test]
     fn every_page_is_listed_once() {
-        let mut paths: Vec<&str> = PAGES.iter().map(|(path, _)| *path).collect();
+        let mut paths: Vec<&str> = PAGES.iter().map(|(path, ..)| *path).collect();
         paths.sort_unstable();
         let count = paths.len();
         paths.dedup();

@@ -219,6 +219,17 @@ pub async fn add_practice(db_url: &str, practice: &Practice) {
     .await
 }
 
+/// The ODS codes of every practice stored, sorted.
+pub async fn practice_codes(db_url: &str) -> Vec<String> {
+    on(db_url, async |db| {
+        sqlx::query_scalar("SELECT ods_code FROM practices ORDER BY ods_code")
+            .fetch_all(&mut *db)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
 /// Changes what is stored about the practice with this ODS code (the services it offers…).
 pub async fn change_practice(db_url: &str, practice_ods: &str, edit: impl FnOnce(&mut Practice)) {
     on(db_url, async |db| {
@@ -483,6 +494,46 @@ pub async fn outbox_delivery(db_url: &str) -> (i64, Option<i64>, Option<String>,
 pub async fn outbox_messages(db_url: &str) -> Vec<(String, String, String, String)> {
     on(db_url, async |db| {
         sqlx::query_as("SELECT recipient, subject, body, purpose FROM outbox ORDER BY id")
+            .fetch_all(&mut *db)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+/// Queues a security code email to `recipient`, as a replacement journey would, created now.
+pub async fn queue_security_code_email(db_url: &str, recipient: &str, code: &str) {
+    let body = format!("Your security code is {code}");
+    let message = app::db::outbox::NewMessage {
+        recipient,
+        subject: "Your security code",
+        body: &body,
+        purpose: app::db::outbox::Purpose::SecurityCode,
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    on(db_url, async |db| {
+        app::db::outbox::enqueue(&mut *db, &message, now)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+/// The body of the oldest message, as stored now.
+pub async fn oldest_outbox_body(db_url: &str) -> String {
+    on(db_url, async |db| {
+        sqlx::query_scalar("SELECT body FROM outbox ORDER BY id LIMIT 1")
+            .fetch_one(&mut *db)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+/// Whose sessions are stored (signed-in or not), sorted.
+pub async fn session_subjects(db_url: &str) -> Vec<String> {
+    on(db_url, async |db| {
+        sqlx::query_scalar("SELECT subject FROM sessions ORDER BY subject")
             .fetch_all(&mut *db)
             .await
             .unwrap()

@@ -87,6 +87,8 @@ pub struct Page {
     pub set_cookie: Option<String>,
     /// Which instance answered, when a load balancer in front says so (`X-Upstream`).
     pub upstream: Option<String>,
+    /// The `Cache-Control` header, if any.
+    pub cache_control: Option<String>,
     pub body: String,
 }
 
@@ -186,17 +188,19 @@ impl TestServer {
                 .get(name)
                 .map(|v| v.to_str().unwrap().to_owned())
         };
-        let (status, location, set_cookie, upstream) = (
+        let (status, location, set_cookie, upstream, cache_control) = (
             response.status().as_u16(),
             header("location"),
             header("set-cookie"),
             header("x-upstream"),
+            header("cache-control"),
         );
         Ok(Page {
             status,
             location,
             set_cookie,
             upstream,
+            cache_control,
             body: response.text().await?,
         })
     }
