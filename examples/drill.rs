@@ -11,7 +11,7 @@
 //! - `check`: the invariants that must hold in the database afterwards, whatever happened.
 //!
 //! Even-numbered patients reset their passphrase and sign in; odd-numbered ones replace their
-//! account. Every patient's details follow from their number, so the jobs need no shared state
+//! account (the request, then its activation with their PIN document). Every patient's details follow from their number, so the jobs need no shared state
 //! but the database and the two log files.
 
 #[path = "../tests/it/common/mod.rs"]
@@ -538,7 +538,8 @@ async fn reset_and_sign_in(visit: &mut Visit, n: usize) -> Result<String, Stop> 
     Ok(ack)
 }
 
-/// The whole replacement journey, the code read from the email the server sent.
+/// The whole replacement journey, the code read from the email the server sent, then its
+/// activation with the patient's PIN document.
 async fn replace(visit: &mut Visit, n: usize, mail_log: &Path) -> Result<String, Stop> {
     let nhs = nhs_number(n).to_string();
     // Typed as a patient might: lower case.
@@ -626,6 +627,32 @@ async fn replace(visit: &mut Visit, n: usize, mail_log: &Path) -> Result<String,
             ));
         }
     }
+    // The second phase: the PIN document activates the request, then a new passphrase.
+    let activated = visit
+        .post(
+            "/replace-account/activate",
+            &[("reference", reference.as_str()), ("pin_passphrase", PIN)],
+            None,
+        )
+        .await?;
+    visit.expect(
+        "activate with the PIN document",
+        &activated,
+        303,
+        Some("/reset-passphrase/new-passphrase"),
+    )?;
+    let step = activated.cookie();
+    let set = visit
+        .post(
+            "/reset-passphrase/new-passphrase",
+            &[
+                ("new_passphrase", NEW_PASSPHRASE),
+                ("confirm_passphrase", NEW_PASSPHRASE),
+            ],
+            Some(&step),
+        )
+        .await?;
+    visit.expect("new passphrase", &set, 303, Some("/reset-passphrase/done"))?;
     Ok(format!("replacement\t{n}\t{reference}"))
 }
 
@@ -767,12 +794,13 @@ async fn check(
         problems.push(format!("messages delivered more than once: {repeated:?}"));
     }
 
-    // 3. Resets: a used PIN document if and only if a new passphrase, and one audit entry each.
+    // 3. Resets and activations: a used PIN document if and only if a new passphrase, and one
+    //    audit entry each (a reset, or the replacement the PIN document activated).
     let reset_rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT a.patient_id,
                 (SELECT COUNT(*) FROM pin_documents d WHERE d.online_account_id = a.id AND d.used_at IS NOT NULL),
                 CASE WHEN a.passphrase_hash IS NULL THEN 0 ELSE 1 END,
-                (SELECT COUNT(*) FROM audit_events e WHERE e.patient_id = a.patient_id AND e.kind = 'passphrase_reset')
+                (SELECT COUNT(*) FROM audit_events e WHERE e.patient_id = a.patient_id AND e.kind IN ('passphrase_reset', 'account_replaced'))
          FROM online_accounts a WHERE a.patient_id LIKE 'seeded-patient-%' AND a.status = 'active'",
     )
     .fetch_all(pool)
@@ -789,12 +817,14 @@ async fn check(
     }
 
     // 4. Replacements: one active account per patient; each replaced account points at it and
-    //    has one request, one confirmation to the new address and one alert to the old.
+    //    has one completed request, one confirmation to the new address and one alert to the
+    //    old. A request still pending (interrupted before its activation) changed nothing.
     let patients: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "SELECT p.id,
                 (SELECT COUNT(*) FROM online_accounts a WHERE a.patient_id = p.id AND a.status = 'active'),
                 (SELECT COUNT(*) FROM online_accounts a WHERE a.patient_id = p.id AND a.status = 'replaced'),
-                (SELECT COUNT(*) FROM replacement_requests r WHERE r.patient_id = p.id)
+                (SELECT COUNT(*) FROM replacement_requests r
+                 WHERE r.patient_id = p.id AND r.status = 'completed')
          FROM patients p WHERE p.id LIKE 'seeded-patient-%'",
     )
     .fetch_all(pool)
@@ -808,6 +838,19 @@ async fn check(
             ));
         }
         replaced_total += replaced;
+    }
+    let pending_changed: Vec<(String,)> = sqlx::query_as(
+        "SELECT r.id FROM replacement_requests r
+         JOIN online_accounts old ON old.id = r.old_account_id
+         WHERE r.status = 'pending' AND (old.status <> 'active' OR r.new_account_id IS NOT NULL)",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for (request,) in pending_changed {
+        problems.push(format!(
+            "replacement request {request} is pending but its old account changed"
+        ));
     }
     let dangling: Vec<(String,)> = sqlx::query_as(
         "SELECT r.id FROM replacement_requests r
@@ -849,7 +892,7 @@ async fn check(
             ["replacement", n, reference] => {
                 acked.1 += 1;
                 let (found,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM replacement_requests WHERE reference = $1",
+                    "SELECT COUNT(*) FROM replacement_requests WHERE reference = $1 AND status = 'completed'",
                 )
                 .bind(*reference)
                 .fetch_one(pool)
