@@ -43,6 +43,8 @@ export const PAGES_WITHOUT_JOURNEY_STATE = [
   "/replace-account",
   "/replace-account/email",
   "/replace-account/status",
+  "/replace-account/activate",
+  "/replace-account/cancel",
   "/staff/sign-in",
 ] as const;
 

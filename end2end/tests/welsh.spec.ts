@@ -161,7 +161,9 @@ test("a patient replaces their account in Welsh and gets the code email in Welsh
 
   await expectWelshPage(page, replace.check.heading);
   await expect(page.locator(".nhsuk-summary-list")).toContainText(address);
-  await expect(page.locator(".nhsuk-summary-list")).toContainText("ID Cyfrif 3000000002 yn Meddygfa Glan yr Afon");
+  // Nothing of the old account: neither its Account ID nor the practice.
+  await expect(page.locator("main")).not.toContainText("3000000002");
+  await expect(page.locator("main")).not.toContainText("Meddygfa Glan yr Afon");
   await checkAccessibility(page, browser, testInfo);
   await page.getByRole("button", { name: replace.check.request }).click();
 
@@ -178,6 +180,17 @@ test("a patient replaces their account in Welsh and gets the code email in Welsh
   await page.getByRole("button", { name: replace.status.button }).click();
   await expectWelshPage(page, replace.status.found_heading);
   await expect(page.getByText(replace.status.in_progress)).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+
+  // The second phase, in Welsh: the activation form, and its answer to a wrong passphrase.
+  await page.getByRole("button", { name: replace.status.activate_link }).click();
+  await expectWelshPage(page, replace.activate.heading);
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel(replace.status.reference_label, exact).fill(reference);
+  await page.getByLabel(replace.activate.pin_label, exact).fill("not-the-pin");
+  await page.getByRole("button", { name: replace.continue_button }).click();
+  await expect(summary(page)).toContainText(replace.problem.no_match);
   await checkAccessibility(page, browser, testInfo);
 });
 

@@ -141,17 +141,11 @@ pub async fn verify(
         .and_then(|c| c.document.as_ref())
         .map_or_else(|| state.dummy_hash.to_string(), |d| d.secret_hash.clone());
     let secret = pin.expose().to_owned();
-    let checked = state
-        .hashing
-        .run(move |hasher| hasher.verify(&secret, &hash))
-        .await;
-    let pin_matches = match checked {
-        Ok(matches) => matches,
-        Err(busy) => {
-            attempt.abandon(db).await?;
-            return Err(busy.into());
-        }
-    };
+    let pin_matches = attempt
+        .hash(db, &state.hashing, move |hasher| {
+            hasher.verify(&secret, &hash)
+        })
+        .await?;
     let known_patient = candidate.as_ref().map(|c| c.account.patient_id.clone());
     let matched = candidate
         .filter(|c| pin_matches && c.document.is_some() && c.date_of_birth == Some(dob.date()));
@@ -397,17 +391,11 @@ pub async fn set_new_passphrase(
     let mut checked = check_new_passphrase(new, confirmation, false, &details);
     if checked.is_ok() && could_equal_pin_passphrase(new) {
         let (typed, hash) = (new.trim().to_owned(), document.secret_hash.clone());
-        let same_as_pin = match state
-            .hashing
-            .run(move |hasher| hasher.verify(&typed, &hash))
-            .await
-        {
-            Ok(same) => same,
-            Err(busy) => {
-                attempt.abandon(db).await?;
-                return Err(busy.into());
-            }
-        };
+        let same_as_pin = attempt
+            .hash(db, &state.hashing, move |hasher| {
+                hasher.verify(&typed, &hash)
+            })
+            .await?;
         if same_as_pin {
             checked = check_new_passphrase(new, confirmation, true, &details);
         }
@@ -448,13 +436,9 @@ pub async fn set_new_passphrase(
     };
 
     let secret = new_passphrase.expose().to_owned();
-    let phc = match state.hashing.run(move |hasher| hasher.hash(&secret)).await {
-        Ok(phc) => phc,
-        Err(busy) => {
-            attempt.abandon(db).await?;
-            return Err(busy.into());
-        }
-    };
+    let phc = attempt
+        .hash(db, &state.hashing, move |hasher| hasher.hash(&secret))
+        .await?;
     if let Some(request_id) = activates {
         let activation = ActivationStep {
             token: &token,

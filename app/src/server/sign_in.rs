@@ -126,17 +126,12 @@ pub async fn sign_in(
     let has_hash = stored.is_some();
     let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
     let typed = form.passphrase.clone();
-    let checked = state
-        .hashing
-        .run(move |hasher| hasher.verify(&typed, &hash))
-        .await;
-    let matches = match checked {
-        Ok(matches) => matches && has_hash,
-        Err(busy) => {
-            attempt.abandon(db).await?;
-            return Err(busy.into());
-        }
-    };
+    let matches = attempt
+        .hash(db, &state.hashing, move |hasher| {
+            hasher.verify(&typed, &hash)
+        })
+        .await?;
+    let matches = matches && has_hash;
     let patient = account.as_ref().map(|a| a.patient_id.clone());
     let active = account.filter(|a| matches && a.status == accounts::AccountStatus::Active);
 

@@ -16,11 +16,13 @@
 
 use axum::http::StatusCode;
 
-use super::ClientAddress;
+use super::hashing::HashingPool;
+use super::{ClientAddress, JourneyError};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::throttles;
 use crate::db::{Db, DbError};
 use crate::domain::attempts::{ClientKey, CredentialKey, DailyCap, CLIENT_LIMIT};
+use crate::secrets::SecretHasher;
 use crate::views::form::FormProblem;
 
 /// Why an attempt was not let through.
@@ -181,9 +183,28 @@ impl Attempt {
         throttles::release(db.pool(), self.client.as_str()).await
     }
 
+    /// Runs this attempt's hashing `work` (checking the secret, or hashing a new one) on the
+    /// pool. When every slot stays busy the attempt is given back on every counter (a busy
+    /// service never locks anyone out) and the busy error returned, for the page that asks to
+    /// try again in a moment.
+    pub async fn hash<T: Send + 'static>(
+        &self,
+        db: &Db,
+        hashing: &HashingPool,
+        work: impl FnOnce(&mut SecretHasher) -> T + Send + 'static,
+    ) -> Result<T, JourneyError> {
+        match hashing.run(work).await {
+            Ok(value) => Ok(value),
+            Err(busy) => {
+                self.give_back(db).await?;
+                Err(busy.into())
+            }
+        }
+    }
+
     /// The secret could not be checked (every hashing slot was busy): the attempt is given back
-    /// on both counters, so a busy service never locks anyone out.
-    pub async fn abandon(self, db: &Db) -> Result<(), DbError> {
+    /// on every counter, so a busy service never locks anyone out.
+    async fn give_back(&self, db: &Db) -> Result<(), DbError> {
         throttles::release(db.pool(), self.credential.as_str()).await?;
         if let Some(daily) = &self.daily {
             throttles::release(db.pool(), &daily.key).await?;

@@ -103,17 +103,11 @@ pub async fn check_activation(
         .as_ref()
         .map_or_else(|| state.dummy_hash.to_string(), |d| d.secret_hash.clone());
     let secret = pin.expose().to_owned();
-    let checked = state
-        .hashing
-        .run(move |hasher| hasher.verify(&secret, &hash))
-        .await;
-    let pin_matches = match checked {
-        Ok(matches) => matches,
-        Err(busy) => {
-            attempt.abandon(db).await?;
-            return Err(busy.into());
-        }
-    };
+    let pin_matches = attempt
+        .hash(db, &state.hashing, move |hasher| {
+            hasher.verify(&secret, &hash)
+        })
+        .await?;
     let matched = request
         .zip(document)
         .filter(|_| pin_matches)

@@ -99,17 +99,12 @@ pub(super) async fn sign_in(
     let known = stored.is_some();
     let hash = stored.unwrap_or_else(|| state.dummy_hash.to_string());
     let typed = form.password.clone();
-    let checked = state
-        .hashing
-        .run(move |hasher| hasher.verify(&typed, &hash))
-        .await;
-    let matches = match checked {
-        Ok(matches) => matches && known,
-        Err(busy) => {
-            attempt.abandon(db).await?;
-            return Err(busy.into());
-        }
-    };
+    let matches = attempt
+        .hash(db, &state.hashing, move |hasher| {
+            hasher.verify(&typed, &hash)
+        })
+        .await?;
+    let matches = matches && known;
     if !matches {
         let event = |kind, actor| NewAuditEvent {
             kind,
