@@ -479,24 +479,7 @@ async fn reset_and_sign_in(visit: &mut Visit, n: usize) -> Result<String, Stop> 
     let verified = visit
         .post("/reset-passphrase", &borrowed(&form), None)
         .await?;
-    visit.expect(
-        "PIN document",
-        &verified,
-        303,
-        Some("/reset-passphrase/new-passphrase"),
-    )?;
-    let step = verified.cookie();
-    let set = visit
-        .post(
-            "/reset-passphrase/new-passphrase",
-            &[
-                ("new_passphrase", NEW_PASSPHRASE),
-                ("confirm_passphrase", NEW_PASSPHRASE),
-            ],
-            Some(&step),
-        )
-        .await?;
-    visit.expect("new passphrase", &set, 303, Some("/reset-passphrase/done"))?;
+    choose_passphrase(visit, "PIN document", &verified).await?;
     let ack = format!("reset\t{n}");
 
     if visit.mode == Mode::Instances {
@@ -635,13 +618,19 @@ async fn replace(visit: &mut Visit, n: usize, mail_log: &Path) -> Result<String,
             None,
         )
         .await?;
+    choose_passphrase(visit, "activate with the PIN document", &activated).await?;
+    Ok(format!("replacement\t{n}\t{reference}"))
+}
+
+/// The new-passphrase step after a PIN document matched (`matched`, the answer that sent the
+/// browser there with its step token), for a reset or an activation alike.
+async fn choose_passphrase(visit: &mut Visit, step_name: &str, matched: &Page) -> Result<(), Stop> {
     visit.expect(
-        "activate with the PIN document",
-        &activated,
+        step_name,
+        matched,
         303,
         Some("/reset-passphrase/new-passphrase"),
     )?;
-    let step = activated.cookie();
     let set = visit
         .post(
             "/reset-passphrase/new-passphrase",
@@ -649,11 +638,10 @@ async fn replace(visit: &mut Visit, n: usize, mail_log: &Path) -> Result<String,
                 ("new_passphrase", NEW_PASSPHRASE),
                 ("confirm_passphrase", NEW_PASSPHRASE),
             ],
-            Some(&step),
+            Some(&matched.cookie()),
         )
         .await?;
-    visit.expect("new passphrase", &set, 303, Some("/reset-passphrase/done"))?;
-    Ok(format!("replacement\t{n}\t{reference}"))
+    visit.expect("new passphrase", &set, 303, Some("/reset-passphrase/done"))
 }
 
 /// Five wrong PIN passphrases, each answered by whichever instance nginx chose, lock the
