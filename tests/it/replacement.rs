@@ -773,6 +773,49 @@ async fn the_old_addresss_owner_cancels_with_one_click_and_nothing_was_changed()
     assert_eq!(reset.status, 303, "{}", reset.body);
 }
 
+/// Chris Evans in the demo data: never signed in, no email address, at Hillview (EMIS).
+const CHRIS: IdentityInput = ("999 000 0042", ("4", "5", "1985"), "HV1 5GH");
+
+#[tokio::test]
+async fn an_emis_practices_patient_is_sent_to_the_practice_to_activate() {
+    let smtp = SmtpSink::start().await;
+    let server = start_with_smtp(&smtp).await;
+    let found = identify(&server, CHRIS).await;
+    assert_eq!(found.status, 303, "{}", found.body);
+    let cookie = found.cookie();
+    let to = "chris.new@example.org";
+    server
+        .post("/replace-account/email", &[("email", to)], Some(&cookie))
+        .await;
+    let code = smtp.wait_for(to, 1).await[0].security_code().unwrap();
+    server
+        .post(
+            "/replace-account/security-code",
+            &[("security_code", &code)],
+            Some(&cookie),
+        )
+        .await;
+    server
+        .post("/replace-account/check-answers", &[], Some(&cookie))
+        .await;
+    let done = server.get("/replace-account/done", Some(&cookie)).await;
+    let start = done.body.find("RPL-").expect("a reference number");
+    let reference = done.body[start..start + 13].to_owned();
+
+    // EMIS Web sets its own passwords: Relink does not, as in a reset; nothing changes.
+    let refused = activate(&server, &reference, "demo-pin-4").await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused
+        .body
+        .contains("Hillview Medical Centre uses EMIS Web"));
+    assert!(refused.set_cookie.is_none(), "no step token");
+    let rows = fixture::accounts_with_account_id(&server.database_url, "2000000001").await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, "active");
+    let status = status_of(&server, &reference, ("4", "5", "1985")).await;
+    assert!(status.body.contains("In progress"));
+}
+
 #[tokio::test]
 async fn the_old_address_gets_a_code_like_any_other_and_only_its_owner_learns_it_is_the_same() {
     let smtp = SmtpSink::start().await;

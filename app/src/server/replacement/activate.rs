@@ -17,9 +17,9 @@ use crate::db::replacement::{self, Activated, Activation, ReplacementRequest};
 use crate::db::reset::ResetCandidate;
 use crate::db::step_tokens::{self, StepToken};
 use crate::db::tokens::new_record_id;
-use crate::db::{accounts, pin_documents};
+use crate::db::{accounts, pin_documents, practices};
 use crate::domain::attempts::CredentialKey;
-use crate::domain::{PinPassphrase, ReplacementReference, ReplacementState};
+use crate::domain::{ClinicalSystem, PinPassphrase, ReplacementReference, ReplacementState};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::server::reset::step_cookie;
@@ -29,7 +29,7 @@ use crate::server::{
 };
 use crate::views::form::{FormErrors, FormProblem};
 use crate::views::replacement::ActivateView;
-use crate::views::reset::NewPassphraseView;
+use crate::views::reset::{NewPassphraseView, ResetView};
 use crate::views::routes;
 
 /// The activation form, empty: the same page for everyone.
@@ -140,6 +140,15 @@ pub async fn check_activation(
         return Ok(render(&state, routes::REPLACE_ACTIVATE, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
+    // As in a reset: an EMIS practice's passphrases are not Relink's to set; its staff reset
+    // the linkage key after checking identity. Said only now the PIN document matched.
+    let practice = practices::find(db.pool(), &old.practice_ods).await?;
+    if let Some(practice) = practice.filter(|p| p.clinical_system == ClinicalSystem::Emis) {
+        let view = ResetView::EmisPractice {
+            practice_name: practice.name,
+        };
+        return Ok(render(&state, routes::RESET, view, StatusCode::FORBIDDEN).await);
+    }
     let refusal = refusal(
         &request,
         &document,
