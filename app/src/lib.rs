@@ -17,6 +17,8 @@ pub mod audit_checkpoint;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod pds;
+#[cfg(feature = "ssr")]
 pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -275,7 +277,7 @@ mod layers {
     #[test]
     fn the_server_and_database_know_the_views_only() {
         let found = offences(
-            &["server", "db"],
+            &["server", "db", "pds"],
             &[
                 "crate::pages",
                 "crate::components",

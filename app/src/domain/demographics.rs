@@ -50,6 +50,47 @@ impl Recorded {
     }
 }
 
+/// How much of a record PDS lets be seen: its `meta.security` confidentiality label.
+///
+/// For restricted and very restricted records PDS removes the address, telecom and GP, because
+/// the patient's whereabouts must not be revealed; Relink then stores and shows no address for
+/// the patient from any source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Confidentiality {
+    /// `U`: unrestricted.
+    Unrestricted,
+    /// `R`: restricted.
+    Restricted,
+    /// `V`: very restricted.
+    VeryRestricted,
+}
+
+impl Confidentiality {
+    /// The label's code, as PDS sends it and the database stores it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unrestricted => "U",
+            Self::Restricted => "R",
+            Self::VeryRestricted => "V",
+        }
+    }
+
+    /// The label for a code; `None` for any other text.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "U" => Some(Self::Unrestricted),
+            "R" => Some(Self::Restricted),
+            "V" => Some(Self::VeryRestricted),
+            _ => None,
+        }
+    }
+
+    /// Whether the patient's whereabouts must be kept from everyone (no address anywhere).
+    pub fn hides_whereabouts(self) -> bool {
+        !matches!(self, Self::Unrestricted)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ pub mod staff;
 pub use account_id::{AccountId, AccountIdError};
 pub use audit_kind::{AuditKind, PatientActivity};
 pub use dates::{DateOfBirth, DateOfBirthError, PinDocumentDates};
-pub use demographics::{DemographicField, FixedBy, Recorded};
+pub use demographics::{Confidentiality, DemographicField, FixedBy, Recorded};
 #[cfg(feature = "email")]
 pub use email_address::{EmailAddress, EmailAddressError};
 pub use nhs_number::{NhsNumber, NhsNumberError};
