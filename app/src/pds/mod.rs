@@ -12,6 +12,10 @@
 //! Nothing here touches the database or the UI: the server stores what a lookup found
 //! (`db::pds`) and the pages show it.
 
+pub mod auth;
+pub mod config;
+pub mod limiter;
+
 use time::Date;
 
 use crate::domain::{Confidentiality, NhsNumber, OdsCode};
