@@ -51,6 +51,16 @@ struct Cli {
     #[arg(long, env = "RELINK_RETENTION_INTERVAL", default_value_t = server::config_defaults::RETENTION_INTERVAL_SECONDS)]
     retention_interval: u64,
 
+    /// Hours a patient's PDS values may age before the background refresh reads them again.
+    /// PDS itself is configured by PDS_BASE_URL, PDS_AUTH and the other PDS_* variables.
+    #[arg(long, env = "RELINK_PDS_MAX_AGE_HOURS", default_value_t = server::config_defaults::PDS_MAX_AGE_HOURS)]
+    pds_max_age_hours: u64,
+
+    /// Seconds between looks for PDS values due a refresh; 0 never refreshes in the
+    /// background (staff still check a patient from their page).
+    #[arg(long, env = "RELINK_PDS_REFRESH_INTERVAL", default_value_t = server::config_defaults::PDS_REFRESH_INTERVAL_SECONDS)]
+    pds_refresh_interval: u64,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -167,6 +177,13 @@ fn main() -> ExitCode {
         Ok(proxies) => proxies,
         Err(error) => return fail(&error),
     };
+    config.pds = match app::pds::config::from_env(|name| std::env::var(name).ok()) {
+        Ok(pds) => pds,
+        Err(error) => return fail(&error),
+    };
+    config.pds_max_age = std::time::Duration::from_secs(cli.pds_max_age_hours.saturating_mul(3600));
+    config.pds_refresh_interval = (cli.pds_refresh_interval > 0)
+        .then(|| std::time::Duration::from_secs(cli.pds_refresh_interval));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),

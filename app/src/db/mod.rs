@@ -10,6 +10,7 @@ pub mod demo;
 pub mod instance;
 pub mod outbox;
 pub mod patients;
+pub mod pds;
 pub mod pin_documents;
 pub mod practices;
 pub mod replacement;

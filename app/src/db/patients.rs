@@ -50,13 +50,6 @@ pub enum DemographicSource {
 }
 
 impl DemographicSource {
-    fn code(self) -> &'static str {
-        match self {
-            Self::ClinicalSystem => "clinical_system",
-            Self::Pds => "pds",
-        }
-    }
-
     fn from_code(code: &str) -> Option<Self> {
         match code {
             "clinical_system" => Some(Self::ClinicalSystem),
@@ -201,29 +194,47 @@ pub async fn find_by_nhs_number<'e>(
 }
 
 /// Stores what one source holds for the patient, replacing that source's previous record.
-pub async fn upsert_demographics<'e>(
-    exec: impl Executor<'e, Database = Any>,
+/// A PDS record goes to `pds_records` (as read now, unrestricted: the demo and tests seed
+/// Spine values this way); a GP record's address is not kept for a patient whose PDS record
+/// is restricted.
+pub async fn upsert_demographics<'e, E>(
+    exec: E,
     patient_id: &str,
     record: &Demographics,
     now: i64,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO demographics (patient_id, source, given_name, family_name, date_of_birth, address_line, postcode, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (patient_id, source) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
-             date_of_birth = excluded.date_of_birth, address_line = excluded.address_line,
-             postcode = excluded.postcode, updated_at = excluded.updated_at",
-    )
-    .bind(patient_id)
-    .bind(record.source.code())
-    .bind(&record.given_name)
-    .bind(&record.family_name)
-    .bind(date_to_sql(record.date_of_birth))
-    .bind(&record.address_line)
-    .bind(&record.postcode)
-    .bind(now)
-    .execute(exec)
-    .await?;
+) -> Result<(), DbError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let query = match record.source {
+        DemographicSource::ClinicalSystem => sqlx::query(
+            "INSERT INTO demographics (patient_id, source, given_name, family_name, date_of_birth, address_line, postcode, updated_at)
+             SELECT $1, 'clinical_system', $2, $3, $4,
+                    CASE WHEN r.hidden THEN '' ELSE $5 END, CASE WHEN r.hidden THEN '' ELSE $6 END, $7
+             FROM (SELECT EXISTS (SELECT 1 FROM pds_records WHERE patient_id = $1 AND confidentiality <> 'U') AS hidden) r
+             WHERE true
+             ON CONFLICT (patient_id, source) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
+                 date_of_birth = excluded.date_of_birth, address_line = excluded.address_line,
+                 postcode = excluded.postcode, updated_at = excluded.updated_at",
+        ),
+        DemographicSource::Pds => sqlx::query(
+            "INSERT INTO pds_records (patient_id, given_name, family_name, date_of_birth, address_line, postcode, read_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (patient_id) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
+                 date_of_birth = excluded.date_of_birth, address_line = excluded.address_line,
+                 postcode = excluded.postcode, read_at = excluded.read_at",
+        ),
+    };
+    query
+        .bind(patient_id)
+        .bind(&record.given_name)
+        .bind(&record.family_name)
+        .bind(date_to_sql(record.date_of_birth))
+        .bind(&record.address_line)
+        .bind(&record.postcode)
+        .bind(now)
+        .execute(exec)
+        .await?;
     Ok(())
 }
 
@@ -237,15 +248,23 @@ struct DemographicsRow {
     postcode: String,
 }
 
-/// Every source's record for the patient, clinical system first.
+/// Every source's record for the patient, clinical system first. The PDS one is there when
+/// PDS gave a name and a birth date (a minimal record gives neither: see `db::pds::find`).
 pub async fn demographics<'e>(
     exec: impl Executor<'e, Database = Any>,
     patient_id: &str,
 ) -> Result<Vec<Demographics>, DbError> {
     let rows = sqlx::query_as::<_, DemographicsRow>(
         "SELECT source, given_name, family_name, date_of_birth, address_line, postcode
-         FROM demographics WHERE patient_id = $1 ORDER BY source",
+         FROM demographics WHERE patient_id = $1
+         UNION ALL
+         SELECT 'pds', given_name, family_name, date_of_birth,
+                COALESCE(address_line, ''), COALESCE(postcode, '')
+         FROM pds_records WHERE patient_id = $2
+             AND given_name IS NOT NULL AND family_name IS NOT NULL AND date_of_birth IS NOT NULL
+         ORDER BY source",
     )
+    .bind(patient_id)
     .bind(patient_id)
     .fetch_all(exec)
     .await?;

@@ -75,6 +75,7 @@ pub async fn identify(
         .and_then(|a| a.last_used_at)
         .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
         .map(OffsetDateTime::date);
+    let deceased = super::pds::is_deceased(pool, &patient.id).await?;
     Ok(Some(IdentifiedPatient {
         patient,
         current_account,
@@ -82,6 +83,7 @@ pub async fn identify(
             last_used_on,
             replaced_before: replaced_count > 0,
             account_count,
+            deceased,
         },
     }))
 }
@@ -805,7 +807,8 @@ mod tests {
                 ReplacementFacts {
                     last_used_on: Some(date!(1970 - 01 - 11)),
                     replaced_before: false,
-                    account_count: 1
+                    account_count: 1,
+                    deceased: false,
                 }
             );
             let other_postcode = Postcode::parse("RV1 2AC").unwrap();

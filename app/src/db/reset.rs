@@ -25,6 +25,8 @@ pub struct ResetCandidate {
     pub family_name: String,
     /// From the practice's clinical system, which printed the PIN document.
     pub date_of_birth: Option<Date>,
+    /// PDS records the patient as deceased: the journey ends, whatever was typed.
+    pub deceased: bool,
 }
 
 /// Looks up the account named by an Account ID and ODS code, with its practice, current PIN
@@ -39,6 +41,7 @@ pub async fn find_candidate(
         practices::find(db.pool(), ods).await?;
         pin_documents::current_for_account(db.pool(), "").await?;
         patients::demographics(db.pool(), "").await?;
+        super::pds::is_deceased(db.pool(), "").await?;
         return Ok(None);
     };
     candidate_for_account(db, account).await
@@ -83,6 +86,7 @@ async fn candidate_for_account(
         given_name: record.map(|r| r.given_name.clone()).unwrap_or_default(),
         family_name: record.map(|r| r.family_name.clone()).unwrap_or_default(),
         date_of_birth: record.map(|r| r.date_of_birth),
+        deceased: super::pds::is_deceased(db.pool(), &account.patient_id).await?,
         account,
         practice,
         document,

@@ -49,11 +49,20 @@ pub enum AuditKind {
     StaffViewedRequests,
     /// An NHS number reached the daily cap on identity-check failures: staff are shown it.
     IdentityCheckDailyLockout,
+    /// A staff member pressed "Check against PDS" for a patient (what PDS answered).
+    StaffCheckedPds,
+    /// PDS returned the record under a new NHS number: the patient was re-keyed to it (or
+    /// could not be, when another patient has it).
+    PdsRecordSuperseded,
+    /// PDS no longer holds the patient's record (not found, or invalidated).
+    PdsRecordGone,
+    /// Someone with a deceased patient's credentials was refused (sign-in, reset, replacement).
+    RefusedDeceased,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 41] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -91,6 +100,10 @@ impl AuditKind {
         Self::StaffViewedMismatches,
         Self::StaffViewedRequests,
         Self::IdentityCheckDailyLockout,
+        Self::StaffCheckedPds,
+        Self::PdsRecordSuperseded,
+        Self::PdsRecordGone,
+        Self::RefusedDeceased,
     ];
 
     /// The code stored in the log.
@@ -133,6 +146,10 @@ impl AuditKind {
             Self::StaffViewedMismatches => "staff_viewed_mismatches",
             Self::StaffViewedRequests => "staff_viewed_requests",
             Self::IdentityCheckDailyLockout => "identity_check_daily_lockout",
+            Self::StaffCheckedPds => "staff_checked_pds",
+            Self::PdsRecordSuperseded => "pds_record_superseded",
+            Self::PdsRecordGone => "pds_record_gone",
+            Self::RefusedDeceased => "refused_deceased",
         }
     }
 

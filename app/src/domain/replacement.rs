@@ -21,6 +21,8 @@ pub struct ReplacementFacts {
     pub replaced_before: bool,
     /// How many accounts the patient has, whatever their status.
     pub account_count: i64,
+    /// PDS records the patient as deceased.
+    pub deceased: bool,
 }
 
 /// Why an account cannot be replaced; each reason has its own next step for the patient.
@@ -34,10 +36,15 @@ pub enum Ineligible {
     ReplacedBefore,
     /// Already [`MAX_ACCOUNTS`] accounts: the practice must help.
     TooManyAccounts,
+    /// PDS records the patient as deceased: online access has ended.
+    AccessEnded,
 }
 
 /// Decides whether the patient's current account may be replaced today.
 pub fn check_eligibility(facts: &ReplacementFacts, today: Date) -> Result<(), Ineligible> {
+    if facts.deceased {
+        return Err(Ineligible::AccessEnded);
+    }
     if let Some(last_used_on) = facts.last_used_on {
         if today - last_used_on <= Duration::days(RECENT_USE_DAYS) {
             return Err(Ineligible::UsedRecently);
@@ -196,7 +203,21 @@ mod tests {
             last_used_on: days_ago.map(|d| TODAY - Duration::days(d)),
             replaced_before,
             account_count,
+            deceased: false,
         }
+    }
+
+    #[test]
+    fn a_deceased_patient_is_never_eligible_whatever_else_holds() {
+        let deceased = ReplacementFacts {
+            deceased: true,
+            ..facts(None, false, 1)
+        };
+        assert_eq!(
+            check_eligibility(&deceased, TODAY),
+            Err(Ineligible::AccessEnded)
+        );
+        assert_eq!(check_eligibility(&facts(None, false, 1), TODAY), Ok(()));
     }
 
     #[test]

@@ -277,7 +277,10 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
                     <dt class="nhsuk-summary-list__key">{detail_label(row.field)}</dt>
                     <dd class="nhsuk-summary-list__value">
                         <p class="nhsuk-u-margin-bottom-1">{detail_value(row.value)}</p>
-                        <p class="nhsuk-body-s nhsuk-u-margin-bottom-1 nhsuk-u-secondary-text-colour">{row.source.label()}</p>
+                        <p class="nhsuk-body-s nhsuk-u-margin-bottom-1 nhsuk-u-secondary-text-colour">{match row.read_on {
+                            Some(date) => tr!(account.details.from_spine_read, date = long_date(date, locale())),
+                            None => row.source.label().to_owned(),
+                        }}</p>
                         {mismatch}
                     </dd>
                 </div>

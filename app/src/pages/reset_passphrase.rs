@@ -32,6 +32,7 @@ impl FormProblem {
             Self::LockedOut => tr!(reset.locked_out),
             Self::ClientLockedOut => tr!(reset.client_locked_out),
             Self::LockedForToday => tr!(reset.locked_for_today),
+            Self::AccessEnded => tr!(reset.access_ended.sign_in),
         }
     }
 }
@@ -68,6 +69,14 @@ pub fn ResetPassphrasePage() -> impl IntoView {
             <h2>{tr!(reset.what_you_can_do)}</h2>
             <p>{tr!(reset.emis.contact)}</p>
             <p>{tr!(reset.emis.identity)}</p>
+        }
+        .into_any(),
+        ResetView::AccessEnded { practice_name } => view! {
+            <PageTitle heading=tr!(reset.access_ended.heading) />
+            <h1>{tr!(reset.access_ended.heading)}</h1>
+            <p>{tr!(reset.access_ended.ended)}</p>
+            <h2>{tr!(reset.what_you_can_do)}</h2>
+            <p>{tr!(reset.access_ended.contact, practice_name = practice_name)}</p>
         }
         .into_any(),
     }

@@ -13,8 +13,12 @@
 //! (`db::pds`) and the pages show it.
 
 pub mod auth;
+pub mod client;
 pub mod config;
+pub mod fhir;
 pub mod limiter;
+
+pub use client::PdsClient;
 
 use time::Date;
 
@@ -91,6 +95,10 @@ pub enum PdsError {
     /// The access token could not be obtained (application-restricted access).
     #[error("Relink could not get a PDS access token: {0}")]
     Token(String),
+    /// Relink's own PDS settings are unusable (a base URL that is not a URL, a correlation ID
+    /// that cannot be a header): found before anything is sent.
+    #[error("Relink's PDS settings are wrong: {0}")]
+    Config(String),
 }
 
 /// An `OperationOutcome`: the first issue's code from the Spine error code system, with its

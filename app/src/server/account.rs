@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::patient_session::PatientSession;
 use super::{render, AppState, JourneyError};
 use crate::db::patients::{self, DemographicSource, Demographics};
-use crate::db::{accounts, audit, practices, DbError};
+use crate::db::{accounts, audit, pds, practices, DbError};
 use crate::domain::{record_visibility, services_shown, AuditKind, PatientActivity, RecordDates};
 use crate::views::account::{
     AccountSummary, ActivityItem, DetailField, DetailRow, DetailSource, DetailValue,
@@ -65,6 +65,15 @@ pub async fn patient_summary(
         return Ok(None);
     };
     let records = patients::demographics(db.pool(), &patient.id).await?;
+    let spine = pds::find(db.pool(), &patient.id).await?;
+    let spine_read_on = spine
+        .as_ref()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s.read_at).ok())
+        .map(OffsetDateTime::date);
+    // PDS withholds a restricted patient's whereabouts: no address row at all (none is stored).
+    let hides_whereabouts = spine
+        .as_ref()
+        .is_some_and(|s| s.confidentiality.hides_whereabouts());
 
     let record = record_visibility(
         patient.record_access,
@@ -95,25 +104,31 @@ pub async fn patient_summary(
     let row = |field: DetailField,
                source: DetailSource,
                value_of: &dyn Fn(&Demographics) -> DetailValue| {
-        let (main, other) = match source {
-            DetailSource::NhsSpine => (pds.or(gp), gp),
-            DetailSource::GpRecord => (gp.or(pds), pds),
+        // The preferred source, or the other when it holds nothing; labelled as what it is.
+        let (main, other) = match (source, pds, gp) {
+            (DetailSource::NhsSpine, Some(pds), gp) => ((DetailSource::NhsSpine, pds), gp),
+            (DetailSource::GpRecord, pds, Some(gp)) => ((DetailSource::GpRecord, gp), pds),
+            (_, Some(pds), None) => ((DetailSource::NhsSpine, pds), None),
+            (_, None, Some(gp)) => ((DetailSource::GpRecord, gp), None),
+            (_, None, None) => return None,
         };
-        main.map(|main| {
-            let value = value_of(main);
-            let other_source_value = other.map(value_of).filter(|o| *o != value);
-            DetailRow {
-                field,
-                value,
-                source,
-                other_source_value,
-            }
+        let (source, main) = main;
+        let value = value_of(main);
+        let other_source_value = other.map(value_of).filter(|o| *o != value);
+        Some(DetailRow {
+            field,
+            value,
+            source,
+            read_on: (source == DetailSource::NhsSpine).then_some(spine_read_on).flatten(),
+            other_source_value,
         })
     };
     let mut details: Vec<DetailRow> = [
         row(DetailField::Name, DetailSource::NhsSpine, &name),
         row(DetailField::DateOfBirth, DetailSource::NhsSpine, &dob),
-        row(DetailField::Address, DetailSource::GpRecord, &address),
+        (!hides_whereabouts)
+            .then(|| row(DetailField::Address, DetailSource::GpRecord, &address))
+            .flatten(),
     ]
     .into_iter()
     .flatten()
@@ -122,6 +137,7 @@ pub async fn patient_summary(
         field: DetailField::NhsNumber,
         value: DetailValue::Text(patient.nhs_number.to_string()),
         source: DetailSource::NhsSpine,
+        read_on: None,
         other_source_value: None,
     });
 

@@ -28,6 +28,13 @@ pub struct Config {
     /// How often expired rows are purged (`db::retention`); `None`: never, for operators who
     /// run `relink purge` from a scheduler instead.
     pub retention_interval: Option<std::time::Duration>,
+    /// How to reach PDS (`PDS_*`); `None`: the stored (or demo) Spine values are all there is.
+    pub pds: Option<crate::pds::PdsConfig>,
+    /// How old a patient's PDS values may grow before the background refresh reads them again.
+    pub pds_max_age: std::time::Duration,
+    /// How often the background refresh looks for records due; `None`: never (staff checks
+    /// only).
+    pub pds_refresh_interval: Option<std::time::Duration>,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -49,6 +56,10 @@ pub mod defaults {
     pub const MAIL_FROM: &str = "Manage your GP online account <no-reply@relink.localhost>";
     /// An hour: nothing kept past its retention waits much longer than that to go.
     pub const RETENTION_INTERVAL_SECONDS: u64 = 60 * 60;
+    /// A week: demographics change rarely, and PDS is asked at most 5 times a second.
+    pub const PDS_MAX_AGE_HOURS: u64 = 7 * 24;
+    /// Ten minutes between looks for records due a refresh.
+    pub const PDS_REFRESH_INTERVAL_SECONDS: u64 = 10 * 60;
 }
 
 impl Config {
@@ -75,6 +86,11 @@ impl Config {
             trusted_proxies: Vec::new(),
             retention_interval: Some(std::time::Duration::from_secs(
                 defaults::RETENTION_INTERVAL_SECONDS,
+            )),
+            pds: None,
+            pds_max_age: std::time::Duration::from_secs(defaults::PDS_MAX_AGE_HOURS * 3600),
+            pds_refresh_interval: Some(std::time::Duration::from_secs(
+                defaults::PDS_REFRESH_INTERVAL_SECONDS,
             )),
         })
     }

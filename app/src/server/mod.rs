@@ -21,6 +21,7 @@ pub mod retention;
 pub mod security;
 mod sign_in;
 mod site;
+pub mod spine_refresh;
 pub mod staff;
 pub(crate) mod throttle;
 
@@ -104,6 +105,8 @@ pub struct AppStateFields {
     /// Whether emails have somewhere to go (SMTP, or the demo mailbox); without it they wait
     /// in the outbox, and `/readyz` says how many.
     pub mail_configured: bool,
+    /// The PDS client, when PDS is configured: staff checks and the background refresh use it.
+    pub pds: Option<crate::pds::PdsClient>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -123,6 +126,8 @@ pub enum StartError {
     Mail(#[from] mail::MailConfigError),
     #[error("--demo refuses this database: it holds practices or staff that demo mode did not create, and the demo would add patients and staff with published passwords to it; give --demo a new database")]
     NotADemoDatabase,
+    #[error("cannot set up the PDS client: {0}")]
+    Pds(crate::pds::PdsError),
     #[error("this database was created by --demo (its staff passwords and PIN passphrases are published): serve it only with --demo, or use another DATABASE_URL")]
     DemoDatabase,
 }
@@ -166,7 +171,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             tracing::warn!("RELINK_RETENTION_INTERVAL is 0: expired rows stay until `relink purge`")
         }
     }
-    Ok(AppState(Arc::new(AppStateFields {
+    let pds = config
+        .pds
+        .clone()
+        .map(crate::pds::PdsClient::new)
+        .transpose()
+        .map_err(StartError::Pds)?;
+    let state = AppState(Arc::new(AppStateFields {
         leptos_options,
         db,
         demo: config.demo,
@@ -182,7 +193,16 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         trusted_proxies: config.trusted_proxies.clone().into(),
         form_pages: Arc::default(),
         mail_configured,
-    })))
+        pds: pds.clone(),
+    }));
+    match (pds, config.pds_refresh_interval) {
+        (Some(client), Some(every)) => {
+            spine_refresh::spawn(state.clone(), client, every, config.pds_max_age);
+        }
+        (Some(_), None) => tracing::warn!("RELINK_PDS_REFRESH_INTERVAL is 0: PDS is read only when staff check a patient"),
+        (None, _) => tracing::info!("PDS_BASE_URL is not set: the stored Spine values are shown as they are"),
+    }
+    Ok(state)
 }
 
 /// The whole application as `axum::serve` takes it: [`router`] inside response compression

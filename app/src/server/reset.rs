@@ -197,6 +197,11 @@ pub async fn verify(
             audit::record(db.pool(), &event, timestamp).await
         }
     };
+    if candidate.deceased {
+        seen(AuditKind::RefusedDeceased, "reset refused: PDS records the patient as deceased").await?;
+        let view = ResetView::AccessEnded { practice_name };
+        return Ok(render(state, routes::RESET, view, StatusCode::FORBIDDEN).await);
+    }
     if candidate.practice.clinical_system == ClinicalSystem::Emis {
         return Ok(render(
             state,

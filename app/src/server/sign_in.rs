@@ -16,13 +16,13 @@ use super::{render, request_cookie, request_locale, AppState, ClientAddress, Jou
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::sessions::{self, SessionKind};
 use crate::db::tokens::SessionId;
-use crate::db::{accounts, pin_documents};
+use crate::db::{accounts, pds, pin_documents};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::{AccountId, OdsCode};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::views::account::SignInView;
-use crate::views::form::FormErrors;
+use crate::views::form::{FormErrors, FormProblem};
 use crate::views::routes;
 
 /// Sign-in and sign-out.
@@ -163,6 +163,20 @@ pub async fn sign_in(
         return Ok(render(state, routes::SIGN_IN, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
+
+    // PDS records the patient as deceased: the right passphrase opens nothing.
+    if pds::is_deceased(db.pool(), &account.patient_id).await? {
+        let event = NewAuditEvent {
+            kind: AuditKind::RefusedDeceased,
+            actor: "patient",
+            practice_ods: Some(ods.as_str()),
+            patient_id: Some(&account.patient_id),
+            detail: "sign-in refused: PDS records the patient as deceased",
+        };
+        audit::record(db.pool(), &event, timestamp).await?;
+        view.problem = Some(FormProblem::AccessEnded);
+        return Ok(render(state, routes::SIGN_IN, view, StatusCode::FORBIDDEN).await);
+    }
 
     // A PIN document still waiting to be used means the practice expects a new passphrase.
     let today = OffsetDateTime::now_utc().date();

@@ -37,6 +37,8 @@ pub struct DetailRow {
     pub field: DetailField,
     pub value: DetailValue,
     pub source: DetailSource,
+    /// When the value was read from the NHS Spine (PDS); `None` for the GP record.
+    pub read_on: Option<Date>,
     /// What the other source holds, when the two disagree.
     pub other_source_value: Option<DetailValue>,
 }

@@ -53,4 +53,7 @@ pub enum FormProblem {
     ClientLockedOut,
     /// The credential reached its daily cap: try again tomorrow.
     LockedForToday,
+    /// The details matched, but online access to the account has ended (PDS records the
+    /// patient as deceased).
+    AccessEnded,
 }

@@ -32,6 +32,11 @@ pub enum ResetView {
     EmisPractice {
         practice_name: String,
     },
+    /// PDS records the patient as deceased: online access has ended (said only once the PIN
+    /// document matched).
+    AccessEnded {
+        practice_name: String,
+    },
 }
 
 impl Default for ResetView {

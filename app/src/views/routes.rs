@@ -63,6 +63,7 @@ pub const STAFF_NOT_FOUND: &str = "/staff/not-found";
 /// Staff addresses with an id, in axum's syntax (`{id}`), which Leptos' route list uses too.
 pub const STAFF_PATIENT: &str = "/staff/patients/{id}";
 pub const STAFF_REISSUE: &str = "/staff/patients/{id}/pin-document";
+pub const STAFF_CHECK_PDS: &str = "/staff/patients/{id}/check-pds";
 pub const STAFF_PREVIEW_START: &str = "/staff/patients/{id}/preview";
 pub const STAFF_PREVIEW: &str = "/staff/previews/{id}";
 pub const STAFF_PREVIEW_END: &str = "/staff/previews/{id}/end";
@@ -76,6 +77,16 @@ pub fn staff_patient(patient_id: &str) -> String {
 /// Where a patient's PIN document is reissued.
 pub fn staff_reissue(patient_id: &str) -> String {
     with_id(STAFF_REISSUE, patient_id)
+}
+
+/// Where "Check against PDS" posts for a patient.
+pub fn staff_check_pds(patient_id: &str) -> String {
+    with_id(STAFF_CHECK_PDS, patient_id)
+}
+
+/// The patient page after a PDS check, saying what it found.
+pub fn staff_patient_checked(patient_id: &str, notice: super::staff::PdsNotice) -> String {
+    format!("{}?pds={}", staff_patient(patient_id), notice.code())
 }
 
 /// Where a preview of a test patient is started.

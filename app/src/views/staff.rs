@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use super::account::AccountSummary;
 use super::form::{FormErrors, FormProblem};
-use crate::domain::{AuditKind, DemographicField, Recorded, ReplacementState};
+use crate::domain::{AuditKind, Confidentiality, DemographicField, Recorded, ReplacementState};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSignInView {
@@ -99,6 +99,108 @@ pub struct StaffPatientView {
     pub is_test: bool,
     pub account_id: Option<String>,
     pub document: Option<String>,
+    /// What PDS last said about the patient, if it was ever read.
+    pub spine: Option<SpineView>,
+    /// Whether "Check against PDS" is offered: PDS is configured and this is not a test patient.
+    pub can_check_pds: bool,
+    /// What the last "Check against PDS" found, said once after it (post-redirect-get).
+    pub pds_notice: Option<PdsNotice>,
+}
+
+/// The patient's NHS Spine (PDS) values as last read, for staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpineView {
+    pub read_on: Date,
+    pub version: Option<String>,
+    pub name: Option<String>,
+    pub date_of_birth: Option<Date>,
+    pub address: SpineAddress,
+    /// As PDS codes it: `male`, `female`, `other`, `unknown`.
+    pub gender: Option<String>,
+    pub gp_ods: Option<String>,
+    /// PDS has the patient registered at another practice than this one.
+    pub gp_elsewhere: bool,
+    pub deceased_on: Option<Date>,
+    pub confidentiality: Confidentiality,
+    /// The last lookup found no record (`NotFound` or `Invalidated`): these are older values.
+    pub gone: Option<PdsNotice>,
+}
+
+/// The address PDS gave, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpineAddress {
+    Recorded(String),
+    NoneRecorded,
+    /// The record is restricted: PDS withholds the address, and Relink keeps none.
+    Withheld,
+}
+
+/// What a "Check against PDS" came to, as the patient page says it after the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PdsNotice {
+    /// The values below were just read.
+    Checked,
+    /// The record came back under a new NHS number; the patient now has it.
+    Superseded,
+    /// The new NHS number belongs to another patient here: nothing changed.
+    SupersededConflict,
+    NotFound,
+    Invalidated,
+    InvalidNumber,
+    Unavailable,
+    TimedOut,
+    RateLimited,
+    CredentialsRefused,
+    Unreadable,
+    /// Checked less than a minute ago: not asked again.
+    CheckedJustNow,
+}
+
+impl PdsNotice {
+    /// Every notice, for the query parameter's parser.
+    pub const ALL: [Self; 12] = [
+        Self::Checked,
+        Self::Superseded,
+        Self::SupersededConflict,
+        Self::NotFound,
+        Self::Invalidated,
+        Self::InvalidNumber,
+        Self::Unavailable,
+        Self::TimedOut,
+        Self::RateLimited,
+        Self::CredentialsRefused,
+        Self::Unreadable,
+        Self::CheckedJustNow,
+    ];
+
+    /// The value of the patient page's `pds` query parameter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Checked => "checked",
+            Self::Superseded => "superseded",
+            Self::SupersededConflict => "superseded-conflict",
+            Self::NotFound => "not-found",
+            Self::Invalidated => "invalidated",
+            Self::InvalidNumber => "invalid-number",
+            Self::Unavailable => "unavailable",
+            Self::TimedOut => "timed-out",
+            Self::RateLimited => "rate-limited",
+            Self::CredentialsRefused => "credentials-refused",
+            Self::Unreadable => "unreadable",
+            Self::CheckedJustNow => "checked-just-now",
+        }
+    }
+
+    /// The notice a query value names; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|notice| notice.code() == code)
+    }
+
+    /// Whether the check got an answer about the patient (green), or not (the stored values
+    /// stand, and staff may try again).
+    pub fn is_success(self) -> bool {
+        matches!(self, Self::Checked | Self::Superseded | Self::CheckedJustNow)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

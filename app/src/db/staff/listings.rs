@@ -166,11 +166,11 @@ struct PairRow {
     gp_dob: String,
     gp_address: String,
     gp_postcode: String,
-    pds_given: String,
-    pds_family: String,
-    pds_dob: String,
-    pds_address: String,
-    pds_postcode: String,
+    pds_given: Option<String>,
+    pds_family: Option<String>,
+    pds_dob: Option<String>,
+    pds_address: Option<String>,
+    pds_postcode: Option<String>,
 }
 
 /// Every field that differs between the two sources, for the member's practices' patients.
@@ -187,7 +187,7 @@ pub async fn demographic_mismatches(
                 s.address_line AS pds_address, s.postcode AS pds_postcode
          FROM patients p
          JOIN demographics g ON g.patient_id = p.id AND g.source = 'clinical_system'
-         JOIN demographics s ON s.patient_id = p.id AND s.source = 'pds'
+         JOIN pds_records s ON s.patient_id = p.id
          WHERE {filter} ORDER BY p.nhs_number"
     );
     let mut query = sqlx::query_as::<_, PairRow>(&sql);
@@ -199,12 +199,13 @@ pub async fn demographic_mismatches(
     for row in rows {
         let nhs_number = stored_nhs_number(&row.patient_id, &row.nhs_number)?;
         let practice_ods = stored_ods_code(&row.patient_id, &row.practice_ods)?;
-        let mut push = |field: DemographicField, gp: Recorded, pds: Recorded| {
-            if !gp.same_as(&pds) {
+        // A field PDS left out (a minimal record) is not a difference: nothing to compare.
+        let mut push = |field: DemographicField, gp: Recorded, pds: Option<Recorded>| {
+            if let Some(pds) = pds.filter(|pds| !gp.same_as(pds)) {
                 out.push(Mismatch {
                     patient_id: row.patient_id.clone(),
                     practice_ods: practice_ods.clone(),
-                    nhs_number,
+                    nhs_number: nhs_number.clone(),
                     field,
                     gp_record: gp,
                     pds,
@@ -213,16 +214,25 @@ pub async fn demographic_mismatches(
         };
         use DemographicField as Field;
         use Recorded::Text;
-        push(Field::GivenName, Text(row.gp_given), Text(row.pds_given));
-        push(Field::FamilyName, Text(row.gp_family), Text(row.pds_family));
+        push(Field::GivenName, Text(row.gp_given), row.pds_given.map(Text));
+        push(Field::FamilyName, Text(row.gp_family), row.pds_family.map(Text));
         let gp_dob = Recorded::Date(date_from_sql(&row.gp_dob)?);
-        let pds_dob = Recorded::Date(date_from_sql(&row.pds_dob)?);
+        let pds_dob = row
+            .pds_dob
+            .as_deref()
+            .map(date_from_sql)
+            .transpose()?
+            .map(Recorded::Date);
         push(Field::DateOfBirth, gp_dob, pds_dob);
-        push(Field::Address, Text(row.gp_address), Text(row.pds_address));
+        push(
+            Field::Address,
+            Text(row.gp_address),
+            Some(Text(row.pds_address.unwrap_or_default())),
+        );
         push(
             Field::Postcode,
             Text(row.gp_postcode),
-            Text(row.pds_postcode),
+            Some(Text(row.pds_postcode.unwrap_or_default())),
         );
     }
     Ok(out)

@@ -140,6 +140,15 @@ fn IneligiblePage(reason: Ineligible) -> impl IntoView {
             </p>
         }
         .into_any(),
+        Ineligible::AccessEnded => view! {
+            <PageTitle heading=tr!(reset.access_ended.heading) />
+            <BackLink href=routes::REPLACE />
+            <h1>{tr!(reset.access_ended.heading)}</h1>
+            <p>{tr!(reset.access_ended.ended)}</p>
+            <h2>{tr!(replace.what_you_can_do)}</h2>
+            <p>{tr!(reset.access_ended.contact, practice_name = practice_name)}</p>
+        }
+        .into_any(),
         Ineligible::TooManyAccounts => view! {
             <PageTitle heading=tr!(replace.too_many.heading) />
             <BackLink href=routes::REPLACE />

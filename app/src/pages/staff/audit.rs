@@ -140,5 +140,9 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::IdentityCheckDailyLockout => {
             tr!(staff.audit.kinds.identity_check_daily_lockout)
         }
+        AuditKind::StaffCheckedPds => tr!(staff.audit.kinds.staff_checked_pds),
+        AuditKind::PdsRecordSuperseded => tr!(staff.audit.kinds.pds_record_superseded),
+        AuditKind::PdsRecordGone => tr!(staff.audit.kinds.pds_record_gone),
+        AuditKind::RefusedDeceased => tr!(staff.audit.kinds.refused_deceased),
     }
 }

@@ -24,7 +24,8 @@ pub fn StaffSignInPage() -> impl IntoView {
         Some(FormProblem::LockedForToday) => {
             summary.add("username", tr!(staff.sign_in.locked_for_today))
         }
-        None => {}
+        // Staff accounts have no PDS record: never decided for them.
+        Some(FormProblem::AccessEnded) | None => {}
     }
     let signed_out = view.signed_out.then(|| tr!(staff.sign_in.signed_out));
     view! {

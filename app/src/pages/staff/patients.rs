@@ -8,7 +8,9 @@ use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::routes;
-use crate::views::staff::{FindPatientView, StaffPatientView};
+use crate::domain::Confidentiality;
+use crate::language::{locale, long_date};
+use crate::views::staff::{FindPatientView, PdsNotice, SpineAddress, SpineView, StaffPatientView};
 
 /// The NHS number search and, once searched, what it found.
 #[component]
@@ -61,5 +63,119 @@ pub fn StaffPatientPage() -> impl IntoView {
                 <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_preview_start(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
             })}
         </div>
+        <h2 id="spine">{tr!(staff.pds.heading)}</h2>
+        {view.pds_notice.map(|notice| view! { <PdsNoticeMessage notice /> })}
+        {match view.spine.clone() {
+            Some(spine) => view! { <SpineDetails spine /> }.into_any(),
+            None => view! { <p>{tr!(staff.pds.never_read)}</p> }.into_any(),
+        }}
+        {if view.can_check_pds {
+            view! {
+                <form method="post" action=routes::staff_check_pds(&view.id) novalidate>
+                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">{tr!(staff.pds.check_button)}</button>
+                </form>
+            }.into_any()
+        } else if view.is_test {
+            view! { <p>{tr!(staff.pds.test_patient)}</p> }.into_any()
+        } else {
+            view! { <p>{tr!(staff.pds.not_configured)}</p> }.into_any()
+        }}
+    }
+}
+
+/// What the last "Check against PDS" found: a status line when it got an answer, a warning
+/// callout (with what to do) when it did not.
+#[component]
+fn PdsNoticeMessage(notice: PdsNotice) -> impl IntoView {
+    let text = match notice {
+        PdsNotice::Checked => tr!(staff.pds.notice.checked),
+        PdsNotice::Superseded => tr!(staff.pds.notice.superseded),
+        PdsNotice::CheckedJustNow => tr!(staff.pds.notice.checked_just_now),
+        PdsNotice::SupersededConflict => tr!(staff.pds.notice.superseded_conflict),
+        PdsNotice::NotFound => tr!(staff.pds.notice.not_found),
+        PdsNotice::Invalidated => tr!(staff.pds.notice.invalidated),
+        PdsNotice::InvalidNumber => tr!(staff.pds.notice.invalid_number),
+        PdsNotice::Unavailable => tr!(staff.pds.notice.unavailable),
+        PdsNotice::TimedOut => tr!(staff.pds.notice.timed_out),
+        PdsNotice::RateLimited => tr!(staff.pds.notice.rate_limited),
+        PdsNotice::CredentialsRefused => tr!(staff.pds.notice.credentials_refused),
+        PdsNotice::Unreadable => tr!(staff.pds.notice.unreadable),
+    };
+    if notice.is_success() {
+        view! { <div class="nhsuk-inset-text" role="status"><p>{text}</p></div> }.into_any()
+    } else {
+        view! {
+            <div class="nhsuk-warning-callout" role="alert">
+                <h3 class="nhsuk-warning-callout__label">
+                    <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.notice.not_checked)}</span>
+                </h3>
+                <p>{text}</p>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// Each value PDS gave, with the date it was read; why an address is missing, and what a
+/// deceased or restricted record means for the practice.
+#[component]
+fn SpineDetails(spine: SpineView) -> impl IntoView {
+    let l = locale();
+    let missing = || tr!(staff.pds.not_given).to_owned();
+    let row = |key: &'static str, value: String| {
+        view! {
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{key}</dt>
+                <dd class="nhsuk-summary-list__value">{value}</dd>
+            </div>
+        }
+    };
+    let address = match spine.address.clone() {
+        SpineAddress::Recorded(text) => text,
+        SpineAddress::NoneRecorded => missing(),
+        SpineAddress::Withheld => tr!(staff.pds.address_withheld).to_owned(),
+    };
+    let gender = spine.gender.as_deref().map(|code| match code {
+        "male" => tr!(staff.pds.gender_male).to_owned(),
+        "female" => tr!(staff.pds.gender_female).to_owned(),
+        "other" => tr!(staff.pds.gender_other).to_owned(),
+        "unknown" => tr!(staff.pds.gender_unknown).to_owned(),
+        other => other.to_owned(),
+    });
+    let gp = spine.gp_ods.clone().unwrap_or_else(missing);
+    let label = match spine.confidentiality {
+        Confidentiality::Unrestricted => tr!(staff.pds.label_unrestricted),
+        Confidentiality::Restricted => tr!(staff.pds.label_restricted),
+        Confidentiality::VeryRestricted => tr!(staff.pds.label_very_restricted),
+    };
+    view! {
+        {spine.gone.map(|notice| view! { <PdsNoticeMessage notice /> })}
+        {spine.deceased_on.map(|date| view! {
+            <div class="nhsuk-warning-callout">
+                <h3 class="nhsuk-warning-callout__label">
+                    <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.deceased_heading)}</span>
+                </h3>
+                <p>{tr!(staff.pds.deceased, date = long_date(date, l))}</p>
+            </div>
+        })}
+        {spine.confidentiality.hides_whereabouts().then(|| view! {
+            <div class="nhsuk-warning-callout">
+                <h3 class="nhsuk-warning-callout__label">
+                    <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.restricted_heading)}</span>
+                </h3>
+                <p>{tr!(staff.pds.restricted)}</p>
+            </div>
+        })}
+        <p>{tr!(staff.pds.read_on, date = long_date(spine.read_on, l))}</p>
+        <dl class="nhsuk-summary-list">
+            {row(tr!(staff.pds.name), spine.name.clone().unwrap_or_else(missing))}
+            {row(tr!(staff.date_of_birth), spine.date_of_birth.map(|d| long_date(d, l)).unwrap_or_else(missing))}
+            {row(tr!(staff.pds.address), address)}
+            {row(tr!(staff.pds.gender), gender.unwrap_or_else(missing))}
+            {row(tr!(staff.pds.gp_practice), gp)}
+            {row(tr!(staff.pds.label), label.to_owned())}
+            {row(tr!(staff.pds.version), spine.version.clone().unwrap_or_else(missing))}
+        </dl>
+        {spine.gp_elsewhere.then(|| view! { <p>{tr!(staff.pds.gp_elsewhere)}</p> })}
     }
 }

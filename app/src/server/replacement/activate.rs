@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::now;
-use crate::db::audit::{AuditKind, NewAuditEvent};
+use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, Activated, Activation, ReplacementRequest};
 use crate::db::reset::ResetCandidate;
 use crate::db::step_tokens::{self, StepToken};
 use crate::db::tokens::new_record_id;
-use crate::db::{accounts, pin_documents, practices};
+use crate::db::{accounts, pds, pin_documents, practices};
 use crate::domain::attempts::CredentialKey;
 use crate::domain::{ClinicalSystem, PinPassphrase, ReplacementReference, ReplacementState};
 use crate::i18n::td_string;
@@ -140,6 +140,22 @@ pub async fn check_activation(
         return Ok(render(&state, routes::REPLACE_ACTIVATE, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
+    if pds::is_deceased(db.pool(), &old.patient_id).await? {
+        let event = NewAuditEvent {
+            kind: AuditKind::RefusedDeceased,
+            actor: "patient",
+            practice_ods: Some(old.practice_ods.as_str()),
+            patient_id: Some(&old.patient_id),
+            detail: "replacement activation refused: PDS records the patient as deceased",
+        };
+        audit::record(db.pool(), &event, timestamp).await?;
+        let practice_name = practices::find(db.pool(), &old.practice_ods)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let view = ResetView::AccessEnded { practice_name };
+        return Ok(render(&state, routes::RESET, view, StatusCode::FORBIDDEN).await);
+    }
     // As in a reset: an EMIS practice's passphrases are not Relink's to set; its staff reset
     // the linkage key after checking identity. Said only now the PIN document matched.
     let practice = practices::find(db.pool(), &old.practice_ods).await?;

@@ -11,6 +11,7 @@ mod lists;
 mod patients;
 mod pin_documents;
 mod preview;
+mod spine;
 mod test_patients;
 
 use axum::extract::{FromRequestParts, Request, State};
@@ -34,6 +35,7 @@ use crate::views::routes;
 use crate::views::staff::StaffSignInView;
 
 pub use pin_documents::PIN_SECRET_COOKIE;
+pub(crate) use spine::store_answer as store_pds_answer;
 
 /// The staff session cookie: separate from the patients' one.
 pub const STAFF_COOKIE: &str = "__Host-relink-staff";
@@ -50,6 +52,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route(routes::FIND_PATIENT, get(patients::find))
         .route(routes::STAFF_PATIENT, get(patients::page))
+        .route(routes::STAFF_CHECK_PDS, post(spine::check))
         .route(
             routes::STAFF_REISSUE,
             get(pin_documents::show_reissue).post(pin_documents::reissue),

@@ -13,7 +13,7 @@ use crate::i18n::td_string;
 use crate::language::{long_date, Localize as _};
 use crate::server::{render, request_locale, AppState, JourneyError};
 use crate::views::routes;
-use crate::views::staff::{FindPatientView, PatientRow, StaffPatientView};
+use crate::views::staff::{FindPatientView, PatientRow, PdsNotice, StaffPatientView};
 
 /// The search form's query: the NHS number typed, once searched.
 #[derive(Default, Deserialize)]
@@ -73,11 +73,20 @@ pub(super) async fn find(
     Ok(render(&state, routes::FIND_PATIENT, view, status).await)
 }
 
-/// The patient's details, their account and the state of their PIN document; audited.
+/// The patient page's query: what a "Check against PDS" just found (`?pds=checked`).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct PatientQuery {
+    pds: Option<String>,
+}
+
+/// The patient's details, their account, the state of their PIN document and what PDS last
+/// said; audited.
 pub(super) async fn page(
     State(state): State<AppState>,
     SignedInStaff(member): SignedInStaff,
     Path(id): Path<String>,
+    Query(query): Query<PatientQuery>,
 ) -> Result<Response, JourneyError> {
     let Some(patient) = authorised_patient(&state, &member, &id).await? else {
         return Ok(not_found(&state).await);
@@ -145,6 +154,9 @@ pub(super) async fn page(
         is_test: patient.is_test,
         account_id: account.map(|a| a.account_id.to_string()),
         document,
+        spine: super::spine::spine_view(&state, &patient).await?,
+        can_check_pds: state.pds.is_some() && !patient.is_test,
+        pds_notice: query.pds.as_deref().and_then(PdsNotice::from_code),
     };
     Ok(render(
         &state,
