@@ -12,6 +12,13 @@
 //! Nothing here touches the database or the UI: the server stores what a lookup found
 //! (`db::pds`) and the pages show it.
 
+pub mod auth;
+pub mod client;
+pub mod fhir;
+pub mod limiter;
+
+pub use client::PdsClient;
+
 use time::Date;
 
 use crate::domain::{Confidentiality, NhsNumber, OdsCode};
@@ -87,6 +94,10 @@ pub enum PdsError {
     /// The access token could not be obtained (application-restricted access).
     #[error("Relink could not get a PDS access token: {0}")]
     Token(String),
+    /// Relink's own PDS settings are unusable (a base URL that is not a URL, a correlation ID
+    /// that cannot be a header): found before anything is sent.
+    #[error("Relink's PDS settings are wrong: {0}")]
+    Config(String),
 }
 
 /// An `OperationOutcome`: the first issue's code from the Spine error code system, with its
