@@ -320,6 +320,7 @@ struct FakePds {
 struct FakeState {
     replies: Arc<Vec<Reply>>,
     received: Arc<Mutex<Vec<Received>>>,
+    tokens: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FakePds {
@@ -329,6 +330,7 @@ impl FakePds {
             uri: axum::http::Uri,
             headers: HeaderMap,
         ) -> Response {
+            // n: how many patient reads came before this request (token requests aside).
             let n = {
                 let mut received = state.received.lock().unwrap();
                 received.push(Received {
@@ -339,8 +341,25 @@ impl FakePds {
                     accept: header(&headers, "accept"),
                     authorization: header(&headers, "authorization"),
                 });
-                received.len() - 1
+                received
+                    .iter()
+                    .filter(|r| r.path != "/token")
+                    .count()
+                    .saturating_sub(1)
             };
+            // The token endpoint, for application-restricted access: a new token each time.
+            if uri.path() == "/token" {
+                let tokens = state
+                    .tokens
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                    + 1;
+                return axum::Json(serde_json::json!({
+                    "access_token": format!("token-{tokens}"),
+                    "expires_in": "599",
+                    "token_type": "Bearer",
+                }))
+                .into_response();
+            }
             let reply = state.replies[n.min(state.replies.len() - 1)].clone();
             let fhir = [("content-type", "application/fhir+json")];
             match reply {
@@ -372,6 +391,7 @@ impl FakePds {
         let state = FakeState {
             replies: Arc::new(replies),
             received: received.clone(),
+            tokens: Arc::default(),
         };
         let router = axum::Router::new().fallback(answer).with_state(state);
         Self {
@@ -701,4 +721,73 @@ async fn a_correlation_id_that_is_not_a_header_is_refused_before_sending() {
         Err(PdsError::Config(_))
     ));
     assert!(fake.received().is_empty());
+}
+
+/// An RSA private key made for the test (Node's crypto: node is on every machine that runs
+/// these tests), so no key is committed.
+fn test_private_key() -> Vec<u8> {
+    let output = std::process::Command::new("node")
+        .args([
+            "-e",
+            "const { privateKey } = require('crypto').generateKeyPairSync('rsa', \
+             { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, \
+             publicKeyEncoding: { type: 'spki', format: 'pem' } }); \
+             process.stdout.write(privateKey)",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    output.stdout
+}
+
+fn signed_jwt_client(base: &str) -> PdsClient {
+    PdsClient::new(PdsConfig {
+        auth: PdsAuth::SignedJwt(app::pds::SignedJwtConfig {
+            private_key_pem: test_private_key().into(),
+            key_id: "test-1".into(),
+            api_key: "test-api-key".into(),
+            token_url: format!("{base}/token"),
+        }),
+        ..config(base)
+    })
+    .unwrap()
+}
+
+/// A 401 with a token: the token may have been revoked before it expired, so it is dropped and
+/// the read tried once more with a new one; a second 401 is a refusal.
+#[tokio::test]
+async fn a_refused_token_is_renewed_once() {
+    let fake = FakePds::start(vec![
+        Reply::Body(401, error_stub("ACCESS_DENIED")),
+        patient_9000000009(),
+    ])
+    .await;
+    let found = signed_jwt_client(&fake.base)
+        .read_patient(&nhs("9000000009"), CORRELATION)
+        .await;
+    assert!(matches!(found, Ok(Lookup::Found(_))), "{found:?}");
+    let reads: Vec<_> = fake
+        .received()
+        .into_iter()
+        .filter(|r| r.path != "/token")
+        .map(|r| r.authorization)
+        .collect();
+    assert_eq!(
+        reads,
+        [
+            Some("Bearer token-1".to_owned()),
+            Some("Bearer token-2".to_owned())
+        ]
+    );
+
+    let fake = FakePds::start(vec![Reply::Body(401, error_stub("ACCESS_DENIED"))]).await;
+    assert_eq!(
+        signed_jwt_client(&fake.base)
+            .read_patient(&nhs("9000000009"), CORRELATION)
+            .await,
+        Err(PdsError::AccessDenied { status: 401 })
+    );
+    let received = fake.received();
+    assert_eq!(received.iter().filter(|r| r.path == "/token").count(), 2);
+    assert_eq!(received.iter().filter(|r| r.path != "/token").count(), 2);
 }
