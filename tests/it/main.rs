@@ -2,7 +2,7 @@
 //!
 //! Each module drives the real `relink` router over HTTP on a loopback port, or the built
 //! `relink` binary; `common` holds the shared helpers (a test server on a fresh SQLite file, a
-//! real SMTP sink, the fixture builder, the captured request log, seeded patients).
+//! real SMTP sink, the fixture builder, the captured request log, seeded patients, NHS England's PDS sandbox).
 //! Run them with `cargo test -p relink --features app/ssr --test it`.
 
 mod common;
@@ -12,6 +12,7 @@ mod caching;
 mod cli;
 mod faults;
 mod http;
+mod pds;
 mod replacement;
 mod request_log;
 mod reset;

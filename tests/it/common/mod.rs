@@ -8,6 +8,7 @@ use app::server::{self, Config};
 
 pub mod fixture;
 pub mod log;
+pub mod pds_sandbox;
 pub mod seed;
 
 pub struct TestServer {
