@@ -17,5 +17,6 @@ mod replacement;
 mod request_log;
 mod reset;
 mod retention;
+mod spine;
 mod staff;
 mod welsh;

@@ -9,7 +9,7 @@ use sqlx::{Any, Executor};
 use time::Date;
 
 use super::audit::{self, NewAuditEvent};
-use super::{date_from_sql, date_to_sql, DbError, Db};
+use super::{date_from_sql, date_to_sql, Db, DbError};
 use crate::domain::{Confidentiality, NhsNumber, OdsCode};
 use crate::pds::PdsRecord;
 
@@ -108,7 +108,11 @@ impl TryFrom<SnapshotRow> for PdsSnapshot {
             version: row.version_id,
             given_name: row.given_name,
             family_name: row.family_name,
-            date_of_birth: row.date_of_birth.as_deref().map(date_from_sql).transpose()?,
+            date_of_birth: row
+                .date_of_birth
+                .as_deref()
+                .map(date_from_sql)
+                .transpose()?,
             address_line: row.address_line,
             postcode: row.postcode,
             gender: row.gender,
@@ -159,7 +163,11 @@ pub async fn is_deceased<'e>(
 
 /// Writes the snapshot, replacing the previous one; a restricted record also takes the
 /// address off the patient's GP record. Part of a caller's transaction.
-pub async fn upsert<'e, E>(exec: &mut E, patient_id: &str, snapshot: &PdsSnapshot) -> Result<(), DbError>
+pub async fn upsert<'e, E>(
+    exec: &mut E,
+    patient_id: &str,
+    snapshot: &PdsSnapshot,
+) -> Result<(), DbError>
 where
     for<'c> &'c mut E: Executor<'c, Database = Any>,
 {
@@ -190,10 +198,12 @@ where
     .execute(&mut *exec)
     .await?;
     if snapshot.confidentiality.hides_whereabouts() {
-        sqlx::query("UPDATE demographics SET address_line = '', postcode = '' WHERE patient_id = $1")
-            .bind(patient_id)
-            .execute(&mut *exec)
-            .await?;
+        sqlx::query(
+            "UPDATE demographics SET address_line = '', postcode = '' WHERE patient_id = $1",
+        )
+        .bind(patient_id)
+        .execute(&mut *exec)
+        .await?;
     }
     Ok(())
 }
@@ -240,7 +250,7 @@ pub async fn record_read(
             audit::record(&mut *tx, &superseded_event(event, patient_id, &detail), now).await?;
             tx.commit().await?;
             return Ok(Stored::RekeyConflict {
-                to: record.nhs_number.clone(),
+                to: record.nhs_number,
             });
         }
         sqlx::query("UPDATE patients SET nhs_number = $1 WHERE id = $2")
@@ -254,8 +264,8 @@ pub async fn record_read(
         );
         audit::record(&mut *tx, &superseded_event(event, patient_id, &detail), now).await?;
         stored = Stored::Rekeyed {
-            from: asked.clone(),
-            to: record.nhs_number.clone(),
+            from: *asked,
+            to: record.nhs_number,
         };
     }
     let was_deceased = is_deceased(&mut *tx, patient_id).await?;
@@ -405,7 +415,9 @@ mod tests {
                 snapshot.address_line.as_deref(),
                 Some("3 Hill Street, Riverton")
             );
-            let sources = patients::demographics(db.pool(), &patient.id).await.unwrap();
+            let sources = patients::demographics(db.pool(), &patient.id)
+                .await
+                .unwrap();
             assert_eq!(sources.len(), 2);
             assert_eq!(sources[1].source, DemographicSource::Pds);
             assert_eq!(sources[1].postcode, "RV1 2AB");
@@ -443,11 +455,15 @@ mod tests {
                 .unwrap();
             assert_eq!(addresses().await, blank);
             // Even SQL that bypasses Relink cannot give a restricted record an address.
-            let direct = sqlx::query("UPDATE pds_records SET postcode = 'RV1 2AB' WHERE patient_id = $1")
-                .bind(&patient.id)
-                .execute(db.pool())
-                .await;
-            assert!(direct.is_err(), "the CHECK refuses an address on a restricted record");
+            let direct =
+                sqlx::query("UPDATE pds_records SET postcode = 'RV1 2AB' WHERE patient_id = $1")
+                    .bind(&patient.id)
+                    .execute(db.pool())
+                    .await;
+            assert!(
+                direct.is_err(),
+                "the CHECK refuses an address on a restricted record"
+            );
         })
         .await;
     }
@@ -464,18 +480,25 @@ mod tests {
             assert_eq!(
                 stored,
                 Stored::Rekeyed {
-                    from: patient.nhs_number.clone(),
-                    to: new_number.clone()
+                    from: patient.nhs_number,
+                    to: new_number
                 }
             );
-            let rekeyed = patients::find(db.pool(), &patient.id).await.unwrap().unwrap();
-            assert_eq!(rekeyed.nhs_number, new_number);
-            let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM audit_events WHERE patient_id = $1")
-                .bind(&patient.id)
-                .fetch_all(db.pool())
+            let rekeyed = patients::find(db.pool(), &patient.id)
                 .await
+                .unwrap()
                 .unwrap();
-            assert!(kinds.iter().any(|k| k == "pds_record_superseded"), "{kinds:?}");
+            assert_eq!(rekeyed.nhs_number, new_number);
+            let kinds: Vec<String> =
+                sqlx::query_scalar("SELECT kind FROM audit_events WHERE patient_id = $1")
+                    .bind(&patient.id)
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap();
+            assert!(
+                kinds.iter().any(|k| k == "pds_record_superseded"),
+                "{kinds:?}"
+            );
 
             // A second patient whose record is superseded by the first one's number: nothing moves.
             let twin = crate::db::patients::Patient {
@@ -546,12 +569,15 @@ mod tests {
             };
             patients::upsert(db.pool(), &test_patient, 1).await.unwrap();
             let due = due_for_refresh(db.pool(), 100, 10).await.unwrap();
-            assert_eq!(due, vec![(patient.id.clone(), patient.nhs_number.clone())]);
+            assert_eq!(due, vec![(patient.id.clone(), patient.nhs_number)]);
             let record = full_record(&patient.nhs_number.digits());
             record_read(&db, &patient.id, &patient.nhs_number, &record, None, 150)
                 .await
                 .unwrap();
-            assert!(due_for_refresh(db.pool(), 100, 10).await.unwrap().is_empty());
+            assert!(due_for_refresh(db.pool(), 100, 10)
+                .await
+                .unwrap()
+                .is_empty());
             assert_eq!(due_for_refresh(db.pool(), 200, 10).await.unwrap().len(), 1);
             // A record PDS no longer has is not asked for again until it is due like any other.
             let event = NewAuditEvent {
@@ -564,10 +590,17 @@ mod tests {
             record_gone(&db, &patient.id, RecordStatus::NotFound, &event, 300)
                 .await
                 .unwrap();
-            assert!(due_for_refresh(db.pool(), 200, 10).await.unwrap().is_empty());
+            assert!(due_for_refresh(db.pool(), 200, 10)
+                .await
+                .unwrap()
+                .is_empty());
             let snapshot = find(db.pool(), &patient.id).await.unwrap().unwrap();
             assert_eq!(snapshot.status, RecordStatus::NotFound);
-            assert_eq!(snapshot.given_name.as_deref(), Some("Sam"), "last values kept");
+            assert_eq!(
+                snapshot.given_name.as_deref(),
+                Some("Sam"),
+                "last values kept"
+            );
         })
         .await;
     }

@@ -338,6 +338,13 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyFa
     }
 }
 
+/// Names the client without its settings (the configuration's own Debug hides its keys).
+impl std::fmt::Debug for PdsClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdsClient").finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,12 +403,5 @@ mod tests {
             Err(PdsError::Config(_))
         ));
         assert!(PdsClient::new(config("http://127.0.0.1:9000/")).is_ok());
-    }
-}
-
-/// Names the client without its settings (the configuration's own Debug hides its keys).
-impl std::fmt::Debug for PdsClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PdsClient").finish_non_exhaustive()
     }
 }

@@ -119,7 +119,9 @@ pub async fn patient_summary(
             field,
             value,
             source,
-            read_on: (source == DetailSource::NhsSpine).then_some(spine_read_on).flatten(),
+            read_on: (source == DetailSource::NhsSpine)
+                .then_some(spine_read_on)
+                .flatten(),
             other_source_value,
         })
     };

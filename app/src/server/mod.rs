@@ -199,8 +199,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         (Some(client), Some(every)) => {
             spine_refresh::spawn(state.clone(), client, every, config.pds_max_age);
         }
-        (Some(_), None) => tracing::warn!("RELINK_PDS_REFRESH_INTERVAL is 0: PDS is read only when staff check a patient"),
-        (None, _) => tracing::info!("PDS_BASE_URL is not set: the stored Spine values are shown as they are"),
+        (Some(_), None) => tracing::warn!(
+            "RELINK_PDS_REFRESH_INTERVAL is 0: PDS is read only when staff check a patient"
+        ),
+        (None, _) => {
+            tracing::info!("PDS_BASE_URL is not set: the stored Spine values are shown as they are")
+        }
     }
     Ok(state)
 }

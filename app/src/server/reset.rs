@@ -198,7 +198,11 @@ pub async fn verify(
         }
     };
     if candidate.deceased {
-        seen(AuditKind::RefusedDeceased, "reset refused: PDS records the patient as deceased").await?;
+        seen(
+            AuditKind::RefusedDeceased,
+            "reset refused: PDS records the patient as deceased",
+        )
+        .await?;
         let view = ResetView::AccessEnded { practice_name };
         return Ok(render(state, routes::RESET, view, StatusCode::FORBIDDEN).await);
     }

@@ -199,7 +199,10 @@ impl PdsNotice {
     /// Whether the check got an answer about the patient (green), or not (the stored values
     /// stand, and staff may try again).
     pub fn is_success(self) -> bool {
-        matches!(self, Self::Checked | Self::Superseded | Self::CheckedJustNow)
+        matches!(
+            self,
+            Self::Checked | Self::Superseded | Self::CheckedJustNow
+        )
     }
 }
 

@@ -572,3 +572,40 @@ pub async fn reopen_postgres_database(admin: &mut sqlx::PgConnection, name: &str
         .await
         .unwrap();
 }
+
+// PDS values.
+
+/// Makes every stored PDS read look `seconds` older (the demo seeds them as read at start).
+pub async fn backdate_pds_reads(db_url: &str, seconds: i64) {
+    change(
+        db_url,
+        "UPDATE pds_records SET read_at = read_at - CAST($1 AS BIGINT)",
+        &[&seconds.to_string()],
+    )
+    .await
+}
+
+/// What is stored of the patient's PDS record.
+pub async fn pds_snapshot(db_url: &str, patient_id: &str) -> Option<app::db::pds::PdsSnapshot> {
+    on(db_url, async |db| {
+        app::db::pds::find(&mut *db, patient_id).await.unwrap()
+    })
+    .await
+}
+
+/// Every address the database holds for the patient, from any source, as `(line, postcode)`.
+pub async fn stored_addresses(db_url: &str, patient_id: &str) -> Vec<(String, String)> {
+    on(db_url, async |db| {
+        sqlx::query_as(
+            "SELECT address_line, postcode FROM demographics WHERE patient_id = $1
+             UNION ALL
+             SELECT COALESCE(address_line, ''), COALESCE(postcode, '') FROM pds_records WHERE patient_id = $2",
+        )
+        .bind(patient_id)
+        .bind(patient_id)
+        .fetch_all(&mut *db)
+        .await
+        .unwrap()
+    })
+    .await
+}

@@ -205,7 +205,7 @@ pub async fn demographic_mismatches(
                 out.push(Mismatch {
                     patient_id: row.patient_id.clone(),
                     practice_ods: practice_ods.clone(),
-                    nhs_number: nhs_number.clone(),
+                    nhs_number,
                     field,
                     gp_record: gp,
                     pds,
@@ -214,8 +214,16 @@ pub async fn demographic_mismatches(
         };
         use DemographicField as Field;
         use Recorded::Text;
-        push(Field::GivenName, Text(row.gp_given), row.pds_given.map(Text));
-        push(Field::FamilyName, Text(row.gp_family), row.pds_family.map(Text));
+        push(
+            Field::GivenName,
+            Text(row.gp_given),
+            row.pds_given.map(Text),
+        );
+        push(
+            Field::FamilyName,
+            Text(row.gp_family),
+            row.pds_family.map(Text),
+        );
         let gp_dob = Recorded::Date(date_from_sql(&row.gp_dob)?);
         let pds_dob = row
             .pds_dob

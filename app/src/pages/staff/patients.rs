@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use super::{PatientTable, StaffNav};
 use crate::components::form::{ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
+use crate::domain::Confidentiality;
+use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::routes;
-use crate::domain::Confidentiality;
-use crate::language::{locale, long_date};
 use crate::views::staff::{FindPatientView, PdsNotice, SpineAddress, SpineView, StaffPatientView};
 
 /// The NHS number search and, once searched, what it found.

@@ -31,7 +31,9 @@ pub(super) async fn check(
     let Some(patient) = authorised_patient(&state, &member, &id).await? else {
         return Ok(not_found(&state).await);
     };
-    let back = |notice| Ok(Redirect::to(&routes::staff_patient_checked(&patient.id, notice)).into_response());
+    let back = |notice| {
+        Ok(Redirect::to(&routes::staff_patient_checked(&patient.id, notice)).into_response())
+    };
     let Some(client) = state.pds.clone().filter(|_| !patient.is_test) else {
         // The page offers no button then; a hand-made post just goes back to the page.
         return Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response());
@@ -43,7 +45,14 @@ pub(super) async fn check(
     }
     let correlation = uuid::Uuid::new_v4().to_string();
     let answer = client.read_patient(&patient.nhs_number, &correlation).await;
-    let notice = store_answer(&state, &patient, answer, member.username.as_str(), timestamp).await?;
+    let notice = store_answer(
+        &state,
+        &patient,
+        answer,
+        member.username.as_str(),
+        timestamp,
+    )
+    .await?;
     back(notice)
 }
 
@@ -114,8 +123,12 @@ pub(crate) async fn store_answer(
             };
             if staff_check {
                 let detail = "PDS check gave no answer";
-                audit::record(state.db.pool(), &event(AuditKind::StaffCheckedPds, detail), timestamp)
-                    .await?;
+                audit::record(
+                    state.db.pool(),
+                    &event(AuditKind::StaffCheckedPds, detail),
+                    timestamp,
+                )
+                .await?;
             }
             notice
         }
