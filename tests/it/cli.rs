@@ -410,3 +410,39 @@ fn a_demo_database_is_served_only_in_demo_mode() {
         "{stderr}"
     );
 }
+
+#[test]
+fn bad_pds_settings_are_refused_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let db = ("DATABASE_URL", database.as_str());
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[("PDS_BASE_URL", "ftp://pds.example")],
+            "relink: PDS_BASE_URL must be an http:// or https:// URL",
+        ),
+        (
+            &[("PDS_BASE_URL", "http://127.0.0.1:9000"), ("PDS_AUTH", "password")],
+            "relink: PDS_AUTH must be none or signed-jwt",
+        ),
+        (
+            &[("PDS_BASE_URL", "http://127.0.0.1:9000"), ("PDS_AUTH", "signed-jwt")],
+            "must be set when PDS_AUTH=signed-jwt",
+        ),
+        (
+            &[
+                ("PDS_BASE_URL", "http://127.0.0.1:9000"),
+                ("PDS_REQUESTS_PER_SECOND", "0"),
+            ],
+            "relink: PDS_REQUESTS_PER_SECOND must be a whole number from 1 to",
+        ),
+    ];
+    for (settings, said) in cases {
+        let mut envs = vec![db];
+        envs.extend_from_slice(settings);
+        let (code, stderr) = relink(&[], &envs);
+        assert_eq!(code, Some(2), "{settings:?}: {stderr}");
+        assert!(stderr.contains(said), "{settings:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    }
+}
