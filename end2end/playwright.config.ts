@@ -13,7 +13,18 @@ const dataDir = mkdtempSync(join(tmpdir(), "relink-e2e-"));
 // RELINK_E2E_BASE_PORT moves both when 3100 and 3101 are taken.
 const basePort = Number(process.env.RELINK_E2E_BASE_PORT ?? "3100");
 const servers = { "js-on": basePort, "js-off": basePort + 1 } as const;
-const webServer = Object.entries(servers).map(([name, port]) => ({
+// NHS England's PDS sandbox (scripts/pds-sandbox.sh), which "Check against PDS" asks.
+const pdsPort = basePort + 2;
+const pdsSandbox = {
+  command: `bash "${join(root, "scripts/pds-sandbox.sh")}" serve ${pdsPort}`,
+  // The sandbox answers 400 without an X-Request-ID: Playwright counts that as up.
+  url: `http://127.0.0.1:${pdsPort}/Patient/9000000009`,
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+};
+const relinkServers = Object.entries(servers).map(([name, port]) => ({
   command: `"${binary}" --demo`,
   url: `http://127.0.0.1:${port}/healthz`,
   reuseExistingServer: false,
@@ -25,8 +36,12 @@ const webServer = Object.entries(servers).map(([name, port]) => ({
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: join(root, "target/site"),
     RUST_LOG: "warn",
+    PDS_BASE_URL: `http://127.0.0.1:${pdsPort}`,
+    // Only staff checks ask PDS: the demo data stays as the tests expect it.
+    RELINK_PDS_REFRESH_INTERVAL: "0",
   },
 }));
+const webServer = [pdsSandbox, ...relinkServers];
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.
 const chromium = {

@@ -153,3 +153,25 @@ test("staff see what needs attention for their practice only", async ({ page, br
   await page.goto("/staff/test-patients");
   await expect(page.getByText("Tess Test")).toHaveCount(0);
 });
+
+test("staff check a patient against PDS (NHS England's sandbox) and are told what it found", async ({ page, browser }, testInfo) => {
+  await signIn(page, "staff.riverside", "riverside-demo-password");
+  await page.getByRole("link", { name: "Find a patient" }).click();
+  await page.getByLabel("NHS number").fill("999 000 0026");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: "Alex" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "From the NHS Spine (PDS)" })).toBeVisible();
+  await expect(page.getByText(/^Read from PDS on /)).toBeVisible();
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  // The sandbox knows no 999 number: the page says so, keeps the values it had, and says
+  // what to do. The button works from the keyboard.
+  await page.getByRole("button", { name: "Check against PDS" }).focus();
+  await page.keyboard.press("Enter");
+  const warning = page.getByRole("alert");
+  await expect(warning).toContainText("Not checked");
+  await expect(warning).toContainText("PDS has no record with this NHS number. Check the NHS number in your clinical system.");
+  await expect(page.getByText(/^Read from PDS on /)).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+});

@@ -422,11 +422,17 @@ fn bad_pds_settings_are_refused_before_anything_starts() {
             "relink: PDS_BASE_URL must be an http:// or https:// URL",
         ),
         (
-            &[("PDS_BASE_URL", "http://127.0.0.1:9000"), ("PDS_AUTH", "password")],
+            &[
+                ("PDS_BASE_URL", "http://127.0.0.1:9000"),
+                ("PDS_AUTH", "password"),
+            ],
             "relink: PDS_AUTH must be none or signed-jwt",
         ),
         (
-            &[("PDS_BASE_URL", "http://127.0.0.1:9000"), ("PDS_AUTH", "signed-jwt")],
+            &[
+                ("PDS_BASE_URL", "http://127.0.0.1:9000"),
+                ("PDS_AUTH", "signed-jwt"),
+            ],
             "must be set when PDS_AUTH=signed-jwt",
         ),
         (

@@ -76,7 +76,9 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
             ..gp_record.clone()
         };
         patients::upsert_demographics(&mut *tx, &patient_id, &gp_record, now).await?;
-        patients::upsert_demographics(&mut *tx, &patient_id, &pds_record, now).await?;
+        // As if PDS had been read the day before: a "Check against PDS" (when the demo is
+        // pointed at the sandbox) asks at once.
+        patients::upsert_demographics(&mut *tx, &patient_id, &pds_record, now - 86_400).await?;
 
         let account_row_id = format!("demo-account-{}", demo.account_id);
         // A demo account that was replaced stays replaced (and its documents with the new

@@ -2,7 +2,8 @@
 //! `../shared/vendor/pds-sandbox`), started once per test binary on a free loopback port.
 //!
 //! `../shared` is read-only, so the app is copied to `target/pds-sandbox/` and its packages are
-//! installed there with `npm ci --omit=dev` (again only when the lockfile changed). The `node`
+//! installed there with `npm ci --omit=dev` (again only when the lockfile changed), by
+//! `scripts/pds-sandbox.sh prepare`. The `node`
 //! process is started from a thread that lives as long as the test binary and asks the kernel to
 //! kill it when that thread ends (`PR_SET_PDEATHSIG`): the sandbox goes with the binary however
 //! the binary ends, even killed. `RELINK_TEST_PDS_URL` points the tests at a sandbox already
@@ -106,8 +107,8 @@ fn start() -> Result<String, String> {
     ))
 }
 
-/// Copies the sandbox's files over (keeping `node_modules`) and installs its packages when they
-/// are missing or the lockfile changed.
+/// Copies the sandbox's files to `dir` and installs its packages when they are missing or the
+/// lockfile changed: `scripts/pds-sandbox.sh prepare`, which Playwright's sandbox uses too.
 fn prepare(source: &Path, dir: &Path) -> Result<(), String> {
     if !source.join("package.json").is_file() {
         return Err(format!(
@@ -115,59 +116,19 @@ fn prepare(source: &Path, dir: &Path) -> Result<(), String> {
             source.display()
         ));
     }
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if path.file_name().is_some_and(|n| n == "node_modules") {
-            continue;
-        }
-        let removed = if path.is_dir() {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-        removed.map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    copy_tree(source, dir).map_err(|e| format!("copying {}: {e}", source.display()))?;
-
-    let lock = std::fs::read(source.join("package-lock.json")).map_err(|e| e.to_string())?;
-    let marker = dir.join("node_modules/.relink-installed-from");
-    if std::fs::read(&marker).ok().as_deref() != Some(&lock[..]) {
-        let output = Command::new("npm")
-            .args([
-                "ci",
-                "--omit=dev",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-            ])
-            .current_dir(dir)
-            .output()
-            .map_err(|e| format!("`npm` could not be run: {e}"))?;
-        if !output.status.success() {
-            return Err(format!(
-                "npm ci failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        std::fs::write(&marker, &lock).map_err(|e| e.to_string())?;
-    }
-    Ok(())
-}
-
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_name() == "node_modules" {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/pds-sandbox.sh");
+    let output = Command::new("bash")
+        .arg(&script)
+        .arg("prepare")
+        .env("CARGO_TARGET_DIR", dir.parent().unwrap())
+        .output()
+        .map_err(|e| format!("{} could not be run: {e}", script.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} prepare failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     Ok(())
 }

@@ -64,7 +64,7 @@ pub fn StaffPatientPage() -> impl IntoView {
             })}
         </div>
         <h2 id="spine">{tr!(staff.pds.heading)}</h2>
-        {view.pds_notice.map(|notice| view! { <PdsNoticeMessage notice /> })}
+        {view.pds_notice.map(|notice| view! { <PdsNoticeMessage notice just_checked=true /> })}
         {match view.spine.clone() {
             Some(spine) => view! { <SpineDetails spine /> }.into_any(),
             None => view! { <p>{tr!(staff.pds.never_read)}</p> }.into_any(),
@@ -83,10 +83,11 @@ pub fn StaffPatientPage() -> impl IntoView {
     }
 }
 
-/// What the last "Check against PDS" found: a status line when it got an answer, a warning
-/// callout (with what to do) when it did not.
+/// What a "Check against PDS" found: a status line when it got an answer, a warning callout
+/// (with what to do) when it did not. Announced (`status`, `alert`) only right after the
+/// check (`just_checked`); the lasting note of a record PDS no longer has is plain content.
 #[component]
-fn PdsNoticeMessage(notice: PdsNotice) -> impl IntoView {
+fn PdsNoticeMessage(notice: PdsNotice, just_checked: bool) -> impl IntoView {
     let text = match notice {
         PdsNotice::Checked => tr!(staff.pds.notice.checked),
         PdsNotice::Superseded => tr!(staff.pds.notice.superseded),
@@ -102,10 +103,12 @@ fn PdsNoticeMessage(notice: PdsNotice) -> impl IntoView {
         PdsNotice::Unreadable => tr!(staff.pds.notice.unreadable),
     };
     if notice.is_success() {
-        view! { <div class="nhsuk-inset-text" role="status"><p>{text}</p></div> }.into_any()
+        let role = just_checked.then_some("status");
+        view! { <div class="nhsuk-inset-text" role=role><p>{text}</p></div> }.into_any()
     } else {
+        let role = just_checked.then_some("alert");
         view! {
-            <div class="nhsuk-warning-callout" role="alert">
+            <div class="nhsuk-warning-callout" role=role>
                 <h3 class="nhsuk-warning-callout__label">
                     <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.notice.not_checked)}</span>
                 </h3>
@@ -149,7 +152,7 @@ fn SpineDetails(spine: SpineView) -> impl IntoView {
         Confidentiality::VeryRestricted => tr!(staff.pds.label_very_restricted),
     };
     view! {
-        {spine.gone.map(|notice| view! { <PdsNoticeMessage notice /> })}
+        {spine.gone.map(|notice| view! { <PdsNoticeMessage notice just_checked=false /> })}
         {spine.deceased_on.map(|date| view! {
             <div class="nhsuk-warning-callout">
                 <h3 class="nhsuk-warning-callout__label">

@@ -131,6 +131,15 @@ pub(super) async fn page(
             )
         }
     });
+    let pds_notice = query.pds.as_deref().and_then(PdsNotice::from_code);
+    let mut spine = super::spine::spine_view(&state, &patient).await?;
+    // Just told that PDS has no record: not told twice.
+    if let Some(spine) = spine
+        .as_mut()
+        .filter(|s| s.gone.is_some() && s.gone == pds_notice)
+    {
+        spine.gone = None;
+    }
     let view = StaffPatientView {
         username: member.username.to_string(),
         id: patient.id.clone(),
@@ -154,9 +163,9 @@ pub(super) async fn page(
         is_test: patient.is_test,
         account_id: account.map(|a| a.account_id.to_string()),
         document,
-        spine: super::spine::spine_view(&state, &patient).await?,
+        spine,
         can_check_pds: state.pds.is_some() && !patient.is_test,
-        pds_notice: query.pds.as_deref().and_then(PdsNotice::from_code),
+        pds_notice,
     };
     Ok(render(
         &state,
