@@ -366,6 +366,15 @@ async fn drill(args: &Args) -> Result<bool, DrillError> {
     };
     let gaps = times.windows(2).map(|w| w[1].duration_since(w[0]));
     let shortest_gap = gaps.clone().min().unwrap_or_default();
+    // How close the run came to the limit: `rate + 1` requests in a row must span a second or
+    // more for no window to hold `rate + 1`.
+    let over = usize::try_from(rate)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    let tightest = times
+        .windows(over)
+        .map(|w| w[over - 1].duration_since(w[0]))
+        .min();
     let refused = arrivals.iter().filter(|a| a.refused).count();
     println!(
         "requests: {} ({} answered 429), over {:.1} s; round took {:.1} s; achieved {achieved:.3} a second \
@@ -385,6 +394,12 @@ async fn drill(args: &Args) -> Result<bool, DrillError> {
             .zip(times.first())
             .map_or(0.0, |(t, first)| t.duration_since(*first).as_secs_f64())
     );
+    if let Some(tightest) = tightest {
+        println!(
+            "tightest {over} requests in a row spanned {:.1} ms (more than 1000 ms: no window over {rate})",
+            tightest.as_secs_f64() * 1000.0
+        );
+    }
     println!(
         "round: {} asked, {} answered, {} failed",
         round.asked, round.answered, round.failed
