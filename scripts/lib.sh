@@ -61,3 +61,13 @@ build_drill() {
   relink="$ROOT/target/$dir/relink"
   drill="$ROOT/target/$dir/examples/drill"
 }
+
+# Builds the PDS rate drill (examples/pds_refresh_drill.rs) and sets $pds_drill. Release unless
+# RELINK_DRILL_PROFILE=dev, as build_drill. It needs no relink server: it runs the refresh itself.
+build_pds_drill() {
+  local profile="${RELINK_DRILL_PROFILE:-release}" dir=release
+  [ "$profile" = dev ] && dir=debug
+  say "Building the PDS rate drill ($profile)"
+  cargo build --profile "$profile" --quiet --example pds_refresh_drill
+  pds_drill="$ROOT/target/$dir/examples/pds_refresh_drill"
+}
