@@ -232,17 +232,23 @@ pub async fn record_read(
     event: Option<&NewAuditEvent<'_>>,
     now: i64,
 ) -> Result<Stored, DbError> {
+    // Read before the transaction: on SQLite, a transaction that reads and then writes fails
+    // (SQLITE_BUSY, not waited for) when another writer committed in between, so each
+    // statement in it writes, or follows a write. At worst two reads at once both end the
+    // sessions, which is harmless.
+    let was_deceased = is_deceased(db.pool(), patient_id).await?;
     let mut tx = db.pool().begin().await?;
     let mut stored = Stored::Values;
     if record.nhs_number != *asked {
-        let taken = sqlx::query_scalar::<_, String>(
-            "SELECT id FROM patients WHERE nhs_number = $1 AND id <> $2",
+        let moved = sqlx::query(
+            "UPDATE patients SET nhs_number = $1 WHERE id = $2
+             AND NOT EXISTS (SELECT 1 FROM patients other WHERE other.nhs_number = $1 AND other.id <> $2)",
         )
         .bind(record.nhs_number.digits())
         .bind(patient_id)
-        .fetch_optional(&mut *tx)
+        .execute(&mut *tx)
         .await?;
-        if taken.is_some() {
+        if moved.rows_affected() == 0 {
             let detail = format!(
                 "PDS says NHS number {asked} was superseded by {}, which another patient here has: nothing changed",
                 record.nhs_number
@@ -253,11 +259,6 @@ pub async fn record_read(
                 to: record.nhs_number,
             });
         }
-        sqlx::query("UPDATE patients SET nhs_number = $1 WHERE id = $2")
-            .bind(record.nhs_number.digits())
-            .bind(patient_id)
-            .execute(&mut *tx)
-            .await?;
         let detail = format!(
             "PDS says NHS number {asked} was superseded by {}: the patient now has the new number",
             record.nhs_number
@@ -268,7 +269,6 @@ pub async fn record_read(
             to: record.nhs_number,
         };
     }
-    let was_deceased = is_deceased(&mut *tx, patient_id).await?;
     upsert(&mut *tx, patient_id, &PdsSnapshot::from_record(record, now)).await?;
     if record.deceased_on.is_some() && !was_deceased {
         sqlx::query(
