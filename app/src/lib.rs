@@ -16,6 +16,8 @@ pub mod views;
 pub mod audit_checkpoint;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "import")]
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod pds;
 #[cfg(feature = "ssr")]
@@ -277,7 +279,7 @@ mod layers {
     #[test]
     fn the_server_and_database_know_the_views_only() {
         let found = offences(
-            &["server", "db", "pds"],
+            &["server", "db", "pds", "import"],
             &[
                 "crate::pages",
                 "crate::components",
