@@ -378,12 +378,12 @@ async fn drill(args: &Args) -> Result<bool, DrillError> {
     let refused = arrivals.iter().filter(|a| a.refused).count();
     println!(
         "requests: {} ({} answered 429), over {:.1} s; round took {:.1} s; achieved {achieved:.3} a second \
-         (client spacing {:.1} ms: 1 s / rate + 2%); shortest gap between requests {:.1} ms",
+         (client spacing {:.1} ms); shortest gap between requests {:.1} ms",
         times.len(),
         refused,
         span.as_secs_f64(),
         elapsed.as_secs_f64(),
-        1020.0 / f64::from(args.client_rate.unwrap_or(args.rate).get()),
+        app::pds::limiter::spacing(args.client_rate.unwrap_or(args.rate)).as_secs_f64() * 1000.0,
         shortest_gap.as_secs_f64() * 1000.0,
     );
     println!(

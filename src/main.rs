@@ -79,6 +79,27 @@ enum Command {
     Migrate,
     /// Delete what is past its retention now, and print how much went from each table.
     Purge,
+    /// Bring a practice's patients in from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum ImportCommand {
+    /// Import (or check, with --dry-run) a CSV or a FHIR R4 Bundle of patients into a practice,
+    /// and print a report: how many added, updated and unchanged, and each rejected row with
+    /// its line (or entry) and reason. Exit 0: every row imported; 1: some rows rejected (the
+    /// others imported); 2: nothing written (a file refused whole, or a bad argument).
+    Patients {
+        /// The practice's ODS code (it must exist: `relink practice add`).
+        #[arg(long)]
+        practice: String,
+        /// The file: CSV with the documented header, or a FHIR Bundle (JSON).
+        file: PathBuf,
+        /// Check the file and say what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -162,6 +183,16 @@ fn main() -> ExitCode {
             Command::Audit(AuditCommand::Keygen { file }) => audit_keygen(&file),
             Command::Migrate => runtime.block_on(migrate(&cli.database_url)),
             Command::Purge => runtime.block_on(purge(&cli.database_url)),
+            Command::Import(ImportCommand::Patients {
+                practice,
+                file,
+                dry_run,
+            }) => runtime.block_on(import_patients(
+                &cli.database_url,
+                &practice,
+                &file,
+                dry_run,
+            )),
         };
     }
     let mut config = match Config::new(cli.database_url, &cli.site_addr, cli.site_root, cli.demo) {
@@ -495,6 +526,76 @@ async fn run(config: Config) -> ExitCode {
 }
 
 /// One line on standard error and exit code 2: what an operator needs for a bad configuration.
+/// `relink import patients`: streams the file through the importer and prints its report.
+async fn import_patients(
+    database_url: &str,
+    practice: &str,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> ExitCode {
+    use app::db::import::describe;
+    let practice = match app::domain::OdsCode::parse(practice) {
+        Ok(practice) => practice,
+        Err(error) => return fail(&format!("--practice {practice}: {error}")),
+    };
+    let input = match std::fs::File::open(file) {
+        Ok(input) => std::io::BufReader::with_capacity(1 << 16, input),
+        Err(error) => return fail(&format!("cannot open {}: {error}", file.display())),
+    };
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let known = app::db::practices::find(db.pool(), &practice).await;
+    if !matches!(known, Ok(Some(_))) {
+        db.close().await;
+        return fail(&format!(
+            "there is no practice {practice} in Relink: add it first with `relink practice add`"
+        ));
+    }
+    let imported =
+        app::server::imports::import_patients(&db, &practice, input, dry_run, "relink import")
+            .await;
+    db.close().await;
+    let (format, report) = match imported {
+        Ok(done) => done,
+        Err(error) => {
+            return fail(&format!(
+                "{}: {error}. Nothing was imported.",
+                file.display()
+            ))
+        }
+    };
+    let verb = |done: &'static str, would: &'static str| if report.written { done } else { would };
+    println!(
+        "{} ({format:?}): {} {}, {} {}, {} unchanged, {} rejected",
+        file.display(),
+        report.added,
+        verb("added", "would be added"),
+        report.updated,
+        verb("updated", "would be updated"),
+        report.unchanged,
+        report.rejected,
+    );
+    for problem in &report.problems {
+        println!("{}: {}", describe(problem.place), problem.reason);
+    }
+    if report.rejected > report.problems.len() as u64 {
+        println!(
+            "… and {} more rejected rows",
+            report.rejected - report.problems.len() as u64
+        );
+    }
+    if dry_run {
+        println!("Dry run: nothing was written.");
+    }
+    if report.rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn fail(error: &dyn std::fmt::Display) -> ExitCode {
     eprintln!("relink: {error}");
     ExitCode::from(2)

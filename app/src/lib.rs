@@ -48,10 +48,12 @@ use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphraseP
 use pages::staff::attention::StaffHomePage;
 use pages::staff::audit::AuditPage;
 use pages::staff::auth::StaffSignInPage;
+use pages::staff::imports::ImportPage;
 use pages::staff::lists::{MismatchesPage, RequestsPage};
 use pages::staff::patients::{FindPatientPage, StaffPatientPage};
 use pages::staff::pin_documents::{PrintPage, ReissuePage};
 use pages::staff::preview::{PreviewPage, PreviewStartPage};
+use pages::staff::registration::RegisterPage;
 use pages::staff::test_patients::{NewTestPatientPage, TestPatientsPage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
@@ -201,12 +203,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/patients") view=FindPatientPage />
                         <Route path=path!("/staff/patients/:id") view=StaffPatientPage />
                         <Route path=path!("/staff/patients/:id/pin-document") view=ReissuePage />
+                        <Route path=path!("/staff/patients/:id/register") view=RegisterPage />
                         <Route path=path!("/staff/patients/:id/preview") view=PreviewStartPage />
                         <Route path=path!("/staff/previews/:id") view=PreviewPage />
                         <Route path=path!("/staff/pin-documents/:id/print") view=PrintPage />
                         <Route path=path!("/staff/replacement-requests") view=RequestsPage />
                         <Route path=path!("/staff/mismatches") view=MismatchesPage />
                         <Route path=path!("/staff/audit") view=AuditPage />
+                        <Route path=path!("/staff/imports") view=ImportPage />
                     </Routes>
                 </main>
             </div>

@@ -12,6 +12,7 @@ mod caching;
 mod cli;
 mod faults;
 mod http;
+mod imports;
 mod pds;
 mod replacement;
 mod request_log;

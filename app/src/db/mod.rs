@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod demo;
+pub mod import;
 pub mod instance;
 pub mod outbox;
 pub mod patients;

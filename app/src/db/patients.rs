@@ -31,6 +31,17 @@ pub struct PatientServiceSettings {
     pub messages: bool,
 }
 
+impl PatientServiceSettings {
+    /// Nothing switched on: a patient brought in by an import, until they are registered for
+    /// online services.
+    pub const NONE: Self = Self {
+        appointments: false,
+        prescriptions: false,
+        record: false,
+        messages: false,
+    };
+}
+
 impl From<PatientServiceSettings> for crate::domain::ServiceSwitches {
     fn from(s: PatientServiceSettings) -> Self {
         Self {

@@ -143,6 +143,49 @@ pub struct Reissue<'a> {
     pub printed_on: Date,
     pub issued_by: &'a str,
     pub identity_check: crate::domain::IdentityCheck,
+    /// Registering the patient for online services: these settings are set in the same
+    /// transaction, and the audit event says so.
+    pub registration: Option<&'a AccessSettings>,
+}
+
+/// What registering a patient for online services sets: how much of their record they see,
+/// from when, and which services are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessSettings {
+    pub record_access: crate::domain::RecordAccessLevel,
+    pub visible_from_rule: crate::domain::VisibleFromRule,
+    /// The date for [`crate::domain::VisibleFromRule::PracticeSetDate`].
+    pub visible_from_set: Option<Date>,
+    pub services: super::patients::PatientServiceSettings,
+}
+
+impl AccessSettings {
+    /// The settings as the audit log records them.
+    pub fn describe(&self) -> String {
+        let services = self.services;
+        let on: Vec<&str> = [
+            (services.appointments, "appointments"),
+            (services.prescriptions, "prescriptions"),
+            (services.record, "record"),
+            (services.messages, "messages"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        let from = match self.visible_from_set {
+            Some(date) => format!("{} {date}", self.visible_from_rule.code()),
+            None => self.visible_from_rule.code().to_owned(),
+        };
+        let services = if on.is_empty() {
+            "none".to_owned()
+        } else {
+            on.join(", ")
+        };
+        format!(
+            "record access {}, visible from {from}, services: {services}",
+            self.record_access.code()
+        )
+    }
 }
 
 /// Issues a new PIN document in one transaction: the patient's active account (created if
@@ -161,6 +204,26 @@ pub async fn reissue(
     use super::audit::{self, AuditKind, NewAuditEvent};
     use super::sessions::{self, SessionKind};
     let mut tx = db.pool().begin().await?;
+    if let Some(settings) = reissue.registration {
+        sqlx::query(
+            "UPDATE patients SET record_access_level = $1, record_visible_rule = $2,
+                 record_visible_from = $3, wants_appointments = $4, wants_prescriptions = $5,
+                 wants_record = $6, wants_messages = $7,
+                 access_requested_on = COALESCE(access_requested_on, $8)
+             WHERE id = $9",
+        )
+        .bind(settings.record_access.code())
+        .bind(settings.visible_from_rule.code())
+        .bind(settings.visible_from_set.map(date_to_sql))
+        .bind(i64::from(settings.services.appointments))
+        .bind(i64::from(settings.services.prescriptions))
+        .bind(i64::from(settings.services.record))
+        .bind(i64::from(settings.services.messages))
+        .bind(date_to_sql(reissue.printed_on))
+        .bind(reissue.patient_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let existing = sqlx::query_scalar::<_, String>(
         "SELECT id FROM online_accounts WHERE patient_id = $1 AND practice_ods = $2 AND status = 'active'
          ORDER BY created_at DESC LIMIT 1",
@@ -211,17 +274,31 @@ pub async fn reissue(
         let wording = notice(&contact);
         super::outbox::enqueue(&mut *tx, &wording.to(&contact.email), now).await?;
     }
-    audit::record(
-        &mut *tx,
-        &NewAuditEvent {
-            kind: AuditKind::PinDocumentIssued,
-            actor: reissue.issued_by,
-            practice_ods: Some(reissue.practice_ods.as_str()),
-            patient_id: Some(reissue.patient_id),
-            detail: &format!(
+    let (kind, detail) = match reissue.registration {
+        Some(settings) => (
+            AuditKind::RegisteredForOnlineServices,
+            format!(
+                "Registered for online services after identity check: {}; {}; first PIN document issued",
+                reissue.identity_check.code(),
+                settings.describe()
+            ),
+        ),
+        None => (
+            AuditKind::PinDocumentIssued,
+            format!(
                 "New PIN document after identity check: {}; {revoked} older unused document(s) stopped working; {ended} session(s) ended",
                 reissue.identity_check.code()
             ),
+        ),
+    };
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind,
+            actor: reissue.issued_by,
+            practice_ods: Some(reissue.practice_ods.as_str()),
+            patient_id: Some(reissue.patient_id),
+            detail: &detail,
         },
         now,
     )

@@ -58,11 +58,16 @@ pub enum AuditKind {
     PdsRecordGone,
     /// Someone with a deceased patient's credentials was refused (sign-in, reset, replacement).
     RefusedDeceased,
+    /// A file of patients was imported into a practice (how many added, updated, rejected).
+    PatientsImported,
+    /// A patient was registered for online services (settings, identity check, first PIN
+    /// document).
+    RegisteredForOnlineServices,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 41] = [
+    pub const ALL: [Self; 43] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -104,6 +109,8 @@ impl AuditKind {
         Self::PdsRecordSuperseded,
         Self::PdsRecordGone,
         Self::RefusedDeceased,
+        Self::PatientsImported,
+        Self::RegisteredForOnlineServices,
     ];
 
     /// The code stored in the log.
@@ -150,6 +157,8 @@ impl AuditKind {
             Self::PdsRecordSuperseded => "pds_record_superseded",
             Self::PdsRecordGone => "pds_record_gone",
             Self::RefusedDeceased => "refused_deceased",
+            Self::PatientsImported => "patients_imported",
+            Self::RegisteredForOnlineServices => "registered_for_online_services",
         }
     }
 

@@ -147,9 +147,21 @@ pub fn DemoPage() -> impl IntoView {
             </thead>
             <tbody class="nhsuk-table__body">{rows}</tbody>
         </table>
+        <h2>{tr!(demo.import.heading)}</h2>
+        <p>
+            {tr!(demo.import.before)}
+            <a href=SAMPLE_IMPORT_FILE download="sample-patients.csv">{tr!(demo.import.link)}</a>
+            {tr!(demo.import.after)}
+            <a href=routes::IMPORTS>{tr!(demo.import.page_link)}</a>
+            {tr!(demo.import.end)}
+        </p>
     }
     .into_any()
 }
+
+/// The demo's sample import: 50 made-up patients, three of them with a deliberate mistake
+/// (a wrong check digit on line 14, 30 February on line 29, no family name on line 43).
+pub const SAMPLE_IMPORT_FILE: &str = "/assets/demo/sample-patients.csv";
 
 /// `/demo/mailbox`: the emails the demo "sent", so every journey can be tried without email.
 #[component]

@@ -91,11 +91,16 @@ impl RateLimiter {
     }
 }
 
-/// One request every `(1 s / rate) × 1.05`, rounded up to the nanosecond, with no burst.
-fn quota(rate: NonZeroU32) -> Quota {
+/// The time between two requests at `rate`: `(1 s / rate) × 1.05`, rounded up to the
+/// nanosecond (the drill reports it beside what it measured).
+pub fn spacing(rate: NonZeroU32) -> Duration {
     let rate = u64::from(rate.get());
-    let nanos = (1_000_000_000 * (1000 + MARGIN_PER_MILLE)).div_ceil(rate * 1000);
-    Quota::with_period(Duration::from_nanos(nanos))
+    Duration::from_nanos((1_000_000_000 * (1000 + MARGIN_PER_MILLE)).div_ceil(rate * 1000))
+}
+
+/// One request every [`spacing`], with no burst.
+fn quota(rate: NonZeroU32) -> Quota {
+    Quota::with_period(spacing(rate))
         .expect("the period of a non-zero rate is at least 1 ns")
         .allow_burst(NonZeroU32::MIN)
 }

@@ -16,6 +16,9 @@ pub enum JourneyError {
     Busy(#[from] PoolBusy),
     #[error(transparent)]
     Database(#[from] DbError),
+    /// The server's own disk (an upload's temporary file) failed.
+    #[error("temporary file: {0}")]
+    Storage(#[from] std::io::Error),
 }
 
 impl IntoResponse for JourneyError {
@@ -25,6 +28,10 @@ impl IntoResponse for JourneyError {
             Self::Busy(_) => Problem::Busy,
             Self::Database(error) => {
                 tracing::error!(%error, "database error in a journey");
+                Problem::ServiceDown
+            }
+            Self::Storage(error) => {
+                tracing::error!(%error, "temporary storage error in a journey");
                 Problem::ServiceDown
             }
         };

@@ -9,6 +9,7 @@ mod cookies;
 pub mod demo;
 mod errors;
 pub mod hashing;
+pub mod imports;
 pub mod mail;
 mod notices;
 pub mod page_cache;

@@ -56,6 +56,8 @@ pub const FIND_PATIENT: &str = "/staff/patients";
 pub const REQUESTS: &str = "/staff/replacement-requests";
 pub const MISMATCHES: &str = "/staff/mismatches";
 pub const AUDIT: &str = "/staff/audit";
+/// Bringing a practice's patients in from a file.
+pub const IMPORTS: &str = "/staff/imports";
 /// Where the staff area's "not found" page is rendered (no route answers it, so the app shows
 /// its not-found page); deliberately not in [`PAGES`].
 pub const STAFF_NOT_FOUND: &str = "/staff/not-found";
@@ -64,6 +66,7 @@ pub const STAFF_NOT_FOUND: &str = "/staff/not-found";
 pub const STAFF_PATIENT: &str = "/staff/patients/{id}";
 pub const STAFF_REISSUE: &str = "/staff/patients/{id}/pin-document";
 pub const STAFF_CHECK_PDS: &str = "/staff/patients/{id}/check-pds";
+pub const STAFF_REGISTER: &str = "/staff/patients/{id}/register";
 pub const STAFF_PREVIEW_START: &str = "/staff/patients/{id}/preview";
 pub const STAFF_PREVIEW: &str = "/staff/previews/{id}";
 pub const STAFF_PREVIEW_END: &str = "/staff/previews/{id}/end";
@@ -77,6 +80,11 @@ pub fn staff_patient(patient_id: &str) -> String {
 /// Where a patient's PIN document is reissued.
 pub fn staff_reissue(patient_id: &str) -> String {
     with_id(STAFF_REISSUE, patient_id)
+}
+
+/// Where a patient is registered for online services.
+pub fn staff_register(patient_id: &str) -> String {
+    with_id(STAFF_REGISTER, patient_id)
 }
 
 /// Where "Check against PDS" posts for a patient.
@@ -188,12 +196,14 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (FIND_PATIENT, Answered::ByJourney, Shows::Personal),
     (STAFF_PATIENT, Answered::ByJourney, Shows::Personal),
     (STAFF_REISSUE, Answered::ByJourney, Shows::Personal),
+    (STAFF_REGISTER, Answered::ByJourney, Shows::Personal),
     (STAFF_PREVIEW_START, Answered::ByJourney, Shows::Personal),
     (STAFF_PREVIEW, Answered::ByJourney, Shows::Personal),
     (STAFF_PRINT, Answered::ByJourney, Shows::Personal),
     (REQUESTS, Answered::ByJourney, Shows::Personal),
     (MISMATCHES, Answered::ByJourney, Shows::Personal),
     (AUDIT, Answered::ByJourney, Shows::Personal),
+    (IMPORTS, Answered::ByJourney, Shows::Personal),
 ];
 
 /// The pages the journeys answer, for Leptos to leave alone.

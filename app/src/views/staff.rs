@@ -99,6 +99,8 @@ pub struct StaffPatientView {
     pub is_test: bool,
     pub account_id: Option<String>,
     pub document: Option<String>,
+    /// The patient has no online account yet: staff may register them for online services.
+    pub can_register: bool,
     /// What PDS last said about the patient, if it was ever read.
     pub spine: Option<SpineView>,
     /// Whether "Check against PDS" is offered: PDS is configured and this is not a test patient.
@@ -316,4 +318,51 @@ pub struct AuditView {
     pub kind: Option<AuditKind>,
     pub page: i64,
     pub more: bool,
+}
+
+/// "Import patients": the upload form and, after an upload, its report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportView {
+    pub username: String,
+    /// The practices the member may import into, as (ODS code, name).
+    pub practices: Vec<(String, String)>,
+    pub practice: String,
+    pub dry_run: bool,
+    /// The CSV header the readers expect, shown as it must be typed.
+    pub csv_header: String,
+    pub errors: FormErrors,
+    pub report: Option<ImportReportView>,
+}
+
+/// What an import did, or (a dry run) would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReportView {
+    pub file_name: String,
+    /// "CSV" or "FHIR Bundle".
+    pub format: String,
+    pub written: bool,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// The listed rejected rows: where, and why.
+    pub problems: Vec<(String, String)>,
+    /// Rejected rows beyond those listed.
+    pub more: u64,
+}
+
+/// "Register for online services": the access settings, the identity check, and what to fix.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterView {
+    pub username: String,
+    pub id: String,
+    pub name: String,
+    /// EMIS practices print a "linkage key" rather than a passphrase.
+    pub is_emis: bool,
+    pub access: String,
+    pub rule: String,
+    pub visible_from: (String, String, String),
+    pub services: Vec<String>,
+    pub identity_check: String,
+    pub errors: FormErrors,
 }

@@ -609,3 +609,17 @@ pub async fn stored_addresses(db_url: &str, patient_id: &str) -> Vec<(String, St
     })
     .await
 }
+
+/// The Account ID of the patient's active online account, if they have one.
+pub async fn active_account_id(db_url: &str, patient_id: &str) -> Option<String> {
+    on(db_url, async |db| {
+        sqlx::query_scalar(
+            "SELECT account_id FROM online_accounts WHERE patient_id = $1 AND status = 'active'",
+        )
+        .bind(patient_id)
+        .fetch_optional(&mut *db)
+        .await
+        .unwrap()
+    })
+    .await
+}

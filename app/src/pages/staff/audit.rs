@@ -144,5 +144,9 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::PdsRecordSuperseded => tr!(staff.audit.kinds.pds_record_superseded),
         AuditKind::PdsRecordGone => tr!(staff.audit.kinds.pds_record_gone),
         AuditKind::RefusedDeceased => tr!(staff.audit.kinds.refused_deceased),
+        AuditKind::PatientsImported => tr!(staff.audit.kinds.patients_imported),
+        AuditKind::RegisteredForOnlineServices => {
+            tr!(staff.audit.kinds.registered_for_online_services)
+        }
     }
 }

@@ -6,10 +6,12 @@
 pub mod attention;
 pub mod audit;
 pub mod auth;
+pub mod imports;
 pub mod lists;
 pub mod patients;
 pub mod pin_documents;
 pub mod preview;
+pub mod registration;
 pub mod test_patients;
 
 use leptos::prelude::*;
@@ -27,6 +29,7 @@ fn StaffNav(username: String) -> impl IntoView {
                 <li><a href=routes::STAFF_HOME>{tr!(staff.home.heading)}</a></li>
                 <li><a href=routes::TEST_PATIENTS>{tr!(staff.test_patients.heading)}</a></li>
                 <li><a href=routes::FIND_PATIENT>{tr!(staff.find.heading)}</a></li>
+                <li><a href=routes::IMPORTS>{tr!(staff.imports.heading)}</a></li>
                 <li><a href=routes::AUDIT>{tr!(staff.audit.heading)}</a></li>
             </ul>
             <form method="post" action=routes::STAFF_SIGN_OUT class="relink-inline-form">

@@ -58,7 +58,11 @@ pub fn StaffPatientPage() -> impl IntoView {
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.pin_document)}</dt><dd class="nhsuk-summary-list__value">{view.document.clone().unwrap_or_else(|| tr!(staff.patient_page.no_document).to_owned())}</dd></div>
         </dl>
         <div class="nhsuk-button-group">
-            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::staff_reissue(&view.id) role="button" draggable="false">{action}</a>
+            {if view.can_register {
+                view! { <a class="nhsuk-button" data-module="nhsuk-button" href=routes::staff_register(&view.id) role="button" draggable="false">{tr!(staff.register.heading)}</a> }.into_any()
+            } else {
+                view! { <a class="nhsuk-button" data-module="nhsuk-button" href=routes::staff_reissue(&view.id) role="button" draggable="false">{action}</a> }.into_any()
+            }}
             {view.is_test.then(|| view! {
                 <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_preview_start(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
             })}

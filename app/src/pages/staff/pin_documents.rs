@@ -63,7 +63,7 @@ pub fn ReissuePage() -> impl IntoView {
 }
 
 /// How the patient's identity was checked, in the page's language.
-fn identity_check_label(check: crate::domain::IdentityCheck) -> &'static str {
+pub(super) fn identity_check_label(check: crate::domain::IdentityCheck) -> &'static str {
     use crate::domain::IdentityCheck;
     match check {
         IdentityCheck::PhotoId => tr!(staff.reissue.photo_id),

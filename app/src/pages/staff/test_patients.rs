@@ -157,9 +157,29 @@ pub fn NewTestPatientPage() -> impl IntoView {
                         autocomplete="off"
                         numeric=true
                     />
-                    <SmallRadios id="access" name="access" legend=tr!(staff.new_test_patient.access_legend) choices=access_choices() selected=values.access.clone() error=errors.for_field("access") />
-                    <SmallRadios id="rule" name="rule" legend=tr!(staff.new_test_patient.rule_legend) choices=rule_choices() selected=values.rule.clone() error=errors.for_field("rule") />
-                    <DateInput id="visible-from" name_prefix="visible_from" legend=tr!(staff.new_test_patient.visible_from_legend) hint=tr!(staff.new_test_patient.visible_from_hint) day=values.visible_from.0.clone() month=values.visible_from.1.clone() year=values.visible_from.2.clone() error=errors.for_field("visible-from") />
+                    <AccessSettingsFields access=values.access.clone() rule=values.rule.clone() visible_from=values.visible_from.clone() services=values.services.clone() errors=errors.clone() />
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.new_test_patient.button)}</button>
+                </form>
+            </div>
+        </div>
+    }
+}
+
+/// The record access level, the "visible from" rule and date, and the services: what setting
+/// up a test patient and registering a patient for online services both ask.
+#[component]
+pub(super) fn AccessSettingsFields(
+    access: String,
+    rule: String,
+    visible_from: (String, String, String),
+    services: Vec<String>,
+    errors: crate::views::form::FormErrors,
+) -> impl IntoView {
+    let values = (access, rule, visible_from, services);
+    view! {
+                    <SmallRadios id="access" name="access" legend=tr!(staff.new_test_patient.access_legend) choices=access_choices() selected=values.0.clone() error=errors.for_field("access") />
+                    <SmallRadios id="rule" name="rule" legend=tr!(staff.new_test_patient.rule_legend) choices=rule_choices() selected=values.1.clone() error=errors.for_field("rule") />
+                    <DateInput id="visible-from" name_prefix="visible_from" legend=tr!(staff.new_test_patient.visible_from_legend) hint=tr!(staff.new_test_patient.visible_from_hint) day=values.2.0.clone() month=values.2.1.clone() year=values.2.2.clone() error=errors.for_field("visible-from") />
                     <div class="nhsuk-form-group">
                         <fieldset class="nhsuk-fieldset">
                             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{tr!(staff.new_test_patient.services_legend)}</legend>
@@ -167,7 +187,7 @@ pub fn NewTestPatientPage() -> impl IntoView {
                                 {OnlineService::ALL.into_iter().map(|service| {
                                     let value = service.form_value();
                                     let id = format!("service-{value}");
-                                    let checked = values.services.iter().any(|s| s == value);
+                                    let checked = values.3.iter().any(|s| s == value);
                                     view! {
                                         <div class="nhsuk-checkboxes__item">
                                             <input class="nhsuk-checkboxes__input" id=id.clone() name="services" type="checkbox" value=value checked=checked />
@@ -178,9 +198,5 @@ pub fn NewTestPatientPage() -> impl IntoView {
                             </div>
                         </fieldset>
                     </div>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.new_test_patient.button)}</button>
-                </form>
-            </div>
-        </div>
     }
 }

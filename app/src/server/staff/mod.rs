@@ -7,10 +7,12 @@
 mod attention;
 mod audit;
 mod auth;
+mod imports;
 mod lists;
 mod patients;
 mod pin_documents;
 mod preview;
+mod registration;
 mod spine;
 mod test_patients;
 
@@ -54,6 +56,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(routes::STAFF_PATIENT, get(patients::page))
         .route(routes::STAFF_CHECK_PDS, post(spine::check))
         .route(
+            routes::STAFF_REGISTER,
+            get(registration::show).post(registration::register),
+        )
+        .route(
             routes::STAFF_REISSUE,
             get(pin_documents::show_reissue).post(pin_documents::reissue),
         )
@@ -67,6 +73,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(routes::REQUESTS, get(lists::requests))
         .route(routes::MISMATCHES, get(lists::mismatches))
         .route(routes::AUDIT, get(audit::log))
+        .route(
+            routes::IMPORTS,
+            get(imports::show)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    (imports::MAX_UPLOAD_BYTES + 64 * 1024) as usize,
+                )),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route(

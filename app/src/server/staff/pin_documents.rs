@@ -98,6 +98,19 @@ pub(super) async fn reissue(
         )
         .await);
     };
+    issue_document(&state, &member, &patient, check, None).await
+}
+
+/// Issues the patient's next PIN document (for `registration`, their first, with their access
+/// settings) and sends its secret, in a short-lived cookie for the print page only, to the
+/// print page. The reissue and the registration both end here.
+pub(super) async fn issue_document(
+    state: &AppState,
+    member: &StaffMember,
+    patient: &Patient,
+    check: IdentityCheck,
+    registration: Option<&pin_documents::AccessSettings>,
+) -> Result<Response, JourneyError> {
     let mut random = [0u8; 10];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let secret = one_time_secret(random);
@@ -128,6 +141,7 @@ pub(super) async fn reissue(
             printed_on: now().date(),
             issued_by: member.username.as_str(),
             identity_check: check,
+            registration,
         },
         |contact| notices::pin_document_reissued(contact, &ods, &practice),
         now().unix_timestamp(),

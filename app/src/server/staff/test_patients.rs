@@ -8,6 +8,7 @@ use time::{Date, Month};
 
 use super::{now, SignedInStaff};
 use crate::db::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
+use crate::db::pin_documents::AccessSettings;
 use crate::db::staff::{self, PatientListing, StaffMember};
 use crate::db::tokens::new_record_id;
 use crate::db::DbError;
@@ -115,6 +116,55 @@ fn parse_plain_date(
         .ok_or(not_real)
 }
 
+/// The record access level, the "visible from" rule (with its date when the practice sets it)
+/// and the services, as a form posts them; each problem is added to `errors` in `locale`.
+pub(super) fn parse_access_settings(
+    access: &str,
+    rule: &str,
+    visible: &(String, String, String),
+    services: &[String],
+    locale: Locale,
+    errors: &mut FormErrors,
+) -> Option<AccessSettings> {
+    let access = RecordAccessLevel::from_code(access);
+    if access.is_none() {
+        errors.add(
+            "access",
+            td_string!(locale, staff.new_test_patient.select_access),
+        );
+    }
+    let rule = VisibleFromRule::from_code(rule);
+    if rule.is_none() {
+        errors.add(
+            "rule",
+            td_string!(locale, staff.new_test_patient.select_rule),
+        );
+    }
+    let visible_from = if rule == Some(VisibleFromRule::PracticeSetDate) {
+        match parse_plain_date(&visible.0, &visible.1, &visible.2, locale) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                errors.add("visible-from-day", message);
+                return None;
+            }
+        }
+    } else {
+        None
+    };
+    let on = |service: &str| services.iter().any(|s| s == service);
+    Some(AccessSettings {
+        record_access: access?,
+        visible_from_rule: rule?,
+        visible_from_set: visible_from,
+        services: PatientServiceSettings {
+            appointments: on("appointments"),
+            prescriptions: on("prescriptions"),
+            record: on("record"),
+            messages: on("messages"),
+        },
+    })
+}
+
 /// The form's fields as typed (trimmed), with the two dates' boxes.
 fn read_form(body: &[u8]) -> TestPatientValues {
     let mut values = TestPatientValues::default();
@@ -198,27 +248,14 @@ pub(super) async fn create(
     let nhs_number = parse_test_nhs_number(&values.nhs_number)
         .map_err(|e| errors.add("nhs-number", e.localize(locale)))
         .ok();
-    let access = RecordAccessLevel::from_code(&values.access);
-    if access.is_none() {
-        errors.add(
-            "access",
-            td_string!(locale, staff.new_test_patient.select_access),
-        );
-    }
-    let rule = VisibleFromRule::from_code(&values.rule);
-    if rule.is_none() {
-        errors.add(
-            "rule",
-            td_string!(locale, staff.new_test_patient.select_rule),
-        );
-    }
-    let visible_from = if rule == Some(VisibleFromRule::PracticeSetDate) {
-        parse_plain_date(&visible.0, &visible.1, &visible.2, locale)
-            .map_err(|m| errors.add("visible-from-day", m))
-            .ok()
-    } else {
-        None
-    };
+    let settings = parse_access_settings(
+        &values.access,
+        &values.rule,
+        visible,
+        &values.services,
+        locale,
+        &mut errors,
+    );
     if let Some(number) = &nhs_number {
         if patients::find_by_nhs_number(state.db.pool(), number)
             .await?
@@ -230,12 +267,11 @@ pub(super) async fn create(
             );
         }
     }
-    let (Some(practice), Some(date_of_birth), Some(nhs_number), Some(access), Some(rule), true) = (
+    let (Some(practice), Some(date_of_birth), Some(nhs_number), Some(settings), true) = (
         practice,
         date_of_birth,
         nhs_number,
-        access,
-        rule,
+        settings,
         errors.is_empty(),
     ) else {
         let view = NewTestPatientView {
@@ -252,7 +288,6 @@ pub(super) async fn create(
         )
         .await);
     };
-    let on = |service: &str| values.services.iter().any(|s| s == service);
     let patient = Patient {
         id: new_record_id("test"),
         practice_ods: practice,
@@ -260,15 +295,10 @@ pub(super) async fn create(
         is_test: true,
         joined_practice_on: today,
         access_requested_on: Some(today),
-        record_access: access,
-        visible_from_rule: rule,
-        visible_from_set: visible_from,
-        settings: PatientServiceSettings {
-            appointments: on("appointments"),
-            prescriptions: on("prescriptions"),
-            record: on("record"),
-            messages: on("messages"),
-        },
+        record_access: settings.record_access,
+        visible_from_rule: settings.visible_from_rule,
+        visible_from_set: settings.visible_from_set,
+        settings: settings.services,
     };
     // Test patients have a GP record only: they are never sent to PDS.
     let record = Demographics {

@@ -1,0 +1,61 @@
+//! "Register for online services": a patient of the practice with no online account gets
+//! their record access, the date it is visible from and their services, after an identity
+//! check; then their first PIN document is printed.
+
+use leptos::prelude::*;
+
+use super::test_patients::AccessSettingsFields;
+use super::StaffNav;
+use crate::components::form::{ErrorSummary, RadioChoice, Radios};
+use crate::components::layout::{error_title, PageTitle};
+use crate::tr;
+use crate::views::page::server_view;
+use crate::views::routes;
+use crate::views::staff::RegisterView;
+
+/// The registration form.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let view = server_view::<RegisterView>();
+    let heading = tr!(staff.register.heading);
+    let identity_choices = crate::domain::IdentityCheck::ALL
+        .into_iter()
+        .map(|c| RadioChoice {
+            value: c.code(),
+            label: super::pin_documents::identity_check_label(c),
+            hint: None,
+        })
+        .collect::<Vec<_>>();
+    let document = if view.is_emis {
+        tr!(staff.register.first_document_emis)
+    } else {
+        tr!(staff.register.first_document)
+    };
+    view! {
+        <PageTitle heading=error_title(heading, &view.errors) />
+        <StaffNav username=view.username.clone() />
+        <a class="nhsuk-back-link" href=routes::staff_patient(&view.id)>{tr!(common.back)}</a>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary errors=view.errors.clone() />
+                <span class="nhsuk-caption-l">{view.name.clone()}</span>
+                <form method="post" action=routes::staff_register(&view.id) novalidate>
+                    <h1>{heading}</h1>
+                    <p>{tr!(staff.register.intro)}</p>
+                    <AccessSettingsFields access=view.access.clone() rule=view.rule.clone() visible_from=view.visible_from.clone() services=view.services.clone() errors=view.errors.clone() />
+                    <Radios
+                        id="identity-check"
+                        name="identity_check"
+                        heading=tr!(staff.reissue.question)
+                        hint=tr!(staff.reissue.hint)
+                        choices=identity_choices
+                        selected=view.identity_check.clone()
+                        error=view.errors.for_field("identity-check")
+                    />
+                    <p>{document}</p>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.register.button)}</button>
+                </form>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,126 @@
+//! "Register for online services" for a patient of the practice with no online account: the
+//! access settings and the identity check are checked, then one transaction sets the settings,
+//! creates the account and its first PIN document, and audits it with the staff member; the
+//! print page follows, as for a reissue.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::pin_documents::issue_document;
+use super::test_patients::parse_access_settings;
+use super::{authorised_patient, not_found, patient_name, SignedInStaff};
+use crate::db::patients::{self, Patient};
+use crate::db::staff::StaffMember;
+use crate::db::{accounts, pds, practices, DbError};
+use crate::domain::{ClinicalSystem, IdentityCheck, OnlineService};
+use crate::i18n::td_string;
+use crate::server::{render, request_locale, AppState, JourneyError};
+use crate::views::form::FormErrors;
+use crate::views::routes;
+use crate::views::staff::RegisterView;
+
+/// The form, with the usual choices made; a patient who already has an account goes back to
+/// their page (where a new PIN document is issued instead).
+pub(super) async fn show(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    if registered(&state, &patient).await? {
+        return Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response());
+    }
+    let mut view = register_view(&state, &member, &patient).await?;
+    view.access = "dcr".to_owned();
+    view.rule = "requested".to_owned();
+    view.services = OnlineService::ALL
+        .map(|service| service.form_value().to_owned())
+        .to_vec();
+    Ok(render(&state, &routes::staff_register(&id), view, StatusCode::OK).await)
+}
+
+/// Checks the form and registers the patient, or shows the form again with what to fix.
+pub(super) async fn register(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    let locale = request_locale();
+    let mut view = register_view(&state, &member, &patient).await?;
+    for (key, value) in form_urlencoded::parse(&body) {
+        let value = value.trim().to_owned();
+        match key.as_ref() {
+            "access" => view.access = value,
+            "rule" => view.rule = value,
+            "visible_from_day" => view.visible_from.0 = value,
+            "visible_from_month" => view.visible_from.1 = value,
+            "visible_from_year" => view.visible_from.2 = value,
+            "services" => view.services.push(value),
+            "identity_check" => view.identity_check = value,
+            _ => {}
+        }
+    }
+    let mut errors = FormErrors::default();
+    if registered(&state, &patient).await? {
+        errors.add(
+            "access",
+            td_string!(locale, staff.register.already_registered),
+        );
+    } else if pds::is_deceased(state.db.pool(), &patient.id).await? {
+        errors.add("access", td_string!(locale, staff.register.deceased));
+    }
+    let settings = parse_access_settings(
+        &view.access,
+        &view.rule,
+        &view.visible_from,
+        &view.services,
+        locale,
+        &mut errors,
+    );
+    let check = IdentityCheck::from_code(&view.identity_check);
+    if check.is_none() {
+        errors.add(
+            "identity-check",
+            td_string!(locale, staff.reissue.select_check),
+        );
+    }
+    let (Some(settings), Some(check), true) = (settings, check, errors.is_empty()) else {
+        view.errors = errors;
+        let path = routes::staff_register(&id);
+        return Ok(render(&state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    };
+    issue_document(&state, &member, &patient, check, Some(&settings)).await
+}
+
+/// Whether the patient already has an active online account.
+async fn registered(state: &AppState, patient: &Patient) -> Result<bool, DbError> {
+    Ok(
+        accounts::latest_active_for_patient(state.db.pool(), &patient.id)
+            .await?
+            .is_some(),
+    )
+}
+
+async fn register_view(
+    state: &AppState,
+    member: &StaffMember,
+    patient: &Patient,
+) -> Result<RegisterView, DbError> {
+    let records = patients::demographics(state.db.pool(), &patient.id).await?;
+    let practice = practices::find(state.db.pool(), &patient.practice_ods).await?;
+    Ok(RegisterView {
+        username: member.username.to_string(),
+        id: patient.id.clone(),
+        name: patient_name(&records),
+        is_emis: practice.is_some_and(|p| p.clinical_system == ClinicalSystem::Emis),
+        ..RegisterView::default()
+    })
+}

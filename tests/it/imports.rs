@@ -1,0 +1,455 @@
+//! Importing a practice's patients, over HTTP (the staff upload) and on the command line
+//! (`relink import patients`): the report names each rejected row, a dry run writes nothing,
+//! a second import of the same file changes nothing, a patient at another practice is not
+//! moved, and a file refused whole writes nothing.
+
+use app::db::audit::AuditKind;
+
+use crate::common::{fixture, start, Page, TestServer};
+use crate::staff::{staff_sign_in, HILLVIEW, RIVERSIDE};
+
+/// A valid NHS number from the nine digits `base` (the modulus-11 check digit appended), or
+/// `None` when no check digit exists for it.
+pub(crate) fn nhs_number(base: u64) -> Option<String> {
+    let digits: Vec<u32> = format!("{base:09}")
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    let sum: u32 = digits.iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+    let check = (11 - sum % 11) % 11;
+    (check != 10).then(|| format!("{base:09}{check}"))
+}
+
+/// `count` valid, distinct NHS numbers outside the 999 test range.
+pub(crate) fn nhs_numbers(count: usize) -> Vec<String> {
+    (943_476_000..).filter_map(nhs_number).take(count).collect()
+}
+
+fn csv(rows: &[String]) -> String {
+    let mut text = String::from(app::import::CSV_HEADER_DOC);
+    text.push('\n');
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}
+
+async fn upload(
+    server: &TestServer,
+    cookie: &str,
+    practice: &str,
+    file: Vec<u8>,
+    dry_run: bool,
+) -> Page {
+    let mut form = reqwest::multipart::Form::new()
+        .text("practice", practice.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file).file_name("patients.csv"),
+        );
+    if dry_run {
+        form = form.text("dry_run", "yes");
+    }
+    let response = server
+        .client
+        .post(format!("{}/staff/imports", server.base))
+        .header("cookie", cookie)
+        .header("origin", server.base.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    Page {
+        status,
+        location: None,
+        set_cookie: None,
+        upstream: None,
+        cache_control: None,
+        body: response.text().await.unwrap(),
+    }
+}
+
+/// Three good rows, one with a bad check digit and one with an impossible date.
+fn sample() -> (Vec<String>, String) {
+    let numbers = nhs_numbers(4);
+    let rows = vec![
+        format!("{},Ada,Lovelace,1985-12-10,RV1 3AA,2020-01-06", numbers[0]),
+        format!("{},Alan,Turing,1982-06-23,RV1 3AB,2019-05-01", numbers[1]),
+        format!("{},Grace,Hopper,1990-12-09,RV1 3AC,2021-09-30", numbers[2]),
+        "9434765918,Bad,Checkdigit,1990-01-01,RV1 3AD,2021-01-01".to_owned(),
+        format!("{},Bad,Date,1990-02-30,RV1 3AE,2021-01-01", numbers[3]),
+    ];
+    (rows, numbers[0].clone())
+}
+
+#[tokio::test]
+async fn a_file_is_checked_then_imported_once_and_again_changes_nothing() {
+    let server = start(true).await;
+    let db = &server.database_url;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    let (rows, first) = sample();
+    let file = csv(&rows).into_bytes();
+
+    let checked = upload(&server, &staff, "T00001", file.clone(), true).await;
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert!(
+        checked.body.contains("was checked. Nothing was imported."),
+        "{}",
+        checked.body
+    );
+    assert!(checked.body.contains("Patients that would be added"));
+    assert!(
+        checked.body.contains("line 5"),
+        "the bad check digit is named by line"
+    );
+    assert!(
+        checked.body.contains("943 476 5918"),
+        "and by the number typed"
+    );
+    assert!(
+        checked.body.contains("line 6"),
+        "the impossible date is named by line"
+    );
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::PatientsImported).await,
+        0
+    );
+    let find = |server: &TestServer, staff: &str| {
+        let path = format!("/staff/patients?nhs_number={first}");
+        let staff = staff.to_owned();
+        async move { server.get(&path, Some(&staff)).await.body }
+    };
+    assert!(
+        find(&server, &staff).await.contains("No patient"),
+        "a dry run writes nothing"
+    );
+
+    let imported = upload(&server, &staff, "T00001", file.clone(), false).await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert!(imported.body.contains("was imported."), "{}", imported.body);
+    assert!(find(&server, &staff).await.contains("Ada Lovelace"));
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::PatientsImported).await,
+        1
+    );
+    let details = fixture::audit_details(db, AuditKind::PatientsImported).await;
+    assert_eq!(
+        details,
+        ["Import: 3 added, 0 updated, 0 unchanged, 2 rejected"]
+    );
+
+    let again = upload(&server, &staff, "T00001", file, false).await;
+    assert_eq!(again.status, 200);
+    let details = fixture::audit_details(db, AuditKind::PatientsImported).await;
+    assert_eq!(
+        details[1],
+        "Import: 0 added, 0 updated, 3 unchanged, 2 rejected"
+    );
+}
+
+#[tokio::test]
+async fn a_patient_at_another_practice_is_reported_and_not_moved() {
+    let server = start(true).await;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    // Chris is Hillview's (E00001).
+    let file = csv(&["9990000042,Chris,Evans,1970-01-01,HV1 1AA,2010-01-01".to_owned()]);
+    let page = upload(&server, &staff, "T00001", file.into_bytes(), false).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("registered at another Relink practice (E00001)"),
+        "{}",
+        page.body
+    );
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let found = server
+        .get("/staff/patients?nhs_number=9990000042", Some(&hillview))
+        .await;
+    assert!(
+        found.body.contains("demo-patient-9990000042"),
+        "still Hillview's"
+    );
+}
+
+#[tokio::test]
+async fn a_file_refused_whole_writes_nothing_and_says_why() {
+    let server = start(true).await;
+    let db = &server.database_url;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    let numbers = nhs_numbers(1);
+    let wrong_header = format!("nhs,first,last\n{},A,B\n", numbers[0]);
+    let not_utf8 = {
+        let mut bytes = csv(&[format!(
+            "{},Zoë,Smith,1990-01-01,RV1 1AA,2020-01-01",
+            numbers[0]
+        )])
+        .into_bytes();
+        let at = bytes.iter().position(|b| *b == 0xC3).unwrap();
+        bytes[at] = 0xFF;
+        bytes
+    };
+    for (file, said) in [
+        (wrong_header.into_bytes(), "header"),
+        (not_utf8, "UTF-8"),
+        (vec![0x00, 0x9F, 0x92, 0x96].repeat(1_000), "file"),
+    ] {
+        let page = upload(&server, &staff, "T00001", file, false).await;
+        assert_eq!(page.status, 422, "{}", page.body);
+        assert!(
+            page.body.contains("nhsuk-error-summary"),
+            "an error summary"
+        );
+        assert!(page.body.contains(said), "{said}: {}", page.body);
+    }
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::PatientsImported).await,
+        0
+    );
+
+    // Too big: refused before it is read, with what to do.
+    let big = vec![b'a'; 51 * 1024 * 1024];
+    let page = upload(&server, &staff, "T00001", big, false).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("smaller than 50 MB"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn staff_import_only_into_their_own_practices() {
+    let server = start(true).await;
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let file = csv(&[format!(
+        "{},A,B,1990-01-01,RV1 1AA,2020-01-01",
+        nhs_numbers(1)[0]
+    )]);
+    let page = upload(
+        &server,
+        &hillview,
+        "T00001",
+        file.clone().into_bytes(),
+        false,
+    )
+    .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Select a practice you work for"));
+    let stranger = server
+        .client
+        .post(format!("{}/staff/imports", server.base))
+        .header("origin", server.base.clone())
+        .multipart(reqwest::multipart::Form::new().text("practice", "T00001"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(stranger.status().as_u16(), 200);
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::PatientsImported).await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_command_line_imports_a_file_and_a_dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let relink = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
+            .args(args)
+            .env("DATABASE_URL", &database)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (rows, _) = sample();
+    let file = dir.path().join("patients.csv");
+    std::fs::write(&file, csv(&rows)).unwrap();
+    let path = file.to_str().unwrap();
+
+    // No such practice yet: nothing to import into.
+    let (code, _, stderr) = relink(&["import", "patients", "--practice", "T00009", path]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("there is no practice T00009"), "{stderr}");
+
+    let server_db = app::db::Db::connect(&database).await.unwrap();
+    fixture::add_practice(
+        &database,
+        &app::db::practices::Practice {
+            ods_code: app::domain::OdsCode::parse("T00009").unwrap(),
+            name: "Test Surgery".into(),
+            clinical_system: app::domain::ClinicalSystem::Tpp,
+            services: app::db::practices::PracticeServices::ALL,
+        },
+    )
+    .await;
+    server_db.close().await;
+
+    let (code, stdout, stderr) = relink(&[
+        "import",
+        "patients",
+        "--practice",
+        "T00009",
+        "--dry-run",
+        path,
+    ]);
+    assert_eq!(code, Some(1), "rows were rejected: {stderr}");
+    assert!(stdout.contains("3 would be added"), "{stdout}");
+    assert!(stdout.contains("Dry run: nothing was written."), "{stdout}");
+    assert!(stdout.contains("line 5: "), "{stdout}");
+    let (_, stdout, _) = relink(&["import", "patients", "--practice", "T00009", path]);
+    assert!(
+        stdout.contains("3 added, 0 updated, 0 unchanged, 2 rejected"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = relink(&["import", "patients", "--practice", "T00009", path]);
+    assert!(
+        stdout.contains("0 added, 0 updated, 3 unchanged, 2 rejected"),
+        "{stdout}"
+    );
+
+    std::fs::write(&file, "not,a,header\n").unwrap();
+    let (code, _, stderr) = relink(&["import", "patients", "--practice", "T00009", path]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("Nothing was imported."), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+/// The id of the patient with this NHS number, from the staff search's link.
+async fn patient_id(server: &TestServer, staff: &str, nhs: &str) -> String {
+    let found = server
+        .get(&format!("/staff/patients?nhs_number={nhs}"), Some(staff))
+        .await;
+    let start = found.body.find("/staff/patients/patient-").expect("found") + 16;
+    let end = start + found.body[start..].find('"').unwrap();
+    found.body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn an_imported_patient_is_registered_for_online_services_and_resets_with_the_first_pin_document(
+) {
+    let server = start(true).await;
+    let db = &server.database_url;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    let nhs = nhs_numbers(1).remove(0);
+    let file = csv(&[format!(
+        "{nhs},Mary,Seacole,1975-11-23,RV1 4AA,2018-03-01,none,joined"
+    )]);
+    let imported = upload(&server, &staff, "T00001", file.into_bytes(), false).await;
+    assert!(imported.body.contains("was imported."), "{}", imported.body);
+    let id = patient_id(&server, &staff, &nhs).await;
+    let page = server
+        .get(&format!("/staff/patients/{id}"), Some(&staff))
+        .await;
+    assert!(
+        page.body.contains("Register for online services"),
+        "no account yet"
+    );
+
+    let form = server
+        .get(&format!("/staff/patients/{id}/register"), Some(&staff))
+        .await;
+    assert_eq!(form.status, 200);
+    // Nothing chosen for the identity check, and a practice-set date that is not a date.
+    let refused = server
+        .post(
+            &format!("/staff/patients/{id}/register"),
+            &[
+                ("access", "full"),
+                ("rule", "practice_set"),
+                ("visible_from_day", "31"),
+                ("visible_from_month", "2"),
+                ("visible_from_year", "2024"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.summary().len(), 2, "{:?}", refused.summary());
+    assert_eq!(
+        fixture::active_account_id(db, &id).await,
+        None,
+        "nothing written"
+    );
+
+    let registered = server
+        .post(
+            &format!("/staff/patients/{id}/register"),
+            &[
+                ("access", "dcr"),
+                ("rule", "requested"),
+                ("services", "record"),
+                ("services", "appointments"),
+                ("identity_check", "photo-id"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(registered.status, 303, "{}", registered.body);
+    let print = registered.location.clone().unwrap();
+    let secret_cookie = registered.cookie();
+    let shown = server
+        .get(&print, Some(&format!("{staff}; {secret_cookie}")))
+        .await;
+    assert_eq!(shown.status, 200);
+    let secret = secret_cookie.split_once('=').unwrap().1.to_owned();
+    assert!(
+        shown.body.contains(&secret),
+        "the one-time secret is printed"
+    );
+    let account = fixture::active_account_id(db, &id)
+        .await
+        .expect("an account");
+    assert!(shown.body.contains(&account), "and the Account ID");
+    let details = fixture::audit_details(db, AuditKind::RegisteredForOnlineServices).await;
+    assert_eq!(details.len(), 1);
+    assert!(
+        details[0].contains("photo-id")
+            && details[0].contains("record access dcr")
+            && details[0].contains("services: appointments, record"),
+        "{}",
+        details[0]
+    );
+    // Registered once: the form is not offered again, and a second post is refused.
+    let again = server
+        .get(&format!("/staff/patients/{id}/register"), Some(&staff))
+        .await;
+    assert_eq!(again.status, 303);
+    let twice = server
+        .post(
+            &format!("/staff/patients/{id}/register"),
+            &[
+                ("access", "dcr"),
+                ("rule", "requested"),
+                ("identity_check", "photo-id"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(twice.status, 422);
+    assert!(twice.body.contains("already has an online account"));
+
+    // The patient uses the first PIN document to set their passphrase.
+    let reset = server
+        .post(
+            "/reset-passphrase",
+            &[
+                ("account_id", &account),
+                ("ods_code", "T00001"),
+                ("pin_passphrase", &secret),
+                ("date_of_birth_day", "23"),
+                ("date_of_birth_month", "11"),
+                ("date_of_birth_year", "1975"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(reset.status, 303, "{}", reset.body);
+    assert_eq!(
+        reset.location.as_deref(),
+        Some("/reset-passphrase/new-passphrase")
+    );
+}
