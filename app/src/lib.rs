@@ -51,6 +51,7 @@ use pages::staff::auth::StaffSignInPage;
 use pages::staff::lists::{MismatchesPage, RequestsPage};
 use pages::staff::patients::{FindPatientPage, StaffPatientPage};
 use pages::staff::pin_documents::{PrintPage, ReissuePage};
+use pages::staff::practices::PracticesPage;
 use pages::staff::preview::{PreviewPage, PreviewStartPage};
 use pages::staff::test_patients::{NewTestPatientPage, TestPatientsPage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
@@ -207,6 +208,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/replacement-requests") view=RequestsPage />
                         <Route path=path!("/staff/mismatches") view=MismatchesPage />
                         <Route path=path!("/staff/audit") view=AuditPage />
+                        <Route path=path!("/staff/practices") view=PracticesPage />
                     </Routes>
                 </main>
             </div>

@@ -13,6 +13,7 @@ mod cli;
 mod faults;
 mod http;
 mod pds;
+mod practices;
 mod replacement;
 mod request_log;
 mod reset;

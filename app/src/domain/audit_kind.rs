@@ -58,11 +58,13 @@ pub enum AuditKind {
     PdsRecordGone,
     /// Someone with a deceased patient's credentials was refused (sign-in, reset, replacement).
     RefusedDeceased,
+    /// A practice was added (from the command line or by an administrator).
+    PracticeAdded,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 41] = [
+    pub const ALL: [Self; 42] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -104,6 +106,7 @@ impl AuditKind {
         Self::PdsRecordSuperseded,
         Self::PdsRecordGone,
         Self::RefusedDeceased,
+        Self::PracticeAdded,
     ];
 
     /// The code stored in the log.
@@ -150,6 +153,7 @@ impl AuditKind {
             Self::PdsRecordSuperseded => "pds_record_superseded",
             Self::PdsRecordGone => "pds_record_gone",
             Self::RefusedDeceased => "refused_deceased",
+            Self::PracticeAdded => "practice_added",
         }
     }
 

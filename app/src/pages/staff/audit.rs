@@ -144,5 +144,6 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::PdsRecordSuperseded => tr!(staff.audit.kinds.pds_record_superseded),
         AuditKind::PdsRecordGone => tr!(staff.audit.kinds.pds_record_gone),
         AuditKind::RefusedDeceased => tr!(staff.audit.kinds.refused_deceased),
+        AuditKind::PracticeAdded => tr!(staff.audit.kinds.practice_added),
     }
 }
