@@ -71,6 +71,9 @@ enum Command {
     /// Manage staff members.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Add and list GP practices.
+    #[command(subcommand)]
+    Practice(PracticeCommand),
     /// Check the audit log, and anchor it outside the database.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -138,6 +141,23 @@ enum AuditCommand {
 }
 
 #[derive(Debug, clap::Subcommand)]
+enum PracticeCommand {
+    /// Add a practice, with every online service switched on; print what was added.
+    Add {
+        /// The practice's ODS code: a letter and 5 numbers, like T00002 (W… for Wales).
+        ods_code: String,
+        /// The practice's name, as printed on its PIN documents.
+        #[arg(long)]
+        name: String,
+        /// The practice's clinical system: tpp or emis.
+        #[arg(long)]
+        system: String,
+    },
+    /// Print every practice: ODS code, name, clinical system, Welsh or not, patients.
+    List,
+}
+
+#[derive(Debug, clap::Subcommand)]
 enum StaffCommand {
     /// Add a staff member and print a one-time initial password.
     Add {
@@ -167,6 +187,14 @@ fn main() -> ExitCode {
                 practices,
                 admin,
             }) => runtime.block_on(add_staff(&cli.database_url, &username, &practices, admin)),
+            Command::Practice(PracticeCommand::Add {
+                ods_code,
+                name,
+                system,
+            }) => runtime.block_on(add_practice(&cli.database_url, &ods_code, &name, &system)),
+            Command::Practice(PracticeCommand::List) => {
+                runtime.block_on(list_practices(&cli.database_url))
+            }
             Command::Audit(AuditCommand::Verify {
                 checkpoints,
                 public_key,
@@ -269,6 +297,124 @@ async fn add_staff(
         }
         Err(error) => fail(&error),
     }
+}
+
+/// `relink practice add`: everything is checked before the database is opened, so a typo
+/// writes nothing; a code already in use is refused, never overwritten.
+async fn add_practice(database_url: &str, ods_code: &str, name: &str, system: &str) -> ExitCode {
+    use app::db::practices::{self, Added, Practice, PracticeServices};
+    use app::domain::{ClinicalSystem, OdsCode};
+    let ods_code = match OdsCode::parse(ods_code) {
+        Ok(ods) => ods,
+        Err(error) => return fail(&format!("{ods_code:?}: {error}")),
+    };
+    let name = match practices::practice_name(name) {
+        Ok(name) => name,
+        Err(error) => return fail(&error),
+    };
+    let Some(clinical_system) = ClinicalSystem::from_code(&system.trim().to_ascii_uppercase())
+    else {
+        return fail(&format!(
+            "{system:?} is not a clinical system Relink knows: use --system tpp or --system emis"
+        ));
+    };
+    let practice = Practice {
+        ods_code,
+        name,
+        clinical_system,
+        services: PracticeServices::ALL,
+    };
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let added = practices::add(&db, &practice, "system", unix_now()).await;
+    db.close().await;
+    match added {
+        Ok(Added::Added) => {
+            let welsh = if practice.ods_code.is_welsh() {
+                " (Welsh practice: PIN documents print in Welsh and English)"
+            } else {
+                ""
+            };
+            println!(
+                "Added {} {} ({}){welsh}",
+                practice.ods_code,
+                practice.name,
+                practice.clinical_system.display_name()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Added::AlreadyExists) => fail(&format!(
+            "a practice with the ODS code {} already exists: nothing was changed",
+            practice.ods_code
+        )),
+        Err(error) => fail(&error),
+    }
+}
+
+/// `relink practice list`: one row per practice, columns padded to line up.
+async fn list_practices(database_url: &str) -> ExitCode {
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let listed = app::db::practices::list(db.pool()).await;
+    let counts = app::db::practices::patient_counts(db.pool()).await;
+    db.close().await;
+    let (practices, counts) = match (listed, counts) {
+        (Ok(practices), Ok(counts)) => (practices, counts),
+        (Err(error), _) | (_, Err(error)) => return fail(&error),
+    };
+    let mut rows = vec![[
+        "ODS".to_owned(),
+        "Name".to_owned(),
+        "System".to_owned(),
+        "Welsh".to_owned(),
+        "Patients".to_owned(),
+    ]];
+    for practice in &practices {
+        rows.push([
+            practice.ods_code.to_string(),
+            practice.name.clone(),
+            practice.clinical_system.display_name().to_owned(),
+            if practice.ods_code.is_welsh() {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_owned(),
+            counts
+                .get(&practice.ods_code)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+        ]);
+    }
+    let mut widths = [0usize; 5];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        println!("{}", cells.join("  ").trim_end());
+    }
+    if practices.is_empty() {
+        println!("No practices yet: add one with `relink practice add`.");
+    }
+    ExitCode::SUCCESS
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// `relink migrate`: the schema's owner applies what is pending; the server then needs no DDL.

@@ -228,6 +228,10 @@ impl DemoPatient {
     }
 }
 
+/// The demo administrator: (username, password). Sees every practice and may add practices
+/// (`/staff/practices`); `/demo` lists them with the staff.
+pub const DEMO_ADMIN: (&str, &str) = ("admin.demo", "admin-demo-password");
+
 /// The demo staff members: (username, password, practice ODS code). `/demo` lists them.
 pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
     ("staff.riverside", "riverside-demo-password", "T00001"),

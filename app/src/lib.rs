@@ -52,6 +52,7 @@ use pages::staff::imports::ImportPage;
 use pages::staff::lists::{MismatchesPage, RequestsPage};
 use pages::staff::patients::{FindPatientPage, StaffPatientPage};
 use pages::staff::pin_documents::{PrintPage, ReissuePage};
+use pages::staff::practices::PracticesPage;
 use pages::staff::preview::{PreviewPage, PreviewStartPage};
 use pages::staff::registration::RegisterPage;
 use pages::staff::test_patients::{NewTestPatientPage, TestPatientsPage};
@@ -211,6 +212,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/mismatches") view=MismatchesPage />
                         <Route path=path!("/staff/audit") view=AuditPage />
                         <Route path=path!("/staff/imports") view=ImportPage />
+                        <Route path=path!("/staff/practices") view=PracticesPage />
                     </Routes>
                 </main>
             </div>

@@ -175,3 +175,51 @@ test("staff check a patient against PDS (NHS England's sandbox) and are told wha
   await expect(page.getByText(/^Read from PDS on /)).toBeVisible();
   await checkAccessibility(page, browser, testInfo);
 });
+
+test("an administrator adds a practice and sees it listed, Welsh practices marked", async ({ page, browser }, testInfo) => {
+  // Practice staff are not offered the page.
+  await signIn(page, "staff.riverside", "riverside-demo-password");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("What needs your attention");
+  await expect(page.getByRole("link", { name: "GP practices" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await signIn(page, "admin.demo", "admin-demo-password");
+  await page.getByRole("link", { name: "GP practices" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("GP practices");
+  await expect(page.getByRole("row", { name: /W00001/ })).toContainText("Welsh practice");
+  await expect(page.getByRole("row", { name: /T00001/ })).not.toContainText("Welsh practice");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByLabel("ODS code", { exact: true }).fill("W0002");
+  await page.getByRole("button", { name: "Add practice" }).click();
+  await expect(summary(page).getByRole("link", { name: "ODS code must be a letter followed by 5 numbers, like A12345" })).toBeVisible();
+  await expect(summary(page).getByRole("link", { name: "Enter the practice's name" })).toBeVisible();
+  await expect(summary(page).getByRole("link", { name: "Select the practice's clinical system" })).toBeVisible();
+  await expect(page).toHaveTitle(/^Error: GP practices/);
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  // A code already in use is refused, naming it.
+  await page.getByLabel("ODS code", { exact: true }).fill("t00001");
+  await page.getByLabel("Practice name").fill("Somewhere Else");
+  await page.getByLabel("EMIS Web (Optum)").check();
+  await page.getByRole("button", { name: "Add practice" }).click();
+  await expect(summary(page).getByRole("link", { name: "A practice with the ODS code T00001 already exists" })).toBeVisible();
+  await expect(page.getByLabel("Practice name")).toHaveValue("Somewhere Else");
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByLabel("ODS code", { exact: true }).fill("W00002");
+  await page.getByLabel("Practice name").fill("Meddygfa Newydd");
+  await page.getByLabel("TPP SystmOne").check();
+  await page.getByRole("button", { name: "Add practice" }).click();
+  await expect(page).toHaveURL(/\/staff\/practices\?added=W00002$/);
+  await expect(page.getByText("Meddygfa Newydd (W00002) has been added.")).toBeVisible();
+  await expect(page.getByText("It is a Welsh practice: its PIN documents print in Welsh and English.")).toBeVisible();
+  const added = page.getByRole("row", { name: /W00002/ });
+  await expect(added).toContainText("Meddygfa Newydd");
+  await expect(added).toContainText("Welsh practice");
+  await expect(added).toContainText("TPP SystmOne");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+});

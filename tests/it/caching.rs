@@ -245,6 +245,19 @@ async fn every_page_with_personal_data_is_no_store_and_public_pages_keep_their_h
     ] {
         walk.get(&server, path, &staff).await;
     }
+    // The administrators' page, as the demo administrator.
+    let admin = server
+        .post(
+            routes::STAFF_SIGN_IN,
+            &[
+                ("username", "admin.demo"),
+                ("password", "admin-demo-password"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(admin.status, 303, "{}", admin.body);
+    walk.get(&server, routes::PRACTICES, &admin.cookie()).await;
     let created = server
         .post(
             routes::NEW_TEST_PATIENT,

@@ -452,3 +452,144 @@ fn bad_pds_settings_are_refused_before_anything_starts() {
         assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
     }
 }
+
+/// `relink practice add` and `list`: what is added is printed in one line (Welsh practices
+/// say how their PIN documents print) and listed with its patients; a malformed or duplicate
+/// code, an empty name or an unknown system is one line on standard error, exit 2, and
+/// nothing written.
+#[test]
+fn practices_are_added_and_listed_and_bad_ones_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let db_env = [("DATABASE_URL", database.as_str())];
+
+    let (code, stdout, _) = relink_with_output(&["practice", "list"], &db_env);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("No practices yet"), "{stdout}");
+
+    let (code, stdout, stderr) = relink_with_output(
+        &[
+            "practice",
+            "add",
+            "t00002",
+            "--name",
+            "Riverside Surgery",
+            "--system",
+            "tpp",
+        ],
+        &db_env,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout, "Added T00002 Riverside Surgery (TPP SystmOne)\n");
+    let (code, stdout, stderr) = relink_with_output(
+        &[
+            "practice",
+            "add",
+            "W00002",
+            "--name",
+            "Meddygfa Newydd",
+            "--system",
+            "EMIS",
+        ],
+        &db_env,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stdout,
+        "Added W00002 Meddygfa Newydd (EMIS Web (Optum)) \
+         (Welsh practice: PIN documents print in Welsh and English)\n"
+    );
+
+    let refusals: [(&[&str], &str); 5] = [
+        (
+            &["practice", "add", "T0002", "--name", "X", "--system", "tpp"],
+            "relink: \"T0002\": ODS code must be a letter followed by 5 numbers, like A12345",
+        ),
+        (
+            &["practice", "add", "T00002", "--name", "Another", "--system", "emis"],
+            "relink: a practice with the ODS code T00002 already exists: nothing was changed",
+        ),
+        (
+            &["practice", "add", "T00003", "--name", "  ", "--system", "tpp"],
+            "relink: the practice name is empty",
+        ),
+        (
+            &["practice", "add", "T00003", "--name", "Hillview", "--system", "vision"],
+            "relink: \"vision\" is not a clinical system Relink knows: use --system tpp or --system emis",
+        ),
+        (
+            &["practice", "add", "T00003", "--name", &"a".repeat(101), "--system", "tpp"],
+            "relink: the practice name must be 100 characters or fewer",
+        ),
+    ];
+    for (args, expected) in refusals {
+        let (code, stdout, stderr) = relink_with_output(args, &db_env);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().collect::<Vec<_>>(), [expected], "{args:?}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+    }
+
+    // Two patients at Riverside, and a test patient who is not counted.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = app::db::Db::connect(&database).await.unwrap();
+        for (id, nhs, is_test) in [
+            ("p1", "9990000018", 0),
+            ("p2", "9990000026", 0),
+            ("p3", "9990000034", 1),
+        ] {
+            sqlx::query(
+                "INSERT INTO patients (id, practice_ods, nhs_number, is_test, joined_practice_on, created_at)
+                 VALUES ($1, 'T00002', $2, $3, '2020-01-01', 1)",
+            )
+            .bind(id)
+            .bind(nhs)
+            .bind(is_test)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        }
+        db.close().await;
+    });
+    let (code, stdout, _) = relink_with_output(&["practice", "list"], &db_env);
+    assert_eq!(code, Some(0));
+    let lines: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|line| {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["ODS", "Name", "System", "Welsh", "Patients"],
+            vec!["T00002", "Riverside Surgery", "TPP SystmOne", "no", "2"],
+            vec!["W00002", "Meddygfa Newydd", "EMIS Web (Optum)", "yes", "0"],
+        ],
+        "{stdout}"
+    );
+    let widths: Vec<usize> = stdout
+        .lines()
+        .map(|line| {
+            line.find("System")
+                .or_else(|| line.find("TPP"))
+                .or_else(|| line.find("EMIS"))
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "columns line up:\n{stdout}"
+    );
+    assert_eq!(
+        runtime.block_on(fixture::audit_count(
+            &database,
+            app::db::audit::AuditKind::PracticeAdded
+        )),
+        2,
+        "one event per practice added, none for the refusals"
+    );
+}

@@ -116,20 +116,19 @@ async fn a_file_is_checked_then_imported_once_and_again_changes_nothing() {
         fixture::audit_count(db, AuditKind::PatientsImported).await,
         0
     );
-    let find = |server: &TestServer, staff: &str| {
+    let find = async || {
         let path = format!("/staff/patients?nhs_number={first}");
-        let staff = staff.to_owned();
-        async move { server.get(&path, Some(&staff)).await.body }
+        server.get(&path, Some(&staff)).await.body
     };
     assert!(
-        find(&server, &staff).await.contains("No patient"),
+        find().await.contains("No patient"),
         "a dry run writes nothing"
     );
 
     let imported = upload(&server, &staff, "T00001", file.clone(), false).await;
     assert_eq!(imported.status, 200, "{}", imported.body);
     assert!(imported.body.contains("was imported."), "{}", imported.body);
-    assert!(find(&server, &staff).await.contains("Ada Lovelace"));
+    assert!(find().await.contains("Ada Lovelace"));
     assert_eq!(
         fixture::audit_count(db, AuditKind::PatientsImported).await,
         1

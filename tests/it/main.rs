@@ -14,6 +14,7 @@ mod faults;
 mod http;
 mod imports;
 mod pds;
+mod practices;
 mod replacement;
 mod request_log;
 mod reset;

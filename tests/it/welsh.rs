@@ -610,6 +610,46 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     ] {
         welsh.get(&server, route, route, &staff).await;
     }
+    // The practices page, for administrators (the demo's): the list, a refusal, an addition.
+    let admin = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", "admin.demo"),
+                ("password", "admin-demo-password"),
+            ],
+            Some(WELSH),
+        )
+        .await;
+    assert_eq!(admin.status, 303, "{}", admin.body);
+    let admin = admin.cookie();
+    let practices = "/staff/practices";
+    welsh.get(&server, practices, practices, &admin).await;
+    welsh
+        .refused(
+            &server,
+            practices,
+            practices,
+            &[("ods_code", "t00001")],
+            &admin,
+        )
+        .await;
+    let added = server
+        .post(
+            practices,
+            &[
+                ("ods_code", "W00002"),
+                ("name", "Meddygfa Newydd"),
+                ("system", "TPP"),
+            ],
+            Some(&with_welsh(&admin)),
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let page = welsh
+        .get(&server, practices, &added.location.unwrap(), &admin)
+        .await;
+    assert!(page.body.contains("Mae Meddygfa Newydd (W00002) wedi"));
     let new_patient = "/staff/test-patients/new";
     welsh
         .refused(&server, new_patient, new_patient, &[], &staff)

@@ -11,7 +11,9 @@ use super::patients::{self, DemographicSource, Demographics, Patient, PatientSer
 use super::pin_documents::{self, IssuedPinDocument};
 use super::practices::{self, Practice, PracticeServices};
 use super::{Db, DbError};
-use crate::demo::{DemoPatient, DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_STAFF};
+use crate::demo::{
+    DemoPatient, DemoPinState, DEMO_ADMIN, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_STAFF,
+};
 use crate::domain::{AccountId, NhsNumber, OdsCode};
 use crate::secrets::hash_secret;
 
@@ -26,6 +28,7 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         .iter()
         .map(|(_, password, _)| hash_secret(password))
         .collect();
+    let admin_hash = hash_secret(DEMO_ADMIN.1);
     let hashes: Vec<(String, Option<String>)> = DEMO_PATIENTS
         .iter()
         .map(|p| (hash_secret(p.pin_passphrase), p.passphrase.map(hash_secret)))
@@ -147,6 +150,16 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
         .execute(&mut *tx)
         .await?;
     }
+    // The demo administrator: every practice, no practice of their own.
+    sqlx::query(
+        "INSERT INTO staff_members (username, password_hash, is_admin, created_at) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, is_admin = 1",
+    )
+    .bind(DEMO_ADMIN.0)
+    .bind(&admin_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut *tx,
         &NewAuditEvent {

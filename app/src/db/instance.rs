@@ -6,7 +6,7 @@
 use sqlx::{Any, Executor};
 
 use super::{Db, DbError};
-use crate::demo::{DEMO_PRACTICES, DEMO_STAFF};
+use crate::demo::{DEMO_ADMIN, DEMO_PRACTICES, DEMO_STAFF};
 
 const CREATED_BY: &str = "created_by";
 const DEMO: &str = "demo";
@@ -28,8 +28,10 @@ pub async fn claim_for_demo(db: &Db, now: i64) -> Result<bool, DbError> {
     if created_by_demo(db.pool()).await? {
         return Ok(true);
     }
+    let mut demo_staff = DEMO_STAFF.map(|s| s.0).to_vec();
+    demo_staff.push(DEMO_ADMIN.0);
     let others = count_not_in(db, "practices", "ods_code", &DEMO_PRACTICES.map(|p| p.0)).await?
-        + count_not_in(db, "staff_members", "username", &DEMO_STAFF.map(|s| s.0)).await?;
+        + count_not_in(db, "staff_members", "username", &demo_staff).await?;
     if others > 0 {
         return Ok(false);
     }

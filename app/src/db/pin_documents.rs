@@ -479,6 +479,7 @@ mod tests {
                 printed_on: date!(2026 - 03 - 01),
                 issued_by: "staff.riverside",
                 identity_check: IdentityCheck::PhotoId,
+                registration: None,
             };
             let wording = |contact: &accounts::Contact| Wording {
                 subject: format!("to {:?}", contact.language),

@@ -63,11 +63,13 @@ pub enum AuditKind {
     /// A patient was registered for online services (settings, identity check, first PIN
     /// document).
     RegisteredForOnlineServices,
+    /// A practice was added (from the command line or by an administrator).
+    PracticeAdded,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 44] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -111,6 +113,7 @@ impl AuditKind {
         Self::RefusedDeceased,
         Self::PatientsImported,
         Self::RegisteredForOnlineServices,
+        Self::PracticeAdded,
     ];
 
     /// The code stored in the log.
@@ -159,6 +162,7 @@ impl AuditKind {
             Self::RefusedDeceased => "refused_deceased",
             Self::PatientsImported => "patients_imported",
             Self::RegisteredForOnlineServices => "registered_for_online_services",
+            Self::PracticeAdded => "practice_added",
         }
     }
 

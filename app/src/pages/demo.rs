@@ -98,6 +98,13 @@ pub fn DemoPage() -> impl IntoView {
                     </li>
                 })
                 .collect_view()}
+            <li>
+                {tr!(demo.staff.username)}
+                <strong>{crate::demo::DEMO_ADMIN.0}</strong>
+                {tr!(demo.staff.password)}
+                <code>{crate::demo::DEMO_ADMIN.1}</code>
+                {tr!(demo.staff.admin)}
+            </li>
         </ul>
         <h2>{tr!(demo.replace.heading)}</h2>
         <p>

@@ -78,11 +78,15 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
     let request = request.body(Body::empty()).expect("a path is a valid URI");
     let context_state = state.clone();
     let locale = request_locale();
+    let staff_nav = super::staff::nav_facts();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || {
             provide_context(context_state.clone());
             provide_context(locale);
+            if let Some(facts) = staff_nav {
+                provide_context(facts);
+            }
             provide_page_facts(&context_state);
             provide_context(view.clone());
             provide_nonce(nonce);

@@ -58,6 +58,8 @@ pub const MISMATCHES: &str = "/staff/mismatches";
 pub const AUDIT: &str = "/staff/audit";
 /// Bringing a practice's patients in from a file.
 pub const IMPORTS: &str = "/staff/imports";
+/// The practices and "Add a practice" (administrators only).
+pub const PRACTICES: &str = "/staff/practices";
 /// Where the staff area's "not found" page is rendered (no route answers it, so the app shows
 /// its not-found page); deliberately not in [`PAGES`].
 pub const STAFF_NOT_FOUND: &str = "/staff/not-found";
@@ -115,6 +117,11 @@ pub fn staff_preview_end(preview_id: &str) -> String {
 /// Where a PIN document is printed.
 pub fn staff_print(document_id: &str) -> String {
     with_id(STAFF_PRINT, document_id)
+}
+
+/// The practices page saying that the practice with this ODS code was just added.
+pub fn practice_added(ods_code: &str) -> String {
+    format!("{PRACTICES}?added={ods_code}")
 }
 
 /// A sign-in page (the patients' or the staff's) saying that its reader has just signed out.
@@ -204,6 +211,7 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (MISMATCHES, Answered::ByJourney, Shows::Personal),
     (AUDIT, Answered::ByJourney, Shows::Personal),
     (IMPORTS, Answered::ByJourney, Shows::Personal),
+    (PRACTICES, Answered::ByJourney, Shows::Personal),
 ];
 
 /// The pages the journeys answer, for Leptos to leave alone.
@@ -256,6 +264,7 @@ mod tests {
         assert_eq!(staff_preview_end("v-2"), "/staff/previews/v-2/end");
         assert_eq!(staff_print("d-3"), "/staff/pin-documents/d-3/print");
         assert_eq!(signed_out(SIGN_IN), "/sign-in?signed_out=1");
+        assert_eq!(practice_added("W00002"), "/staff/practices?added=W00002");
         assert_eq!(signed_out_everywhere(), "/sign-in?signed_out=everywhere");
         assert_eq!(
             replace_code_resent(),

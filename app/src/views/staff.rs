@@ -15,6 +15,45 @@ pub struct StaffSignInView {
     pub signed_out: bool,
 }
 
+/// What the staff navigation knows of who is signed in, provided by whoever renders a staff
+/// page: only administrators are offered the administrators' pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffNavFacts {
+    pub is_admin: bool,
+}
+
+/// A practice in the administrators' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeRow {
+    pub ods_code: String,
+    pub name: String,
+    pub clinical_system: String,
+    /// ODS code starting with W: PIN documents print in Welsh and English.
+    pub is_welsh: bool,
+    /// Patients registered (test patients not counted).
+    pub patients: i64,
+}
+
+/// What was typed in "Add a practice".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeValues {
+    pub ods_code: String,
+    pub name: String,
+    /// The clinical system's code (`TPP`, `EMIS`), or what was sent.
+    pub system: String,
+}
+
+/// The practices page: the list, what was just added (post-redirect-get), and the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticesView {
+    pub username: String,
+    pub practices: Vec<PracticeRow>,
+    /// The practice just added, said once above the list.
+    pub added: Option<PracticeRow>,
+    pub values: PracticeValues,
+    pub errors: FormErrors,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffHomeView {
     pub username: String,

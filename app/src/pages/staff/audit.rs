@@ -148,5 +148,6 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }
+        AuditKind::PracticeAdded => tr!(staff.audit.kinds.practice_added),
     }
 }

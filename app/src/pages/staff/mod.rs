@@ -10,6 +10,7 @@ pub mod imports;
 pub mod lists;
 pub mod patients;
 pub mod pin_documents;
+pub mod practices;
 pub mod preview;
 pub mod registration;
 pub mod test_patients;
@@ -18,11 +19,13 @@ use leptos::prelude::*;
 
 use crate::tr;
 use crate::views::routes;
-use crate::views::staff::PatientRow;
+use crate::views::staff::{PatientRow, StaffNavFacts};
 
-/// The staff navigation and sign-out, at the top of every signed-in staff page.
+/// The staff navigation and sign-out, at the top of every signed-in staff page. The
+/// administrators' pages are linked for administrators only (the renderer says who is one).
 #[component]
 fn StaffNav(username: String) -> impl IntoView {
+    let is_admin = use_context::<StaffNavFacts>().is_some_and(|facts| facts.is_admin);
     view! {
         <nav class="relink-staff-nav" aria-label=tr!(staff.nav.label)>
             <ul class="nhsuk-list relink-inline-list">
@@ -31,6 +34,7 @@ fn StaffNav(username: String) -> impl IntoView {
                 <li><a href=routes::FIND_PATIENT>{tr!(staff.find.heading)}</a></li>
                 <li><a href=routes::IMPORTS>{tr!(staff.imports.heading)}</a></li>
                 <li><a href=routes::AUDIT>{tr!(staff.audit.heading)}</a></li>
+                {is_admin.then(|| view! { <li><a href=routes::PRACTICES>{tr!(staff.practices.heading)}</a></li> })}
             </ul>
             <form method="post" action=routes::STAFF_SIGN_OUT class="relink-inline-form">
                 <span class="nhsuk-body-s">{format!("{} ", tr!(staff.nav.signed_in_as, username = username))}</span>

@@ -11,6 +11,7 @@ mod imports;
 mod lists;
 mod patients;
 mod pin_documents;
+mod practices;
 mod preview;
 mod registration;
 mod spine;
@@ -34,7 +35,7 @@ use crate::db::tokens::SessionId;
 use crate::db::DbError;
 use crate::domain::OdsCode;
 use crate::views::routes;
-use crate::views::staff::StaffSignInView;
+use crate::views::staff::{StaffNavFacts, StaffSignInView};
 
 pub use pin_documents::PIN_SECRET_COOKIE;
 pub(crate) use spine::store_answer as store_pds_answer;
@@ -81,6 +82,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                     (imports::MAX_UPLOAD_BYTES + 64 * 1024) as usize,
                 )),
         )
+        .route(routes::PRACTICES, get(practices::show).post(practices::add))
         .route_layer(middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route(
@@ -120,8 +122,23 @@ async fn guard(
     let Some((_, member)) = signed_in(&state, request.headers()).await? else {
         return Ok(refuse(&state, request.method()).await);
     };
+    let nav = StaffNavFacts {
+        is_admin: member.is_admin,
+    };
     request.extensions_mut().insert(SignedInStaff(member));
-    Ok(next.run(request).await)
+    Ok(NAV.scope(nav, next.run(request)).await)
+}
+
+tokio::task_local! {
+    /// What the staff navigation shows for the member a request is answered for; set by
+    /// `guard` around the handler, read by the renderer (see [`nav_facts`]).
+    static NAV: StaffNavFacts;
+}
+
+/// The navigation facts of the signed-in staff member the current request is answered for;
+/// `None` outside the staff area's guard (the navigation then offers no administrators' pages).
+pub(crate) fn nav_facts() -> Option<StaffNavFacts> {
+    NAV.try_with(|facts| *facts).ok()
 }
 
 /// The answer for someone who is not signed in as staff: a page asks them to sign in (303); a
