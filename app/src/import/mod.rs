@@ -95,3 +95,215 @@ pub enum FileError {
     #[error("The file could not be read: {0}")]
     Unreadable(String),
 }
+
+pub mod bundle;
+pub mod csv;
+
+pub use self::bundle::read_bundle;
+pub use self::csv::{read_csv, CSV_HEADER, CSV_HEADER_OPTIONAL};
+
+use std::io::{BufRead, Read};
+use std::ops::ControlFlow;
+
+/// The earliest date of birth a file may give: anyone born before is a typing mistake.
+const EARLIEST_BIRTH: Date = time::macros::date!(1880 - 01 - 01);
+
+/// Which kind of file [`read_any`] found, so the report can say what it read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Bundle,
+}
+
+/// The most blank space a file may start with before its first character: past this it is not
+/// a patient file, and peeking further would hold the blank space in memory.
+const MAX_LEADING_SPACE: usize = 64 * 1024;
+
+/// Reads either kind of file, so the practice manager need not say which they have: one whose
+/// first character (after a UTF-8 byte order mark and blank space) is `{` is read as a FHIR
+/// Bundle, anything else as a CSV. An empty (or blank) file is [`FileError::UnknownFormat`].
+///
+/// As with the readers, rows already handed to `each` before a [`FileError`] must be dropped
+/// by the caller: a file with an error is refused whole.
+pub fn read_any(
+    mut input: impl BufRead,
+    today: Date,
+    each: impl FnMut(Result<ImportedPatient, RowProblem>) -> ControlFlow<()>,
+) -> Result<(Format, u64), FileError> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let unknown = || FileError::UnknownFormat {
+        expected: CSV_HEADER.to_owned(),
+    };
+    // The bytes taken to find the first character; handed on in front of the rest.
+    let mut head: Vec<u8> = Vec::new();
+    let first = 'peek: loop {
+        let buf = input.fill_buf().map_err(unreadable)?;
+        if buf.is_empty() {
+            return Err(unknown());
+        }
+        let mut used = 0;
+        let mut found = None;
+        for &byte in buf {
+            used += 1;
+            head.push(byte);
+            let after_bom = if head.starts_with(BOM) {
+                &head[BOM.len()..]
+            } else if BOM.starts_with(&head) {
+                continue;
+            } else {
+                &head[..]
+            };
+            if after_bom.last().is_some_and(|b| !b.is_ascii_whitespace()) {
+                found = Some(byte);
+                break;
+            }
+        }
+        input.consume(used);
+        if let Some(byte) = found {
+            break 'peek byte;
+        }
+        if head.len() > MAX_LEADING_SPACE {
+            return Err(unknown());
+        }
+    };
+    if first == b'{' {
+        let body = head.strip_prefix(BOM).unwrap_or(&head).to_vec();
+        let rows = read_bundle(std::io::Cursor::new(body).chain(input), today, each)?;
+        Ok((Format::Bundle, rows))
+    } else {
+        let rows = read_csv(std::io::Cursor::new(head).chain(input), today, each)?;
+        Ok((Format::Csv, rows))
+    }
+}
+
+/// An I/O error's own words say nothing of the file's content.
+fn unreadable(error: std::io::Error) -> FileError {
+    FileError::Unreadable(error.to_string())
+}
+
+// ---- The checks both readers make, with the reasons a practice manager reads ----
+//
+// Reasons name the value the file holds (so the manager can find and fix it): they are for the
+// report only and never for logs.
+
+/// A value as a reason quotes it: trimmed, at most 40 characters, control characters shown as
+/// `?` (so a reason is always one printable line).
+fn shown(value: &str) -> String {
+    let value = value.trim();
+    let mut out: String = value
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if value.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn nhs_number(value: &str) -> Result<NhsNumber, String> {
+    use crate::domain::NhsNumberError;
+    NhsNumber::parse(value).map_err(|error| match error {
+        NhsNumberError::Empty => "NHS number is missing".to_owned(),
+        NhsNumberError::NotDigits => format!(
+            "NHS number {} must only include numbers, spaces and dashes",
+            shown(value)
+        ),
+        NhsNumberError::WrongLength => {
+            format!("NHS number {} must be 10 numbers", shown(value))
+        }
+        NhsNumberError::FailsCheck => {
+            // Ten digits, shown 3-3-4 as NHS letters print them.
+            let d: String = value.chars().filter(char::is_ascii_digit).collect();
+            format!(
+                "NHS number {} {} {} fails the check digit",
+                &d[..3],
+                &d[3..6],
+                &d[6..]
+            )
+        }
+    })
+}
+
+/// A given or family name: trimmed, not empty, no control characters (which no name holds and
+/// which PostgreSQL refuses in text).
+fn name(value: &str, what: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("{what} is missing"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} {} has a character that is not a letter or punctuation",
+            shown(value)
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A date of birth already read as a date (`text` is how the file wrote it): from 1880 and in
+/// the past (the rule of [`crate::domain::DateOfBirth`]).
+fn birth_date(date: Date, text: &str, today: Date) -> Result<Date, String> {
+    use crate::domain::{DateOfBirth, DateOfBirthError};
+    if date < EARLIEST_BIRTH {
+        return Err(format!("date of birth {} is before 1880", shown(text)));
+    }
+    let (year, month, day) = date.to_calendar_date();
+    DateOfBirth::parse(
+        &day.to_string(),
+        &u8::from(month).to_string(),
+        &format!("{year:04}"),
+        today,
+    )
+    .map(|dob| dob.date())
+    .map_err(|error| match error {
+        DateOfBirthError::NotInPast => {
+            format!("date of birth {} is not in the past", shown(text))
+        }
+        _ => format!("date of birth {} is not a real date", shown(text)),
+    })
+}
+
+/// A registration date already read as a date: not in the future, not before the birth.
+fn registration_date(date: Date, text: &str, born: Date, today: Date) -> Result<Date, String> {
+    if date > today {
+        Err(format!("registration date {} is in the future", shown(text)))
+    } else if date < born {
+        Err(format!(
+            "registration date {} is before the date of birth",
+            shown(text)
+        ))
+    } else {
+        Ok(date)
+    }
+}
+
+/// An empty postcode is none (a patient of no fixed abode); anything else must be one.
+fn postcode(value: &str) -> Result<Option<Postcode>, String> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    Postcode::parse(value).map(Some).map_err(|_| {
+        format!(
+            "postcode {} is not a real postcode, like LS1 4AP",
+            shown(value)
+        )
+    })
+}
+
+fn practice(value: &str) -> Result<OdsCode, String> {
+    OdsCode::parse(value).map_err(|_| {
+        format!(
+            "practice code {} is not a letter followed by 5 numbers, like A12345",
+            shown(value)
+        )
+    })
+}
+
+fn problem(place: Place, field: Field) -> impl FnOnce(String) -> RowProblem {
+    move |reason| RowProblem {
+        place,
+        field,
+        reason,
+    }
+}
