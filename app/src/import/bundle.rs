@@ -491,3 +491,445 @@ fn full_date(text: &str, what: &str) -> Result<Date, String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{NhsNumber, OdsCode, Postcode};
+    use serde_json::json;
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 03 - 01);
+
+    type Rows = Vec<Result<ImportedPatient, RowProblem>>;
+
+    fn read(bytes: impl AsRef<[u8]>) -> Result<Rows, FileError> {
+        let mut rows = Vec::new();
+        let count = read_bundle(bytes.as_ref(), TODAY, |row| {
+            rows.push(row);
+            ControlFlow::Continue(())
+        })?;
+        assert_eq!(count, rows.len() as u64);
+        Ok(rows)
+    }
+
+    fn bundle(entries: Vec<Value>) -> Value {
+        json!({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    }
+
+    fn entry(resource: Value) -> Value {
+        json!({"fullUrl": "urn:uuid:x", "resource": resource})
+    }
+
+    /// A UK Core Patient as a clinical system exports one.
+    fn jane() -> Value {
+        json!({
+            "resourceType": "Patient",
+            "id": "a-local-id",
+            "identifier": [
+                {"system": "https://example.org/local", "value": "123"},
+                {"system": NHS_NUMBER_SYSTEM, "value": "9434765919"}
+            ],
+            "name": [
+                {"use": "usual", "period": {"start": "2000-01-01", "end": "2019-12-31"},
+                 "given": ["Janet"], "family": "Jones"},
+                {"use": "usual", "period": {"start": "2020-01-01"},
+                 "given": ["Jane", " Mary "], "family": " Smith "}
+            ],
+            "birthDate": "1980-02-01",
+            "address": [
+                {"use": "home", "line": ["1 High Street", " ", "Leeds"], "postalCode": "ls1 4ap"},
+                {"use": "temp", "line": ["Elsewhere"], "postalCode": "M1 1AA"}
+            ],
+            "generalPractitioner": [{
+                "type": "Organization",
+                "identifier": {"system": ODS_SYSTEM, "value": "b82033",
+                               "period": {"start": "2001-05-30"}}
+            }]
+        })
+    }
+
+    fn jane_imported() -> ImportedPatient {
+        ImportedPatient {
+            nhs_number: NhsNumber::parse("9434765919").unwrap(),
+            given_name: "Jane Mary".into(),
+            family_name: "Smith".into(),
+            date_of_birth: date!(1980 - 02 - 01),
+            address_line: "1 High Street, Leeds".into(),
+            postcode: Some(Postcode::parse("LS1 4AP").unwrap()),
+            registered_on: date!(2001 - 05 - 30),
+            gp_ods: Some(OdsCode::parse("B82033").unwrap()),
+            record_access: None,
+            visible_from: None,
+        }
+    }
+
+    fn one(resource: Value) -> Result<ImportedPatient, RowProblem> {
+        let mut rows = read(serde_json::to_vec(&bundle(vec![entry(resource)])).unwrap()).unwrap();
+        assert_eq!(rows.len(), 1);
+        rows.remove(0)
+    }
+
+    fn problem_with(resource: Value) -> (Field, String) {
+        let problem = one(resource).unwrap_err();
+        assert_eq!(problem.place, Place::Entry(0));
+        (problem.field, problem.reason)
+    }
+
+    #[test]
+    fn a_good_bundle_with_its_keys_in_any_order() {
+        assert_eq!(one(jane()), Ok(jane_imported()));
+        // `entry` before `resourceType`, unknown keys around, the NHS number as the id only.
+        let mut second = jane();
+        second["identifier"] = json!([]);
+        second["id"] = json!("9990000018");
+        let text = format!(
+            r#"{{"meta": {{"lastUpdated": "2026-01-01"}}, "entry": [{}, {}],
+                "link": [{{"relation": "self", "url": "https://example.org"}}],
+                "resourceType": "Bundle", "total": 2}}"#,
+            entry(jane()),
+            entry(second)
+        );
+        let rows = read(text).unwrap();
+        assert_eq!(rows[0], Ok(jane_imported()));
+        assert_eq!(rows[1].clone().unwrap().nhs_number.digits(), "9990000018");
+        // A Bundle with no entries, or an empty list, reads no rows.
+        assert_eq!(read(r#"{"resourceType": "Bundle"}"#), Ok(vec![]));
+        assert_eq!(read(r#" {"entry": [], "resourceType": "Bundle"} "#), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_restricted_record_brings_no_address() {
+        let mut value = jane();
+        value["meta"] = json!({"security": [{"system": fhir::CONFIDENTIALITY_SYSTEM, "code": "R"}]});
+        let patient = one(value.clone()).unwrap();
+        assert_eq!((patient.address_line.as_str(), patient.postcode), ("", None));
+        value["meta"]["security"][0]["code"] = json!("X");
+        assert_eq!(problem_with(value), (Field::Row, "the Patient's security label is not U, R or V".into()));
+    }
+
+    #[test]
+    fn entries_that_are_not_patients() {
+        let text = serde_json::to_vec(&bundle(vec![
+            entry(json!({"resourceType": "OperationOutcome", "issue": []})),
+            json!({"fullUrl": "urn:uuid:x"}),
+            json!(42),
+            entry(json!({"resourceType": 7})),
+            entry(json!({"resourceType": "Pa tient <b>"})),
+            entry(jane()),
+        ]))
+        .unwrap();
+        let rows = read(text).unwrap();
+        let problems: Vec<_> = rows[..5].iter().map(|r| r.clone().unwrap_err()).collect();
+        let reasons: Vec<_> = problems.iter().map(|p| (p.place, p.field, p.reason.as_str())).collect();
+        assert_eq!(
+            reasons,
+            [
+                (Place::Entry(0), Field::Row, "the entry is a OperationOutcome, not a Patient"),
+                (Place::Entry(1), Field::Row, "the entry has no resource"),
+                (Place::Entry(2), Field::Row, "the entry is not a FHIR entry"),
+                (Place::Entry(3), Field::Row, "the entry is not a Patient"),
+                (Place::Entry(4), Field::Row, "the entry is not a Patient"),
+            ]
+        );
+        assert_eq!(rows[5], Ok(jane_imported()));
+    }
+
+    #[test]
+    fn each_field_of_a_patient_has_its_reason() {
+        let with = |path: &[&str], value: Value| {
+            let mut resource = jane();
+            let mut at = &mut resource;
+            for key in &path[..path.len() - 1] {
+                at = match key.parse::<usize>() {
+                    Ok(i) => &mut at[i],
+                    Err(_) => &mut at[*key],
+                };
+            }
+            at[path[path.len() - 1]] = value;
+            problem_with(resource)
+        };
+        let gp_period = ["generalPractitioner", "0", "identifier", "period", "start"];
+        let cases = [
+            (with(&["identifier", "1", "value"], json!("9434765918")), Field::NhsNumber,
+             "NHS number 943 476 5918 fails the check digit"),
+            (with(&["identifier"], json!([])), Field::NhsNumber, "NHS number a-local-id must only include numbers, spaces and dashes"),
+            (with(&["identifier"], json!({"system": NHS_NUMBER_SYSTEM})), Field::NhsNumber,
+             "the Patient's identifier is not in FHIR's shape"),
+            (with(&["name", "1", "given"], json!("Jane")), Field::GivenName,
+             "the Patient's name is not in FHIR's shape"),
+            (with(&["name", "1", "given"], json!([" "])), Field::GivenName, "given name is missing"),
+            (with(&["name", "1", "family"], Value::Null), Field::FamilyName, "family name is missing"),
+            (with(&["name"], json!([])), Field::GivenName, "given name is missing"),
+            (with(&["name", "1", "period", "start"], json!("soon")), Field::GivenName,
+             "a period in the Patient is not a FHIR date"),
+            (with(&["birthDate"], json!("1980")), Field::DateOfBirth, "date of birth 1980 is not a full date"),
+            (with(&["birthDate"], json!("01/02/1980")), Field::DateOfBirth,
+             "date of birth 01/02/1980 is not a FHIR date like 2001-02-28"),
+            (with(&["birthDate"], Value::Null), Field::DateOfBirth, "date of birth is missing"),
+            (with(&["birthDate"], json!(1980)), Field::DateOfBirth, "the Patient's birthDate is not in FHIR's shape"),
+            (with(&["birthDate"], json!("1870-01-01")), Field::DateOfBirth, "date of birth 1870-01-01 is before 1880"),
+            (with(&["birthDate"], json!("2026-03-01")), Field::DateOfBirth, "date of birth 2026-03-01 is not in the past"),
+            (with(&["address", "0", "postalCode"], json!("LS1")), Field::Postcode,
+             "postcode LS1 is not a real postcode, like LS1 4AP"),
+            (with(&["address", "0", "line"], json!("1 High Street")), Field::Postcode,
+             "the Patient's address is not in FHIR's shape"),
+            (with(&["generalPractitioner", "0", "identifier", "value"], json!("RX1")), Field::Practice,
+             "practice code RX1 is not a letter followed by 5 numbers, like A12345"),
+            (with(&gp_period, Value::Null), Field::RegisteredOn, "no registration date"),
+            (with(&["generalPractitioner"], json!([])), Field::RegisteredOn, "no registration date"),
+            (with(&gp_period, json!("2001")), Field::RegisteredOn, "registration date 2001 is not a full date"),
+            (with(&gp_period, json!("2026-03-02")), Field::RegisteredOn, "registration date 2026-03-02 is in the future"),
+            (with(&gp_period, json!("1980-01-31T23:00:00+00:00")), Field::RegisteredOn,
+             "registration date 1980-01-31T23:00:00+00:00 is before the date of birth"),
+        ];
+        for (got, field, reason) in cases {
+            assert_eq!(got, (field, reason.to_owned()));
+        }
+        // A dateTime is read to its day; a postcode may be missing.
+        let mut value = jane();
+        value["generalPractitioner"][0]["identifier"]["period"]["start"] = json!("2001-05-30T09:00:00+01:00");
+        value["address"][0]["postalCode"] = Value::Null;
+        let patient = one(value).unwrap();
+        assert_eq!((patient.registered_on, patient.postcode), (date!(2001 - 05 - 30), None));
+    }
+
+    fn not_a_bundle(bytes: &[u8]) -> String {
+        match read(bytes) {
+            Err(FileError::NotABundle(reason)) => reason,
+            other => panic!("{:?}: {other:?}", String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_bundle_says_why_without_the_content() {
+        for (text, reason) in [
+            ("", "it is not JSON (line 1, column 0)"),
+            ("Jane Smith", "it is not JSON (line 1, column 1)"),
+            ("[1, 2]", "it does not have the shape of a FHIR Bundle (line 1, column 1)"),
+            ("\"Jane\"", "it does not have the shape of a FHIR Bundle (line 1, column 6)"),
+            ("{}", "it has no resourceType"),
+            (r#"{"resourceType": "Patient", "name": [{"given": ["Jane"]}]}"#, "it is a Patient, not a Bundle"),
+            (r#"{"resourceType": "Jane Smith"}"#, "its resourceType is not Bundle"),
+            (r#"{"resourceType": 1}"#, "it does not have the shape of a FHIR Bundle (line 1, column 19)"),
+            (r#"{"resourceType": "Bundle", "entry": {"resource": {}}}"#,
+             "it does not have the shape of a FHIR Bundle (line 1, column 37)"),
+            (r#"{"resourceType": "Bundle", "entry": [], "entry": []}"#, "it has more than one entry list"),
+            (r#"{"resourceType": "Bundle", "entry": [{"resource": "#, "it is not JSON (line 1, column 50)"),
+            (r#"{"resourceType": "Bundle"} {"#, "something follows the Bundle (line 1, column 28)"),
+        ] {
+            assert_eq!(not_a_bundle(text.as_bytes()), reason, "{text}");
+        }
+        // The entries before a wrong resourceType were read, and the file is refused still.
+        let text = format!(r#"{{"entry": [{}], "resourceType": "Parameters"}}"#, entry(jane()));
+        assert_eq!(not_a_bundle(text.as_bytes()), "it is a Parameters, not a Bundle");
+    }
+
+    #[test]
+    fn no_part_larger_than_the_budget_is_held() {
+        let big = "x".repeat(usize::try_from(MAX_ENTRY_BYTES).unwrap());
+        let text = format!(
+            r#"{{"resourceType": "Bundle", "entry": [{}, {{"resource": {{"resourceType": "Patient", "id": "{big}"}}}}]}}"#,
+            entry(jane())
+        );
+        assert_eq!(
+            not_a_bundle(text.as_bytes()),
+            "a part of it (at entry 1) is larger than 1 MB, more than any Patient"
+        );
+        let text = format!(r#"{{"resourceType": "Bundle", "{big}": 1}}"#);
+        assert!(not_a_bundle(text.as_bytes()).starts_with("a part of it"));
+        // An ignored part may be large as long as each piece is within the budget? No: the budget
+        // is per key, so a large ignored value is refused too.
+        let text = format!(r#"{{"resourceType": "Bundle", "meta": "{big}"}}"#);
+        assert!(not_a_bundle(text.as_bytes()).starts_with("a part of it"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflowing_the_stack() {
+        for at in ["{\"meta\": ", "{\"entry\": [", "{\"entry\": [{\"resource\": "] {
+            let text = format!("{at}{}", "[".repeat(100_000));
+            assert!(not_a_bundle(text.as_bytes()).starts_with("it is not JSON"), "{at}");
+        }
+    }
+
+    #[test]
+    fn each_can_stop_the_reading() {
+        let text = serde_json::to_vec(&bundle(vec![entry(jane()); 5])).unwrap();
+        let mut seen = 0;
+        let count = read_bundle(&text[..], TODAY, |_| {
+            seen += 1;
+            if seen == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        });
+        assert_eq!((seen, count), (2, Ok(2)));
+    }
+
+    /// A Bundle of `entries` copies of one Patient, generated as it is read (never held whole).
+    struct Generated {
+        entries: u64,
+        made: u64,
+        entry: Vec<u8>,
+        pending: Vec<u8>,
+        at: usize,
+        done: bool,
+    }
+
+    impl Generated {
+        fn new(entries: u64, patient: Value) -> Self {
+            Self {
+                entries,
+                made: 0,
+                entry: serde_json::to_vec(&entry(patient)).unwrap(),
+                pending: br#"{"resourceType": "Bundle", "type": "collection", "entry": ["#.to_vec(),
+                at: 0,
+                done: false,
+            }
+        }
+    }
+
+    impl Read for Generated {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.pending.len() {
+                if self.done {
+                    return Ok(0);
+                }
+                self.at = 0;
+                self.pending = if self.made == self.entries {
+                    self.done = true;
+                    b"]}".to_vec()
+                } else {
+                    self.made += 1;
+                    let mut next = if self.made > 1 { b",".to_vec() } else { Vec::new() };
+                    next.extend_from_slice(&self.entry);
+                    next
+                };
+            }
+            let n = buf.len().min(self.pending.len() - self.at);
+            buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn too_many_entries_stop_at_once() {
+        let mut seen = 0;
+        let result = read_bundle_limited(Generated::new(1_000_000, jane()), TODAY, 10, |row| {
+            assert_eq!(row, Ok(jane_imported()));
+            seen += 1;
+            ControlFlow::Continue(())
+        });
+        assert_eq!((result, seen), (Err(FileError::TooManyRows { limit: 10 }), 10));
+        let result = read_bundle_limited(Generated::new(10, jane()), TODAY, 10, |_| ControlFlow::Continue(()));
+        assert_eq!(result, Ok(10));
+    }
+
+    #[test]
+    fn a_bundle_of_200_000_entries_is_refused() {
+        let started = Instant::now();
+        let mut seen = 0u64;
+        // A short Patient (without a name: a row problem), so the test is quick in a debug build.
+        let patient = json!({"resourceType": "Patient", "id": "9434765919"});
+        let result = read_bundle(Generated::new(200_000, patient), TODAY, |_| {
+            seen += 1;
+            ControlFlow::Continue(())
+        });
+        assert_eq!(result, Err(FileError::TooManyRows { limit: MAX_ROWS }));
+        assert_eq!(seen, MAX_ROWS);
+        assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    }
+
+    fn vendor() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vendor")
+    }
+
+    fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                json_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_vendored_bundle_of_patients_reads() {
+        let mut files = Vec::new();
+        json_files(&vendor().join("pds-spec"), &mut files);
+        json_files(&vendor().join("pds-sandbox"), &mut files);
+        let mut bundles = 0;
+        let mut problems = 0;
+        let mut patients_read = 0;
+        for path in files {
+            let bytes = std::fs::read(&path).unwrap();
+            // Git symlinks checked out as text, and other resources, are not Bundles of Patients.
+            let Ok(value) = serde_json::from_slice::<Value>(&bytes) else { continue };
+            let Some(entries) = value["entry"].as_array() else { continue };
+            let patients = value["resourceType"] == "Bundle"
+                && entries.iter().all(|e| e["resource"]["resourceType"] == "Patient");
+            if !patients {
+                continue;
+            }
+            bundles += 1;
+            let rows = read(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(rows.len(), entries.len());
+            for (row, entry) in rows.iter().zip(entries) {
+                let resource = &entry["resource"];
+                match row {
+                    Ok(patient) => {
+                        assert_eq!(patient.nhs_number.digits(), resource["id"].as_str().unwrap());
+                        assert!(patient.gp_ods.is_some());
+                        patients_read += 1;
+                    }
+                    Err(problem) => {
+                        // Each problem is one the example really has.
+                        let gp = &resource["generalPractitioner"][0]["identifier"];
+                        let id = resource["id"].as_str().unwrap();
+                        let explained = match problem.field {
+                            // Some of PDS's examples hold numbers that fail the check digit…
+                            Field::NhsNumber => NhsNumber::parse(id).is_err(),
+                            Field::GivenName => resource["name"].is_null(),
+                            // …or made-up postcodes.
+                            Field::Postcode => resource["address"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .filter_map(|a| a["postalCode"].as_str())
+                                .any(|p| Postcode::parse(p).is_err()),
+                            Field::RegisteredOn => {
+                                problem.reason == "no registration date" && gp["period"]["start"].is_null()
+                            }
+                            _ => false,
+                        };
+                        assert!(explained, "{}: {problem:?}", path.display());
+                        problems += 1;
+                    }
+                }
+            }
+        }
+        // 32 Bundles: 20 patients, 65 problems (59 with no registration date) when written.
+        assert!(bundles >= 20, "only {bundles} Bundles found under {}", vendor().display());
+        assert!(patients_read >= 20 && problems > 0, "{patients_read} patients, {problems} problems");
+
+        let search = vendor().join("pds-spec/karate-tests/src/test/java/mocks/stubs/searchResponses");
+        let rows = read(std::fs::read(search.join("PatientSearch.json")).unwrap()).unwrap();
+        assert_eq!(
+            rows[0],
+            Ok(ImportedPatient {
+                nhs_number: NhsNumber::parse("9000000009").unwrap(),
+                given_name: "Jane".into(),
+                family_name: "Smith".into(),
+                date_of_birth: date!(2010 - 10 - 22),
+                address_line: "1 Trevelyan Square, Boar Lane, City Centre, Leeds, West Yorkshire".into(),
+                postcode: Some(Postcode::parse("LS1 6AE").unwrap()),
+                registered_on: date!(2020 - 01 - 01),
+                gp_ods: Some(OdsCode::parse("Y12345").unwrap()),
+                record_access: None,
+                visible_from: None,
+            })
+        );
+    }
+}
