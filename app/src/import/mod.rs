@@ -153,8 +153,8 @@ pub fn read_any(
             } else {
                 &head[..]
             };
-            if after_bom.last().is_some_and(|b| !b.is_ascii_whitespace()) {
-                found = Some(byte);
+            if let Some(first) = after_bom.iter().find(|b| !b.is_ascii_whitespace()) {
+                found = Some(*first);
                 break;
             }
         }
@@ -305,5 +305,107 @@ fn problem(place: Place, field: Field) -> impl FnOnce(String) -> RowProblem {
         place,
         field,
         reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::time::{Duration, Instant};
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 03 - 01);
+    const ROW: &str = "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30";
+
+    fn read(bytes: &[u8]) -> Result<(Format, Vec<Result<ImportedPatient, RowProblem>>), FileError> {
+        let mut rows = Vec::new();
+        let (format, count) = read_any(bytes, TODAY, |row| {
+            rows.push(row);
+            ControlFlow::Continue(())
+        })?;
+        assert_eq!(count, rows.len() as u64);
+        Ok((format, rows))
+    }
+
+    #[test]
+    fn the_first_character_decides() {
+        let bundle = r#"{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}]}"#;
+        for prefix in ["", "\u{feff}", "\u{feff} \r\n\t", "\n\n"] {
+            let (format, rows) = read(format!("{prefix}{bundle}").as_bytes()).unwrap();
+            assert_eq!((format, rows.len()), (Format::Bundle, 1), "{prefix:?}");
+
+            let (format, rows) = read(format!("{prefix}{CSV_HEADER}\n{ROW}\nx\n").as_bytes()).unwrap();
+            assert_eq!(format, Format::Csv, "{prefix:?}");
+            assert!(rows[0].is_ok());
+            // The blank lines read to find the first character still count.
+            let lines = 3 + prefix.matches('\n').count() as u64;
+            assert_eq!(rows[1].clone().unwrap_err().place, Place::Line(lines), "{prefix:?}");
+        }
+        let unknown = Err(FileError::UnknownFormat { expected: CSV_HEADER.to_owned() });
+        for blank in ["", "\u{feff}", " \n\t\r\n"] {
+            assert_eq!(read(blank.as_bytes()), unknown, "{blank:?}");
+        }
+        assert_eq!(read(" ".repeat(MAX_LEADING_SPACE + 10).as_bytes()), unknown);
+        // A part of a BOM is not a BOM.
+        assert!(matches!(read(b"\xEF\xBB{}"), Err(FileError::NotUtf8 { line: 1 })));
+        // JSON that is not an object is read as a CSV, whose header it is not.
+        assert!(matches!(read(b"[1, 2]"), Err(FileError::WrongHeader { .. })));
+    }
+
+    /// Pseudo-random bytes (xorshift), the same each run.
+    fn junk(len: usize, seed: u64) -> Vec<u8> {
+        let mut state = seed | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ten_megabytes_of_junk_end_quickly_with_an_error() {
+        const TEN_MB: usize = 10 * 1024 * 1024;
+        let printable: Vec<u8> = junk(TEN_MB, 7).into_iter().map(|b| b' ' + b % 95).collect();
+        let no_line_ends: Vec<u8> = junk(TEN_MB, 11).into_iter().map(|b| b'a' + b % 26).collect();
+        let mut brace = junk(TEN_MB, 13);
+        brace[0] = b'{';
+        let mut header_then_junk = format!("{CSV_HEADER}\n").into_bytes();
+        header_then_junk.extend(junk(TEN_MB, 17));
+        for (what, bytes) in [
+            ("random", junk(TEN_MB, 3)),
+            ("printable", printable),
+            ("no line ends", no_line_ends),
+            ("a brace then junk", brace),
+            ("a header then junk", header_then_junk),
+        ] {
+            let started = Instant::now();
+            let mut rows = 0;
+            let result = read_any(&bytes[..], TODAY, |_| {
+                rows += 1;
+                ControlFlow::Continue(())
+            });
+            assert!(result.is_err(), "{what}: {result:?} after {rows} rows");
+            assert!(started.elapsed() < Duration::from_secs(10), "{what}: {:?}", started.elapsed());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = read(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_text_after_either_start_never_panics(
+            csv in any::<bool>(),
+            tail in "\\PC{0,300}",
+        ) {
+            let start = if csv { format!("{CSV_HEADER}\n") } else { r#"{"resourceType": "Bundle", "entry": ["#.to_owned() };
+            let _ = read(format!("{start}{tail}").as_bytes());
+        }
     }
 }
