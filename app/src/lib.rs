@@ -18,7 +18,8 @@ pub mod audit_checkpoint;
 pub mod db;
 #[cfg(feature = "import")]
 pub mod import;
-#[cfg(feature = "ssr")]
+// The import readers (without `ssr`, as the fuzz targets build them) reuse `pds::fhir`.
+#[cfg(any(feature = "ssr", feature = "import"))]
 pub mod pds;
 #[cfg(feature = "ssr")]
 pub mod secrets;

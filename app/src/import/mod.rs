@@ -13,8 +13,9 @@ use crate::domain::{NhsNumber, OdsCode, Postcode, RecordAccessLevel};
 /// The most rows one file may hold: a file with more is refused whole (nothing is written).
 pub const MAX_ROWS: u64 = 150_000;
 
-/// One patient as the file gives them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One patient as the file gives them. Two are equal when they say the same of the patient,
+/// wherever in a file they are.
+#[derive(Debug, Clone)]
 pub struct ImportedPatient {
     /// Where in the file the patient is (for reporting a duplicate, or a patient registered
     /// elsewhere).
@@ -36,6 +37,49 @@ pub struct ImportedPatient {
     /// The "visible from" rule to set, when the file says (CSV's optional column).
     pub visible_from: Option<VisibleFrom>,
 }
+
+impl PartialEq for ImportedPatient {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            place: _,
+            nhs_number,
+            given_name,
+            family_name,
+            date_of_birth,
+            address_line,
+            postcode,
+            registered_on,
+            gp_ods,
+            record_access,
+            visible_from,
+        } = self;
+        (
+            nhs_number,
+            given_name,
+            family_name,
+            date_of_birth,
+            address_line,
+            postcode,
+            registered_on,
+            gp_ods,
+            record_access,
+            visible_from,
+        ) == (
+            &other.nhs_number,
+            &other.given_name,
+            &other.family_name,
+            &other.date_of_birth,
+            &other.address_line,
+            &other.postcode,
+            &other.registered_on,
+            &other.gp_ods,
+            &other.record_access,
+            &other.visible_from,
+        )
+    }
+}
+
+impl Eq for ImportedPatient {}
 
 /// The date a patient's online record is visible from, as a file states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,18 +143,343 @@ pub enum FileError {
     Unreadable(String),
 }
 
-// TEMPORARY until the readers land (helper D): replaced at merge.
-pub const CSV_HEADER_DOC: &str =
-    "nhs_number,given_name,family_name,date_of_birth,postcode,registration_date[,record_access,visible_from]";
+pub mod bundle;
+pub mod csv;
+
+pub use self::bundle::read_bundle;
+pub use self::csv::{read_csv, CSV_HEADER, CSV_HEADER_OPTIONAL};
+
+/// The header as the staff page shows it: the required columns, then the optional two.
+pub const CSV_HEADER_DOC: &str = "nhs_number,given_name,family_name,date_of_birth,postcode,registration_date,record_access,visible_from";
+
+use std::io::{BufRead, Read};
+use std::ops::ControlFlow;
+
+/// The earliest date of birth a file may give: anyone born before is a typing mistake.
+const EARLIEST_BIRTH: Date = time::macros::date!(1880 - 01 - 01);
+
+/// Which kind of file [`read_any`] found, so the report can say what it read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
     Bundle,
 }
+
+/// The most blank space a file may start with before its first character: past this it is not
+/// a patient file, and peeking further would hold the blank space in memory.
+const MAX_LEADING_SPACE: usize = 64 * 1024;
+
+/// Reads either kind of file, so the practice manager need not say which they have: one whose
+/// first character (after a UTF-8 byte order mark and blank space) is `{` is read as a FHIR
+/// Bundle, anything else as a CSV. An empty (or blank) file is [`FileError::UnknownFormat`].
+///
+/// As with the readers, rows already handed to `each` before a [`FileError`] must be dropped
+/// by the caller: a file with an error is refused whole.
 pub fn read_any(
-    _input: impl std::io::BufRead,
-    _today: Date,
-    _each: impl FnMut(Result<ImportedPatient, RowProblem>) -> std::ops::ControlFlow<()>,
+    mut input: impl BufRead,
+    today: Date,
+    each: impl FnMut(Result<ImportedPatient, RowProblem>) -> ControlFlow<()>,
 ) -> Result<(Format, u64), FileError> {
-    unimplemented!("TEMPORARY")
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let unknown = || FileError::UnknownFormat {
+        expected: CSV_HEADER.to_owned(),
+    };
+    // The bytes taken to find the first character; handed on in front of the rest.
+    let mut head: Vec<u8> = Vec::new();
+    let first = 'peek: loop {
+        let buf = input.fill_buf().map_err(unreadable)?;
+        if buf.is_empty() {
+            return Err(unknown());
+        }
+        let mut used = 0;
+        let mut found = None;
+        for &byte in buf {
+            used += 1;
+            head.push(byte);
+            let after_bom = if head.starts_with(BOM) {
+                &head[BOM.len()..]
+            } else if BOM.starts_with(&head) {
+                continue;
+            } else {
+                &head[..]
+            };
+            if let Some(first) = after_bom.iter().find(|b| !b.is_ascii_whitespace()) {
+                found = Some(*first);
+                break;
+            }
+        }
+        input.consume(used);
+        if let Some(byte) = found {
+            break 'peek byte;
+        }
+        if head.len() > MAX_LEADING_SPACE {
+            return Err(unknown());
+        }
+    };
+    if first == b'{' {
+        let body = head.strip_prefix(BOM).unwrap_or(&head).to_vec();
+        let rows = read_bundle(std::io::Cursor::new(body).chain(input), today, each)?;
+        Ok((Format::Bundle, rows))
+    } else {
+        let rows = read_csv(std::io::Cursor::new(head).chain(input), today, each)?;
+        Ok((Format::Csv, rows))
+    }
+}
+
+/// An I/O error's own words say nothing of the file's content.
+fn unreadable(error: std::io::Error) -> FileError {
+    FileError::Unreadable(error.to_string())
+}
+
+// ---- The checks both readers make, with the reasons a practice manager reads ----
+//
+// Reasons name the value the file holds (so the manager can find and fix it): they are for the
+// report only and never for logs.
+
+/// A value as a reason quotes it: trimmed, at most 40 characters, control characters shown as
+/// `?` (so a reason is always one printable line).
+fn shown(value: &str) -> String {
+    let value = value.trim();
+    let mut out: String = value
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if value.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn nhs_number(value: &str) -> Result<NhsNumber, String> {
+    use crate::domain::NhsNumberError;
+    NhsNumber::parse(value).map_err(|error| match error {
+        NhsNumberError::Empty => "NHS number is missing".to_owned(),
+        NhsNumberError::NotDigits => format!(
+            "NHS number {} must only include numbers, spaces and dashes",
+            shown(value)
+        ),
+        NhsNumberError::WrongLength => {
+            format!("NHS number {} must be 10 numbers", shown(value))
+        }
+        NhsNumberError::FailsCheck => {
+            // Ten digits, shown 3-3-4 as NHS letters print them.
+            let d: String = value.chars().filter(char::is_ascii_digit).collect();
+            format!(
+                "NHS number {} {} {} fails the check digit",
+                &d[..3],
+                &d[3..6],
+                &d[6..]
+            )
+        }
+    })
+}
+
+/// A given or family name: trimmed, not empty, no control characters (which no name holds and
+/// which PostgreSQL refuses in text).
+fn name(value: &str, what: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("{what} is missing"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} {} has a character that is not a letter or punctuation",
+            shown(value)
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A date of birth already read as a date (`text` is how the file wrote it): from 1880 and in
+/// the past (the rule of [`crate::domain::DateOfBirth`]).
+fn birth_date(date: Date, text: &str, today: Date) -> Result<Date, String> {
+    use crate::domain::{DateOfBirth, DateOfBirthError};
+    if date < EARLIEST_BIRTH {
+        return Err(format!("date of birth {} is before 1880", shown(text)));
+    }
+    let (year, month, day) = date.to_calendar_date();
+    DateOfBirth::parse(
+        &day.to_string(),
+        &u8::from(month).to_string(),
+        &format!("{year:04}"),
+        today,
+    )
+    .map(|dob| dob.date())
+    .map_err(|error| match error {
+        DateOfBirthError::NotInPast => {
+            format!("date of birth {} is not in the past", shown(text))
+        }
+        _ => format!("date of birth {} is not a real date", shown(text)),
+    })
+}
+
+/// A registration date already read as a date: not in the future, not before the birth.
+fn registration_date(date: Date, text: &str, born: Date, today: Date) -> Result<Date, String> {
+    if date > today {
+        Err(format!(
+            "registration date {} is in the future",
+            shown(text)
+        ))
+    } else if date < born {
+        Err(format!(
+            "registration date {} is before the date of birth",
+            shown(text)
+        ))
+    } else {
+        Ok(date)
+    }
+}
+
+/// An empty postcode is none (a patient of no fixed abode); anything else must be one.
+fn postcode(value: &str) -> Result<Option<Postcode>, String> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    Postcode::parse(value).map(Some).map_err(|_| {
+        format!(
+            "postcode {} is not a real postcode, like LS1 4AP",
+            shown(value)
+        )
+    })
+}
+
+fn practice(value: &str) -> Result<OdsCode, String> {
+    OdsCode::parse(value).map_err(|_| {
+        format!(
+            "practice code {} is not a letter followed by 5 numbers, like A12345",
+            shown(value)
+        )
+    })
+}
+
+fn problem(place: Place, field: Field) -> impl FnOnce(String) -> RowProblem {
+    move |reason| RowProblem {
+        place,
+        field,
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::time::{Duration, Instant};
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 03 - 01);
+    const ROW: &str = "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30";
+
+    fn read(bytes: &[u8]) -> Result<(Format, Vec<Result<ImportedPatient, RowProblem>>), FileError> {
+        let mut rows = Vec::new();
+        let (format, count) = read_any(bytes, TODAY, |row| {
+            rows.push(row);
+            ControlFlow::Continue(())
+        })?;
+        assert_eq!(count, rows.len() as u64);
+        Ok((format, rows))
+    }
+
+    #[test]
+    fn the_first_character_decides() {
+        let bundle =
+            r#"{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}]}"#;
+        for prefix in ["", "\u{feff}", "\u{feff} \r\n\t", "\n\n"] {
+            let (format, rows) = read(format!("{prefix}{bundle}").as_bytes()).unwrap();
+            assert_eq!((format, rows.len()), (Format::Bundle, 1), "{prefix:?}");
+
+            let (format, rows) =
+                read(format!("{prefix}{CSV_HEADER}\n{ROW}\nx\n").as_bytes()).unwrap();
+            assert_eq!(format, Format::Csv, "{prefix:?}");
+            assert!(rows[0].is_ok());
+            // The blank lines read to find the first character still count.
+            let lines = 3 + prefix.matches('\n').count() as u64;
+            assert_eq!(
+                rows[1].clone().unwrap_err().place,
+                Place::Line(lines),
+                "{prefix:?}"
+            );
+        }
+        let unknown = Err(FileError::UnknownFormat {
+            expected: CSV_HEADER.to_owned(),
+        });
+        for blank in ["", "\u{feff}", " \n\t\r\n"] {
+            assert_eq!(read(blank.as_bytes()), unknown, "{blank:?}");
+        }
+        assert_eq!(read(" ".repeat(MAX_LEADING_SPACE + 10).as_bytes()), unknown);
+        // A part of a BOM is not a BOM.
+        assert!(matches!(
+            read(b"\xEF\xBB{}"),
+            Err(FileError::NotUtf8 { line: 1 })
+        ));
+        // JSON that is not an object is read as a CSV, whose header it is not.
+        assert!(matches!(
+            read(b"[1, 2]"),
+            Err(FileError::WrongHeader { .. })
+        ));
+    }
+
+    /// Pseudo-random bytes (xorshift), the same each run.
+    fn junk(len: usize, seed: u64) -> Vec<u8> {
+        let mut state = seed | 1;
+        (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ten_megabytes_of_junk_end_quickly_with_an_error() {
+        const TEN_MB: usize = 10 * 1024 * 1024;
+        let printable: Vec<u8> = junk(TEN_MB, 7).into_iter().map(|b| b' ' + b % 95).collect();
+        let no_line_ends: Vec<u8> = junk(TEN_MB, 11)
+            .into_iter()
+            .map(|b| b'a' + b % 26)
+            .collect();
+        let mut brace = junk(TEN_MB, 13);
+        brace[0] = b'{';
+        let mut header_then_junk = format!("{CSV_HEADER}\n").into_bytes();
+        header_then_junk.extend(junk(TEN_MB, 17));
+        for (what, bytes) in [
+            ("random", junk(TEN_MB, 3)),
+            ("printable", printable),
+            ("no line ends", no_line_ends),
+            ("a brace then junk", brace),
+            ("a header then junk", header_then_junk),
+        ] {
+            let started = Instant::now();
+            let mut rows = 0;
+            let result = read_any(&bytes[..], TODAY, |_| {
+                rows += 1;
+                ControlFlow::Continue(())
+            });
+            assert!(result.is_err(), "{what}: {result:?} after {rows} rows");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{what}: {:?}",
+                started.elapsed()
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+            let _ = read(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_text_after_either_start_never_panics(
+            csv in any::<bool>(),
+            tail in "\\PC{0,300}",
+        ) {
+            let start = if csv { format!("{CSV_HEADER}\n") } else { r#"{"resourceType": "Bundle", "entry": ["#.to_owned() };
+            let _ = read(format!("{start}{tail}").as_bytes());
+        }
+    }
 }

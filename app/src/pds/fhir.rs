@@ -91,36 +91,36 @@ struct Meta {
 }
 
 #[derive(Deserialize)]
-struct Coding {
-    system: Option<String>,
-    code: Option<String>,
+pub(crate) struct Coding {
+    pub(crate) system: Option<String>,
+    pub(crate) code: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct Period {
-    start: Option<String>,
-    end: Option<String>,
+pub(crate) struct Period {
+    pub(crate) start: Option<String>,
+    pub(crate) end: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct HumanName {
+pub(crate) struct HumanName {
     #[serde(rename = "use")]
-    use_: Option<String>,
-    period: Option<Period>,
+    pub(crate) use_: Option<String>,
+    pub(crate) period: Option<Period>,
     #[serde(default)]
-    given: Vec<String>,
-    family: Option<String>,
+    pub(crate) given: Vec<String>,
+    pub(crate) family: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Address {
+pub(crate) struct Address {
     #[serde(rename = "use")]
-    use_: Option<String>,
-    period: Option<Period>,
+    pub(crate) use_: Option<String>,
+    pub(crate) period: Option<Period>,
     #[serde(default)]
-    line: Vec<String>,
-    postal_code: Option<String>,
+    pub(crate) line: Vec<String>,
+    pub(crate) postal_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -129,9 +129,9 @@ struct Reference {
 }
 
 #[derive(Deserialize)]
-struct Identifier {
-    system: Option<String>,
-    value: Option<String>,
+pub(crate) struct Identifier {
+    pub(crate) system: Option<String>,
+    pub(crate) value: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -286,7 +286,7 @@ fn json_error(e: &serde_json::Error, expected: &'static str) -> FhirError {
     }
 }
 
-fn non_empty(text: Option<&str>) -> Option<String> {
+pub(crate) fn non_empty(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
@@ -294,7 +294,7 @@ fn non_empty(text: Option<&str>) -> Option<String> {
 
 /// The most restrictive label among `meta.security`'s confidentiality codes (a coding from another
 /// system is not a confidentiality label and is skipped); none means unrestricted.
-fn confidentiality(security: &[Coding]) -> Result<Confidentiality, FhirError> {
+pub(crate) fn confidentiality(security: &[Coding]) -> Result<Confidentiality, FhirError> {
     let mut label = Confidentiality::Unrestricted;
     for coding in security {
         if coding
@@ -322,7 +322,7 @@ fn confidentiality(security: &[Coding]) -> Result<Confidentiality, FhirError> {
 /// The entry of `wanted_use` that is current on `today`: the first whose `period` covers it
 /// (either end may be open); if none does, the one whose period starts latest; `None` when there
 /// is no entry of that use.
-fn current<'a, T>(
+pub(crate) fn current<'a, T>(
     items: &'a [T],
     use_and_period: impl Fn(&'a T) -> (&'a Option<String>, &'a Option<Period>),
     wanted_use: &str,
@@ -390,7 +390,7 @@ fn fhir_date(text: &str) -> Option<FhirDate> {
 }
 
 /// A date to the day; a partial date ("2010", "2010-10") is `None`, not an error.
-fn full_date(text: &str, field: &'static str) -> Result<Option<Date>, FhirError> {
+pub(crate) fn full_date(text: &str, field: &'static str) -> Result<Option<Date>, FhirError> {
     match fhir_date(text).ok_or(FhirError::BadDate { field })? {
         FhirDate::Day(date) => Ok(Some(date)),
         FhirDate::Year(_) | FhirDate::Month(..) => Ok(None),

@@ -12,12 +12,18 @@
 //! Nothing here touches the database or the UI: the server stores what a lookup found
 //! (`db::pds`) and the pages show it.
 
+#[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
 pub mod client;
+#[cfg(feature = "ssr")]
 pub mod config;
+// Pure parsing, also built for the import readers alone (feature `import`: the fuzz targets).
 pub mod fhir;
+#[cfg(feature = "ssr")]
 pub mod limiter;
 
+#[cfg(feature = "ssr")]
 pub use client::PdsClient;
 
 use time::Date;
