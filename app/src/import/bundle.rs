@@ -405,7 +405,8 @@ fn patient(
             .filter(|g| !g.is_empty())
             .collect()
     });
-    let given_name = name(&given.join(" "), "given name").map_err(problem(place, Field::GivenName))?;
+    let given_name =
+        name(&given.join(" "), "given name").map_err(problem(place, Field::GivenName))?;
     let family = current_name.and_then(|n| n.family.as_deref()).unwrap_or("");
     let family_name = name(family, "family name").map_err(problem(place, Field::FamilyName))?;
 
@@ -597,17 +598,30 @@ mod tests {
         assert_eq!(rows[1].clone().unwrap().nhs_number.digits(), "9990000018");
         // A Bundle with no entries, or an empty list, reads no rows.
         assert_eq!(read(r#"{"resourceType": "Bundle"}"#), Ok(vec![]));
-        assert_eq!(read(r#" {"entry": [], "resourceType": "Bundle"} "#), Ok(vec![]));
+        assert_eq!(
+            read(r#" {"entry": [], "resourceType": "Bundle"} "#),
+            Ok(vec![])
+        );
     }
 
     #[test]
     fn a_restricted_record_brings_no_address() {
         let mut value = jane();
-        value["meta"] = json!({"security": [{"system": fhir::CONFIDENTIALITY_SYSTEM, "code": "R"}]});
+        value["meta"] =
+            json!({"security": [{"system": fhir::CONFIDENTIALITY_SYSTEM, "code": "R"}]});
         let patient = one(value.clone()).unwrap();
-        assert_eq!((patient.address_line.as_str(), patient.postcode), ("", None));
+        assert_eq!(
+            (patient.address_line.as_str(), patient.postcode),
+            ("", None)
+        );
         value["meta"]["security"][0]["code"] = json!("X");
-        assert_eq!(problem_with(value), (Field::Row, "the Patient's security label is not U, R or V".into()));
+        assert_eq!(
+            problem_with(value),
+            (
+                Field::Row,
+                "the Patient's security label is not U, R or V".into()
+            )
+        );
     }
 
     #[test]
@@ -623,11 +637,18 @@ mod tests {
         .unwrap();
         let rows = read(text).unwrap();
         let problems: Vec<_> = rows[..5].iter().map(|r| r.clone().unwrap_err()).collect();
-        let reasons: Vec<_> = problems.iter().map(|p| (p.place, p.field, p.reason.as_str())).collect();
+        let reasons: Vec<_> = problems
+            .iter()
+            .map(|p| (p.place, p.field, p.reason.as_str()))
+            .collect();
         assert_eq!(
             reasons,
             [
-                (Place::Entry(0), Field::Row, "the entry is a OperationOutcome, not a Patient"),
+                (
+                    Place::Entry(0),
+                    Field::Row,
+                    "the entry is a OperationOutcome, not a Patient"
+                ),
                 (Place::Entry(1), Field::Row, "the entry has no resource"),
                 (Place::Entry(2), Field::Row, "the entry is not a FHIR entry"),
                 (Place::Entry(3), Field::Row, "the entry is not a Patient"),
@@ -653,47 +674,133 @@ mod tests {
         };
         let gp_period = ["generalPractitioner", "0", "identifier", "period", "start"];
         let cases = [
-            (with(&["identifier", "1", "value"], json!("9434765918")), Field::NhsNumber,
-             "NHS number 943 476 5918 fails the check digit"),
-            (with(&["identifier"], json!([])), Field::NhsNumber, "NHS number a-local-id must only include numbers, spaces and dashes"),
-            (with(&["identifier"], json!({"system": NHS_NUMBER_SYSTEM})), Field::NhsNumber,
-             "the Patient's identifier is not in FHIR's shape"),
-            (with(&["name", "1", "given"], json!("Jane")), Field::GivenName,
-             "the Patient's name is not in FHIR's shape"),
-            (with(&["name", "1", "given"], json!([" "])), Field::GivenName, "given name is missing"),
-            (with(&["name", "1", "family"], Value::Null), Field::FamilyName, "family name is missing"),
-            (with(&["name"], json!([])), Field::GivenName, "given name is missing"),
-            (with(&["name", "1", "period", "start"], json!("soon")), Field::GivenName,
-             "a period in the Patient is not a FHIR date"),
-            (with(&["birthDate"], json!("1980")), Field::DateOfBirth, "date of birth 1980 is not a full date"),
-            (with(&["birthDate"], json!("01/02/1980")), Field::DateOfBirth,
-             "date of birth 01/02/1980 is not a FHIR date like 2001-02-28"),
-            (with(&["birthDate"], Value::Null), Field::DateOfBirth, "date of birth is missing"),
-            (with(&["birthDate"], json!(1980)), Field::DateOfBirth, "the Patient's birthDate is not in FHIR's shape"),
-            (with(&["birthDate"], json!("1870-01-01")), Field::DateOfBirth, "date of birth 1870-01-01 is before 1880"),
-            (with(&["birthDate"], json!("2026-03-01")), Field::DateOfBirth, "date of birth 2026-03-01 is not in the past"),
-            (with(&["address", "0", "postalCode"], json!("LS1")), Field::Postcode,
-             "postcode LS1 is not a real postcode, like LS1 4AP"),
-            (with(&["address", "0", "line"], json!("1 High Street")), Field::Postcode,
-             "the Patient's address is not in FHIR's shape"),
-            (with(&["generalPractitioner", "0", "identifier", "value"], json!("RX1")), Field::Practice,
-             "practice code RX1 is not a letter followed by 5 numbers, like A12345"),
-            (with(&gp_period, Value::Null), Field::RegisteredOn, "no registration date"),
-            (with(&["generalPractitioner"], json!([])), Field::RegisteredOn, "no registration date"),
-            (with(&gp_period, json!("2001")), Field::RegisteredOn, "registration date 2001 is not a full date"),
-            (with(&gp_period, json!("2026-03-02")), Field::RegisteredOn, "registration date 2026-03-02 is in the future"),
-            (with(&gp_period, json!("1980-01-31T23:00:00+00:00")), Field::RegisteredOn,
-             "registration date 1980-01-31T23:00:00+00:00 is before the date of birth"),
+            (
+                with(&["identifier", "1", "value"], json!("9434765918")),
+                Field::NhsNumber,
+                "NHS number 943 476 5918 fails the check digit",
+            ),
+            (
+                with(&["identifier"], json!([])),
+                Field::NhsNumber,
+                "NHS number a-local-id must only include numbers, spaces and dashes",
+            ),
+            (
+                with(&["identifier"], json!({"system": NHS_NUMBER_SYSTEM})),
+                Field::NhsNumber,
+                "the Patient's identifier is not in FHIR's shape",
+            ),
+            (
+                with(&["name", "1", "given"], json!("Jane")),
+                Field::GivenName,
+                "the Patient's name is not in FHIR's shape",
+            ),
+            (
+                with(&["name", "1", "given"], json!([" "])),
+                Field::GivenName,
+                "given name is missing",
+            ),
+            (
+                with(&["name", "1", "family"], Value::Null),
+                Field::FamilyName,
+                "family name is missing",
+            ),
+            (
+                with(&["name"], json!([])),
+                Field::GivenName,
+                "given name is missing",
+            ),
+            (
+                with(&["name", "1", "period", "start"], json!("soon")),
+                Field::GivenName,
+                "a period in the Patient is not a FHIR date",
+            ),
+            (
+                with(&["birthDate"], json!("1980")),
+                Field::DateOfBirth,
+                "date of birth 1980 is not a full date",
+            ),
+            (
+                with(&["birthDate"], json!("01/02/1980")),
+                Field::DateOfBirth,
+                "date of birth 01/02/1980 is not a FHIR date like 2001-02-28",
+            ),
+            (
+                with(&["birthDate"], Value::Null),
+                Field::DateOfBirth,
+                "date of birth is missing",
+            ),
+            (
+                with(&["birthDate"], json!(1980)),
+                Field::DateOfBirth,
+                "the Patient's birthDate is not in FHIR's shape",
+            ),
+            (
+                with(&["birthDate"], json!("1870-01-01")),
+                Field::DateOfBirth,
+                "date of birth 1870-01-01 is before 1880",
+            ),
+            (
+                with(&["birthDate"], json!("2026-03-01")),
+                Field::DateOfBirth,
+                "date of birth 2026-03-01 is not in the past",
+            ),
+            (
+                with(&["address", "0", "postalCode"], json!("LS1")),
+                Field::Postcode,
+                "postcode LS1 is not a real postcode, like LS1 4AP",
+            ),
+            (
+                with(&["address", "0", "line"], json!("1 High Street")),
+                Field::Postcode,
+                "the Patient's address is not in FHIR's shape",
+            ),
+            (
+                with(
+                    &["generalPractitioner", "0", "identifier", "value"],
+                    json!("RX1"),
+                ),
+                Field::Practice,
+                "practice code RX1 is not a letter followed by 5 numbers, like A12345",
+            ),
+            (
+                with(&gp_period, Value::Null),
+                Field::RegisteredOn,
+                "no registration date",
+            ),
+            (
+                with(&["generalPractitioner"], json!([])),
+                Field::RegisteredOn,
+                "no registration date",
+            ),
+            (
+                with(&gp_period, json!("2001")),
+                Field::RegisteredOn,
+                "registration date 2001 is not a full date",
+            ),
+            (
+                with(&gp_period, json!("2026-03-02")),
+                Field::RegisteredOn,
+                "registration date 2026-03-02 is in the future",
+            ),
+            (
+                with(&gp_period, json!("1980-01-31T23:00:00+00:00")),
+                Field::RegisteredOn,
+                "registration date 1980-01-31T23:00:00+00:00 is before the date of birth",
+            ),
         ];
         for (got, field, reason) in cases {
             assert_eq!(got, (field, reason.to_owned()));
         }
         // A dateTime is read to its day; a postcode may be missing.
         let mut value = jane();
-        value["generalPractitioner"][0]["identifier"]["period"]["start"] = json!("2001-05-30T09:00:00+01:00");
+        value["generalPractitioner"][0]["identifier"]["period"]["start"] =
+            json!("2001-05-30T09:00:00+01:00");
         value["address"][0]["postalCode"] = Value::Null;
         let patient = one(value).unwrap();
-        assert_eq!((patient.registered_on, patient.postcode), (date!(2001 - 05 - 30), None));
+        assert_eq!(
+            (patient.registered_on, patient.postcode),
+            (date!(2001 - 05 - 30), None)
+        );
     }
 
     fn not_a_bundle(bytes: &[u8]) -> String {
@@ -708,23 +815,55 @@ mod tests {
         for (text, reason) in [
             ("", "it is not JSON (line 1, column 0)"),
             ("Jane Smith", "it is not JSON (line 1, column 1)"),
-            ("[1, 2]", "it does not have the shape of a FHIR Bundle (line 1, column 1)"),
-            ("\"Jane\"", "it does not have the shape of a FHIR Bundle (line 1, column 6)"),
+            (
+                "[1, 2]",
+                "it does not have the shape of a FHIR Bundle (line 1, column 1)",
+            ),
+            (
+                "\"Jane\"",
+                "it does not have the shape of a FHIR Bundle (line 1, column 6)",
+            ),
             ("{}", "it has no resourceType"),
-            (r#"{"resourceType": "Patient", "name": [{"given": ["Jane"]}]}"#, "it is a Patient, not a Bundle"),
-            (r#"{"resourceType": "Jane Smith"}"#, "its resourceType is not Bundle"),
-            (r#"{"resourceType": 1}"#, "it does not have the shape of a FHIR Bundle (line 1, column 19)"),
-            (r#"{"resourceType": "Bundle", "entry": {"resource": {}}}"#,
-             "it does not have the shape of a FHIR Bundle (line 1, column 37)"),
-            (r#"{"resourceType": "Bundle", "entry": [], "entry": []}"#, "it has more than one entry list"),
-            (r#"{"resourceType": "Bundle", "entry": [{"resource": "#, "it is not JSON (line 1, column 50)"),
-            (r#"{"resourceType": "Bundle"} {"#, "something follows the Bundle (line 1, column 28)"),
+            (
+                r#"{"resourceType": "Patient", "name": [{"given": ["Jane"]}]}"#,
+                "it is a Patient, not a Bundle",
+            ),
+            (
+                r#"{"resourceType": "Jane Smith"}"#,
+                "its resourceType is not Bundle",
+            ),
+            (
+                r#"{"resourceType": 1}"#,
+                "it does not have the shape of a FHIR Bundle (line 1, column 19)",
+            ),
+            (
+                r#"{"resourceType": "Bundle", "entry": {"resource": {}}}"#,
+                "it does not have the shape of a FHIR Bundle (line 1, column 37)",
+            ),
+            (
+                r#"{"resourceType": "Bundle", "entry": [], "entry": []}"#,
+                "it has more than one entry list",
+            ),
+            (
+                r#"{"resourceType": "Bundle", "entry": [{"resource": "#,
+                "it is not JSON (line 1, column 50)",
+            ),
+            (
+                r#"{"resourceType": "Bundle"} {"#,
+                "something follows the Bundle (line 1, column 28)",
+            ),
         ] {
             assert_eq!(not_a_bundle(text.as_bytes()), reason, "{text}");
         }
         // The entries before a wrong resourceType were read, and the file is refused still.
-        let text = format!(r#"{{"entry": [{}], "resourceType": "Parameters"}}"#, entry(jane()));
-        assert_eq!(not_a_bundle(text.as_bytes()), "it is a Parameters, not a Bundle");
+        let text = format!(
+            r#"{{"entry": [{}], "resourceType": "Parameters"}}"#,
+            entry(jane())
+        );
+        assert_eq!(
+            not_a_bundle(text.as_bytes()),
+            "it is a Parameters, not a Bundle"
+        );
     }
 
     #[test]
@@ -748,9 +887,16 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_without_overflowing_the_stack() {
-        for at in ["{\"meta\": ", "{\"entry\": [", "{\"entry\": [{\"resource\": "] {
+        for at in [
+            "{\"meta\": ",
+            "{\"entry\": [",
+            "{\"entry\": [{\"resource\": ",
+        ] {
             let text = format!("{at}{}", "[".repeat(100_000));
-            assert!(not_a_bundle(text.as_bytes()).starts_with("it is not JSON"), "{at}");
+            assert!(
+                not_a_bundle(text.as_bytes()).starts_with("it is not JSON"),
+                "{at}"
+            );
         }
     }
 
@@ -760,7 +906,11 @@ mod tests {
         let mut seen = 0;
         let count = read_bundle(&text[..], TODAY, |_| {
             seen += 1;
-            if seen == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            if seen == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         });
         assert_eq!((seen, count), (2, Ok(2)));
     }
@@ -800,7 +950,11 @@ mod tests {
                     b"]}".to_vec()
                 } else {
                     self.made += 1;
-                    let mut next = if self.made > 1 { b",".to_vec() } else { Vec::new() };
+                    let mut next = if self.made > 1 {
+                        b",".to_vec()
+                    } else {
+                        Vec::new()
+                    };
                     next.extend_from_slice(&self.entry);
                     next
                 };
@@ -820,8 +974,13 @@ mod tests {
             seen += 1;
             ControlFlow::Continue(())
         });
-        assert_eq!((result, seen), (Err(FileError::TooManyRows { limit: 10 }), 10));
-        let result = read_bundle_limited(Generated::new(10, jane()), TODAY, 10, |_| ControlFlow::Continue(()));
+        assert_eq!(
+            (result, seen),
+            (Err(FileError::TooManyRows { limit: 10 }), 10)
+        );
+        let result = read_bundle_limited(Generated::new(10, jane()), TODAY, 10, |_| {
+            ControlFlow::Continue(())
+        });
         assert_eq!(result, Ok(10));
     }
 
@@ -837,7 +996,11 @@ mod tests {
         });
         assert_eq!(result, Err(FileError::TooManyRows { limit: MAX_ROWS }));
         assert_eq!(seen, MAX_ROWS);
-        assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     fn vendor() -> PathBuf {
@@ -866,10 +1029,16 @@ mod tests {
         for path in files {
             let bytes = std::fs::read(&path).unwrap();
             // Git symlinks checked out as text, and other resources, are not Bundles of Patients.
-            let Ok(value) = serde_json::from_slice::<Value>(&bytes) else { continue };
-            let Some(entries) = value["entry"].as_array() else { continue };
+            let Ok(value) = serde_json::from_slice::<Value>(&bytes) else {
+                continue;
+            };
+            let Some(entries) = value["entry"].as_array() else {
+                continue;
+            };
             let patients = value["resourceType"] == "Bundle"
-                && entries.iter().all(|e| e["resource"]["resourceType"] == "Patient");
+                && entries
+                    .iter()
+                    .all(|e| e["resource"]["resourceType"] == "Patient");
             if !patients {
                 continue;
             }
@@ -880,7 +1049,10 @@ mod tests {
                 let resource = &entry["resource"];
                 match row {
                     Ok(patient) => {
-                        assert_eq!(patient.nhs_number.digits(), resource["id"].as_str().unwrap());
+                        assert_eq!(
+                            patient.nhs_number.digits(),
+                            resource["id"].as_str().unwrap()
+                        );
                         assert!(patient.gp_ods.is_some());
                         patients_read += 1;
                     }
@@ -900,7 +1072,8 @@ mod tests {
                                 .filter_map(|a| a["postalCode"].as_str())
                                 .any(|p| Postcode::parse(p).is_err()),
                             Field::RegisteredOn => {
-                                problem.reason == "no registration date" && gp["period"]["start"].is_null()
+                                problem.reason == "no registration date"
+                                    && gp["period"]["start"].is_null()
                             }
                             _ => false,
                         };
@@ -911,10 +1084,18 @@ mod tests {
             }
         }
         // 32 Bundles: 20 patients, 65 problems (59 with no registration date) when written.
-        assert!(bundles >= 20, "only {bundles} Bundles found under {}", vendor().display());
-        assert!(patients_read >= 20 && problems > 0, "{patients_read} patients, {problems} problems");
+        assert!(
+            bundles >= 20,
+            "only {bundles} Bundles found under {}",
+            vendor().display()
+        );
+        assert!(
+            patients_read >= 20 && problems > 0,
+            "{patients_read} patients, {problems} problems"
+        );
 
-        let search = vendor().join("pds-spec/karate-tests/src/test/java/mocks/stubs/searchResponses");
+        let search =
+            vendor().join("pds-spec/karate-tests/src/test/java/mocks/stubs/searchResponses");
         let rows = read(std::fs::read(search.join("PatientSearch.json")).unwrap()).unwrap();
         assert_eq!(
             rows[0],
@@ -923,7 +1104,8 @@ mod tests {
                 given_name: "Jane".into(),
                 family_name: "Smith".into(),
                 date_of_birth: date!(2010 - 10 - 22),
-                address_line: "1 Trevelyan Square, Boar Lane, City Centre, Leeds, West Yorkshire".into(),
+                address_line: "1 Trevelyan Square, Boar Lane, City Centre, Leeds, West Yorkshire"
+                    .into(),
                 postcode: Some(Postcode::parse("LS1 6AE").unwrap()),
                 registered_on: date!(2020 - 01 - 01),
                 gp_ods: Some(OdsCode::parse("Y12345").unwrap()),

@@ -315,13 +315,15 @@ fn visible_from(text: &str) -> Result<Option<VisibleFrom>, String> {
 fn csv_error(error: ::csv::Error) -> FileError {
     let line = error.position().map_or(0, ::csv::Position::line);
     match error.into_kind() {
-        ::csv::ErrorKind::Io(e) => match e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
-            Some(too_long) => FileError::Unreadable(format!(
+        ::csv::ErrorKind::Io(e) => {
+            match e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
+                Some(too_long) => FileError::Unreadable(format!(
                 "line {} is longer than {MAX_LINE_BYTES} characters, more than any patient's row",
                 too_long.line
             )),
-            None => unreadable(e),
-        },
+                None => unreadable(e),
+            }
+        }
         ::csv::ErrorKind::Utf8 { .. } => FileError::NotUtf8 { line },
         // Not raised with `flexible` and byte records; said without the content if it is.
         _ => FileError::Unreadable(format!("the CSV cannot be read at line {line}")),
@@ -445,7 +447,7 @@ mod tests {
         assert_eq!(mary.registered_on, date!(2001 - 05 - 30));
 
         // The header in another case, with spaces; the optional columns in their forms.
-        let rows = read(format!(
+        let rows = read(
             " NHS_Number , Given_Name,family_name,DATE_OF_BIRTH,postcode,registration_date, Record_Access,visible_from\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,dcr,joined\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,Detailed Coded Record,requested\n\
@@ -453,7 +455,7 @@ mod tests {
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,none,01/01/2020\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,summary,\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,\n"
-        ))
+        )
         .unwrap();
         let got: Vec<_> = rows
             .into_iter()
@@ -480,56 +482,131 @@ mod tests {
     #[test]
     fn each_field_has_its_reason() {
         let ok = "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,full,joined";
-        assert_eq!(one(ok).unwrap().record_access, Some(RecordAccessLevel::Full));
+        assert_eq!(
+            one(ok).unwrap().record_access,
+            Some(RecordAccessLevel::Full)
+        );
         let cases = [
-            ("9434765918,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,", Field::NhsNumber,
-             "NHS number 943 476 5918 fails the check digit"),
-            (" ,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,", Field::NhsNumber,
-             "NHS number is missing"),
-            ("94347659,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,", Field::NhsNumber,
-             "NHS number 94347659 must be 10 numbers"),
-            ("943476591X,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,", Field::NhsNumber,
-             "NHS number 943476591X must only include numbers, spaces and dashes"),
-            ("9434765919,,Smith,1980-02-01,LS1 4AP,2001-05-30,,", Field::GivenName,
-             "given name is missing"),
-            ("9434765919,Ja\u{7}ne,Smith,1980-02-01,LS1 4AP,2001-05-30,,", Field::GivenName,
-             "given name Ja?ne has a character that is not a letter or punctuation"),
-            ("9434765919,Jane,  ,1980-02-01,LS1 4AP,2001-05-30,,", Field::FamilyName,
-             "family name is missing"),
-            ("9434765919,Jane,Smith,,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth is missing"),
-            ("9434765919,Jane,Smith,1 Feb 1980,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth 1 Feb 1980 is not a date like 2001-02-28 or 28/02/2001"),
-            ("9434765919,Jane,Smith,1980-2-1,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth 1980-2-1 is not a date like 2001-02-28 or 28/02/2001"),
-            ("9434765919,Jane,Smith,30/02/1980,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth 30/02/1980 is not a real date"),
-            ("9434765919,Jane,Smith,1980-13-01,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth 1980-13-01 is not a real date"),
-            ("9434765919,Jane,Smith,1879-12-31,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth 1879-12-31 is before 1880"),
-            ("9434765919,Jane,Smith,2026-03-01,LS1 4AP,2026-03-01,,", Field::DateOfBirth,
-             "date of birth 2026-03-01 is not in the past"),
-            ("9434765919,Jane,Smith,2030-01-01,LS1 4AP,2001-05-30,,", Field::DateOfBirth,
-             "date of birth 2030-01-01 is not in the past"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 44P,2001-05-30,,", Field::Postcode,
-             "postcode LS1 44P is not a real postcode, like LS1 4AP"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,,,", Field::RegisteredOn,
-             "registration date is missing"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2026-03-02,,", Field::RegisteredOn,
-             "registration date 2026-03-02 is in the future"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,31/01/1980,,", Field::RegisteredOn,
-             "registration date 31/01/1980 is before the date of birth"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-02-29,,", Field::RegisteredOn,
-             "registration date 2001-02-29 is not a real date"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,detailed,", Field::RecordAccess,
-             "record access detailed is not none, summary, dcr (Detailed Coded Record) or full"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,full,always", Field::VisibleFrom,
-             "visible from always is not joined, requested or a date"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,full,2020-02-30", Field::VisibleFrom,
-             "visible from 2020-02-30 is not a real date"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30", Field::Row,
-             "the line has 6 columns; the header has 8"),
+            (
+                "9434765918,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::NhsNumber,
+                "NHS number 943 476 5918 fails the check digit",
+            ),
+            (
+                " ,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::NhsNumber,
+                "NHS number is missing",
+            ),
+            (
+                "94347659,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::NhsNumber,
+                "NHS number 94347659 must be 10 numbers",
+            ),
+            (
+                "943476591X,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::NhsNumber,
+                "NHS number 943476591X must only include numbers, spaces and dashes",
+            ),
+            (
+                "9434765919,,Smith,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::GivenName,
+                "given name is missing",
+            ),
+            (
+                "9434765919,Ja\u{7}ne,Smith,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::GivenName,
+                "given name Ja?ne has a character that is not a letter or punctuation",
+            ),
+            (
+                "9434765919,Jane,  ,1980-02-01,LS1 4AP,2001-05-30,,",
+                Field::FamilyName,
+                "family name is missing",
+            ),
+            (
+                "9434765919,Jane,Smith,,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth is missing",
+            ),
+            (
+                "9434765919,Jane,Smith,1 Feb 1980,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth 1 Feb 1980 is not a date like 2001-02-28 or 28/02/2001",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-2-1,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth 1980-2-1 is not a date like 2001-02-28 or 28/02/2001",
+            ),
+            (
+                "9434765919,Jane,Smith,30/02/1980,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth 30/02/1980 is not a real date",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-13-01,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth 1980-13-01 is not a real date",
+            ),
+            (
+                "9434765919,Jane,Smith,1879-12-31,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth 1879-12-31 is before 1880",
+            ),
+            (
+                "9434765919,Jane,Smith,2026-03-01,LS1 4AP,2026-03-01,,",
+                Field::DateOfBirth,
+                "date of birth 2026-03-01 is not in the past",
+            ),
+            (
+                "9434765919,Jane,Smith,2030-01-01,LS1 4AP,2001-05-30,,",
+                Field::DateOfBirth,
+                "date of birth 2030-01-01 is not in the past",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 44P,2001-05-30,,",
+                Field::Postcode,
+                "postcode LS1 44P is not a real postcode, like LS1 4AP",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,,,",
+                Field::RegisteredOn,
+                "registration date is missing",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2026-03-02,,",
+                Field::RegisteredOn,
+                "registration date 2026-03-02 is in the future",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,31/01/1980,,",
+                Field::RegisteredOn,
+                "registration date 31/01/1980 is before the date of birth",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-02-29,,",
+                Field::RegisteredOn,
+                "registration date 2001-02-29 is not a real date",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,detailed,",
+                Field::RecordAccess,
+                "record access detailed is not none, summary, dcr (Detailed Coded Record) or full",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,full,always",
+                Field::VisibleFrom,
+                "visible from always is not joined, requested or a date",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,full,2020-02-30",
+                Field::VisibleFrom,
+                "visible from 2020-02-30 is not a real date",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30",
+                Field::Row,
+                "the line has 6 columns; the header has 8",
+            ),
         ];
         for (row, field, reason) in cases {
             assert_eq!(problem_with(row), (field, reason.to_owned()), "{row}");
@@ -540,8 +617,14 @@ mod tests {
         let today = one("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2026-03-01,,").unwrap();
         assert_eq!(today.registered_on, TODAY);
         // A long value is cut short in the reason.
-        let (_, reason) = problem_with(&format!("{},Jane,Smith,1980-02-01,,2001-05-30,,", "1".repeat(60)));
-        assert_eq!(reason, format!("NHS number {}… must be 10 numbers", "1".repeat(40)));
+        let (_, reason) = problem_with(&format!(
+            "{},Jane,Smith,1980-02-01,,2001-05-30,,",
+            "1".repeat(60)
+        ));
+        assert_eq!(
+            reason,
+            format!("NHS number {}… must be 10 numbers", "1".repeat(40))
+        );
     }
 
     #[test]
@@ -554,22 +637,35 @@ mod tests {
         assert_eq!(rows.len(), 3);
         let first = rows[0].clone().unwrap();
         assert_eq!(first.family_name, "Smith, \"Jr\"");
-        assert_eq!(rows[1].clone().unwrap().postcode.unwrap().as_str(), "LS1 4AP");
+        assert_eq!(
+            rows[1].clone().unwrap().postcode.unwrap().as_str(),
+            "LS1 4AP"
+        );
         // Line numbers count every line, blank or inside quotes.
         assert_eq!(rows[2].clone().unwrap_err().place, Place::Line(8));
         // A BOM alone before an empty file is still an empty file.
-        assert!(matches!(read("\u{feff}"), Err(FileError::WrongHeader { .. })));
+        assert!(matches!(
+            read("\u{feff}"),
+            Err(FileError::WrongHeader { .. })
+        ));
     }
 
     /// The lines each row is on, for text whose rows are all problems.
     fn places(text: &str) -> Vec<Place> {
-        read(text).unwrap().into_iter().map(|r| r.unwrap_err().place).collect()
+        read(text)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.unwrap_err().place)
+            .collect()
     }
 
     #[test]
     fn line_numbers_are_the_lines_a_spreadsheet_shows() {
         let text = format!("{HEAD}\r\n\nx\r\n\r\n\"a\nb\",y\n,,,\nz");
-        assert_eq!(places(&text), [Place::Line(3), Place::Line(5), Place::Line(8)]);
+        assert_eq!(
+            places(&text),
+            [Place::Line(3), Place::Line(5), Place::Line(8)]
+        );
         let text = format!("\n\r\n{HEAD}\n\"a\r\n\r\nb\"\r\nz\r\n\r\n");
         assert_eq!(places(&text), [Place::Line(4), Place::Line(7)]);
     }
@@ -602,7 +698,10 @@ mod tests {
     #[test]
     fn a_name_with_a_line_end_inside_quotes_is_refused() {
         // Quoted line ends are read (and counted), but no name holds one.
-        let rows = read(format!("{HEAD}\n9990000018,\"Mary\nAnn\",Jones,1980-02-01,,2001-05-30\n")).unwrap();
+        let rows = read(format!(
+            "{HEAD}\n9990000018,\"Mary\nAnn\",Jones,1980-02-01,,2001-05-30\n"
+        ))
+        .unwrap();
         assert_eq!(rows[0].clone().unwrap_err().field, Field::GivenName);
     }
 
@@ -610,17 +709,31 @@ mod tests {
     fn wrong_headers() {
         let expected = format!("{HEAD}[,record_access,visible_from]");
         for (text, found) in [
-            ("nhs,given,family,dob,postcode,registered\n", "nhs,given,family,dob,postcode,registered"),
-            (&format!("{HEAD},record_access\n") as &str, &format!("{HEAD},record_access") as &str),
-            ("given_name,nhs_number,family_name,date_of_birth,postcode,registration_date\n",
-             "given_name,nhs_number,family_name,date_of_birth,postcode,registration_date"),
-            ("9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30\n", "a row of data, not the header"),
+            (
+                "nhs,given,family,dob,postcode,registered\n",
+                "nhs,given,family,dob,postcode,registered",
+            ),
+            (
+                &format!("{HEAD},record_access\n") as &str,
+                &format!("{HEAD},record_access") as &str,
+            ),
+            (
+                "given_name,nhs_number,family_name,date_of_birth,postcode,registration_date\n",
+                "given_name,nhs_number,family_name,date_of_birth,postcode,registration_date",
+            ),
+            (
+                "9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30\n",
+                "a row of data, not the header",
+            ),
             ("", "nothing: the file is empty"),
             ("\n\n  \n", "nothing: the file is empty"),
         ] {
             assert_eq!(
                 read(text),
-                Err(FileError::WrongHeader { expected: expected.clone(), found: found.to_owned() }),
+                Err(FileError::WrongHeader {
+                    expected: expected.clone(),
+                    found: found.to_owned()
+                }),
                 "{text}"
             );
         }
@@ -630,10 +743,14 @@ mod tests {
 
     #[test]
     fn not_utf8_names_its_line() {
-        let mut text = format!("{HEAD}\n9434765919,Jane,Smith,1980-02-01,,2001-05-30\n").into_bytes();
+        let mut text =
+            format!("{HEAD}\n9434765919,Jane,Smith,1980-02-01,,2001-05-30\n").into_bytes();
         text.extend_from_slice(b"9990000018,Ren\xE9e,Smith,1980-02-01,,2001-05-30\n");
         assert_eq!(read(&text), Err(FileError::NotUtf8 { line: 3 }));
-        assert_eq!(read(b"nhs_number\xFF\n"), Err(FileError::NotUtf8 { line: 1 }));
+        assert_eq!(
+            read(b"nhs_number\xFF\n"),
+            Err(FileError::NotUtf8 { line: 1 })
+        );
     }
 
     #[test]
@@ -652,11 +769,18 @@ mod tests {
 
     #[test]
     fn each_can_stop_the_reading() {
-        let text = format!("{HEAD}\n{}", "9434765919,Jane,Smith,1980-02-01,,2001-05-30\n".repeat(5));
+        let text = format!(
+            "{HEAD}\n{}",
+            "9434765919,Jane,Smith,1980-02-01,,2001-05-30\n".repeat(5)
+        );
         let mut seen = 0;
         let count = read_csv(text.as_bytes(), TODAY, |_| {
             seen += 1;
-            if seen == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            if seen == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         })
         .unwrap();
         assert_eq!((seen, count), (2, 2));
@@ -672,7 +796,12 @@ mod tests {
 
     impl Generated {
         fn new(rows: u64) -> Self {
-            Self { rows, made: 0, pending: format!("{HEAD}\n").into_bytes(), at: 0 }
+            Self {
+                rows,
+                made: 0,
+                pending: format!("{HEAD}\n").into_bytes(),
+                at: 0,
+            }
         }
     }
 
@@ -717,7 +846,11 @@ mod tests {
         });
         assert_eq!(result, Err(FileError::TooManyRows { limit: MAX_ROWS }));
         assert_eq!(good, MAX_ROWS);
-        assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     fn patient_strategy() -> impl Strategy<Value = ImportedPatient> {
@@ -745,25 +878,36 @@ mod tests {
             Just(VisibleFrom::RequestedAccess),
             day(earliest, TODAY.to_julian_day() + 400).prop_map(VisibleFrom::From),
         ]);
-        (nhs, name, name, day(earliest, yesterday), postcode, 0i32..50_000, access, visible)
-            .prop_map(move |(nhs, given, family, born, postcode, after, access, visible)| {
-                let registered = Date::from_julian_day(
-                    (born.to_julian_day() + after).min(TODAY.to_julian_day()),
-                )
-                .unwrap();
-                ImportedPatient {
-                    nhs_number: nhs,
-                    given_name: given,
-                    family_name: family,
-                    date_of_birth: born,
-                    address_line: String::new(),
-                    postcode,
-                    registered_on: registered,
-                    gp_ods: None,
-                    record_access: access,
-                    visible_from: visible,
-                }
-            })
+        (
+            nhs,
+            name,
+            name,
+            day(earliest, yesterday),
+            postcode,
+            0i32..50_000,
+            access,
+            visible,
+        )
+            .prop_map(
+                move |(nhs, given, family, born, postcode, after, access, visible)| {
+                    let registered = Date::from_julian_day(
+                        (born.to_julian_day() + after).min(TODAY.to_julian_day()),
+                    )
+                    .unwrap();
+                    ImportedPatient {
+                        nhs_number: nhs,
+                        given_name: given,
+                        family_name: family,
+                        date_of_birth: born,
+                        address_line: String::new(),
+                        postcode,
+                        registered_on: registered,
+                        gp_ods: None,
+                        record_access: access,
+                        visible_from: visible,
+                    }
+                },
+            )
     }
 
     fn write_row(out: &mut ::csv::Writer<Vec<u8>>, p: &ImportedPatient, slashes: bool) {
@@ -787,7 +931,9 @@ mod tests {
             day(p.date_of_birth),
             p.postcode.as_ref().map_or(String::new(), |c| c.to_string()),
             day(p.registered_on),
-            p.record_access.map_or("", RecordAccessLevel::code).to_owned(),
+            p.record_access
+                .map_or("", RecordAccessLevel::code)
+                .to_owned(),
             visible,
         ])
         .unwrap();

@@ -267,7 +267,10 @@ fn birth_date(date: Date, text: &str, today: Date) -> Result<Date, String> {
 /// A registration date already read as a date: not in the future, not before the birth.
 fn registration_date(date: Date, text: &str, born: Date, today: Date) -> Result<Date, String> {
     if date > today {
-        Err(format!("registration date {} is in the future", shown(text)))
+        Err(format!(
+            "registration date {} is in the future",
+            shown(text)
+        ))
     } else if date < born {
         Err(format!(
             "registration date {} is before the date of birth",
@@ -330,27 +333,41 @@ mod tests {
 
     #[test]
     fn the_first_character_decides() {
-        let bundle = r#"{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}]}"#;
+        let bundle =
+            r#"{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Patient"}}]}"#;
         for prefix in ["", "\u{feff}", "\u{feff} \r\n\t", "\n\n"] {
             let (format, rows) = read(format!("{prefix}{bundle}").as_bytes()).unwrap();
             assert_eq!((format, rows.len()), (Format::Bundle, 1), "{prefix:?}");
 
-            let (format, rows) = read(format!("{prefix}{CSV_HEADER}\n{ROW}\nx\n").as_bytes()).unwrap();
+            let (format, rows) =
+                read(format!("{prefix}{CSV_HEADER}\n{ROW}\nx\n").as_bytes()).unwrap();
             assert_eq!(format, Format::Csv, "{prefix:?}");
             assert!(rows[0].is_ok());
             // The blank lines read to find the first character still count.
             let lines = 3 + prefix.matches('\n').count() as u64;
-            assert_eq!(rows[1].clone().unwrap_err().place, Place::Line(lines), "{prefix:?}");
+            assert_eq!(
+                rows[1].clone().unwrap_err().place,
+                Place::Line(lines),
+                "{prefix:?}"
+            );
         }
-        let unknown = Err(FileError::UnknownFormat { expected: CSV_HEADER.to_owned() });
+        let unknown = Err(FileError::UnknownFormat {
+            expected: CSV_HEADER.to_owned(),
+        });
         for blank in ["", "\u{feff}", " \n\t\r\n"] {
             assert_eq!(read(blank.as_bytes()), unknown, "{blank:?}");
         }
         assert_eq!(read(" ".repeat(MAX_LEADING_SPACE + 10).as_bytes()), unknown);
         // A part of a BOM is not a BOM.
-        assert!(matches!(read(b"\xEF\xBB{}"), Err(FileError::NotUtf8 { line: 1 })));
+        assert!(matches!(
+            read(b"\xEF\xBB{}"),
+            Err(FileError::NotUtf8 { line: 1 })
+        ));
         // JSON that is not an object is read as a CSV, whose header it is not.
-        assert!(matches!(read(b"[1, 2]"), Err(FileError::WrongHeader { .. })));
+        assert!(matches!(
+            read(b"[1, 2]"),
+            Err(FileError::WrongHeader { .. })
+        ));
     }
 
     /// Pseudo-random bytes (xorshift), the same each run.
@@ -370,7 +387,10 @@ mod tests {
     fn ten_megabytes_of_junk_end_quickly_with_an_error() {
         const TEN_MB: usize = 10 * 1024 * 1024;
         let printable: Vec<u8> = junk(TEN_MB, 7).into_iter().map(|b| b' ' + b % 95).collect();
-        let no_line_ends: Vec<u8> = junk(TEN_MB, 11).into_iter().map(|b| b'a' + b % 26).collect();
+        let no_line_ends: Vec<u8> = junk(TEN_MB, 11)
+            .into_iter()
+            .map(|b| b'a' + b % 26)
+            .collect();
         let mut brace = junk(TEN_MB, 13);
         brace[0] = b'{';
         let mut header_then_junk = format!("{CSV_HEADER}\n").into_bytes();
@@ -389,7 +409,11 @@ mod tests {
                 ControlFlow::Continue(())
             });
             assert!(result.is_err(), "{what}: {result:?} after {rows} rows");
-            assert!(started.elapsed() < Duration::from_secs(10), "{what}: {:?}", started.elapsed());
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{what}: {:?}",
+                started.elapsed()
+            );
         }
     }
 
