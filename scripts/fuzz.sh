@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every domain parser (NHS number, ODS code, Account ID, PIN passphrase, postcode, email,
-# date of birth, reference number, security code, staff username) with cargo-fuzz and libFuzzer.
+# date of birth, reference number, security code, staff username) and the import readers (CSV and
+# FHIR Bundle) with cargo-fuzz and libFuzzer. Every [[bin]] of fuzz/Cargo.toml is a target
+# (`cargo fuzz list`), so a new target runs without changing this script.
 #
 #   scripts/fuzz.sh            10 s per target: the short run scripts/test.sh does
 #   scripts/fuzz.sh 300        5 minutes per target: the longer run, before a release

@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(mary.registered_on, date!(2001 - 05 - 30));
 
         // The header in another case, with spaces; the optional columns in their forms.
-        let rows = read(format!(
+        let rows = read(
             " NHS_Number , Given_Name,family_name,DATE_OF_BIRTH,postcode,registration_date, Record_Access,visible_from\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,dcr,joined\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,Detailed Coded Record,requested\n\
@@ -457,7 +457,7 @@ mod tests {
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,none,01/01/2020\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,summary,\n\
              9434765919,Jane,Smith,1980-02-01,LS1 4AP,2001-05-30,,\n"
-        ))
+        )
         .unwrap();
         let got: Vec<_> = rows
             .into_iter()
