@@ -285,6 +285,9 @@ async fn every_page_with_personal_data_is_no_store_and_public_pages_keep_their_h
     )
     .await;
     walk.get(&server, &patient, &staff).await;
+    walk.get(&server, &format!("{patient}/register"), &staff)
+        .await;
+    walk.get(&server, routes::IMPORTS, &staff).await;
     let reissue = format!("{patient}/pin-document");
     walk.get(&server, &reissue, &staff).await;
     let issued = server

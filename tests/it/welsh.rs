@@ -686,6 +686,22 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     welsh
         .get(&server, "/staff/patients/:id", &patient_path, &staff)
         .await;
+    let register = format!("{patient_path}/register");
+    welsh
+        .get(&server, "/staff/patients/:id/register", &register, &staff)
+        .await;
+    welsh
+        .refused(
+            &server,
+            "/staff/patients/:id/register",
+            &register,
+            &[],
+            &staff,
+        )
+        .await;
+    welsh
+        .get(&server, "/staff/imports", "/staff/imports", &staff)
+        .await;
     let reissue = format!("{patient_path}/pin-document");
     welsh
         .get(

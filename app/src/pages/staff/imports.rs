@@ -47,7 +47,7 @@ pub fn ImportPage() -> impl IntoView {
                 {view.report.clone().map(|report| view! { <Report report /> })}
                 <p>{tr!(staff.imports.intro)}</p>
                 <p>{tr!(staff.imports.csv_header_intro)}</p>
-                <pre class="relink-code"><code>{view.csv_header.clone()}</code></pre>
+                <pre class="relink-code"><code lang="en">{view.csv_header.clone()}</code></pre>
                 <form method="post" action=routes::IMPORTS enctype="multipart/form-data" novalidate>
                     <div class=practice_group>
                         <label class="nhsuk-label nhsuk-label--s" for="practice">{tr!(staff.practice)}</label>

@@ -67,8 +67,9 @@ pub(super) async fn upload(
         let mut field = match form.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => {
-                broken = true;
+            Err(error) => {
+                too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                broken = !too_large;
                 break;
             }
         };
@@ -84,8 +85,9 @@ pub(super) async fn upload(
                     let chunk = match field.chunk().await {
                         Ok(Some(chunk)) => chunk,
                         Ok(None) => break,
-                        Err(_) => {
-                            broken = true;
+                        Err(error) => {
+                            too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                            broken = !too_large;
                             break;
                         }
                     };

@@ -79,7 +79,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(imports::show)
                 .post(imports::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    (imports::MAX_UPLOAD_BYTES + 64 * 1024) as usize,
+                    (imports::MAX_UPLOAD_BYTES + 1024 * 1024) as usize,
                 )),
         )
         .route(routes::PRACTICES, get(practices::show).post(practices::add))
