@@ -458,3 +458,87 @@ async fn an_imported_patient_is_registered_for_online_services_and_resets_with_t
         Some("/reset-passphrase/new-passphrase")
     );
 }
+
+/// README, "Running Relink for a practice": from an empty database to a patient holding their
+/// first PIN document, with exactly the commands and clicks the README gives.
+#[tokio::test]
+async fn a_practices_first_day_from_an_empty_database_to_the_first_pin_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("relink.db").display());
+    let relink = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
+            .args(args)
+            .env("DATABASE_URL", &database)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "relink {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    // 1. The practice.
+    relink(&[
+        "practice",
+        "add",
+        "A81001",
+        "--name",
+        "The Old Surgery",
+        "--system",
+        "tpp",
+    ]);
+    // 2. A member of its staff; the initial password is printed once.
+    let added = relink(&["staff", "add", "jo.bloggs", "--practice", "A81001"]);
+    let password = added.rsplit(": ").next().unwrap().trim().to_owned();
+    // 3. Its patients, from the clinical system's export.
+    let nhs = nhs_numbers(2);
+    let file = dir.path().join("export.csv");
+    std::fs::write(
+        &file,
+        csv(&[
+            format!("{},Olu,Adeyemi,1961-07-04,LS1 4AP,2004-09-13", nhs[0]),
+            format!("{},Kit,Marlowe,1999-02-26,LS1 4AQ,2019-01-07", nhs[1]),
+        ]),
+    )
+    .unwrap();
+    let report = relink(&[
+        "import",
+        "patients",
+        "--practice",
+        "A81001",
+        file.to_str().unwrap(),
+    ]);
+    assert!(report.contains("2 added"), "{report}");
+
+    // 4. The member signs in, finds the patient and registers them for online services.
+    let server = crate::common::start_on(Some(database.clone()), false, |_| {}, |_| {}).await;
+    let staff = staff_sign_in(&server, ("jo.bloggs", &password)).await;
+    let id = patient_id(&server, &staff, &nhs[0]).await;
+    let registered = server
+        .post(
+            &format!("/staff/patients/{id}/register"),
+            &[
+                ("access", "summary"),
+                ("rule", "joined"),
+                ("services", "appointments"),
+                ("services", "prescriptions"),
+                ("identity_check", "photo-id"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(registered.status, 303, "{}", registered.body);
+    // 5. The first PIN document, printed.
+    let print = registered.location.clone().unwrap();
+    let shown = server
+        .get(&print, Some(&format!("{staff}; {}", registered.cookie())))
+        .await;
+    assert_eq!(shown.status, 200);
+    for printed in ["The Old Surgery", "A81001", "relink-pin-secret"] {
+        assert!(shown.body.contains(printed), "{printed} is on the document");
+    }
+    let account = fixture::active_account_id(&database, &id).await.unwrap();
+    assert!(shown.body.contains(&account));
+}
