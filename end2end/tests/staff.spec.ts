@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { join } from "node:path";
 import { checkAccessibility, jsEnabled, test, waitForHydration } from "./support";
 
 // Staff use desktop browsers.
@@ -221,5 +222,53 @@ test("an administrator adds a practice and sees it listed, Welsh practices marke
   await expect(added).toContainText("Welsh practice");
   await expect(added).toContainText("TPP SystmOne");
   await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+});
+
+test("staff import the sample file, then register a patient for online services and print their first PIN document", async ({ page, browser }, testInfo) => {
+  const sample = join(__dirname, "../../public/assets/demo/sample-patients.csv");
+  await signIn(page, "staff.riverside", "riverside-demo-password");
+  await page.getByRole("link", { name: "Import patients" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Import patients");
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  // Nothing chosen: the error summary says what to do and links to the file input.
+  await page.getByRole("button", { name: "Upload file" }).click();
+  await expect(summary(page).getByRole("link", { name: "Select a file to import" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+
+  // A dry run first: the report names the three deliberate mistakes by line.
+  await page.getByLabel("File to import").setInputFiles(sample);
+  await page.getByLabel("Check the file only: do not import anything").check();
+  await page.getByRole("button", { name: "Upload file" }).click();
+  await expect(page.getByRole("status")).toContainText("was checked. Nothing was imported.");
+  const problems = page.getByRole("table", { name: "Rows not imported, and why" });
+  for (const line of ["line 14", "line 29", "line 43"]) {
+    await expect(problems).toContainText(line);
+  }
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByLabel("File to import").setInputFiles(sample);
+  await page.getByLabel("Check the file only: do not import anything").uncheck();
+  await page.getByRole("button", { name: "Upload file" }).click();
+  await expect(page.getByRole("status")).toContainText("was imported.");
+
+  // The first patient of the file has no online account yet: register them.
+  await page.getByRole("link", { name: "Find a patient" }).click();
+  await page.getByLabel("NHS number").fill("999 000 1006");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: "Aled Williams" }).click();
+  await page.getByRole("button", { name: "Register for online services" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Register for online services");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("button", { name: "Register and create PIN document" }).click();
+  await expect(summary(page).getByRole("link", { name: "Select how you checked the patient's identity" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel(/Photo ID/).check();
+  await page.getByRole("button", { name: "Register and create PIN document" }).click();
+  const document = page.locator(".relink-pin-document");
+  await expect(document).toContainText("Riverside Surgery");
+  await expect(page.locator(".relink-pin-secret")).toHaveText(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
   await checkAccessibility(page, browser, testInfo);
 });

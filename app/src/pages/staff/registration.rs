@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use super::test_patients::AccessSettingsFields;
+use super::test_patients::{AccessSettingsFields, SmallRadios};
 use super::StaffNav;
-use crate::components::form::{ErrorSummary, RadioChoice, Radios};
+use crate::components::form::{ErrorSummary, RadioChoice};
 use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
 use crate::views::page::server_view;
@@ -43,11 +43,10 @@ pub fn RegisterPage() -> impl IntoView {
                     <h1>{heading}</h1>
                     <p>{tr!(staff.register.intro)}</p>
                     <AccessSettingsFields access=view.access.clone() rule=view.rule.clone() visible_from=view.visible_from.clone() services=view.services.clone() errors=view.errors.clone() />
-                    <Radios
+                    <SmallRadios
                         id="identity-check"
                         name="identity_check"
-                        heading=tr!(staff.reissue.question)
-                        hint=tr!(staff.reissue.hint)
+                        legend=tr!(staff.reissue.question)
                         choices=identity_choices
                         selected=view.identity_check.clone()
                         error=view.errors.for_field("identity-check")

@@ -76,8 +76,10 @@ fn service_label(service: OnlineService) -> &'static str {
     }
 }
 
+/// Small radios under a small legend: one question of several on a page (the page has its own
+/// heading).
 #[component]
-fn SmallRadios(
+pub(super) fn SmallRadios(
     id: &'static str,
     name: &'static str,
     legend: &'static str,
