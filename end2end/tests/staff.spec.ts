@@ -271,4 +271,20 @@ test("staff import the sample file, then register a patient for online services 
   await expect(document).toContainText("Riverside Surgery");
   await expect(page.locator(".relink-pin-secret")).toHaveText(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
   await checkAccessibility(page, browser, testInfo);
+
+  // Registered: their record access changes only with a reason, which the audit log keeps.
+  await page.getByRole("link", { name: "Find a patient" }).click();
+  await page.getByLabel("NHS number").fill("999 000 1006");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: "Aled Williams" }).click();
+  await page.getByRole("button", { name: "Change record access or services" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Change record access or services");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("Full record").check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(summary(page).getByRole("link", { name: "Enter why you are making this change" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("Why are you making this change?").fill("The patient asked for their full record");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Aled Williams");
 });

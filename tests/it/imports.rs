@@ -542,3 +542,87 @@ async fn a_practices_first_day_from_an_empty_database_to_the_first_pin_document(
     let account = fixture::active_account_id(&database, &id).await.unwrap();
     assert!(shown.body.contains(&account));
 }
+
+#[tokio::test]
+async fn a_registered_patients_record_access_changes_with_a_reason_and_they_see_it() {
+    let server = start(true).await;
+    let db = &server.database_url;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    // Robin (1000000005) is registered, with his full record.
+    let robin = "demo-patient-9990000050";
+    let path = format!("/staff/patients/{robin}/access");
+    let form = server.get(&path, Some(&staff)).await;
+    assert_eq!(form.status, 200);
+    let dcr = form
+        .body
+        .find(r#"value="full""#)
+        .expect("the full record choice");
+    let start = form.body[..dcr].rfind('<').unwrap();
+    let tag = &form.body[start..dcr + form.body[dcr..].find('>').unwrap()];
+    assert!(
+        tag.contains("checked"),
+        "the current level is chosen: {tag}"
+    );
+
+    let no_reason = server
+        .post(
+            &path,
+            &[("access", "full"), ("rule", "joined")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert_eq!(
+        no_reason.summary(),
+        ["Enter why you are making this change"]
+    );
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::RecordAccessChanged).await,
+        0
+    );
+
+    let changed = server
+        .post(
+            &path,
+            &[
+                ("access", "summary"),
+                ("rule", "joined"),
+                ("services", "appointments"),
+                ("reason", "  GP decided:\n summary only  "),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    let details = fixture::audit_details(db, AuditKind::RecordAccessChanged).await;
+    assert_eq!(
+        details,
+        ["Changed to record access summary, visible from joined, services: appointments; reason: GP decided: summary only"]
+    );
+    // Another practice's staff cannot.
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let refused = server
+        .post(
+            &path,
+            &[("access", "full"), ("rule", "joined"), ("reason", "x")],
+            Some(&hillview),
+        )
+        .await;
+    assert_eq!(refused.status, 404);
+
+    // Robin sees the summary record from now on.
+    let form = [
+        ("account_id", "1000000005"),
+        ("ods_code", "T00001"),
+        ("passphrase", "river otter lantern forty two"),
+    ];
+    let signed_in = server.post("/sign-in", &form, None).await;
+    let account = server.get("/account", Some(&signed_in.cookie())).await;
+    assert!(
+        account
+            .body
+            .contains("You can see a summary of your GP health record"),
+        "{}",
+        account.body
+    );
+}

@@ -702,6 +702,13 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     welsh
         .get(&server, "/staff/imports", "/staff/imports", &staff)
         .await;
+    let access = "/staff/patients/demo-patient-9990000050/access";
+    welsh
+        .get(&server, "/staff/patients/:id/access", access, &staff)
+        .await;
+    welsh
+        .refused(&server, "/staff/patients/:id/access", access, &[], &staff)
+        .await;
     let reissue = format!("{patient_path}/pin-document");
     welsh
         .get(

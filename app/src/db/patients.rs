@@ -324,6 +324,51 @@ pub async fn create_test_patient(
     Ok(())
 }
 
+/// Changes a registered patient's record access and services, in one transaction with the
+/// audit event naming the staff member and their reason. The patient's account page shows the
+/// new settings from then on (it reads them from the patient).
+pub async fn change_access(
+    db: &super::Db,
+    patient: &Patient,
+    settings: &super::pin_documents::AccessSettings,
+    actor: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    use super::audit::{self, AuditKind, NewAuditEvent};
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "UPDATE patients SET record_access_level = $1, record_visible_rule = $2,
+             record_visible_from = $3, wants_appointments = $4, wants_prescriptions = $5,
+             wants_record = $6, wants_messages = $7
+         WHERE id = $8",
+    )
+    .bind(settings.record_access.code())
+    .bind(settings.visible_from_rule.code())
+    .bind(settings.visible_from_set.map(date_to_sql))
+    .bind(i64::from(settings.services.appointments))
+    .bind(i64::from(settings.services.prescriptions))
+    .bind(i64::from(settings.services.record))
+    .bind(i64::from(settings.services.messages))
+    .bind(&patient.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::RecordAccessChanged,
+            actor,
+            practice_ods: Some(patient.practice_ods.as_str()),
+            patient_id: Some(&patient.id),
+            detail: &format!("Changed to {}; reason: {reason}", settings.describe()),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

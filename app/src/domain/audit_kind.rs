@@ -65,11 +65,13 @@ pub enum AuditKind {
     RegisteredForOnlineServices,
     /// A practice was added (from the command line or by an administrator).
     PracticeAdded,
+    /// A registered patient's record access or services were changed, with the reason.
+    RecordAccessChanged,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 44] = [
+    pub const ALL: [Self; 45] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -114,6 +116,7 @@ impl AuditKind {
         Self::PatientsImported,
         Self::RegisteredForOnlineServices,
         Self::PracticeAdded,
+        Self::RecordAccessChanged,
     ];
 
     /// The code stored in the log.
@@ -163,6 +166,7 @@ impl AuditKind {
             Self::PatientsImported => "patients_imported",
             Self::RegisteredForOnlineServices => "registered_for_online_services",
             Self::PracticeAdded => "practice_added",
+            Self::RecordAccessChanged => "record_access_changed",
         }
     }
 

@@ -140,6 +140,9 @@ pub struct StaffPatientView {
     pub document: Option<String>,
     /// The patient has no online account yet: staff may register them for online services.
     pub can_register: bool,
+    /// The patient is registered (not a test patient): staff may change their record access
+    /// and services.
+    pub can_change_access: bool,
     /// What PDS last said about the patient, if it was ever read.
     pub spine: Option<SpineView>,
     /// Whether "Check against PDS" is offered: PDS is configured and this is not a test patient.
@@ -403,5 +406,19 @@ pub struct RegisterView {
     pub visible_from: (String, String, String),
     pub services: Vec<String>,
     pub identity_check: String,
+    pub errors: FormErrors,
+}
+
+/// "Change record access or services" for a registered patient: the settings, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessChangeView {
+    pub username: String,
+    pub id: String,
+    pub name: String,
+    pub access: String,
+    pub rule: String,
+    pub visible_from: (String, String, String),
+    pub services: Vec<String>,
+    pub reason: String,
     pub errors: FormErrors,
 }

@@ -145,6 +145,7 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::PdsRecordGone => tr!(staff.audit.kinds.pds_record_gone),
         AuditKind::RefusedDeceased => tr!(staff.audit.kinds.refused_deceased),
         AuditKind::PatientsImported => tr!(staff.audit.kinds.patients_imported),
+        AuditKind::RecordAccessChanged => tr!(staff.audit.kinds.record_access_changed),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

@@ -66,6 +66,9 @@ pub fn StaffPatientPage() -> impl IntoView {
             {view.is_test.then(|| view! {
                 <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_preview_start(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
             })}
+            {view.can_change_access.then(|| view! {
+                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_access(&view.id) role="button" draggable="false">{tr!(staff.access_change.heading)}</a>
+            })}
         </div>
         <h2 id="spine">{tr!(staff.pds.heading)}</h2>
         {view.pds_notice.map(|notice| view! { <PdsNoticeMessage notice just_checked=true /> })}

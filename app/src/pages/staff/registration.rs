@@ -11,7 +11,7 @@ use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::routes;
-use crate::views::staff::RegisterView;
+use crate::views::staff::{AccessChangeView, RegisterView};
 
 /// The registration form.
 #[component]
@@ -53,6 +53,45 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                     <p>{document}</p>
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.register.button)}</button>
+                </form>
+            </div>
+        </div>
+    }
+}
+
+/// "Change record access or services" for a registered patient, with the reason.
+#[component]
+pub fn ChangeAccessPage() -> impl IntoView {
+    let view = server_view::<AccessChangeView>();
+    let heading = tr!(staff.access_change.heading);
+    let reason_error = view.errors.for_field("reason");
+    let (group, describedby) = if reason_error.is_some() {
+        (
+            "nhsuk-form-group nhsuk-form-group--error",
+            "reason-hint reason-error",
+        )
+    } else {
+        ("nhsuk-form-group", "reason-hint")
+    };
+    view! {
+        <PageTitle heading=error_title(heading, &view.errors) />
+        <StaffNav username=view.username.clone() />
+        <a class="nhsuk-back-link" href=routes::staff_patient(&view.id)>{tr!(common.back)}</a>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary errors=view.errors.clone() />
+                <span class="nhsuk-caption-l">{view.name.clone()}</span>
+                <form method="post" action=routes::staff_access(&view.id) novalidate>
+                    <h1>{heading}</h1>
+                    <p>{tr!(staff.access_change.intro)}</p>
+                    <AccessSettingsFields access=view.access.clone() rule=view.rule.clone() visible_from=view.visible_from.clone() services=view.services.clone() errors=view.errors.clone() />
+                    <div class=group>
+                        <label class="nhsuk-label nhsuk-label--s" for="reason">{tr!(staff.access_change.reason_label)}</label>
+                        <div class="nhsuk-hint" id="reason-hint">{tr!(staff.access_change.reason_hint)}</div>
+                        {reason_error.map(|m| view! { <span class="nhsuk-error-message" id="reason-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
+                        <textarea class="nhsuk-textarea" id="reason" name="reason" rows="3" aria-describedby=describedby>{view.reason.clone()}</textarea>
+                    </div>
+                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.access_change.button)}</button>
                 </form>
             </div>
         </div>

@@ -26,6 +26,10 @@ use crate::views::staff::{ImportReportView, ImportView};
 /// (a large FHIR Bundle) go through `relink import patients`.
 pub const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
 
+/// The most a request to the upload may carry: past [`MAX_UPLOAD_BYTES`] the rest is read and
+/// thrown away, so the page can say the file is too big; past this the connection is cut.
+pub const MAX_REQUEST_BYTES: u64 = 4 * MAX_UPLOAD_BYTES;
+
 /// The form, for the member's practices.
 pub(super) async fn show(
     State(state): State<AppState>,
@@ -93,8 +97,11 @@ pub(super) async fn upload(
                     };
                     size += chunk.len() as u64;
                     if size > MAX_UPLOAD_BYTES {
+                        // Read the rest and throw it away (up to the route's hard limit), so
+                        // the browser finishes sending and shows the answer rather than a
+                        // connection reset.
                         too_large = true;
-                        break;
+                        continue;
                     }
                     out.write_all(&chunk)?;
                 }
@@ -102,7 +109,7 @@ pub(super) async fn upload(
                 if size > 0 && !too_large && !broken {
                     file = Some((name, path));
                 }
-                if too_large || broken {
+                if broken {
                     break;
                 }
             }

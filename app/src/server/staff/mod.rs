@@ -46,44 +46,47 @@ pub const STAFF_COOKIE: &str = "__Host-relink-staff";
 /// The staff area. Sign-in and sign-out are open; every other page is for signed-in staff only
 /// and sits behind `guard`, so no handler runs for anyone else.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let signed_in = Router::new()
-        .route(routes::STAFF_HOME, get(attention::home))
-        .route(routes::TEST_PATIENTS, get(test_patients::list))
-        .route(
-            routes::NEW_TEST_PATIENT,
-            get(test_patients::show_new).post(test_patients::create),
-        )
-        .route(routes::FIND_PATIENT, get(patients::find))
-        .route(routes::STAFF_PATIENT, get(patients::page))
-        .route(routes::STAFF_CHECK_PDS, post(spine::check))
-        .route(
-            routes::STAFF_REGISTER,
-            get(registration::show).post(registration::register),
-        )
-        .route(
-            routes::STAFF_REISSUE,
-            get(pin_documents::show_reissue).post(pin_documents::reissue),
-        )
-        .route(
-            routes::STAFF_PREVIEW_START,
-            get(preview::show_start).post(preview::start),
-        )
-        .route(routes::STAFF_PREVIEW, get(preview::show))
-        .route(routes::STAFF_PREVIEW_END, post(preview::end))
-        .route(routes::STAFF_PRINT, get(pin_documents::print))
-        .route(routes::REQUESTS, get(lists::requests))
-        .route(routes::MISMATCHES, get(lists::mismatches))
-        .route(routes::AUDIT, get(audit::log))
-        .route(
-            routes::IMPORTS,
-            get(imports::show)
-                .post(imports::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    (imports::MAX_UPLOAD_BYTES + 1024 * 1024) as usize,
-                )),
-        )
-        .route(routes::PRACTICES, get(practices::show).post(practices::add))
-        .route_layer(middleware::from_fn_with_state(state.clone(), guard));
+    let signed_in =
+        Router::new()
+            .route(routes::STAFF_HOME, get(attention::home))
+            .route(routes::TEST_PATIENTS, get(test_patients::list))
+            .route(
+                routes::NEW_TEST_PATIENT,
+                get(test_patients::show_new).post(test_patients::create),
+            )
+            .route(routes::FIND_PATIENT, get(patients::find))
+            .route(routes::STAFF_PATIENT, get(patients::page))
+            .route(routes::STAFF_CHECK_PDS, post(spine::check))
+            .route(
+                routes::STAFF_REGISTER,
+                get(registration::show).post(registration::register),
+            )
+            .route(
+                routes::STAFF_ACCESS,
+                get(registration::show_access).post(registration::change_access),
+            )
+            .route(
+                routes::STAFF_REISSUE,
+                get(pin_documents::show_reissue).post(pin_documents::reissue),
+            )
+            .route(
+                routes::STAFF_PREVIEW_START,
+                get(preview::show_start).post(preview::start),
+            )
+            .route(routes::STAFF_PREVIEW, get(preview::show))
+            .route(routes::STAFF_PREVIEW_END, post(preview::end))
+            .route(routes::STAFF_PRINT, get(pin_documents::print))
+            .route(routes::REQUESTS, get(lists::requests))
+            .route(routes::MISMATCHES, get(lists::mismatches))
+            .route(routes::AUDIT, get(audit::log))
+            .route(
+                routes::IMPORTS,
+                get(imports::show).post(imports::upload).layer(
+                    axum::extract::DefaultBodyLimit::max(imports::MAX_REQUEST_BYTES as usize),
+                ),
+            )
+            .route(routes::PRACTICES, get(practices::show).post(practices::add))
+            .route_layer(middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route(
             routes::STAFF_SIGN_IN,

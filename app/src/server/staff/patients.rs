@@ -162,6 +162,7 @@ pub(super) async fn page(
             .is_some_and(|p| p.clinical_system == ClinicalSystem::Emis),
         is_test: patient.is_test,
         can_register: account.is_none() && !patient.is_test,
+        can_change_access: account.is_some() && !patient.is_test,
         account_id: account.map(|a| a.account_id.to_string()),
         document,
         spine,

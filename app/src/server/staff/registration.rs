@@ -19,7 +19,7 @@ use crate::i18n::td_string;
 use crate::server::{render, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
 use crate::views::routes;
-use crate::views::staff::RegisterView;
+use crate::views::staff::{AccessChangeView, RegisterView};
 
 /// The form, with the usual choices made; a patient who already has an account goes back to
 /// their page (where a new PIN document is issued instead).
@@ -122,5 +122,126 @@ async fn register_view(
         name: patient_name(&records),
         is_emis: practice.is_some_and(|p| p.clinical_system == ClinicalSystem::Emis),
         ..RegisterView::default()
+    })
+}
+
+/// "Change record access or services": the patient's current settings, for a registered
+/// patient only (others go back to their page).
+pub(super) async fn show_access(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    if patient.is_test || !registered(&state, &patient).await? {
+        return Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response());
+    }
+    let mut view = access_view(&state, &member, &patient).await?;
+    view.access = patient.record_access.code().to_owned();
+    view.rule = patient.visible_from_rule.code().to_owned();
+    if let Some(date) = patient.visible_from_set {
+        view.visible_from = (
+            date.day().to_string(),
+            u8::from(date.month()).to_string(),
+            date.year().to_string(),
+        );
+    }
+    let on = patient.settings;
+    view.services = [
+        (on.appointments, OnlineService::Appointments),
+        (on.prescriptions, OnlineService::RepeatPrescriptions),
+        (on.record, OnlineService::HealthRecord),
+        (on.messages, OnlineService::Messages),
+    ]
+    .into_iter()
+    .filter_map(|(on, service)| on.then(|| service.form_value().to_owned()))
+    .collect();
+    Ok(render(&state, &routes::staff_access(&id), view, StatusCode::OK).await)
+}
+
+/// Checks the settings and the reason, then changes them (audited) and goes back to the
+/// patient's page; or shows the form again with what to fix.
+pub(super) async fn change_access(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    let locale = request_locale();
+    let mut view = access_view(&state, &member, &patient).await?;
+    for (key, value) in form_urlencoded::parse(&body) {
+        let value = value.trim().to_owned();
+        match key.as_ref() {
+            "access" => view.access = value,
+            "rule" => view.rule = value,
+            "visible_from_day" => view.visible_from.0 = value,
+            "visible_from_month" => view.visible_from.1 = value,
+            "visible_from_year" => view.visible_from.2 = value,
+            "services" => view.services.push(value),
+            "reason" => view.reason = value,
+            _ => {}
+        }
+    }
+    let mut errors = FormErrors::default();
+    if patient.is_test || !registered(&state, &patient).await? {
+        errors.add(
+            "access",
+            td_string!(locale, staff.access_change.not_registered),
+        );
+    }
+    let settings = parse_access_settings(
+        &view.access,
+        &view.rule,
+        &view.visible_from,
+        &view.services,
+        locale,
+        &mut errors,
+    );
+    if view.reason.is_empty() {
+        errors.add(
+            "reason",
+            td_string!(locale, staff.access_change.enter_reason),
+        );
+    } else if view.reason.chars().count() > 500 {
+        errors.add(
+            "reason",
+            td_string!(locale, staff.access_change.reason_too_long),
+        );
+    }
+    let (Some(settings), true) = (settings, errors.is_empty()) else {
+        view.errors = errors;
+        let path = routes::staff_access(&id);
+        return Ok(render(&state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    };
+    // One line in the log, whatever was typed.
+    let reason: String = view.reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    patients::change_access(
+        &state.db,
+        &patient,
+        &settings,
+        member.username.as_str(),
+        &reason,
+        super::now().unix_timestamp(),
+    )
+    .await?;
+    Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response())
+}
+
+async fn access_view(
+    state: &AppState,
+    member: &StaffMember,
+    patient: &Patient,
+) -> Result<AccessChangeView, DbError> {
+    let records = patients::demographics(state.db.pool(), &patient.id).await?;
+    Ok(AccessChangeView {
+        username: member.username.to_string(),
+        id: patient.id.clone(),
+        name: patient_name(&records),
+        ..AccessChangeView::default()
     })
 }
