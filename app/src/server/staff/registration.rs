@@ -156,7 +156,8 @@ pub(super) async fn show_access(
         (on.messages, OnlineService::Messages),
     ]
     .into_iter()
-    .filter_map(|(on, service)| on.then(|| service.form_value().to_owned()))
+    .filter(|(on, _)| *on)
+    .map(|(_, service)| service.form_value().to_owned())
     .collect();
     Ok(render(&state, &routes::staff_access(&id), view, StatusCode::OK).await)
 }
