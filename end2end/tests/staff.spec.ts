@@ -273,7 +273,7 @@ test("staff import the sample file, then register a patient for online services 
   await checkAccessibility(page, browser, testInfo);
 
   // Registered: their record access changes only with a reason, which the audit log keeps.
-  await page.getByRole("link", { name: "Find a patient" }).click();
+  await page.goto("/staff/patients");
   await page.getByLabel("NHS number").fill("999 000 1006");
   await page.getByRole("button", { name: "Find" }).click();
   await page.getByRole("link", { name: "Aled Williams" }).click();
