@@ -323,8 +323,14 @@ async fn the_command_line_imports_a_file_and_a_dry_run_writes_nothing() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
 
+/// Uploads a CSV (a real import) and checks it was imported.
+pub(crate) async fn upload_csv(server: &TestServer, cookie: &str, practice: &str, file: String) {
+    let page = upload(server, cookie, practice, file.into_bytes(), false).await;
+    assert!(page.body.contains("was imported."), "{}", page.body);
+}
+
 /// The id of the patient with this NHS number, from the staff search's link.
-async fn patient_id(server: &TestServer, staff: &str, nhs: &str) -> String {
+pub(crate) async fn patient_id(server: &TestServer, staff: &str, nhs: &str) -> String {
     let found = server
         .get(&format!("/staff/patients?nhs_number={nhs}"), Some(staff))
         .await;

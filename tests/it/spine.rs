@@ -408,3 +408,84 @@ async fn the_background_refresh_reads_every_patient_due_and_then_none() {
             .unwrap();
     assert_eq!(again.asked, 0, "nothing is due until the values age");
 }
+
+#[tokio::test]
+async fn registering_asks_pds_first_and_refuses_a_patient_who_has_died() {
+    let (server, _) = start_with_pds(pds_sandbox::url().await).await;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    // A patient with no online account, whose NHS number PDS knows as deceased.
+    let nhs = crate::imports::nhs_numbers(1).remove(0);
+    let file = format!(
+        "{}\n{nhs},Jane,Smith,2010-10-22,LS1 6AE,2011-01-01\n",
+        app::import::CSV_HEADER
+    );
+    crate::imports::upload_csv(&server, &staff, "T00001", file).await;
+    let id = crate::imports::patient_id(&server, &staff, &nhs).await;
+    renumber(&server, &nhs, "9000000009").await;
+    let page = server
+        .post(
+            &format!("/staff/patients/{id}/register"),
+            &[
+                ("access", "dcr"),
+                ("rule", "requested"),
+                ("identity_check", "photo-id"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("PDS records this patient as deceased"));
+    assert_eq!(
+        fixture::active_account_id(&server.database_url, &id).await,
+        None
+    );
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::StaffCheckedPds).await,
+        1,
+        "the check is audited as the member's"
+    );
+}
+
+#[tokio::test]
+async fn patients_brought_in_by_an_upload_are_read_from_pds_at_once() {
+    let sandbox = pds_sandbox::url().await;
+    let server = start_configured(
+        true,
+        |config| {
+            config.pds = Some(pds_config(sandbox));
+            // A round at start, then not for an hour: only the import's wake-up can read them.
+            config.pds_refresh_interval = Some(Duration::from_secs(3600));
+        },
+        |_| {},
+    )
+    .await;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    let nhs = crate::imports::nhs_numbers(1).remove(0);
+    // Let the start-up round finish first.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let file = format!(
+        "{}\n{nhs},Kit,Marlowe,1999-02-26,LS1 4AQ,2019-01-07\n",
+        app::import::CSV_HEADER
+    );
+    crate::imports::upload_csv(&server, &staff, "T00001", file).await;
+    let id = crate::imports::patient_id(&server, &staff, &nhs).await;
+    let started = std::time::Instant::now();
+    while fixture::pds_snapshot(&server.database_url, &id)
+        .await
+        .is_none()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "not read after the import"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let snapshot = fixture::pds_snapshot(&server.database_url, &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        snapshot.status,
+        app::db::pds::RecordStatus::NotFound,
+        "PDS was asked"
+    );
+}

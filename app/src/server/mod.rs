@@ -97,6 +97,8 @@ pub struct AppStateFields {
     pub dummy_hash: Arc<str>,
     /// Woken after a change queues an email, so the outbox worker sends it straight away.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Woken after an import brings patients in, so the PDS refresh reads them straight away.
+    pub pds_wake: Arc<tokio::sync::Notify>,
     /// Where patients reach the service (printed on PIN documents), without a trailing slash.
     pub public_url: Arc<str>,
     /// Peers whose `X-Forwarded-For` is believed (see [`Config::trusted_proxies`]).
@@ -185,6 +187,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         hashing,
         dummy_hash,
         outbox_wake,
+        pds_wake: Arc::new(tokio::sync::Notify::new()),
         public_url: config
             .public_url
             .clone()

@@ -32,13 +32,17 @@ pub struct RefreshRound {
     pub failed: usize,
 }
 
-/// Starts the refresh: a round every `every`, for records older than `max_age`.
+/// Starts the refresh: a round every `every`, for records older than `max_age`, and one as
+/// soon as `state.pds_wake` is notified (an import brought patients in: they are read now).
 pub fn spawn(state: AppState, client: PdsClient, every: Duration, max_age: Duration) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                () = state.pds_wake.notified() => {}
+            }
             match refresh_round(&state, &client, max_age, ROUND_SIZE).await {
                 Ok(round) if round.asked > 0 => tracing::info!(
                     asked = round.asked,

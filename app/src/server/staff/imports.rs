@@ -147,6 +147,10 @@ pub(super) async fn upload(
     let actor = member.username.to_string();
     match import_patients(&state.db, &practice, input, view.dry_run, &actor).await {
         Ok((format, report)) => {
+            if report.written && report.added + report.updated > 0 {
+                // New and changed patients are read from PDS now, not at the next round.
+                state.pds_wake.notify_one();
+            }
             let listed = report.problems.len() as u64;
             view.report = Some(ImportReportView {
                 file_name,

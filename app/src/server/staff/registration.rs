@@ -97,6 +97,28 @@ pub(super) async fn register(
         let path = routes::staff_register(&id);
         return Ok(render(&state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
+    // PDS is asked now, when it is set up, so the registration goes by the national record as
+    // it is today (a patient who has died is refused). A PDS that does not answer leaves the
+    // stored values, and the registration goes on: the practice has checked identity.
+    if let Some(client) = state.pds.clone().filter(|_| !patient.is_test) {
+        let correlation = uuid::Uuid::new_v4().to_string();
+        let answer = client.read_patient(&patient.nhs_number, &correlation).await;
+        let timestamp = super::now().unix_timestamp();
+        super::store_pds_answer(
+            &state,
+            &patient,
+            answer,
+            member.username.as_str(),
+            timestamp,
+        )
+        .await?;
+        if pds::is_deceased(state.db.pool(), &patient.id).await? {
+            errors.add("access", td_string!(locale, staff.register.deceased));
+            view.errors = errors;
+            let path = routes::staff_register(&id);
+            return Ok(render(&state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+        }
+    }
     issue_document(&state, &member, &patient, check, Some(&settings)).await
 }
 
