@@ -217,11 +217,11 @@ fn people(rows: u64) -> impl Iterator<Item = Person> {
             );
             Person {
                 nhs_number,
-                given: rng.pick(GIVEN),
-                family: rng.pick(FAMILY),
+                given: rng.pick::<&str>(GIVEN),
+                family: rng.pick::<&str>(FAMILY),
                 born,
                 house: 1 + rng.below(200),
-                street: rng.pick(STREETS),
+                street: rng.pick::<&str>(STREETS),
                 town,
                 postcode,
                 registered,
