@@ -401,12 +401,19 @@ pub struct RegisterView {
     pub name: String,
     /// EMIS practices print a "linkage key" rather than a passphrase.
     pub is_emis: bool,
+    pub settings: AccessValues,
+    pub identity_check: String,
+    pub errors: FormErrors,
+}
+
+/// The access settings' fields as typed: record access, the "visible from" rule and its date's
+/// three boxes, the services ticked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessValues {
     pub access: String,
     pub rule: String,
     pub visible_from: (String, String, String),
     pub services: Vec<String>,
-    pub identity_check: String,
-    pub errors: FormErrors,
 }
 
 /// "Change record access or services" for a registered patient: the settings, and why.
@@ -415,10 +422,7 @@ pub struct AccessChangeView {
     pub username: String,
     pub id: String,
     pub name: String,
-    pub access: String,
-    pub rule: String,
-    pub visible_from: (String, String, String),
-    pub services: Vec<String>,
+    pub settings: AccessValues,
     pub reason: String,
     pub errors: FormErrors,
 }

@@ -42,7 +42,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <form method="post" action=routes::staff_register(&view.id) novalidate>
                     <h1>{heading}</h1>
                     <p>{tr!(staff.register.intro)}</p>
-                    <AccessSettingsFields access=view.access.clone() rule=view.rule.clone() visible_from=view.visible_from.clone() services=view.services.clone() errors=view.errors.clone() />
+                    <AccessSettingsFields access=view.settings.access.clone() rule=view.settings.rule.clone() visible_from=view.settings.visible_from.clone() services=view.settings.services.clone() errors=view.errors.clone() />
                     <SmallRadios
                         id="identity-check"
                         name="identity_check"
@@ -84,7 +84,7 @@ pub fn ChangeAccessPage() -> impl IntoView {
                 <form method="post" action=routes::staff_access(&view.id) novalidate>
                     <h1>{heading}</h1>
                     <p>{tr!(staff.access_change.intro)}</p>
-                    <AccessSettingsFields access=view.access.clone() rule=view.rule.clone() visible_from=view.visible_from.clone() services=view.services.clone() errors=view.errors.clone() />
+                    <AccessSettingsFields access=view.settings.access.clone() rule=view.settings.rule.clone() visible_from=view.settings.visible_from.clone() services=view.settings.services.clone() errors=view.errors.clone() />
                     <div class=group>
                         <label class="nhsuk-label nhsuk-label--s" for="reason">{tr!(staff.access_change.reason_label)}</label>
                         <div class="nhsuk-hint" id="reason-hint">{tr!(staff.access_change.reason_hint)}</div>

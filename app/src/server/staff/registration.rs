@@ -19,7 +19,7 @@ use crate::i18n::td_string;
 use crate::server::{render, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
 use crate::views::routes;
-use crate::views::staff::{AccessChangeView, RegisterView};
+use crate::views::staff::{AccessChangeView, AccessValues, RegisterView};
 
 /// The form, with the usual choices made; a patient who already has an account goes back to
 /// their page (where a new PIN document is issued instead).
@@ -35,9 +35,9 @@ pub(super) async fn show(
         return Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response());
     }
     let mut view = register_view(&state, &member, &patient).await?;
-    view.access = "dcr".to_owned();
-    view.rule = "requested".to_owned();
-    view.services = OnlineService::ALL
+    view.settings.access = "dcr".to_owned();
+    view.settings.rule = "requested".to_owned();
+    view.settings.services = OnlineService::ALL
         .map(|service| service.form_value().to_owned())
         .to_vec();
     Ok(render(&state, &routes::staff_register(&id), view, StatusCode::OK).await)
@@ -55,19 +55,7 @@ pub(super) async fn register(
     };
     let locale = request_locale();
     let mut view = register_view(&state, &member, &patient).await?;
-    for (key, value) in form_urlencoded::parse(&body) {
-        let value = value.trim().to_owned();
-        match key.as_ref() {
-            "access" => view.access = value,
-            "rule" => view.rule = value,
-            "visible_from_day" => view.visible_from.0 = value,
-            "visible_from_month" => view.visible_from.1 = value,
-            "visible_from_year" => view.visible_from.2 = value,
-            "services" => view.services.push(value),
-            "identity_check" => view.identity_check = value,
-            _ => {}
-        }
-    }
+    (view.settings, view.identity_check) = read_posted(&body, "identity_check");
     let mut errors = FormErrors::default();
     if registered(&state, &patient).await? {
         errors.add(
@@ -78,10 +66,10 @@ pub(super) async fn register(
         errors.add("access", td_string!(locale, staff.register.deceased));
     }
     let settings = parse_access_settings(
-        &view.access,
-        &view.rule,
-        &view.visible_from,
-        &view.services,
+        &view.settings.access,
+        &view.settings.rule,
+        &view.settings.visible_from,
+        &view.settings.services,
         locale,
         &mut errors,
     );
@@ -161,17 +149,17 @@ pub(super) async fn show_access(
         return Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response());
     }
     let mut view = access_view(&state, &member, &patient).await?;
-    view.access = patient.record_access.code().to_owned();
-    view.rule = patient.visible_from_rule.code().to_owned();
+    view.settings.access = patient.record_access.code().to_owned();
+    view.settings.rule = patient.visible_from_rule.code().to_owned();
     if let Some(date) = patient.visible_from_set {
-        view.visible_from = (
+        view.settings.visible_from = (
             date.day().to_string(),
             u8::from(date.month()).to_string(),
             date.year().to_string(),
         );
     }
     let on = patient.settings;
-    view.services = [
+    view.settings.services = [
         (on.appointments, OnlineService::Appointments),
         (on.prescriptions, OnlineService::RepeatPrescriptions),
         (on.record, OnlineService::HealthRecord),
@@ -197,19 +185,7 @@ pub(super) async fn change_access(
     };
     let locale = request_locale();
     let mut view = access_view(&state, &member, &patient).await?;
-    for (key, value) in form_urlencoded::parse(&body) {
-        let value = value.trim().to_owned();
-        match key.as_ref() {
-            "access" => view.access = value,
-            "rule" => view.rule = value,
-            "visible_from_day" => view.visible_from.0 = value,
-            "visible_from_month" => view.visible_from.1 = value,
-            "visible_from_year" => view.visible_from.2 = value,
-            "services" => view.services.push(value),
-            "reason" => view.reason = value,
-            _ => {}
-        }
-    }
+    (view.settings, view.reason) = read_posted(&body, "reason");
     let mut errors = FormErrors::default();
     if patient.is_test || !registered(&state, &patient).await? {
         errors.add(
@@ -218,10 +194,10 @@ pub(super) async fn change_access(
         );
     }
     let settings = parse_access_settings(
-        &view.access,
-        &view.rule,
-        &view.visible_from,
-        &view.services,
+        &view.settings.access,
+        &view.settings.rule,
+        &view.settings.visible_from,
+        &view.settings.services,
         locale,
         &mut errors,
     );
@@ -267,4 +243,25 @@ async fn access_view(
         name: patient_name(&records),
         ..AccessChangeView::default()
     })
+}
+
+/// The access settings' fields of a posted form (trimmed), and the value of its one other
+/// field (`other`): the registration's identity check, or the change's reason.
+fn read_posted(body: &[u8], other: &str) -> (AccessValues, String) {
+    let mut values = AccessValues::default();
+    let mut other_value = String::new();
+    for (key, value) in form_urlencoded::parse(body) {
+        let value = value.trim().to_owned();
+        match key.as_ref() {
+            "access" => values.access = value,
+            "rule" => values.rule = value,
+            "visible_from_day" => values.visible_from.0 = value,
+            "visible_from_month" => values.visible_from.1 = value,
+            "visible_from_year" => values.visible_from.2 = value,
+            "services" => values.services.push(value),
+            key if key == other => other_value = value,
+            _ => {}
+        }
+    }
+    (values, other_value)
 }
