@@ -632,3 +632,43 @@ async fn a_registered_patients_record_access_changes_with_a_reason_and_they_see_
         account.body
     );
 }
+
+#[tokio::test]
+async fn a_bundle_that_marks_a_patient_restricted_leaves_them_no_address() {
+    let server = start(true).await;
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    // Dana (9990000069) is Riverside's, with an address on her GP record.
+    let dana = "demo-patient-9990000069";
+    let before = fixture::stored_addresses(&server.database_url, dana).await;
+    assert!(before.iter().any(|(line, _)| !line.is_empty()));
+    let bundle = serde_json::json!({
+        "resourceType": "Bundle",
+        "entry": [{"resource": {
+            "resourceType": "Patient",
+            "id": "9990000069",
+            "meta": {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R"}]},
+            "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9990000069"}],
+            "name": [{"use": "usual", "given": ["Dana"], "family": "Hughes"}],
+            "birthDate": "1972-07-06",
+            "generalPractitioner": [{"identifier": {
+                "system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "T00001",
+                "period": {"start": "2016-01-01"}}}]
+        }}]
+    });
+    let page = upload(
+        &server,
+        &staff,
+        "T00001",
+        bundle.to_string().into_bytes(),
+        false,
+    )
+    .await;
+    assert!(page.body.contains("was imported."), "{}", page.body);
+    for (line, postcode) in fixture::stored_addresses(&server.database_url, dana).await {
+        assert_eq!(
+            (line.as_str(), postcode.as_str()),
+            ("", ""),
+            "an address was kept"
+        );
+    }
+}

@@ -153,6 +153,16 @@ async fn a_full_record_is_read_stored_and_shown_with_its_date_and_a_deceased_pat
         fixture::audit_count(db, AuditKind::RefusedDeceased).await,
         2
     );
+    // Nor is a new PIN document issued (nor an email sent to their address).
+    let reissue = server
+        .post(
+            &format!("/staff/patients/{ROBIN}/pin-document"),
+            &[("identity_check", "photo-id")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(reissue.status, 422, "{}", reissue.body);
+    assert!(reissue.body.contains("no PIN document can be issued"));
 }
 
 #[tokio::test]

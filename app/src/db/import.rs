@@ -160,7 +160,7 @@ impl Importer {
             return Ok(());
         }
         let mut wanted = compared(&patient, existing.map(|e| &e.row));
-        if existing.is_some_and(|e| e.hides_whereabouts) {
+        if patient.whereabouts_withheld || existing.is_some_and(|e| e.hides_whereabouts) {
             wanted.address_line.clear();
             wanted.postcode.clear();
         }
@@ -214,7 +214,17 @@ impl Importer {
             address_line: row.address_line.clone(),
             postcode: row.postcode.clone(),
         };
-        patients::upsert_demographics(&mut *self.tx, id, &gp, self.now).await
+        patients::upsert_demographics(&mut *self.tx, id, &gp, self.now).await?;
+        if patient.whereabouts_withheld {
+            // Nor is an address kept from the Spine values stored before.
+            sqlx::query(
+                "UPDATE pds_records SET address_line = NULL, postcode = NULL WHERE patient_id = $1",
+            )
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        }
+        Ok(())
     }
 
     /// Ends the import: commits it with its audit event, or rolls it back (a dry run, or a

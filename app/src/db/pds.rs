@@ -254,6 +254,15 @@ pub async fn record_read(
                 record.nhs_number
             );
             audit::record(&mut *tx, &superseded_event(event, patient_id, &detail), now).await?;
+            // Asked and answered: not due again (nor re-asked by a second press) until it ages.
+            sqlx::query(
+                "INSERT INTO pds_records (patient_id, read_at) VALUES ($1, $2)
+                 ON CONFLICT (patient_id) DO UPDATE SET read_at = excluded.read_at",
+            )
+            .bind(patient_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             return Ok(Stored::RekeyConflict {
                 to: record.nhs_number,
@@ -511,7 +520,14 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(stored, Stored::RekeyConflict { to: new_number });
-            assert_eq!(find(db.pool(), &twin.id).await.unwrap(), None);
+            // Nothing of the record is kept, but the read is: not due again until it ages.
+            let kept = find(db.pool(), &twin.id).await.unwrap().unwrap();
+            assert_eq!((kept.given_name, kept.read_at), (None, 60));
+            assert!(due_for_refresh(db.pool(), 60, 10)
+                .await
+                .unwrap()
+                .iter()
+                .all(|(id, _)| *id != twin.id));
             let twin_now = patients::find(db.pool(), &twin.id).await.unwrap().unwrap();
             assert_eq!(twin_now.nhs_number, twin.nhs_number);
         })

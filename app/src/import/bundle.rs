@@ -476,6 +476,7 @@ fn patient(
         gp_ods,
         record_access: None,
         visible_from: None,
+        whereabouts_withheld: confidentiality.hides_whereabouts(),
     })
 }
 
@@ -566,6 +567,7 @@ mod tests {
             gp_ods: Some(OdsCode::parse("B82033").unwrap()),
             record_access: None,
             visible_from: None,
+            whereabouts_withheld: false,
         }
     }
 
@@ -1114,6 +1116,7 @@ mod tests {
                 gp_ods: Some(OdsCode::parse("Y12345").unwrap()),
                 record_access: None,
                 visible_from: None,
+                whereabouts_withheld: false,
             })
         );
     }

@@ -227,6 +227,7 @@ fn patient(fields: &[&str], place: Place, today: Date) -> Result<ImportedPatient
         gp_ods: None,
         record_access,
         visible_from,
+        whereabouts_withheld: false,
     })
 }
 
@@ -429,6 +430,7 @@ mod tests {
             gp_ods: None,
             record_access: None,
             visible_from: None,
+            whereabouts_withheld: false,
         }
     }
 
@@ -908,6 +910,7 @@ mod tests {
                         gp_ods: None,
                         record_access: access,
                         visible_from: visible,
+                        whereabouts_withheld: false,
                     }
                 },
             )

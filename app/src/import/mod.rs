@@ -36,46 +36,25 @@ pub struct ImportedPatient {
     pub record_access: Option<RecordAccessLevel>,
     /// The "visible from" rule to set, when the file says (CSV's optional column).
     pub visible_from: Option<VisibleFrom>,
+    /// The file says the patient's whereabouts are withheld (a restricted or very restricted
+    /// label in a Bundle): no address is kept for them, not even one stored before.
+    pub whereabouts_withheld: bool,
 }
 
 impl PartialEq for ImportedPatient {
     fn eq(&self, other: &Self) -> bool {
-        let Self {
-            place: _,
-            nhs_number,
-            given_name,
-            family_name,
-            date_of_birth,
-            address_line,
-            postcode,
-            registered_on,
-            gp_ods,
-            record_access,
-            visible_from,
-        } = self;
-        (
-            nhs_number,
-            given_name,
-            family_name,
-            date_of_birth,
-            address_line,
-            postcode,
-            registered_on,
-            gp_ods,
-            record_access,
-            visible_from,
-        ) == (
-            &other.nhs_number,
-            &other.given_name,
-            &other.family_name,
-            &other.date_of_birth,
-            &other.address_line,
-            &other.postcode,
-            &other.registered_on,
-            &other.gp_ods,
-            &other.record_access,
-            &other.visible_from,
-        )
+        // Every field but `place`.
+        self.nhs_number == other.nhs_number
+            && self.given_name == other.given_name
+            && self.family_name == other.family_name
+            && self.date_of_birth == other.date_of_birth
+            && self.address_line == other.address_line
+            && self.postcode == other.postcode
+            && self.registered_on == other.registered_on
+            && self.gp_ods == other.gp_ods
+            && self.record_access == other.record_access
+            && self.visible_from == other.visible_from
+            && self.whereabouts_withheld == other.whereabouts_withheld
     }
 }
 

@@ -235,12 +235,12 @@ pub async fn demographic_mismatches(
         push(
             Field::Address,
             Text(row.gp_address),
-            Some(Text(row.pds_address.unwrap_or_default())),
+            row.pds_address.map(Text),
         );
         push(
             Field::Postcode,
             Text(row.gp_postcode),
-            Some(Text(row.pds_postcode.unwrap_or_default())),
+            row.pds_postcode.map(Text),
         );
     }
     Ok(out)

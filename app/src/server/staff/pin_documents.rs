@@ -111,6 +111,17 @@ pub(super) async fn issue_document(
     check: IdentityCheck,
     registration: Option<&pin_documents::AccessSettings>,
 ) -> Result<Response, JourneyError> {
+    // PDS records the patient as deceased: no PIN document (and no email to their address).
+    if crate::db::pds::is_deceased(state.db.pool(), &patient.id).await? {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "identity-check",
+            td_string!(request_locale(), staff.reissue.deceased),
+        );
+        let view = reissue_view(state, member, patient, check.code().to_owned(), errors).await?;
+        let path = routes::staff_reissue(&patient.id);
+        return Ok(render(state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    }
     let mut random = [0u8; 10];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let secret = one_time_secret(random);
