@@ -90,8 +90,10 @@ impl Db {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         for pragma in [
-                            // busy_timeout first: switching to WAL takes a lock too.
-                            "PRAGMA busy_timeout = 5000",
+                            // busy_timeout first: switching to WAL takes a lock too. 15 s:
+                            // SQLite has one writer, and on a loaded 2-core machine a command
+                            // (`relink staff add`) beside a busy server waited more than 5 s.
+                            "PRAGMA busy_timeout = 15000",
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = NORMAL",
