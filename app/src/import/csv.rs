@@ -88,13 +88,18 @@ fn read_csv_limited(
     let mut record = ::csv::ByteRecord::new();
     let mut header: Option<usize> = None;
     let mut rows = 0u64;
+    // The line of the record before: a record starts after it, whatever the count says (a
+    // quoted field left open to the end of the file ends on a line end of its own; found by
+    // fuzzing).
+    let mut previous_line = 0u64;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => return Err(csv_error(error)),
         }
-        let line = first_line(&record, &reader);
+        let line = first_line(&record, &reader).max(previous_line + 1);
+        previous_line = line;
         let mut fields: Vec<&str> = Vec::with_capacity(record.len());
         for field in &record {
             fields.push(std::str::from_utf8(field).map_err(|_| FileError::NotUtf8 { line })?);
@@ -629,6 +634,15 @@ mod tests {
             reason,
             format!("NHS number {}… must be 10 numbers", "1".repeat(40))
         );
+    }
+
+    #[test]
+    fn a_quoted_field_left_open_to_the_end_is_placed_on_the_line_it_starts() {
+        // Found by the import_csv fuzz target: the record was placed on line 1 (the header's).
+        let text = format!("{HEAD8}\r\n\"9434765919\",\"Smith, Jan1,dcr,joined\r\n\r\nx,y\n");
+        let rows = read(text).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].clone().unwrap_err().place, Place::Line(2));
     }
 
     #[test]
