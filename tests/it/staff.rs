@@ -485,15 +485,8 @@ async fn staff_sign_in_is_generic_throttled_and_separate_from_patients() {
 #[tokio::test]
 async fn staff_added_on_the_command_line_sign_in_with_the_printed_password() {
     let server = start(true).await;
-    let add = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
-            .args(args)
-            .env("DATABASE_URL", &server.database_url)
-            .env_remove("SMTP_URL")
-            .output()
-            .unwrap()
-    };
-    let output = add(&["staff", "add", "admin.one", "--admin"]);
+    let add = |args: &'static [&'static str]| run_relink(args, &server.database_url);
+    let output = add(&["staff", "add", "admin.one", "--admin"]).await;
     assert!(
         output.status.success(),
         "{}",
@@ -509,15 +502,15 @@ async fn staff_added_on_the_command_line_sign_in_with_the_printed_password() {
         "an administrator sees every practice"
     );
 
-    let again = add(&["staff", "add", "admin.one", "--admin"]);
+    let again = add(&["staff", "add", "admin.one", "--admin"]).await;
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
-    let unknown = add(&["staff", "add", "someone", "--practice", "Z99999"]);
+    let unknown = add(&["staff", "add", "someone", "--practice", "Z99999"]).await;
     assert_eq!(unknown.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&unknown.stderr).contains("no practice with the ODS code Z99999")
     );
-    let neither = add(&["staff", "add", "someone"]);
+    let neither = add(&["staff", "add", "someone"]).await;
     assert_eq!(
         neither.status.code(),
         Some(2),
@@ -676,12 +669,11 @@ async fn a_welsh_practice_prints_its_pin_documents_in_welsh_and_english() {
         },
     )
     .await;
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
-        .args(["staff", "add", "staff.afon", "--practice", "W00001"])
-        .env("DATABASE_URL", &server.database_url)
-        .env_remove("SMTP_URL")
-        .output()
-        .unwrap();
+    let output = run_relink(
+        &["staff", "add", "staff.afon", "--practice", "W00001"],
+        &server.database_url,
+    )
+    .await;
     assert!(
         output.status.success(),
         "{}",
@@ -981,4 +973,23 @@ async fn only_administrators_see_events_of_no_practice() {
         .await
         .body;
     assert!(theirs.contains("Patient details viewed"), "{theirs}");
+}
+
+/// Runs `relink` with `args` on `database_url` beside a server of this test, and waits for it
+/// without blocking the runtime: a test's server runs on the test's own (single) thread, so a
+/// blocking wait would freeze it, perhaps inside a transaction whose SQLite write lock the
+/// command then waits for until it gives up ("database is locked", seen in CI).
+pub async fn run_relink(args: &[&str], database_url: &str) -> std::process::Output {
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    let database_url = database_url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_relink"))
+            .args(&args)
+            .env("DATABASE_URL", &database_url)
+            .env_remove("SMTP_URL")
+            .output()
+            .expect("run relink")
+    })
+    .await
+    .unwrap()
 }

@@ -91,8 +91,8 @@ impl Db {
                     if backend == Backend::Sqlite {
                         for pragma in [
                             // busy_timeout first: switching to WAL takes a lock too. 15 s:
-                            // SQLite has one writer, and on a loaded 2-core machine a command
-                            // (`relink staff add`) beside a busy server waited more than 5 s.
+                            // SQLite has one writer, and a command (`relink staff add`) beside
+                            // a busy server on a loaded machine queues behind its writes.
                             "PRAGMA busy_timeout = 15000",
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA foreign_keys = ON",
