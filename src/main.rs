@@ -155,6 +155,15 @@ enum PracticeCommand {
     },
     /// Print every practice: ODS code, name, clinical system, Welsh or not, patients.
     List,
+    /// Record that a practice moved to another clinical system. Every online account there
+    /// stops working (its Account ID and PIN documents came from the old system): patients
+    /// who try them are told to ask the practice for a new PIN document.
+    SetSystem {
+        /// The practice's ODS code.
+        ods_code: String,
+        /// The clinical system it uses now: tpp or emis.
+        system: String,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -194,6 +203,9 @@ fn main() -> ExitCode {
             }) => runtime.block_on(add_practice(&cli.database_url, &ods_code, &name, &system)),
             Command::Practice(PracticeCommand::List) => {
                 runtime.block_on(list_practices(&cli.database_url))
+            }
+            Command::Practice(PracticeCommand::SetSystem { ods_code, system }) => {
+                runtime.block_on(set_practice_system(&cli.database_url, &ods_code, &system))
             }
             Command::Audit(AuditCommand::Verify {
                 checkpoints,
@@ -303,7 +315,7 @@ async fn add_staff(
 /// writes nothing; a code already in use is refused, never overwritten.
 async fn add_practice(database_url: &str, ods_code: &str, name: &str, system: &str) -> ExitCode {
     use app::db::practices::{self, Added, Practice, PracticeServices};
-    use app::domain::{ClinicalSystem, OdsCode};
+    use app::domain::OdsCode;
     let ods_code = match OdsCode::parse(ods_code) {
         Ok(ods) => ods,
         Err(error) => return fail(&format!("{ods_code:?}: {error}")),
@@ -312,8 +324,7 @@ async fn add_practice(database_url: &str, ods_code: &str, name: &str, system: &s
         Ok(name) => name,
         Err(error) => return fail(&error),
     };
-    let Some(clinical_system) = ClinicalSystem::from_code(&system.trim().to_ascii_uppercase())
-    else {
+    let Some(clinical_system) = parse_system(system) else {
         return fail(&format!(
             "{system:?} is not a clinical system Relink knows: use --system tpp or --system emis"
         ));
@@ -348,6 +359,51 @@ async fn add_practice(database_url: &str, ods_code: &str, name: &str, system: &s
         Ok(Added::AlreadyExists) => fail(&format!(
             "a practice with the ODS code {} already exists: nothing was changed",
             practice.ods_code
+        )),
+        Err(error) => fail(&error),
+    }
+}
+
+/// `tpp` or `emis`, in any case.
+fn parse_system(system: &str) -> Option<app::domain::ClinicalSystem> {
+    app::domain::ClinicalSystem::from_code(&system.trim().to_ascii_uppercase())
+}
+
+/// `relink practice set-system`: everything is checked before the database is opened; the
+/// change and the end of every account's online access are one transaction.
+async fn set_practice_system(database_url: &str, ods_code: &str, system: &str) -> ExitCode {
+    use app::db::practices::{self, SystemChange};
+    let ods_code = match app::domain::OdsCode::parse(ods_code) {
+        Ok(ods) => ods,
+        Err(error) => return fail(&format!("{ods_code:?}: {error}")),
+    };
+    let Some(clinical_system) = parse_system(system) else {
+        return fail(&format!(
+            "{system:?} is not a clinical system Relink knows: use tpp or emis"
+        ));
+    };
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let changed =
+        practices::change_system(&db, &ods_code, clinical_system, "system", unix_now()).await;
+    db.close().await;
+    match changed {
+        Ok(SystemChange::Changed { accounts_ended }) => {
+            println!(
+                "{ods_code} now uses {}. Online access ended for {accounts_ended} account(s): \
+                 their patients need a new PIN document.",
+                clinical_system.display_name()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(SystemChange::Unchanged) => fail(&format!(
+            "{ods_code} already uses {}: nothing was changed",
+            clinical_system.display_name()
+        )),
+        Ok(SystemChange::NoSuchPractice) => fail(&format!(
+            "there is no practice with the ODS code {ods_code}: nothing was changed"
         )),
         Err(error) => fail(&error),
     }

@@ -55,7 +55,7 @@ use pages::staff::patients::{FindPatientPage, StaffPatientPage};
 use pages::staff::pin_documents::{PrintPage, ReissuePage};
 use pages::staff::practices::PracticesPage;
 use pages::staff::preview::{PreviewPage, PreviewStartPage};
-use pages::staff::registration::{ChangeAccessPage, RegisterPage};
+use pages::staff::registration::{ChangeAccessPage, EndAccessPage, RegisterPage};
 use pages::staff::test_patients::{NewTestPatientPage, TestPatientsPage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
@@ -207,6 +207,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/patients/:id/pin-document") view=ReissuePage />
                         <Route path=path!("/staff/patients/:id/register") view=RegisterPage />
                         <Route path=path!("/staff/patients/:id/access") view=ChangeAccessPage />
+                        <Route path=path!("/staff/patients/:id/end-access") view=EndAccessPage />
                         <Route path=path!("/staff/patients/:id/preview") view=PreviewStartPage />
                         <Route path=path!("/staff/previews/:id") view=PreviewPage />
                         <Route path=path!("/staff/pin-documents/:id/print") view=PrintPage />

@@ -290,6 +290,12 @@ async fn every_page_with_personal_data_is_no_store_and_public_pages_keep_their_h
     walk.get(&server, routes::IMPORTS, &staff).await;
     let access = "/staff/patients/demo-patient-9990000050/access";
     walk.get(&server, access, &staff).await;
+    walk.get(
+        &server,
+        "/staff/patients/demo-patient-9990000069/end-access",
+        &staff,
+    )
+    .await;
     let reissue = format!("{patient}/pin-document");
     walk.get(&server, &reissue, &staff).await;
     let issued = server

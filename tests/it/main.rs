@@ -7,6 +7,7 @@
 
 mod common;
 
+mod access_end;
 mod account;
 mod caching;
 mod cli;

@@ -979,7 +979,7 @@ async fn only_administrators_see_events_of_no_practice() {
 /// without blocking the runtime: a test's server runs on the test's own (single) thread, so a
 /// blocking wait would freeze it, perhaps inside a transaction whose SQLite write lock the
 /// command then waits for until it gives up ("database is locked", seen in CI).
-pub async fn run_relink(args: &[&str], database_url: &str) -> std::process::Output {
+pub(crate) async fn run_relink(args: &[&str], database_url: &str) -> std::process::Output {
     let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
     let database_url = database_url.to_owned();
     tokio::task::spawn_blocking(move || {

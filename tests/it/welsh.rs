@@ -709,6 +709,24 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     welsh
         .refused(&server, "/staff/patients/:id/access", access, &[], &staff)
         .await;
+    let end_access = "/staff/patients/demo-patient-9990000069/end-access";
+    welsh
+        .get(
+            &server,
+            "/staff/patients/:id/end-access",
+            end_access,
+            &staff,
+        )
+        .await;
+    welsh
+        .refused(
+            &server,
+            "/staff/patients/:id/end-access",
+            end_access,
+            &[],
+            &staff,
+        )
+        .await;
     let reissue = format!("{patient_path}/pin-document");
     welsh
         .get(

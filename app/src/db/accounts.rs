@@ -3,14 +3,22 @@
 use sqlx::{Any, Executor};
 
 use super::DbError;
-use crate::domain::{AccountId, OdsCode};
+use crate::domain::{AccessEnd, AccountId, OdsCode};
 use crate::language::Locale;
 
-/// Whether an account can still be used, or was replaced by another (never deleted).
+/// Whether an account can still be used, was replaced by another, or had its online access
+/// ended by the practice (never deleted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountStatus {
     Active,
-    Replaced { by: String },
+    Replaced {
+        by: String,
+    },
+    /// Found by its Account ID, so the patient is told why it stopped working.
+    Ended {
+        reason: AccessEnd,
+        at: i64,
+    },
 }
 
 /// A patient's online account at one practice.
@@ -47,15 +55,19 @@ struct AccountRow {
     status: String,
     replaced_by: Option<String>,
     last_used_at: Option<i64>,
+    ended_at: Option<i64>,
+    ended_reason: Option<String>,
 }
 
 impl TryFrom<AccountRow> for OnlineAccount {
     type Error = DbError;
     fn try_from(row: AccountRow) -> Result<Self, DbError> {
         let corrupt = |what: &str| DbError::Corrupt(format!("account {}: {what}", row.id));
-        let status = match (row.status.as_str(), row.replaced_by) {
-            ("active", _) => AccountStatus::Active,
-            ("replaced", Some(by)) => AccountStatus::Replaced { by },
+        let ended = row.ended_reason.as_deref().map(AccessEnd::from_stored_code);
+        let status = match (row.status.as_str(), row.replaced_by, row.ended_at, ended) {
+            ("active", _, None, None) => AccountStatus::Active,
+            ("active", _, Some(at), Some(Some(reason))) => AccountStatus::Ended { reason, at },
+            ("replaced", Some(by), None, None) => AccountStatus::Replaced { by },
             _ => return Err(corrupt("status")),
         };
         Ok(Self {
@@ -71,8 +83,8 @@ impl TryFrom<AccountRow> for OnlineAccount {
     }
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, patient_id, practice_ods, account_id, email, passphrase_hash, status, replaced_by, last_used_at";
+const ACCOUNT_COLUMNS: &str = "id, patient_id, practice_ods, account_id, email, passphrase_hash, \
+     status, replaced_by, last_used_at, ended_at, ended_reason";
 
 /// Creates the account if no account has this id yet; an existing one is left as it is.
 pub async fn insert_if_missing<'e>(
@@ -109,8 +121,9 @@ pub async fn find<'e>(
     .transpose()
 }
 
-/// The active account a PIN document's Account ID and ODS code name, if any. A replaced
-/// account keeps its Account ID but is never found this way: its replacement is.
+/// The active account a PIN document's Account ID and ODS code name, if any, live or with its
+/// access ended (so the patient can be told why). A replaced account keeps its Account ID but
+/// is never found this way: its replacement is.
 pub async fn find_by_account_id<'e>(
     exec: impl Executor<'e, Database = Any>,
     practice_ods: &OdsCode,
@@ -218,13 +231,15 @@ pub async fn contact<'e>(
     }))
 }
 
-/// The patient's newest active account, if they have one: what the staff patient page shows.
+/// The patient's newest live account (active, access not ended), if they have one: what the
+/// staff patient page shows and works on.
 pub async fn latest_active_for_patient(
     pool: &sqlx::AnyPool,
     patient_id: &str,
 ) -> Result<Option<OnlineAccount>, DbError> {
     let id = sqlx::query_scalar::<_, String>(
-        "SELECT id FROM online_accounts WHERE patient_id = $1 AND status = 'active' ORDER BY created_at DESC LIMIT 1",
+        "SELECT id FROM online_accounts WHERE patient_id = $1 AND status = 'active'
+         AND ended_at IS NULL ORDER BY created_at DESC LIMIT 1",
     )
     .bind(patient_id)
     .fetch_optional(pool)
@@ -233,6 +248,105 @@ pub async fn latest_active_for_patient(
         Some(id) => find(pool, &id).await,
         None => Ok(None),
     }
+}
+
+/// The newest account of the patient whose access the practice ended, when they have no live
+/// one: the staff patient page says so, and offers registering them again.
+pub async fn ended_for_patient(
+    pool: &sqlx::AnyPool,
+    patient_id: &str,
+) -> Result<Option<OnlineAccount>, DbError> {
+    let id = sqlx::query_scalar::<_, String>(
+        "SELECT id FROM online_accounts a WHERE patient_id = $1 AND status = 'active'
+         AND ended_at IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM online_accounts l WHERE l.patient_id = a.patient_id
+             AND l.status = 'active' AND l.ended_at IS NULL)
+         ORDER BY ended_at DESC, created_at DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .fetch_optional(pool)
+    .await?;
+    match id {
+        Some(id) => find(pool, &id).await,
+        None => Ok(None),
+    }
+}
+
+/// Whose live accounts an end of online access covers.
+#[derive(Debug, Clone, Copy)]
+pub enum EndScope<'a> {
+    /// One patient (deregistered: they left the practice).
+    Patient(&'a str),
+    /// Every patient of a practice (it moved to another clinical system).
+    Practice(&'a OdsCode),
+}
+
+/// Ends online access for the live accounts in `scope`, inside the caller's transaction, and
+/// says how many accounts ended. The accounts are kept with the reason (sign-in, reset and
+/// replacement then say why they stopped working); their sessions end and reset journeys in
+/// progress are cut off (their step tokens go), so nothing opened with the old credentials
+/// outlives the change. The PIN documents are left as they were: a patient who types one in
+/// is told why it no longer works only once it matched. The first statement writes, so on
+/// SQLite the transaction holds the write lock before it reads.
+pub async fn end_access(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    scope: EndScope<'_>,
+    reason: AccessEnd,
+    now: i64,
+) -> Result<u64, DbError> {
+    let Some(code) = reason.stored_code() else {
+        return Ok(0);
+    };
+    let (column, key) = match scope {
+        EndScope::Patient(id) => ("patient_id", id),
+        EndScope::Practice(ods) => ("practice_ods", ods.as_str()),
+    };
+    let ended = sqlx::query(&format!(
+        "UPDATE online_accounts SET ended_at = $1, ended_reason = $2
+         WHERE {column} = $3 AND status = 'active' AND ended_at IS NULL"
+    ))
+    .bind(now)
+    .bind(code)
+    .bind(key)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let just_ended = format!(
+        "SELECT id FROM online_accounts WHERE {column} = $1 AND ended_at = $2 AND ended_reason = $3"
+    );
+    sqlx::query(&format!(
+        "DELETE FROM sessions WHERE kind = 'patient' AND subject IN ({just_ended})"
+    ))
+    .bind(key)
+    .bind(now)
+    .bind(code)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM step_tokens WHERE pin_document_id IN (
+             SELECT id FROM pin_documents WHERE online_account_id IN ({just_ended}))"
+    ))
+    .bind(key)
+    .bind(now)
+    .bind(code)
+    .execute(&mut **tx)
+    .await?;
+    Ok(ended)
+}
+
+/// Whether the account can still be used (active, its access not ended): checked again inside
+/// a change's transaction, so access ended half-way through a journey is never reopened.
+pub async fn is_live<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: &str,
+) -> Result<bool, DbError> {
+    let live = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM online_accounts WHERE id = $1 AND status = 'active' AND ended_at IS NULL",
+    )
+    .bind(id)
+    .fetch_one(exec)
+    .await?;
+    Ok(live > 0)
 }
 
 #[cfg(test)]
@@ -291,6 +405,93 @@ mod tests {
                     .as_deref(),
                 Some("$argon2id$v=19$stub")
             );
+        })
+        .await;
+    }
+
+    /// Ending access ends the live accounts in scope only, keeps them findable by Account ID
+    /// with the reason, ends their sessions and reset journeys, and leaves other practices'
+    /// accounts alone; a second end changes nothing.
+    #[tokio::test]
+    async fn ending_access_keeps_the_account_and_ends_what_it_opened() {
+        use crate::db::{demo, sessions, step_tokens};
+        each_backend(|db| async move {
+            demo::seed(&db, time::macros::date!(2026 - 11 - 27), 1_000)
+                .await
+                .unwrap();
+            let ods = OdsCode::parse("T00001").unwrap();
+            let sam = find_by_account_id(db.pool(), &ods, &AccountId::parse("1000000001").unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let session = sessions::create(db.pool(), sessions::SessionKind::Patient, &sam.id, 1_100)
+                .await
+                .unwrap();
+            let document = crate::db::pin_documents::current_for_account(db.pool(), &sam.id)
+                .await
+                .unwrap()
+                .unwrap();
+            let token = step_tokens::StepToken::generate();
+            step_tokens::issue(db.pool(), &token, &document.id, 1_100)
+                .await
+                .unwrap();
+
+            let mut tx = db.pool().begin().await.unwrap();
+            let ended = end_access(&mut tx, EndScope::Practice(&ods), AccessEnd::SystemChanged, 1_200)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let at_riverside: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM online_accounts WHERE practice_ods = 'T00001' AND status = 'active'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!(ended as i64, at_riverside);
+            let found = find(db.pool(), &sam.id).await.unwrap().unwrap();
+            assert_eq!(
+                found.status,
+                AccountStatus::Ended {
+                    reason: AccessEnd::SystemChanged,
+                    at: 1_200
+                }
+            );
+            assert!(!is_live(db.pool(), &sam.id).await.unwrap());
+            assert!(latest_active_for_patient(db.pool(), &sam.patient_id)
+                .await
+                .unwrap()
+                .is_none());
+            assert_eq!(
+                ended_for_patient(db.pool(), &sam.patient_id)
+                    .await
+                    .unwrap()
+                    .map(|a| a.id),
+                Some(sam.id.clone())
+            );
+            assert!(sessions::resume(db.pool(), sessions::SessionKind::Patient, &session, 1_201)
+                .await
+                .unwrap()
+                .is_none());
+            assert!(matches!(
+                step_tokens::state(db.pool(), &token, 1_201).await.unwrap(),
+                step_tokens::StepTokenState::Invalid
+            ));
+            // Hillview's accounts are untouched.
+            let chris = find_by_account_id(
+                db.pool(),
+                &OdsCode::parse("E00001").unwrap(),
+                &AccountId::parse("2000000001").unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(chris.status, AccountStatus::Active);
+            let mut tx = db.pool().begin().await.unwrap();
+            let again = end_access(&mut tx, EndScope::Practice(&ods), AccessEnd::SystemChanged, 1_300)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(again, 0);
         })
         .await;
     }

@@ -369,6 +369,47 @@ pub async fn change_access(
     Ok(())
 }
 
+/// Deregisters a patient who left the practice: in one transaction, ends online access to their
+/// live accounts ([`super::accounts::end_access`]) and audits it with the staff member and
+/// their reason. Returns how many accounts ended (none: nothing was written).
+pub async fn end_online_access(
+    db: &super::Db,
+    patient: &Patient,
+    actor: &str,
+    reason: &str,
+    now: i64,
+) -> Result<u64, DbError> {
+    use super::accounts::{self, EndScope};
+    use super::audit::{self, AuditKind, NewAuditEvent};
+    use crate::domain::AccessEnd;
+    let mut tx = db.pool().begin().await?;
+    let ended = accounts::end_access(
+        &mut tx,
+        EndScope::Patient(&patient.id),
+        AccessEnd::LeftPractice,
+        now,
+    )
+    .await?;
+    if ended == 0 {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::OnlineAccessEnded,
+            actor,
+            practice_ods: Some(patient.practice_ods.as_str()),
+            patient_id: Some(&patient.id),
+            detail: &format!("Online access ended: left the practice; reason: {reason}"),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

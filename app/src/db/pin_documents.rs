@@ -225,8 +225,8 @@ pub async fn reissue(
         .await?;
     }
     let existing = sqlx::query_scalar::<_, String>(
-        "SELECT id FROM online_accounts WHERE patient_id = $1 AND practice_ods = $2 AND status = 'active'
-         ORDER BY created_at DESC LIMIT 1",
+        "SELECT id FROM online_accounts WHERE patient_id = $1 AND practice_ods = $2
+         AND status = 'active' AND ended_at IS NULL ORDER BY created_at DESC LIMIT 1",
     )
     .bind(reissue.patient_id)
     .bind(reissue.practice_ods.as_str())

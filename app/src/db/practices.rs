@@ -248,6 +248,76 @@ pub async fn all_ods_codes<'e>(
     )
 }
 
+/// What [`change_system`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemChange {
+    /// No practice has that ODS code; nothing written.
+    NoSuchPractice,
+    /// The practice already uses that system; nothing written.
+    Unchanged,
+    /// The system changed, and online access to this many live accounts ended.
+    Changed { accounts_ended: u64 },
+}
+
+/// A practice moves to another clinical system: in one transaction, the system changes and
+/// every live account there ends ([`super::accounts::end_access`]: what the old system printed
+/// no longer works, and the patients are told so and asked for a new PIN document), audited
+/// once for the practice. The update comes first, so SQLite's write lock is held before any read.
+pub async fn change_system(
+    db: &Db,
+    ods: &OdsCode,
+    system: ClinicalSystem,
+    actor: &str,
+    now: i64,
+) -> Result<SystemChange, DbError> {
+    use super::accounts::{self, EndScope};
+    use crate::domain::AccessEnd;
+    let mut tx = db.pool().begin().await?;
+    let changed = sqlx::query(
+        "UPDATE practices SET clinical_system = $1 WHERE ods_code = $2 AND clinical_system <> $1",
+    )
+    .bind(system.code())
+    .bind(ods.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        let exists = find(&mut *tx, ods).await?.is_some();
+        tx.rollback().await?;
+        return Ok(if exists {
+            SystemChange::Unchanged
+        } else {
+            SystemChange::NoSuchPractice
+        });
+    }
+    let ended = accounts::end_access(
+        &mut tx,
+        EndScope::Practice(ods),
+        AccessEnd::SystemChanged,
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &NewAuditEvent {
+            kind: AuditKind::PracticeSystemChanged,
+            actor,
+            practice_ods: Some(ods.as_str()),
+            patient_id: None,
+            detail: &format!(
+                "Clinical system changed to {}; online access to {ended} account(s) ended",
+                system.display_name()
+            ),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SystemChange::Changed {
+        accounts_ended: ended,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

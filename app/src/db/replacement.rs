@@ -54,7 +54,7 @@ pub async fn identify(
     }
     let current_account = sqlx::query_scalar::<_, String>(
         "SELECT id FROM online_accounts WHERE patient_id = $1 AND status = 'active'
-         ORDER BY created_at DESC, id LIMIT 1",
+         AND ended_at IS NULL ORDER BY created_at DESC, id LIMIT 1",
     )
     .bind(&patient.id)
     .fetch_optional(pool)
@@ -76,6 +76,15 @@ pub async fn identify(
         .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())
         .map(OffsetDateTime::date);
     let deceased = super::pds::is_deceased(pool, &patient.id).await?;
+    let ended = match current_account {
+        Some(_) => None,
+        None => accounts::ended_for_patient(pool, &patient.id)
+            .await?
+            .and_then(|account| match account.status {
+                accounts::AccountStatus::Ended { reason, .. } => Some(reason),
+                _ => None,
+            }),
+    };
     Ok(Some(IdentifiedPatient {
         patient,
         current_account,
@@ -84,6 +93,7 @@ pub async fn identify(
             replaced_before: replaced_count > 0,
             account_count,
             deceased,
+            ended,
         },
     }))
 }
@@ -571,7 +581,8 @@ pub async fn activate(
     // Marked replaced before the new account exists, so the Account ID is never active twice;
     // the pointer to the new account is set once it exists.
     let retired = sqlx::query(
-        "UPDATE online_accounts SET status = 'replaced' WHERE id = $1 AND status = 'active'",
+        "UPDATE online_accounts SET status = 'replaced'
+         WHERE id = $1 AND status = 'active' AND ended_at IS NULL",
     )
     .bind(&old.id)
     .execute(&mut *tx)
@@ -809,6 +820,7 @@ mod tests {
                     replaced_before: false,
                     account_count: 1,
                     deceased: false,
+                    ended: None,
                 }
             );
             let other_postcode = Postcode::parse("RV1 2AC").unwrap();

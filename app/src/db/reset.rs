@@ -29,6 +29,20 @@ pub struct ResetCandidate {
     pub deceased: bool,
 }
 
+impl ResetCandidate {
+    /// Why online access to the account has ended, if it has: a death PDS records, or the
+    /// practice ending it. Said to the patient only once their PIN document matched.
+    pub fn access_ended(&self) -> Option<crate::domain::AccessEnd> {
+        if self.deceased {
+            return Some(crate::domain::AccessEnd::Deceased);
+        }
+        match self.account.status {
+            accounts::AccountStatus::Ended { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
 /// Looks up the account named by an Account ID and ODS code, with its practice, current PIN
 /// document and the patient's details. An unknown account costs the same queries (looking up
 /// nothing), so response times do not tell which Account IDs exist.
@@ -102,6 +116,9 @@ pub enum Completion {
     DocumentAlreadyUsed,
     /// The step token was already used or has expired; nothing changed.
     TokenNoLongerValid,
+    /// The practice ended the account's online access while the journey was open (or the
+    /// account was replaced); nothing changed.
+    AccessEnded,
 }
 
 /// What a winning final submission writes.
@@ -139,6 +156,10 @@ pub async fn complete(
         return Ok(Completion::TokenNoLongerValid);
     }
     let account = &candidate.account.id;
+    if !accounts::is_live(&mut *tx, account).await? {
+        tx.rollback().await?;
+        return Ok(Completion::AccessEnded);
+    }
     accounts::set_passphrase_hash(&mut *tx, account, Some(new.passphrase_hash)).await?;
     accounts::remember_language(&mut *tx, account, new.language).await?;
     let ended = sessions::end_all_for(&mut *tx, SessionKind::Patient, account).await?;
@@ -358,6 +379,67 @@ mod tests {
                     .await
                     .unwrap(),
                 None
+            );
+        })
+        .await;
+    }
+
+    /// Access ended after the step token was issued (a race the end itself cannot close, since
+    /// the token may be written just after): the completion changes nothing.
+    #[tokio::test]
+    async fn an_account_whose_access_ended_is_never_reset() {
+        each_backend(|db| async move {
+            let candidate = demo_candidate(&db).await;
+            let account = candidate.account.id.clone();
+            let doc_id = candidate.document.as_ref().unwrap().id.clone();
+            let mut tx = db.pool().begin().await.unwrap();
+            let ended = accounts::end_access(
+                &mut tx,
+                accounts::EndScope::Patient(&candidate.account.patient_id),
+                crate::domain::AccessEnd::LeftPractice,
+                1_500,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(ended, 1);
+            let token = StepToken::generate();
+            step_tokens::issue(db.pool(), &token, &doc_id, 2_000)
+                .await
+                .unwrap();
+            let notice = notice();
+            let completion = complete(
+                &db,
+                &token,
+                &candidate,
+                &credentials(&doc_id, "h", &notice),
+                2_001,
+            )
+            .await
+            .unwrap();
+            assert_eq!(completion, Completion::AccessEnded);
+            let doc = pin_documents::current_for_account(db.pool(), &account)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(doc.used_at, None, "rolled back");
+            assert_eq!(
+                accounts::passphrase_hash(db.pool(), &account)
+                    .await
+                    .unwrap(),
+                None
+            );
+            let found = find_candidate(
+                &db,
+                &OdsCode::parse("T00001").unwrap(),
+                &AccountId::parse("1000000001").unwrap(),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            assert_eq!(
+                found.access_ended(),
+                Some(crate::domain::AccessEnd::LeftPractice)
             );
         })
         .await;

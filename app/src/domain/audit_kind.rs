@@ -67,11 +67,18 @@ pub enum AuditKind {
     PracticeAdded,
     /// A registered patient's record access or services were changed, with the reason.
     RecordAccessChanged,
+    /// Staff ended a patient's online access (they left the practice), with the reason.
+    OnlineAccessEnded,
+    /// A practice moved to another clinical system: every live account there ended.
+    PracticeSystemChanged,
+    /// Someone with the credentials of an account whose access the practice ended was refused
+    /// (sign-in, reset, replacement).
+    RefusedAccessEnded,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 45] = [
+    pub const ALL: [Self; 48] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -117,6 +124,9 @@ impl AuditKind {
         Self::RegisteredForOnlineServices,
         Self::PracticeAdded,
         Self::RecordAccessChanged,
+        Self::OnlineAccessEnded,
+        Self::PracticeSystemChanged,
+        Self::RefusedAccessEnded,
     ];
 
     /// The code stored in the log.
@@ -167,6 +177,9 @@ impl AuditKind {
             Self::RegisteredForOnlineServices => "registered_for_online_services",
             Self::PracticeAdded => "practice_added",
             Self::RecordAccessChanged => "record_access_changed",
+            Self::OnlineAccessEnded => "online_access_ended",
+            Self::PracticeSystemChanged => "practice_system_changed",
+            Self::RefusedAccessEnded => "refused_access_ended",
         }
     }
 

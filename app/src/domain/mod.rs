@@ -31,7 +31,7 @@ pub use nhs_number::{NhsNumber, NhsNumberError};
 pub use ods_code::{OdsCode, OdsCodeError};
 pub use pin_passphrase::{PinPassphrase, PinPassphraseError};
 pub use postcode::{Postcode, PostcodeError};
-pub use practice::{ClinicalSystem, RecordAccessLevel, VisibleFromRule};
+pub use practice::{AccessEnd, ClinicalSystem, RecordAccessLevel, VisibleFromRule};
 pub use record_access::{
     record_visibility, services_shown, OnlineService, RecordDates, RecordVisibility, ServiceState,
     ServiceSwitches,

@@ -34,6 +34,39 @@ impl ClinicalSystem {
     }
 }
 
+/// Why a patient's online access ended. Each reason has its own next step, so every page that
+/// refuses an ended account says which one applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccessEnd {
+    /// PDS records the patient as deceased.
+    Deceased,
+    /// The practice deregistered the patient: they left the practice.
+    LeftPractice,
+    /// The practice moved to another clinical system: the Account ID and PIN documents it
+    /// printed before no longer work.
+    SystemChanged,
+}
+
+impl AccessEnd {
+    /// The value stored on an ended account (a death is PDS's fact, never stored there).
+    pub fn stored_code(self) -> Option<&'static str> {
+        match self {
+            Self::Deceased => None,
+            Self::LeftPractice => Some("left_practice"),
+            Self::SystemChanged => Some("system_changed"),
+        }
+    }
+
+    /// The reason stored on an ended account.
+    pub fn from_stored_code(code: &str) -> Option<Self> {
+        match code {
+            "left_practice" => Some(Self::LeftPractice),
+            "system_changed" => Some(Self::SystemChanged),
+            _ => None,
+        }
+    }
+}
+
 /// How much of the GP health record a patient can see online.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RecordAccessLevel {
@@ -116,5 +149,11 @@ mod tests {
             assert_eq!(VisibleFromRule::from_code(r.code()), Some(r));
         }
         assert_eq!(ClinicalSystem::from_code("Vision"), None);
+        for end in [AccessEnd::LeftPractice, AccessEnd::SystemChanged] {
+            let code = end.stored_code().unwrap();
+            assert_eq!(AccessEnd::from_stored_code(code), Some(end));
+        }
+        assert_eq!(AccessEnd::Deceased.stored_code(), None);
+        assert_eq!(AccessEnd::from_stored_code("deceased"), None);
     }
 }

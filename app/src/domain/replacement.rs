@@ -23,6 +23,9 @@ pub struct ReplacementFacts {
     pub account_count: i64,
     /// PDS records the patient as deceased.
     pub deceased: bool,
+    /// The practice ended online access to the patient's newest account and they have no
+    /// live one: why.
+    pub ended: Option<super::AccessEnd>,
 }
 
 /// Why an account cannot be replaced; each reason has its own next step for the patient.
@@ -36,14 +39,18 @@ pub enum Ineligible {
     ReplacedBefore,
     /// Already [`MAX_ACCOUNTS`] accounts: the practice must help.
     TooManyAccounts,
-    /// PDS records the patient as deceased: online access has ended.
-    AccessEnded,
+    /// Online access has ended: PDS records the patient as deceased, or the practice ended it
+    /// and the patient has no live account.
+    AccessEnded(super::AccessEnd),
 }
 
 /// Decides whether the patient's current account may be replaced today.
 pub fn check_eligibility(facts: &ReplacementFacts, today: Date) -> Result<(), Ineligible> {
     if facts.deceased {
-        return Err(Ineligible::AccessEnded);
+        return Err(Ineligible::AccessEnded(super::AccessEnd::Deceased));
+    }
+    if let Some(why) = facts.ended {
+        return Err(Ineligible::AccessEnded(why));
     }
     if let Some(last_used_on) = facts.last_used_on {
         if today - last_used_on <= Duration::days(RECENT_USE_DAYS) {
@@ -193,6 +200,7 @@ impl crate::language::Localize for ReferenceError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::AccessEnd;
     use proptest::prelude::*;
     use time::macros::date;
 
@@ -204,6 +212,7 @@ mod tests {
             replaced_before,
             account_count,
             deceased: false,
+            ended: None,
         }
     }
 
@@ -215,7 +224,15 @@ mod tests {
         };
         assert_eq!(
             check_eligibility(&deceased, TODAY),
-            Err(Ineligible::AccessEnded)
+            Err(Ineligible::AccessEnded(AccessEnd::Deceased))
+        );
+        let left = ReplacementFacts {
+            ended: Some(AccessEnd::LeftPractice),
+            ..facts(None, false, 1)
+        };
+        assert_eq!(
+            check_eligibility(&left, TODAY),
+            Err(Ineligible::AccessEnded(AccessEnd::LeftPractice))
         );
         assert_eq!(check_eligibility(&facts(None, false, 1), TODAY), Ok(()));
     }

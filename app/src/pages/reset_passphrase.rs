@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::form::{BackLink, DateInput, ErrorSummary, PasswordInput, TextInput};
 use crate::components::layout::{error_title, PageTitle};
+use crate::domain::AccessEnd;
 use crate::language::{locale, long_date};
 use crate::tr;
 use crate::views::form::{FormErrors, FormProblem};
@@ -32,7 +33,11 @@ impl FormProblem {
             Self::LockedOut => tr!(reset.locked_out),
             Self::ClientLockedOut => tr!(reset.client_locked_out),
             Self::LockedForToday => tr!(reset.locked_for_today),
-            Self::AccessEnded => tr!(reset.access_ended.sign_in),
+            Self::AccessEnded(AccessEnd::Deceased) => tr!(reset.access_ended.sign_in),
+            Self::AccessEnded(AccessEnd::LeftPractice) => tr!(reset.access_ended.left_sign_in),
+            Self::AccessEnded(AccessEnd::SystemChanged) => {
+                tr!(reset.access_ended.system_sign_in)
+            }
         }
     }
 }
@@ -71,14 +76,9 @@ pub fn ResetPassphrasePage() -> impl IntoView {
             <p>{tr!(reset.emis.identity)}</p>
         }
         .into_any(),
-        ResetView::AccessEnded { practice_name } => view! {
-            <PageTitle heading=tr!(reset.access_ended.heading) />
-            <h1>{tr!(reset.access_ended.heading)}</h1>
-            <p>{tr!(reset.access_ended.ended)}</p>
-            <h2>{tr!(reset.what_you_can_do)}</h2>
-            <p>{tr!(reset.access_ended.contact, practice_name = practice_name)}</p>
+        ResetView::AccessEnded { practice_name, why } => {
+            view! { <AccessEndedPage practice_name why back=None /> }.into_any()
         }
-        .into_any(),
     }
 }
 
@@ -280,5 +280,55 @@ pub fn ResetDonePage() -> impl IntoView {
                 <p>{not_you}</p>
             </div>
         </div>
+    }
+}
+
+/// Why an account no longer works and what to do next: the same page wherever the patient
+/// typed their details (reset, replacement, activation), in the page's language.
+#[component]
+pub(crate) fn AccessEndedPage(
+    practice_name: String,
+    why: AccessEnd,
+    back: Option<&'static str>,
+) -> impl IntoView {
+    let (heading, ended, contact) = match why {
+        AccessEnd::Deceased => (
+            tr!(reset.access_ended.heading),
+            tr!(reset.access_ended.ended).to_owned(),
+            tr!(
+                reset.access_ended.contact,
+                practice_name = practice_name.clone()
+            ),
+        ),
+        AccessEnd::LeftPractice => (
+            tr!(reset.access_ended.left_heading),
+            tr!(
+                reset.access_ended.left_ended,
+                practice_name = practice_name.clone()
+            ),
+            tr!(
+                reset.access_ended.left_contact,
+                practice_name = practice_name.clone()
+            ),
+        ),
+        AccessEnd::SystemChanged => (
+            tr!(reset.access_ended.system_heading),
+            tr!(
+                reset.access_ended.system_ended,
+                practice_name = practice_name.clone()
+            ),
+            tr!(
+                reset.access_ended.system_contact,
+                practice_name = practice_name.clone()
+            ),
+        ),
+    };
+    view! {
+        <PageTitle heading=heading />
+        {back.map(|href| view! { <BackLink href=href /> })}
+        <h1>{heading}</h1>
+        <p>{ended}</p>
+        <h2>{tr!(reset.what_you_can_do)}</h2>
+        <p>{contact}</p>
     }
 }

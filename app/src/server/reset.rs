@@ -18,6 +18,7 @@ use super::{
     host_cookie, notices, render, render_fresh_form, request_cookie, AppState, ClientAddress,
     JourneyError,
 };
+use crate::db::accounts;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::reset::{self, Completion, NewCredentials, ResetCandidate};
 use crate::db::step_tokens::{self, StepToken, StepTokenState, STEP_TOKEN_LIFETIME_SECONDS};
@@ -26,7 +27,7 @@ use crate::domain::passphrase_policy::{
     check_new_passphrase, could_equal_pin_passphrase, PersonalDetails,
 };
 use crate::domain::{
-    AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
+    AccessEnd, AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
 };
 use crate::views::form::FormErrors;
 use crate::views::reset::{DoneView, NewPassphraseView, ResetFormValues, ResetView};
@@ -197,13 +198,19 @@ pub async fn verify(
             audit::record(db.pool(), &event, timestamp).await
         }
     };
-    if candidate.deceased {
-        seen(
-            AuditKind::RefusedDeceased,
-            "reset refused: PDS records the patient as deceased",
-        )
+    if let Some(why) = candidate.access_ended() {
+        match why {
+            AccessEnd::Deceased => seen(
+                AuditKind::RefusedDeceased,
+                "reset refused: PDS records the patient as deceased",
+            ),
+            _ => seen(
+                AuditKind::RefusedAccessEnded,
+                "reset refused: the practice ended online access",
+            ),
+        }
         .await?;
-        let view = ResetView::AccessEnded { practice_name };
+        let view = ResetView::AccessEnded { practice_name, why };
         return Ok(render(state, routes::RESET, view, StatusCode::FORBIDDEN).await);
     }
     if candidate.practice.clinical_system == ClinicalSystem::Emis {
@@ -481,6 +488,27 @@ pub async fn set_new_passphrase(
                 practice_name: Some(candidate.practice.name.clone()),
             };
             Ok(render(state, routes::NEW_PASSPHRASE, view, StatusCode::CONFLICT).await)
+        }
+        Completion::AccessEnded => {
+            // Ended while the journey was open: said as at the first step.
+            let why = match accounts::find(db.pool(), &candidate.account.id).await? {
+                Some(accounts::OnlineAccount {
+                    status: accounts::AccountStatus::Ended { reason, .. },
+                    ..
+                }) => Some(reason),
+                _ => None,
+            };
+            let Some(why) = why else {
+                let view = NewPassphraseView::SessionEnded;
+                return Ok(
+                    render(state, routes::NEW_PASSPHRASE, view, StatusCode::FORBIDDEN).await,
+                );
+            };
+            let view = ResetView::AccessEnded {
+                practice_name: candidate.practice.name.clone(),
+                why,
+            };
+            Ok(render(state, routes::RESET, view, StatusCode::FORBIDDEN).await)
         }
         _ => Ok(render(
             state,

@@ -18,7 +18,7 @@ use crate::db::sessions::{self, SessionKind};
 use crate::db::tokens::SessionId;
 use crate::db::{accounts, pds, pin_documents};
 use crate::domain::attempts::CredentialKey;
-use crate::domain::{AccountId, OdsCode};
+use crate::domain::{AccessEnd, AccountId, OdsCode};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::views::account::SignInView;
@@ -133,7 +133,13 @@ pub async fn sign_in(
         .await?;
     let matches = matches && has_hash;
     let patient = account.as_ref().map(|a| a.patient_id.clone());
-    let active = account.filter(|a| matches && a.status == accounts::AccountStatus::Active);
+    let usable = |a: &accounts::OnlineAccount| {
+        matches!(
+            a.status,
+            accounts::AccountStatus::Active | accounts::AccountStatus::Ended { .. }
+        )
+    };
+    let active = account.filter(|a| matches && usable(a));
 
     let Some(account) = active else {
         let event = |kind, actor, detail| NewAuditEvent {
@@ -164,17 +170,33 @@ pub async fn sign_in(
     };
     attempt.succeeded(db, timestamp).await?;
 
-    // PDS records the patient as deceased: the right passphrase opens nothing.
-    if pds::is_deceased(db.pool(), &account.patient_id).await? {
+    // PDS records the patient as deceased, or the practice ended online access: the right
+    // passphrase opens nothing, and the patient is told why.
+    let ended = if pds::is_deceased(db.pool(), &account.patient_id).await? {
+        Some((
+            AccessEnd::Deceased,
+            AuditKind::RefusedDeceased,
+            "sign-in refused: PDS records the patient as deceased",
+        ))
+    } else if let accounts::AccountStatus::Ended { reason, .. } = account.status {
+        Some((
+            reason,
+            AuditKind::RefusedAccessEnded,
+            "sign-in refused: the practice ended online access",
+        ))
+    } else {
+        None
+    };
+    if let Some((why, kind, detail)) = ended {
         let event = NewAuditEvent {
-            kind: AuditKind::RefusedDeceased,
+            kind,
             actor: "patient",
             practice_ods: Some(ods.as_str()),
             patient_id: Some(&account.patient_id),
-            detail: "sign-in refused: PDS records the patient as deceased",
+            detail,
         };
         audit::record(db.pool(), &event, timestamp).await?;
-        view.problem = Some(FormProblem::AccessEnded);
+        view.problem = Some(FormProblem::AccessEnded(why));
         return Ok(render(state, routes::SIGN_IN, view, StatusCode::FORBIDDEN).await);
     }
 

@@ -53,7 +53,6 @@ pub enum FormProblem {
     ClientLockedOut,
     /// The credential reached its daily cap: try again tomorrow.
     LockedForToday,
-    /// The details matched, but online access to the account has ended (PDS records the
-    /// patient as deceased).
-    AccessEnded,
+    /// The details matched, but online access to the account has ended, for this reason.
+    AccessEnded(crate::domain::AccessEnd),
 }

@@ -1,6 +1,7 @@
 //! What the passphrase reset journey's pages show, as the server decides it.
 
 use super::form::{FormErrors, FormProblem};
+use crate::domain::AccessEnd;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -32,10 +33,11 @@ pub enum ResetView {
     EmisPractice {
         practice_name: String,
     },
-    /// PDS records the patient as deceased: online access has ended (said only once the PIN
-    /// document matched).
+    /// Online access has ended: PDS records the patient as deceased, or the practice ended it
+    /// (said only once the PIN document matched).
     AccessEnded {
         practice_name: String,
+        why: AccessEnd,
     },
 }
 

@@ -70,6 +70,7 @@ pub const STAFF_REISSUE: &str = "/staff/patients/{id}/pin-document";
 pub const STAFF_CHECK_PDS: &str = "/staff/patients/{id}/check-pds";
 pub const STAFF_REGISTER: &str = "/staff/patients/{id}/register";
 pub const STAFF_ACCESS: &str = "/staff/patients/{id}/access";
+pub const STAFF_END_ACCESS: &str = "/staff/patients/{id}/end-access";
 pub const STAFF_PREVIEW_START: &str = "/staff/patients/{id}/preview";
 pub const STAFF_PREVIEW: &str = "/staff/previews/{id}";
 pub const STAFF_PREVIEW_END: &str = "/staff/previews/{id}/end";
@@ -93,6 +94,11 @@ pub fn staff_register(patient_id: &str) -> String {
 /// Where a registered patient's record access and services are changed.
 pub fn staff_access(patient_id: &str) -> String {
     with_id(STAFF_ACCESS, patient_id)
+}
+
+/// Where a patient who left the practice is deregistered (online access ended).
+pub fn staff_end_access(patient_id: &str) -> String {
+    with_id(STAFF_END_ACCESS, patient_id)
 }
 
 /// Where "Check against PDS" posts for a patient.
@@ -211,6 +217,7 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (STAFF_REISSUE, Answered::ByJourney, Shows::Personal),
     (STAFF_REGISTER, Answered::ByJourney, Shows::Personal),
     (STAFF_ACCESS, Answered::ByJourney, Shows::Personal),
+    (STAFF_END_ACCESS, Answered::ByJourney, Shows::Personal),
     (STAFF_PREVIEW_START, Answered::ByJourney, Shows::Personal),
     (STAFF_PREVIEW, Answered::ByJourney, Shows::Personal),
     (STAFF_PRINT, Answered::ByJourney, Shows::Personal),

@@ -141,8 +141,11 @@ pub struct StaffPatientView {
     /// The patient has no online account yet: staff may register them for online services.
     pub can_register: bool,
     /// The patient is registered (not a test patient): staff may change their record access
-    /// and services.
+    /// and services, or end online access when they leave the practice.
     pub can_change_access: bool,
+    /// The practice ended the patient's online access and they have no live account: when
+    /// and why, as staff read it.
+    pub access_ended: Option<String>,
     /// What PDS last said about the patient, if it was ever read.
     pub spine: Option<SpineView>,
     /// Whether "Check against PDS" is offered: PDS is configured and this is not a test patient.
@@ -417,6 +420,18 @@ pub struct AccessValues {
 }
 
 /// "Change record access or services" for a registered patient: the settings, and why.
+/// "End online access" for a registered patient who left the practice: the confirmation, with
+/// the reason (it goes in the audit log).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndAccessView {
+    pub username: String,
+    pub id: String,
+    pub name: String,
+    pub account_id: String,
+    pub reason: String,
+    pub errors: FormErrors,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessChangeView {
     pub username: String,

@@ -610,6 +610,20 @@ pub async fn stored_addresses(db_url: &str, patient_id: &str) -> Vec<(String, St
     .await
 }
 
+/// The Account IDs of every online account the patient has had, oldest first.
+pub async fn patient_account_ids(db_url: &str, patient_id: &str) -> Vec<String> {
+    on(db_url, async |db| {
+        sqlx::query_scalar(
+            "SELECT account_id FROM online_accounts WHERE patient_id = $1 ORDER BY created_at, id",
+        )
+        .bind(patient_id)
+        .fetch_all(&mut *db)
+        .await
+        .unwrap()
+    })
+    .await
+}
+
 /// The Account ID of the patient's active online account, if they have one.
 pub async fn active_account_id(db_url: &str, patient_id: &str) -> Option<String> {
     on(db_url, async |db| {

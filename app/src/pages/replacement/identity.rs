@@ -7,6 +7,7 @@ use super::problem_message;
 use crate::components::form::{BackLink, DateInput, ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::Ineligible;
+use crate::pages::reset_passphrase::AccessEndedPage;
 use crate::tr;
 use crate::views::form::{FormErrors, FormProblem};
 use crate::views::page::server_view;
@@ -140,13 +141,8 @@ fn IneligiblePage(reason: Ineligible) -> impl IntoView {
             </p>
         }
         .into_any(),
-        Ineligible::AccessEnded => view! {
-            <PageTitle heading=tr!(reset.access_ended.heading) />
-            <BackLink href=routes::REPLACE />
-            <h1>{tr!(reset.access_ended.heading)}</h1>
-            <p>{tr!(reset.access_ended.ended)}</p>
-            <h2>{tr!(replace.what_you_can_do)}</h2>
-            <p>{tr!(reset.access_ended.contact, practice_name = practice_name)}</p>
+        Ineligible::AccessEnded(why) => view! {
+            <AccessEndedPage practice_name=practice_name.to_owned() why back=Some(routes::REPLACE) />
         }
         .into_any(),
         Ineligible::TooManyAccounts => view! {

@@ -26,7 +26,7 @@ fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
         Some(FormProblem::LockedOut) => Some(tr!(replace.problem.locked_out)),
         Some(FormProblem::ClientLockedOut) => Some(tr!(replace.problem.client_locked_out)),
         Some(FormProblem::LockedForToday) => Some(tr!(replace.problem.locked_for_today)),
-        Some(FormProblem::AccessEnded) => Some(tr!(reset.access_ended.sign_in)),
+        Some(problem @ FormProblem::AccessEnded(_)) => Some(problem.message()),
         None => None,
     }
 }

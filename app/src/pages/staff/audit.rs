@@ -146,6 +146,9 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::RefusedDeceased => tr!(staff.audit.kinds.refused_deceased),
         AuditKind::PatientsImported => tr!(staff.audit.kinds.patients_imported),
         AuditKind::RecordAccessChanged => tr!(staff.audit.kinds.record_access_changed),
+        AuditKind::OnlineAccessEnded => tr!(staff.audit.kinds.online_access_ended),
+        AuditKind::PracticeSystemChanged => tr!(staff.audit.kinds.practice_system_changed),
+        AuditKind::RefusedAccessEnded => tr!(staff.audit.kinds.refused_access_ended),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

@@ -25,7 +25,7 @@ pub fn StaffSignInPage() -> impl IntoView {
             summary.add("username", tr!(staff.sign_in.locked_for_today))
         }
         // Staff accounts have no PDS record: never decided for them.
-        Some(FormProblem::AccessEnded) | None => {}
+        Some(FormProblem::AccessEnded(_)) | None => {}
     }
     let signed_out = view.signed_out.then(|| tr!(staff.sign_in.signed_out));
     view! {

@@ -55,6 +55,9 @@ pub fn StaffPatientPage() -> impl IntoView {
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.date_of_birth)}</dt><dd class="nhsuk-summary-list__value">{view.date_of_birth.clone()}</dd></div>
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.practice)}</dt><dd class="nhsuk-summary-list__value">{format!("{} ({})", view.practice, view.clinical_system)}</dd></div>
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.account_id)}</dt><dd class="nhsuk-summary-list__value">{view.account_id.clone().unwrap_or_else(|| tr!(staff.patient_page.no_account).to_owned())}</dd></div>
+            {view.access_ended.clone().map(|ended| view! {
+                <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.end_access.access_ended_label)}</dt><dd class="nhsuk-summary-list__value">{ended}</dd></div>
+            })}
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.pin_document)}</dt><dd class="nhsuk-summary-list__value">{view.document.clone().unwrap_or_else(|| tr!(staff.patient_page.no_document).to_owned())}</dd></div>
         </dl>
         <div class="nhsuk-button-group">
@@ -68,6 +71,7 @@ pub fn StaffPatientPage() -> impl IntoView {
             })}
             {view.can_change_access.then(|| view! {
                 <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_access(&view.id) role="button" draggable="false">{tr!(staff.access_change.heading)}</a>
+                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_end_access(&view.id) role="button" draggable="false">{tr!(staff.end_access.heading)}</a>
             })}
         </div>
         <h2 id="spine">{tr!(staff.pds.heading)}</h2>

@@ -9,9 +9,10 @@ use super::StaffNav;
 use crate::components::form::{ErrorSummary, RadioChoice};
 use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
+use crate::views::form::FormErrors;
 use crate::views::page::server_view;
 use crate::views::routes;
-use crate::views::staff::{AccessChangeView, RegisterView};
+use crate::views::staff::{AccessChangeView, EndAccessView, RegisterView};
 
 /// The registration form.
 #[component]
@@ -64,15 +65,6 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn ChangeAccessPage() -> impl IntoView {
     let view = server_view::<AccessChangeView>();
     let heading = tr!(staff.access_change.heading);
-    let reason_error = view.errors.for_field("reason");
-    let (group, describedby) = if reason_error.is_some() {
-        (
-            "nhsuk-form-group nhsuk-form-group--error",
-            "reason-hint reason-error",
-        )
-    } else {
-        ("nhsuk-form-group", "reason-hint")
-    };
     view! {
         <PageTitle heading=error_title(heading, &view.errors) />
         <StaffNav username=view.username.clone() />
@@ -85,15 +77,68 @@ pub fn ChangeAccessPage() -> impl IntoView {
                     <h1>{heading}</h1>
                     <p>{tr!(staff.access_change.intro)}</p>
                     <AccessSettingsFields access=view.settings.access.clone() rule=view.settings.rule.clone() visible_from=view.settings.visible_from.clone() services=view.settings.services.clone() errors=view.errors.clone() />
-                    <div class=group>
-                        <label class="nhsuk-label nhsuk-label--s" for="reason">{tr!(staff.access_change.reason_label)}</label>
-                        <div class="nhsuk-hint" id="reason-hint">{tr!(staff.access_change.reason_hint)}</div>
-                        {reason_error.map(|m| view! { <span class="nhsuk-error-message" id="reason-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
-                        <textarea class="nhsuk-textarea" id="reason" name="reason" rows="3" aria-describedby=describedby>{view.reason.clone()}</textarea>
-                    </div>
+                    <ReasonField label=tr!(staff.access_change.reason_label) hint=tr!(staff.access_change.reason_hint) value=view.reason.clone() errors=view.errors.clone() />
                     <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.access_change.button)}</button>
                 </form>
             </div>
+        </div>
+    }
+}
+
+/// "End online access" for a patient who left the practice: what stops working, what is kept,
+/// and the reason for the audit log.
+#[component]
+pub fn EndAccessPage() -> impl IntoView {
+    let view = server_view::<EndAccessView>();
+    let heading = tr!(staff.end_access.heading);
+    view! {
+        <PageTitle heading=error_title(heading, &view.errors) />
+        <StaffNav username=view.username.clone() />
+        <a class="nhsuk-back-link" href=routes::staff_patient(&view.id)>{tr!(common.back)}</a>
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <ErrorSummary errors=view.errors.clone() />
+                <span class="nhsuk-caption-l">{view.name.clone()}</span>
+                <form method="post" action=routes::staff_end_access(&view.id) novalidate>
+                    <h1>{heading}</h1>
+                    <div class="nhsuk-warning-callout">
+                        <h3 class="nhsuk-warning-callout__label">
+                            <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{heading}</span>
+                        </h3>
+                        <p>{tr!(staff.end_access.intro, account_id = view.account_id.clone())}</p>
+                    </div>
+                    <p>{tr!(staff.end_access.kept)}</p>
+                    <ReasonField label=tr!(staff.end_access.reason_label) hint=tr!(staff.end_access.reason_hint) value=view.reason.clone() errors=view.errors.clone() />
+                    <button class="nhsuk-button nhsuk-button--warning" data-module="nhsuk-button" type="submit">{tr!(staff.end_access.button)}</button>
+                </form>
+            </div>
+        </div>
+    }
+}
+
+/// The reason a change is made, for the audit log: a labelled textarea with its hint and error.
+#[component]
+fn ReasonField(
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+    errors: FormErrors,
+) -> impl IntoView {
+    let reason_error = errors.for_field("reason");
+    let (group, describedby) = if reason_error.is_some() {
+        (
+            "nhsuk-form-group nhsuk-form-group--error",
+            "reason-hint reason-error",
+        )
+    } else {
+        ("nhsuk-form-group", "reason-hint")
+    };
+    view! {
+        <div class=group>
+            <label class="nhsuk-label nhsuk-label--s" for="reason">{label}</label>
+            <div class="nhsuk-hint" id="reason-hint">{hint}</div>
+            {reason_error.map(|m| view! { <span class="nhsuk-error-message" id="reason-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
+            <textarea class="nhsuk-textarea" id="reason" name="reason" rows="3" aria-describedby=describedby>{value}</textarea>
         </div>
     }
 }

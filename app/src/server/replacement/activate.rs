@@ -19,7 +19,9 @@ use crate::db::step_tokens::{self, StepToken};
 use crate::db::tokens::new_record_id;
 use crate::db::{accounts, pds, pin_documents, practices};
 use crate::domain::attempts::CredentialKey;
-use crate::domain::{ClinicalSystem, PinPassphrase, ReplacementReference, ReplacementState};
+use crate::domain::{
+    AccessEnd, ClinicalSystem, PinPassphrase, ReplacementReference, ReplacementState,
+};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::server::reset::step_cookie;
@@ -140,20 +142,35 @@ pub async fn check_activation(
         return Ok(render(&state, routes::REPLACE_ACTIVATE, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
-    if pds::is_deceased(db.pool(), &old.patient_id).await? {
+    let ended = if pds::is_deceased(db.pool(), &old.patient_id).await? {
+        Some((
+            AccessEnd::Deceased,
+            AuditKind::RefusedDeceased,
+            "replacement activation refused: PDS records the patient as deceased",
+        ))
+    } else if let accounts::AccountStatus::Ended { reason, .. } = old.status {
+        Some((
+            reason,
+            AuditKind::RefusedAccessEnded,
+            "replacement activation refused: the practice ended online access",
+        ))
+    } else {
+        None
+    };
+    if let Some((why, kind, detail)) = ended {
         let event = NewAuditEvent {
-            kind: AuditKind::RefusedDeceased,
+            kind,
             actor: "patient",
             practice_ods: Some(old.practice_ods.as_str()),
             patient_id: Some(&old.patient_id),
-            detail: "replacement activation refused: PDS records the patient as deceased",
+            detail,
         };
         audit::record(db.pool(), &event, timestamp).await?;
         let practice_name = practices::find(db.pool(), &old.practice_ods)
             .await?
             .map(|p| p.name)
             .unwrap_or_default();
-        let view = ResetView::AccessEnded { practice_name };
+        let view = ResetView::AccessEnded { practice_name, why };
         return Ok(render(&state, routes::RESET, view, StatusCode::FORBIDDEN).await);
     }
     // As in a reset: an EMIS practice's passphrases are not Relink's to set; its staff reset

@@ -12,7 +12,7 @@ use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::tokens::JourneyToken;
 use crate::db::{patients, replacement};
 use crate::domain::attempts::CredentialKey;
-use crate::domain::{check_eligibility, DateOfBirth, NhsNumber, Postcode};
+use crate::domain::{check_eligibility, DateOfBirth, Ineligible, NhsNumber, Postcode};
 use crate::language::Localize as _;
 use crate::server::reset::date_error_target;
 use crate::server::throttle::{self, Answer as _};
@@ -131,26 +131,31 @@ pub async fn check_identity(
         return Ok(render(&state, routes::REPLACE, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
-    let Some(account) = identified.current_account else {
-        let view = IdentityView::NoAccount;
-        return Ok(render(&state, routes::REPLACE, view, StatusCode::NOT_FOUND).await);
+    let eligible = check_eligibility(&identified.facts, now.date());
+    // No live account: ended by the practice (the patient is told why), or never had one.
+    let account = match (identified.current_account, eligible) {
+        (Some(account), Ok(())) => account,
+        (None, Err(reason @ Ineligible::AccessEnded(_))) | (Some(_), Err(reason)) => {
+            audit::record(
+                db.pool(),
+                &NewAuditEvent {
+                    kind: AuditKind::ReplacementRefused,
+                    actor: "system",
+                    practice_ods: Some(identified.patient.practice_ods.as_str()),
+                    patient_id: Some(&identified.patient.id),
+                    detail: &format!("{reason:?}"),
+                },
+                timestamp,
+            )
+            .await?;
+            let view = IdentityView::Ineligible { reason };
+            return Ok(render(&state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
+        }
+        (None, _) => {
+            let view = IdentityView::NoAccount;
+            return Ok(render(&state, routes::REPLACE, view, StatusCode::NOT_FOUND).await);
+        }
     };
-    if let Err(reason) = check_eligibility(&identified.facts, now.date()) {
-        audit::record(
-            db.pool(),
-            &NewAuditEvent {
-                kind: AuditKind::ReplacementRefused,
-                actor: "system",
-                practice_ods: Some(identified.patient.practice_ods.as_str()),
-                patient_id: Some(&identified.patient.id),
-                detail: &format!("{reason:?}"),
-            },
-            timestamp,
-        )
-        .await?;
-        let view = IdentityView::Ineligible { reason };
-        return Ok(render(&state, routes::REPLACE, view, StatusCode::FORBIDDEN).await);
-    }
 
     let token = JourneyToken::generate();
     replacement::start_journey(

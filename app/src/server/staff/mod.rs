@@ -66,6 +66,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 get(registration::show_access).post(registration::change_access),
             )
             .route(
+                routes::STAFF_END_ACCESS,
+                get(registration::show_end_access).post(registration::end_access),
+            )
+            .route(
                 routes::STAFF_REISSUE,
                 get(pin_documents::show_reissue).post(pin_documents::reissue),
             )

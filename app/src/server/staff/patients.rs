@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{audit_read, authorised_patient, not_found, now, patient_name, SignedInStaff};
 use crate::db::audit::AuditKind;
 use crate::db::{accounts, patients, pin_documents, practices};
-use crate::domain::{ClinicalSystem, NhsNumber};
+use crate::domain::{AccessEnd, ClinicalSystem, NhsNumber};
 use crate::i18n::td_string;
 use crate::language::{long_date, Localize as _};
 use crate::server::{render, request_locale, AppState, JourneyError};
@@ -104,12 +104,28 @@ pub(super) async fn page(
     let records = patients::demographics(pool, &patient.id).await?;
     let practice = practices::find(pool, &patient.practice_ods).await?;
     let account = accounts::latest_active_for_patient(pool, &patient.id).await?;
+    let locale = request_locale();
+    let access_ended = match accounts::ended_for_patient(pool, &patient.id).await? {
+        Some(accounts::OnlineAccount {
+            status: accounts::AccountStatus::Ended { reason, at },
+            ..
+        }) => {
+            let on = time::OffsetDateTime::from_unix_timestamp(at).map_or(now(), |t| t);
+            let date = long_date(on.date(), locale);
+            Some(match reason {
+                AccessEnd::SystemChanged => {
+                    td_string!(locale, staff.end_access.ended_system, date = date)
+                }
+                _ => td_string!(locale, staff.end_access.ended_on, date = date),
+            })
+        }
+        _ => None,
+    };
     let document = match &account {
         Some(a) => pin_documents::current_for_account(pool, &a.id).await?,
         None => None,
     };
     let today = now().date();
-    let locale = request_locale();
     let document = document.map(|d| {
         let printed = long_date(d.dates.printed_on, locale);
         let expires = long_date(d.dates.expires_on(), locale);
@@ -163,6 +179,7 @@ pub(super) async fn page(
         is_test: patient.is_test,
         can_register: account.is_none() && !patient.is_test,
         can_change_access: account.is_some() && !patient.is_test,
+        access_ended,
         account_id: account.map(|a| a.account_id.to_string()),
         document,
         spine,

@@ -45,6 +45,16 @@ async fn reissue_view(
     })
 }
 
+/// A patient (not a test patient, who is set up with an account) with no live online account:
+/// never registered, or their access ended.
+async fn needs_registration(state: &AppState, patient: &Patient) -> Result<bool, DbError> {
+    if patient.is_test {
+        return Ok(false);
+    }
+    let live = crate::db::accounts::latest_active_for_patient(state.db.pool(), &patient.id).await?;
+    Ok(live.is_none())
+}
+
 /// The reissue form: how the patient's identity was checked.
 pub(super) async fn show_reissue(
     State(state): State<AppState>,
@@ -54,6 +64,9 @@ pub(super) async fn show_reissue(
     let Some(patient) = authorised_patient(&state, &member, &id).await? else {
         return Ok(not_found(&state).await);
     };
+    if needs_registration(&state, &patient).await? {
+        return Ok(Redirect::to(&routes::staff_register(&patient.id)).into_response());
+    }
     let view = reissue_view(
         &state,
         &member,
@@ -83,6 +96,11 @@ pub(super) async fn reissue(
     let Some(patient) = authorised_patient(&state, &member, &id).await? else {
         return Ok(not_found(&state).await);
     };
+    // A first PIN document comes with a registration (its access settings), never from here:
+    // nor does one revive an account whose online access the practice ended.
+    if needs_registration(&state, &patient).await? {
+        return Ok(Redirect::to(&routes::staff_register(&patient.id)).into_response());
+    }
     let Some(check) = IdentityCheck::from_code(&form.identity_check) else {
         let mut errors = FormErrors::default();
         errors.add(

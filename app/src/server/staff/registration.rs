@@ -19,7 +19,7 @@ use crate::i18n::td_string;
 use crate::server::{render, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
 use crate::views::routes;
-use crate::views::staff::{AccessChangeView, AccessValues, RegisterView};
+use crate::views::staff::{AccessChangeView, AccessValues, EndAccessView, RegisterView};
 
 /// The form, with the usual choices made; a patient who already has an account goes back to
 /// their page (where a new PIN document is issued instead).
@@ -201,34 +201,140 @@ pub(super) async fn change_access(
         locale,
         &mut errors,
     );
-    if view.reason.is_empty() {
-        errors.add(
-            "reason",
-            td_string!(locale, staff.access_change.enter_reason),
-        );
-    } else if view.reason.chars().count() > 500 {
-        errors.add(
-            "reason",
-            td_string!(locale, staff.access_change.reason_too_long),
-        );
-    }
+    check_reason(
+        &view.reason,
+        td_string!(locale, staff.access_change.enter_reason),
+        locale,
+        &mut errors,
+    );
     let (Some(settings), true) = (settings, errors.is_empty()) else {
         view.errors = errors;
         let path = routes::staff_access(&id);
         return Ok(render(&state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
     };
-    // One line in the log, whatever was typed.
-    let reason: String = view.reason.split_whitespace().collect::<Vec<_>>().join(" ");
     patients::change_access(
         &state.db,
         &patient,
         &settings,
         member.username.as_str(),
-        &reason,
+        &one_line(&view.reason),
         super::now().unix_timestamp(),
     )
     .await?;
     Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response())
+}
+
+/// "End online access" for a registered patient who left the practice: what stops working, and
+/// the reason asked for. Others go back to their page.
+pub(super) async fn show_end_access(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    let Some(view) = end_access_view(&state, &member, &patient).await? else {
+        return Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response());
+    };
+    Ok(render(&state, &routes::staff_end_access(&id), view, StatusCode::OK).await)
+}
+
+/// Checks the reason, then ends online access (one transaction, audited) and goes back to the
+/// patient's page; or shows the form again with what to fix.
+pub(super) async fn end_access(
+    State(state): State<AppState>,
+    SignedInStaff(member): SignedInStaff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, JourneyError> {
+    let Some(patient) = authorised_patient(&state, &member, &id).await? else {
+        return Ok(not_found(&state).await);
+    };
+    let locale = request_locale();
+    let Some(mut view) = end_access_view(&state, &member, &patient).await? else {
+        // Not registered (or already ended, perhaps in another tab): nothing to end.
+        let records = patients::demographics(state.db.pool(), &patient.id).await?;
+        let mut view = EndAccessView {
+            username: member.username.to_string(),
+            id: patient.id.clone(),
+            name: patient_name(&records),
+            ..EndAccessView::default()
+        };
+        view.errors.add(
+            "reason",
+            td_string!(locale, staff.end_access.not_registered),
+        );
+        let path = routes::staff_end_access(&id);
+        return Ok(render(&state, &path, view, StatusCode::CONFLICT).await);
+    };
+    view.reason = read_posted(&body, "reason").1;
+    let mut errors = FormErrors::default();
+    check_reason(
+        &view.reason,
+        td_string!(locale, staff.end_access.enter_reason),
+        locale,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        view.errors = errors;
+        let path = routes::staff_end_access(&id);
+        return Ok(render(&state, &path, view, StatusCode::UNPROCESSABLE_ENTITY).await);
+    }
+    patients::end_online_access(
+        &state.db,
+        &patient,
+        member.username.as_str(),
+        &one_line(&view.reason),
+        super::now().unix_timestamp(),
+    )
+    .await?;
+    Ok(Redirect::to(&routes::staff_patient(&patient.id)).into_response())
+}
+
+/// The confirmation for a patient with a live account (not a test patient), or `None`.
+async fn end_access_view(
+    state: &AppState,
+    member: &StaffMember,
+    patient: &Patient,
+) -> Result<Option<EndAccessView>, DbError> {
+    if patient.is_test {
+        return Ok(None);
+    }
+    let Some(account) = accounts::latest_active_for_patient(state.db.pool(), &patient.id).await?
+    else {
+        return Ok(None);
+    };
+    let records = patients::demographics(state.db.pool(), &patient.id).await?;
+    Ok(Some(EndAccessView {
+        username: member.username.to_string(),
+        id: patient.id.clone(),
+        name: patient_name(&records),
+        account_id: account.account_id.to_string(),
+        ..EndAccessView::default()
+    }))
+}
+
+/// A reason for the audit log: required, at most 500 characters.
+fn check_reason(
+    reason: &str,
+    missing: &str,
+    locale: crate::language::Locale,
+    errors: &mut FormErrors,
+) {
+    if reason.is_empty() {
+        errors.add("reason", missing);
+    } else if reason.chars().count() > 500 {
+        errors.add(
+            "reason",
+            td_string!(locale, staff.access_change.reason_too_long),
+        );
+    }
+}
+
+/// One line in the log, whatever was typed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 async fn access_view(
