@@ -287,4 +287,23 @@ test("staff import the sample file, then register a patient for online services 
   await page.getByLabel("Why are you making this change?").fill("The patient asked for their full record");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Aled Williams");
+
+  // They leave the practice: online access ends with a reason; the patient page says so and
+  // offers registering them again.
+  await page.getByRole("button", { name: "End online access" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("End online access");
+  await expect(page.getByText("Nothing is deleted")).toBeVisible();
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("button", { name: "End online access" }).click();
+  await expect(summary(page).getByRole("link", { name: "Enter why you are ending online access" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  await summary(page).getByRole("link", { name: "Enter why you are ending online access" }).click();
+  await expect(page.getByLabel("Why are you ending online access?")).toBeFocused();
+  await page.getByLabel("Why are you ending online access?").fill("Registered with another GP practice");
+  await page.getByRole("button", { name: "End online access" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Aled Williams");
+  await expect(page.getByRole("definition").filter({ hasText: "the patient left the practice" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Register for online services" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
 });
