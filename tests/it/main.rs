@@ -10,6 +10,7 @@ mod common;
 mod account;
 mod caching;
 mod cli;
+mod demo;
 mod faults;
 mod http;
 mod imports;

@@ -313,7 +313,7 @@ mod tests {
             let by_hand = Patient {
                 id: "by-hand".into(),
                 practice_ods: practice.ods_code.clone(),
-                nhs_number: nhs.clone(),
+                nhs_number: nhs,
                 is_test: true,
                 joined_practice_on: date!(2020 - 01 - 01),
                 access_requested_on: None,
