@@ -238,3 +238,44 @@ pub const DEMO_STAFF: [(&str, &str, &str); 3] = [
     ("staff.hillview", "hillview-demo-password", "E00001"),
     ("staff.glanyrafon", "glanyrafon-demo-password", "W00001"),
 ];
+
+/// The demo's test patient: set up at Riverside with the usual access, so staff can preview
+/// what a patient sees at once (issue #20). `/demo` lists them with a link to the preview.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoTestPatient {
+    /// Fixed, so each start refreshes the same patient and `/demo` can link to them.
+    pub id: &'static str,
+    pub nhs_number: &'static str,
+    pub given_name: &'static str,
+    pub family_name: &'static str,
+    pub date_of_birth: Date,
+    pub practice_ods: &'static str,
+    pub address_line: &'static str,
+    pub postcode: &'static str,
+    pub record_access: RecordAccessLevel,
+    pub visible_from: VisibleFromRule,
+}
+
+pub const DEMO_TEST_PATIENT: DemoTestPatient = DemoTestPatient {
+    id: "demo-test-patient-9990000107",
+    nhs_number: "9990000107",
+    given_name: "Pat",
+    family_name: "Tester",
+    date_of_birth: date!(1985 - 03 - 01),
+    practice_ods: "T00001",
+    address_line: "10 Test Street, Riverton",
+    postcode: "RV9 9ZZ",
+    record_access: RecordAccessLevel::DetailedCoded,
+    visible_from: VisibleFromRule::RequestedAccess,
+};
+
+impl DemoTestPatient {
+    /// The demo staff member of the test patient's practice: the one `/demo` says to sign in as.
+    pub fn staff(&self) -> (&'static str, &'static str) {
+        DEMO_STAFF
+            .iter()
+            .find(|(_, _, ods)| *ods == self.practice_ods)
+            .map(|(username, password, _)| (*username, *password))
+            .expect("a demo staff member works at the test patient's practice")
+    }
+}

@@ -11,6 +11,7 @@ mod access_end;
 mod account;
 mod caching;
 mod cli;
+mod demo;
 mod faults;
 mod http;
 mod imports;

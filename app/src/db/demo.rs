@@ -3,6 +3,7 @@
 //! Idempotent, and each start re-issues the PIN documents in the state the demo promises (one
 //! valid, one expired, one used, one at an EMIS practice), so every journey can be tried again.
 
+use sqlx::Any;
 use time::{macros::date, Date};
 
 use super::accounts::{self, NewAccount};
@@ -13,6 +14,7 @@ use super::practices::{self, Practice, PracticeServices};
 use super::{Db, DbError};
 use crate::demo::{
     DemoPatient, DemoPinState, DEMO_ADMIN, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_STAFF,
+    DEMO_TEST_PATIENT,
 };
 use crate::domain::{AccountId, NhsNumber, OdsCode};
 use crate::secrets::hash_secret;
@@ -130,6 +132,7 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
                 .await?;
         }
     }
+    seed_test_patient(&mut tx, now).await?;
     // Demo staff, with the passwords `/demo` lists (set again on every start).
     for ((username, _, ods), hash) in DEMO_STAFF.iter().zip(&staff_hashes) {
         sqlx::query(
@@ -176,6 +179,64 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The demo test patient, as `/demo` promises them: a GP record only (test patients are never
+/// sent to PDS), no online account, the usual access settings (set again on every start, like
+/// the PIN documents, whatever a staff member changed). Set up once, audited as the form's test
+/// patients are; matched on their fixed id, so a restart refreshes them and never adds another.
+/// If someone else already holds the NHS number (a patient set up by hand with it), both are
+/// left alone: the start must not fail over demo data.
+async fn seed_test_patient(tx: &mut sqlx::Transaction<'_, Any>, now: i64) -> Result<(), DbError> {
+    let demo = DEMO_TEST_PATIENT;
+    let nhs_number = NhsNumber::parse(demo.nhs_number).expect("demo NHS numbers are valid");
+    let holder = patients::find_by_nhs_number(&mut **tx, &nhs_number).await?;
+    if holder.as_ref().is_some_and(|p| p.id != demo.id) {
+        return Ok(());
+    }
+    let practice_ods = OdsCode::parse(demo.practice_ods).expect("demo ODS codes are valid");
+    let patient = Patient {
+        id: demo.id.to_owned(),
+        practice_ods: practice_ods.clone(),
+        nhs_number,
+        is_test: true,
+        joined_practice_on: date!(2015 - 06 - 01),
+        access_requested_on: Some(date!(2024 - 01 - 10)),
+        record_access: demo.record_access,
+        visible_from_rule: demo.visible_from,
+        visible_from_set: None,
+        settings: PatientServiceSettings {
+            appointments: true,
+            prescriptions: true,
+            record: true,
+            messages: true,
+        },
+    };
+    patients::upsert(&mut **tx, &patient, now).await?;
+    let record = Demographics {
+        source: DemographicSource::ClinicalSystem,
+        given_name: demo.given_name.to_owned(),
+        family_name: demo.family_name.to_owned(),
+        date_of_birth: demo.date_of_birth,
+        address_line: demo.address_line.to_owned(),
+        postcode: demo.postcode.to_owned(),
+    };
+    patients::upsert_demographics(&mut **tx, demo.id, &record, now).await?;
+    if holder.is_none() {
+        audit::record(
+            &mut **tx,
+            &NewAuditEvent {
+                kind: AuditKind::TestPatientCreated,
+                actor: "system",
+                practice_ods: Some(practice_ods.as_str()),
+                patient_id: Some(demo.id),
+                detail: &format!("Test patient with NHS number {} set up", patient.nhs_number),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +251,96 @@ mod tests {
             AccountId::parse(p.account_id).unwrap();
             crate::domain::PinPassphrase::parse(p.pin_passphrase).unwrap();
         }
+    }
+
+    #[tokio::test]
+    async fn seeding_twice_leaves_one_test_patient_with_the_promised_settings() {
+        each_backend(|db| async move {
+            let today = date!(2026 - 11 - 27);
+            seed(&db, today, 1_000).await.unwrap();
+            // A staff member switches the record off; the next start sets it up as promised.
+            sqlx::query("UPDATE patients SET record_access_level = 'none' WHERE id = $1")
+                .bind(DEMO_TEST_PATIENT.id)
+                .execute(db.pool())
+                .await
+                .unwrap();
+            seed(&db, today, 2_000).await.unwrap();
+
+            let nhs = NhsNumber::parse(DEMO_TEST_PATIENT.nhs_number).unwrap();
+            assert!(nhs.is_test_range());
+            let patient = patients::find_by_nhs_number(db.pool(), &nhs)
+                .await
+                .unwrap()
+                .expect("the demo test patient exists");
+            assert_eq!(patient.id, DEMO_TEST_PATIENT.id);
+            assert!(patient.is_test);
+            assert_eq!(
+                patient.practice_ods.as_str(),
+                DEMO_TEST_PATIENT.practice_ods
+            );
+            assert_eq!(patient.record_access, DEMO_TEST_PATIENT.record_access);
+            let (test_patients, created_events): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM patients WHERE is_test = 1),
+                        (SELECT COUNT(*) FROM audit_events WHERE kind = 'test_patient_created')",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!((test_patients, created_events), (1, 1));
+            let records = patients::demographics(db.pool(), DEMO_TEST_PATIENT.id)
+                .await
+                .unwrap();
+            assert_eq!(records.len(), 1, "a GP record only, never PDS");
+            assert_eq!(records[0].family_name, DEMO_TEST_PATIENT.family_name);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_patient_already_holding_the_number_is_left_alone() {
+        each_backend(|db| async move {
+            // Set up by hand with the number before the demo had its test patient.
+            let (ods, name, system) = DEMO_PRACTICES[0];
+            assert_eq!(ods, DEMO_TEST_PATIENT.practice_ods);
+            let practice = Practice {
+                ods_code: OdsCode::parse(ods).unwrap(),
+                name: name.to_owned(),
+                clinical_system: system,
+                services: PracticeServices::ALL,
+            };
+            practices::upsert(db.pool(), &practice).await.unwrap();
+            let nhs = NhsNumber::parse(DEMO_TEST_PATIENT.nhs_number).unwrap();
+            let by_hand = Patient {
+                id: "by-hand".into(),
+                practice_ods: practice.ods_code.clone(),
+                nhs_number: nhs,
+                is_test: true,
+                joined_practice_on: date!(2020 - 01 - 01),
+                access_requested_on: None,
+                record_access: crate::domain::RecordAccessLevel::None,
+                visible_from_rule: crate::domain::VisibleFromRule::JoinedPractice,
+                visible_from_set: None,
+                settings: PatientServiceSettings {
+                    appointments: false,
+                    prescriptions: false,
+                    record: false,
+                    messages: false,
+                },
+            };
+            patients::upsert(db.pool(), &by_hand, 500).await.unwrap();
+
+            seed(&db, date!(2026 - 11 - 27), 1_000).await.unwrap();
+            let holder = patients::find_by_nhs_number(db.pool(), &nhs)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(holder, by_hand);
+            assert!(patients::find(db.pool(), DEMO_TEST_PATIENT.id)
+                .await
+                .unwrap()
+                .is_none());
+        })
+        .await;
     }
 
     #[tokio::test]

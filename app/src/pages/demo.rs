@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use crate::components::layout::{is_demo, PageTitle};
-use crate::demo::{DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, EXPIRED_DEMO_PRINTED_DAYS_AGO};
+use crate::demo::{
+    DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_TEST_PATIENT, EXPIRED_DEMO_PRINTED_DAYS_AGO,
+};
 use crate::language::{locale, long_date};
 use crate::pages::not_found::NotFound;
 use crate::tr;
@@ -32,7 +34,7 @@ pub fn DemoPage() -> impl IntoView {
                 DemoPinState::Used => tr!(demo.pin_documents.used).to_owned(),
             };
             let dob = long_date(p.date_of_birth, locale());
-            let nhs = format!("{} {} {}", &p.nhs_number[..3], &p.nhs_number[3..6], &p.nhs_number[6..]);
+            let nhs = spaced(p.nhs_number);
             let cell = |heading: &'static str, value: AnyView| {
                 view! {
                     <td role="cell" class="nhsuk-table__cell">
@@ -106,6 +108,7 @@ pub fn DemoPage() -> impl IntoView {
                 {tr!(demo.staff.admin)}
             </li>
         </ul>
+        <TestPatientSection />
         <h2>{tr!(demo.replace.heading)}</h2>
         <p>
             {tr!(demo.replace.before)}
@@ -119,7 +122,7 @@ pub fn DemoPage() -> impl IntoView {
                 .iter()
                 .filter_map(|p| p.last_used_days_ago.map(|days| (p, days)))
                 .map(|(p, days)| {
-                    let nhs = format!("{} {} {}", &p.nhs_number[..3], &p.nhs_number[3..6], &p.nhs_number[6..]);
+                    let nhs = spaced(p.nhs_number);
                     let outcome = if days > crate::domain::replacement::RECENT_USE_DAYS {
                         tr!(demo.replace.can_replace, days = days)
                     } else {
@@ -164,6 +167,59 @@ pub fn DemoPage() -> impl IntoView {
         </p>
     }
     .into_any()
+}
+
+/// An NHS number as people read it: `999 000 0107`.
+fn spaced(nhs_number: &str) -> String {
+    format!(
+        "{} {} {}",
+        &nhs_number[..3],
+        &nhs_number[3..6],
+        &nhs_number[6..]
+    )
+}
+
+/// The demo test patient: who they are, which staff member to sign in as, and a link straight
+/// to their preview. The staff area sends anyone not signed in to sign-in and then to its home
+/// page (it keeps no return path), so the steps also say how to get from there to the preview.
+#[component]
+fn TestPatientSection() -> impl IntoView {
+    let patient = DEMO_TEST_PATIENT;
+    let (username, password) = patient.staff();
+    let name = format!("{} {}", patient.given_name, patient.family_name);
+    let practice = DEMO_PRACTICES
+        .iter()
+        .find(|(code, _, _)| *code == patient.practice_ods)
+        .map(|(code, name, _)| format!("{name} ({code})"))
+        .unwrap_or_default();
+    let about = tr!(
+        demo.test_patient.about,
+        name = name.as_str(),
+        practice = practice,
+        nhs_number = spaced(patient.nhs_number),
+        date_of_birth = long_date(patient.date_of_birth, locale())
+    );
+    view! {
+        <h2 id="test-patient">{tr!(demo.test_patient.heading)}</h2>
+        <p>{about}</p>
+        <ol class="nhsuk-list nhsuk-list--number">
+            <li>
+                <a href=routes::STAFF_SIGN_IN>{tr!(demo.test_patient.sign_in_link)}</a>
+                {tr!(demo.test_patient.sign_in_as)}
+                <strong>{username}</strong>
+                {tr!(demo.test_patient.sign_in_password)}
+                <code>{password}</code>
+                "."
+            </li>
+            <li>
+                <a href=routes::staff_preview_start(patient.id) data-testid="demo-test-patient-preview">
+                    {tr!(demo.test_patient.preview_link, name = name.as_str())}
+                </a>
+                {tr!(demo.test_patient.preview_after)}
+            </li>
+        </ol>
+        <p>{tr!(demo.test_patient.signed_out, name = name.as_str())}</p>
+    }
 }
 
 /// The demo's sample import: 50 made-up patients, three of them with a deliberate mistake
