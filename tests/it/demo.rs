@@ -84,12 +84,38 @@ async fn the_preview_link_works_for_the_demo_staff_member_only() {
     let server = start(true).await;
     let link = link_to(&server.get("/demo", None).await, "Open the preview of").unwrap();
 
-    // Not signed in: asked to sign in, and from the staff home page a path leads to the preview.
+    // Not signed in: asked to sign in, and brought back to the preview once signed in.
     let stranger = server.get(&link, None).await;
+    let sign_in = format!("/staff/sign-in?next={}", PREVIEW.replace('/', "%2F"));
     assert_eq!(
         (stranger.status, stranger.location.as_deref()),
-        (303, Some("/staff/sign-in"))
+        (303, Some(sign_in.as_str()))
     );
+    let form = server.get(&sign_in, None).await;
+    assert!(
+        form.body.contains(&format!(
+            r#"<input type="hidden" name="next" value="{PREVIEW}""#
+        )),
+        "{}",
+        form.body
+    );
+    let (username, password) = RIVERSIDE;
+    let signed_in = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", PREVIEW),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(
+        (signed_in.status, signed_in.location.as_deref()),
+        (303, Some(PREVIEW))
+    );
+    // The path from the staff home page leads there too.
     let riverside = staff_sign_in(&server, RIVERSIDE).await;
     let home = server.get("/staff", Some(&riverside)).await;
     let list = link_to(&home, "Test patients").expect("home links to the list");

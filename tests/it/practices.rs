@@ -220,7 +220,10 @@ async fn only_administrators_may_see_or_add_practices() {
     // Signed out: asked to sign in; a post is refused with the sign-in page.
     let page = server.get("/staff/practices", None).await;
     assert_eq!(page.status, 303);
-    assert_eq!(page.location.as_deref(), Some("/staff/sign-in"));
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/staff/sign-in?next=%2Fstaff%2Fpractices")
+    );
     let posted = server.post("/staff/practices", &valid, None).await;
     assert_eq!(posted.status, 403);
     assert!(posted.body.contains(r#"action="/staff/sign-in""#));

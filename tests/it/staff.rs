@@ -160,9 +160,19 @@ async fn every_staff_route_is_closed_to_other_practices_patients_and_strangers()
         for path in by_id.iter().map(String::as_str).chain(lists) {
             let page = server.get(path, cookie).await;
             assert_eq!(page.status, 303, "{who} GET {path}");
+            // Asked to sign in, and brought back to the page after (the staff home needs no
+            // return path).
+            let expected = match path {
+                "/staff" => "/staff/sign-in".to_owned(),
+                // The page, not its query (a search is typed again).
+                _ => {
+                    let page = path.split('?').next().unwrap();
+                    format!("/staff/sign-in?next={}", page.replace('/', "%2F"))
+                }
+            };
             assert_eq!(
                 page.location.as_deref(),
-                Some("/staff/sign-in"),
+                Some(expected.as_str()),
                 "{who} GET {path}"
             );
         }
@@ -423,6 +433,63 @@ async fn a_reissued_pin_document_replaces_older_ones_and_works_in_the_reset_jour
         detail.contains("proof-of-address") && detail.contains("1 older unused"),
         "{detail}"
     );
+}
+
+/// A sign-in link someone sends cannot take staff off the staff area: only a `/staff/…` path
+/// is kept, and anything else lands on the staff home page.
+#[tokio::test]
+async fn signing_in_goes_back_to_a_staff_page_and_nowhere_else() {
+    let server = start(true).await;
+    let (username, password) = RIVERSIDE;
+    for (next, lands) in [
+        ("/staff/audit", "/staff/audit"),
+        ("https://evil.example/staff/x", "/staff"),
+        ("//evil.example/staff/x", "/staff"),
+        ("/staff/../account", "/staff"),
+        ("/staff//evil.example", "/staff"),
+        ("/account", "/staff"),
+        ("/staff/sign-in", "/staff"),
+        ("", "/staff"),
+    ] {
+        let shown = server
+            .get(
+                &format!("/staff/sign-in?next={}", next.replace('/', "%2F")),
+                None,
+            )
+            .await;
+        assert_eq!(shown.status, 200);
+        let kept = shown.body.contains(r#"type="hidden" name="next""#);
+        assert_eq!(kept, lands != "/staff", "{next:?} kept: {kept}");
+        let page = server
+            .post(
+                "/staff/sign-in",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", next),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(page.status, 303, "{next:?}");
+        assert_eq!(page.location.as_deref(), Some(lands), "{next:?}");
+    }
+    // A wrong password keeps the page to go back to, and goes nowhere.
+    let wrong = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", username),
+                ("password", "wrong"),
+                ("next", "/staff/audit"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(wrong
+        .body
+        .contains(r#"<input type="hidden" name="next" value="/staff/audit""#));
 }
 
 #[tokio::test]

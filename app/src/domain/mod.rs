@@ -45,6 +45,6 @@ pub use security_code::{
 };
 pub use sign_in_problem::{NextStep, SignInProblem};
 pub use staff::{
-    one_time_secret, parse_test_nhs_number, IdentityCheck, StaffUsername, StaffUsernameError,
-    TestNhsNumberError,
+    one_time_secret, parse_test_nhs_number, IdentityCheck, StaffReturnPath, StaffUsername,
+    StaffUsernameError, TestNhsNumberError,
 };

@@ -156,6 +156,38 @@ impl crate::language::Localize for TestNhsNumberError {
     }
 }
 
+/// Where staff go after signing in, when a staff page sent them to sign in first: a path of
+/// the staff area only (never another site, never the sign-in page), so a link someone sends
+/// cannot use the sign-in page to lead staff anywhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffReturnPath(String);
+
+impl StaffReturnPath {
+    /// The longest path kept; longer ones are not needed by any staff page.
+    pub const MAX_LEN: usize = 200;
+
+    /// `/staff/…` made only of the characters staff addresses use (letters, digits, `/`, `-`,
+    /// `_`, `.`), with no empty or dot-only segment; anything else is `None` (staff then land
+    /// on their home page).
+    pub fn parse(input: &str) -> Option<Self> {
+        let rest = input.strip_prefix("/staff/")?;
+        let fine = input.len() <= Self::MAX_LEN
+            && !rest.is_empty()
+            && rest
+                .split('/')
+                .all(|segment| !segment.is_empty() && segment.chars().any(|c| c != '.'))
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'))
+            && input != "/staff/sign-in";
+        fine.then(|| Self(input.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +240,35 @@ mod tests {
     }
 
     #[test]
+    fn return_paths_stay_in_the_staff_area() {
+        for good in [
+            "/staff/patients/demo-test-patient-9990000107/preview",
+            "/staff/audit",
+        ] {
+            assert_eq!(StaffReturnPath::parse(good).unwrap().as_str(), good);
+        }
+        for bad in [
+            "",
+            "/staff",
+            "/staff/",
+            "/staff/sign-in",
+            "//evil.example/staff/x",
+            "https://evil.example/staff/x",
+            "/staff//evil.example",
+            "/staff/../account",
+            "/staff/x/..",
+            "/staff/a?b=c",
+            "/staff/a\\b",
+            "/staff/a%2F..",
+            "/account",
+            "/staff/\u{e9}",
+        ] {
+            assert_eq!(StaffReturnPath::parse(bad), None, "{bad:?}");
+        }
+        assert!(StaffReturnPath::parse(&format!("/staff/{}", "a".repeat(200))).is_none());
+    }
+
+    #[test]
     fn identity_checks_round_trip_through_their_codes() {
         for check in IdentityCheck::ALL {
             assert_eq!(IdentityCheck::from_code(check.code()), Some(check));
@@ -227,6 +288,16 @@ mod tests {
         #[test]
         fn usernames_never_panic(s in "\\PC{0,80}") {
             let _ = StaffUsername::parse(&s);
+        }
+
+        /// Whatever is offered, a return path that parses stays in the staff area.
+        #[test]
+        fn a_return_path_never_leaves_the_staff_area(s in "\\PC{0,120}") {
+            if let Some(path) = StaffReturnPath::parse(&s) {
+                prop_assert!(path.as_str().starts_with("/staff/"));
+                prop_assert!(!path.as_str().contains("//"));
+                prop_assert!(!path.as_str().contains(".."));
+            }
         }
     }
 }

@@ -96,6 +96,12 @@ pub fn staff_access(patient_id: &str) -> String {
     with_id(STAFF_ACCESS, patient_id)
 }
 
+/// The staff sign-in page, going on to `next` once signed in.
+pub fn staff_sign_in_then(next: &crate::domain::StaffReturnPath) -> String {
+    // A return path is letters, digits and `/-_.` only: nothing to escape but the slashes.
+    format!("{STAFF_SIGN_IN}?next={}", next.as_str().replace('/', "%2F"))
+}
+
 /// Where a patient who left the practice is deregistered (online access ended).
 pub fn staff_end_access(patient_id: &str) -> String {
     with_id(STAFF_END_ACCESS, patient_id)

@@ -13,6 +13,9 @@ pub struct StaffSignInView {
     pub errors: FormErrors,
     pub problem: Option<FormProblem>,
     pub signed_out: bool,
+    /// The staff page that sent them here (a checked `/staff/…` path), or empty: sent back
+    /// with the form, and where they go once signed in.
+    pub next: String,
 }
 
 /// What the staff navigation knows of who is signed in, provided by whoever renders a staff

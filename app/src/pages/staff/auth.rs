@@ -36,6 +36,7 @@ pub fn StaffSignInPage() -> impl IntoView {
                     {tr!(staff.sign_in.intro_after)}
                 </p>
                 <form method="post" action=routes::STAFF_SIGN_IN novalidate>
+                    {(!view.next.is_empty()).then(|| view! { <input type="hidden" name="next" value=view.next.clone() /> })}
                     <TextInput
                         id="username"
                         name="username"

@@ -11,7 +11,7 @@ use crate::db::sessions::{self, SessionKind};
 use crate::db::staff;
 use crate::db::tokens::SessionId;
 use crate::domain::attempts::CredentialKey;
-use crate::domain::StaffUsername;
+use crate::domain::{StaffReturnPath, StaffUsername};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::server::throttle::{self, Answer as _};
@@ -27,6 +27,14 @@ use crate::views::staff::StaffSignInView;
 #[serde(default)]
 pub(super) struct SignInQuery {
     signed_out: Option<String>,
+    next: Option<String>,
+}
+
+/// The page to go on to, if the one given is a staff page; empty otherwise.
+fn return_path(next: Option<&str>) -> String {
+    next.and_then(StaffReturnPath::parse)
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// The sign-in form, saying so after a sign-out.
@@ -36,6 +44,7 @@ pub(super) async fn show_sign_in(
 ) -> Response {
     let view = StaffSignInView {
         signed_out: query.signed_out.is_some(),
+        next: return_path(query.next.as_deref()),
         ..StaffSignInView::default()
     };
     render(&state, routes::STAFF_SIGN_IN, view, StatusCode::OK).await
@@ -47,6 +56,7 @@ pub(super) async fn show_sign_in(
 pub(super) struct SignInForm {
     username: String,
     password: String,
+    next: String,
 }
 
 /// Checks the username and password (throttled per username, the same work whether or not the
@@ -59,6 +69,7 @@ pub(super) async fn sign_in(
 ) -> Result<Response, JourneyError> {
     let mut view = StaffSignInView {
         username: form.username.trim().to_owned(),
+        next: return_path(Some(&form.next)),
         ..StaffSignInView::default()
     };
     let mut errors = FormErrors::default();
@@ -140,7 +151,11 @@ pub(super) async fn sign_in(
         timestamp,
     )
     .await?;
-    let mut response = Redirect::to(routes::STAFF_HOME).into_response();
+    let to = match view.next.as_str() {
+        "" => routes::STAFF_HOME,
+        next => next,
+    };
+    let mut response = Redirect::to(to).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         host_cookie(STAFF_COOKIE, Some(id.expose()), "Strict", None),

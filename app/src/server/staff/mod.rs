@@ -114,7 +114,7 @@ impl FromRequestParts<AppState> for SignedInStaff {
     ) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<Self>() {
             Some(member) => Ok(member.clone()),
-            None => Err(refuse(state, &parts.method).await),
+            None => Err(refuse(state, &parts.method, parts.uri.path()).await),
         }
     }
 }
@@ -127,7 +127,7 @@ async fn guard(
     next: Next,
 ) -> Result<Response, JourneyError> {
     let Some((_, member)) = signed_in(&state, request.headers()).await? else {
-        return Ok(refuse(&state, request.method()).await);
+        return Ok(refuse(&state, request.method(), request.uri().path()).await);
     };
     let nav = StaffNavFacts {
         is_admin: member.is_admin,
@@ -148,11 +148,17 @@ pub(crate) fn nav_facts() -> Option<StaffNavFacts> {
     NAV.try_with(|facts| *facts).ok()
 }
 
-/// The answer for someone who is not signed in as staff: a page asks them to sign in (303); a
+/// The answer for someone who is not signed in as staff: a page asks them to sign in (303, and
+/// comes back to `path` after); a
 /// form post (any method but GET) is refused (403) with the sign-in page, without doing anything.
-async fn refuse(state: &AppState, method: &Method) -> Response {
+async fn refuse(state: &AppState, method: &Method, path: &str) -> Response {
     if method == Method::GET {
-        return Redirect::to(routes::STAFF_SIGN_IN).into_response();
+        // Back to this page once signed in (a link from /demo, an email, a bookmark).
+        let to = match crate::domain::StaffReturnPath::parse(path) {
+            Some(next) => routes::staff_sign_in_then(&next),
+            None => routes::STAFF_SIGN_IN.to_owned(),
+        };
+        return Redirect::to(&to).into_response();
     }
     let view = StaffSignInView {
         problem: None,
