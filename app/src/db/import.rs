@@ -2,21 +2,40 @@
 //! within the practice, so importing the same file twice changes nothing. A patient already
 //! registered at another Relink practice is reported, never moved. A dry run does the same
 //! work and rolls it back.
+//!
+//! Rows are handled [`BATCH`] at a time (issue #20's speed budget): the patients a batch names
+//! are looked up with one query (so memory grows neither with the file nor with the
+//! database), and what is to be written goes in two statements a batch, not two a row. The
+//! report is the same as row by row: rows are decided in file order, problems listed in file
+//! order.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use sqlx::{Any, Transaction};
 use time::Date;
 
 use super::audit::{self, AuditKind, NewAuditEvent};
-use super::patients::{self, DemographicSource, Demographics, Patient, PatientServiceSettings};
 use super::tokens::new_record_id;
-use super::{date_from_sql, Db, DbError};
+use super::{date_from_sql, date_to_sql, Backend, Db, DbError};
 use crate::domain::{NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
 use crate::import::{Field, ImportedPatient, Place, RowProblem, VisibleFrom};
 
 /// How many row problems a report lists; the rest are counted.
 pub const LISTED_PROBLEMS: usize = 1_000;
+
+/// How many rows one statement looks up or writes. Six values a row: 600 bound values, far
+/// below SQLite's limit (32,766) and PostgreSQL's (65,535). Not larger: binding costs sqlx's
+/// SQLite driver time in the square of a statement's values (it asks SQLite each value's name,
+/// a linear search), which took half the import's time at 500 rows a batch.
+const BATCH: usize = 100;
+
+/// The page cache SQLite may use for the import's connection, in KiB (`PRAGMA cache_size`
+/// takes a negative number as KiB): room for the primary-key indexes a large import inserts
+/// into at random places (patient ids are random), so they are not written out and read back
+/// again and again within the transaction. Set for the import only, then put back.
+const IMPORT_CACHE_KIB: i64 = 16 * 1024;
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,22 +76,42 @@ struct ComparedRow {
     visible_from: Option<Date>,
 }
 
-/// One import in progress: its transaction, what the database held when it began, and the
-/// report so far.
+/// A row or a problem waiting for its batch, kept in file order.
+enum Queued {
+    Row(ImportedPatient),
+    Problem(RowProblem),
+}
+
+/// A patient to add or update, waiting for its batch's statements.
+struct Pending {
+    id: String,
+    nhs_number: String,
+    row: ComparedRow,
+    /// The file withholds the patient's whereabouts: the Spine values lose their address too.
+    whereabouts_withheld: bool,
+}
+
+/// One import in progress: its transaction, the rows waiting for their batch, and the report
+/// so far.
 pub struct Importer {
     tx: Transaction<'static, Any>,
     practice: OdsCode,
     dry_run: bool,
     now: i64,
-    existing: HashMap<String, Existing>,
+    /// SQLite's page cache size before the import set its own, to put back.
+    cache_size: Option<i64>,
+    /// Rows and problems not yet decided, in file order (at most [`BATCH`]).
+    queued: Vec<Queued>,
+    /// Patients decided on, not yet written (at most [`BATCH`]).
+    pending: Vec<Pending>,
     /// Where each NHS number was first seen in this file.
     seen: HashMap<NhsNumber, Place>,
     report: ImportReport,
 }
 
 impl Importer {
-    /// Opens the transaction (taking SQLite's write lock first, so the reads that follow cannot
-    /// make the writes fail) and loads the patients the database holds, once.
+    /// Opens the transaction, taking SQLite's write lock first so the reads that follow cannot
+    /// make the writes fail.
     pub async fn begin(
         db: &Db,
         practice: &OdsCode,
@@ -84,44 +123,103 @@ impl Importer {
             .bind(practice.as_str())
             .execute(&mut *tx)
             .await?;
-        let rows = sqlx::query_as::<_, ExistingRow>(
-            "SELECT p.id, p.practice_ods, p.nhs_number, p.joined_practice_on, p.record_access_level,
-                    p.record_visible_rule, p.record_visible_from, p.is_test,
-                    d.given_name, d.family_name, d.date_of_birth, d.address_line, d.postcode,
-                    COALESCE(r.confidentiality, 'U') AS confidentiality
-             FROM patients p
-             LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
-             LEFT JOIN pds_records r ON r.patient_id = p.id",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut existing = HashMap::with_capacity(rows.len());
-        for row in rows {
-            let (nhs, patient) = row.into_existing()?;
-            existing.insert(nhs, patient);
-        }
+        let cache_size = match db.backend() {
+            Backend::Sqlite => {
+                let before: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                set_cache_size(&mut tx, -IMPORT_CACHE_KIB).await?;
+                Some(before)
+            }
+            Backend::Postgres => None,
+        };
         Ok(Self {
             tx,
             practice: practice.clone(),
             dry_run,
             now,
-            existing,
+            cache_size,
+            queued: Vec::with_capacity(BATCH),
+            pending: Vec::with_capacity(BATCH),
             seen: HashMap::new(),
             report: ImportReport::default(),
         })
     }
 
     /// A row the reader could not parse.
-    pub fn reject(&mut self, problem: RowProblem) {
+    pub async fn reject(&mut self, problem: RowProblem) -> Result<(), DbError> {
+        self.queue(Queued::Problem(problem)).await
+    }
+
+    /// A parsed row: added, updated, unchanged, or rejected (at another practice, twice in
+    /// the file, registered elsewhere according to the file), once its batch is full.
+    pub async fn row(&mut self, patient: ImportedPatient) -> Result<(), DbError> {
+        self.queue(Queued::Row(patient)).await
+    }
+
+    async fn queue(&mut self, item: Queued) -> Result<(), DbError> {
+        self.queued.push(item);
+        if self.queued.len() >= BATCH {
+            self.decide_queued().await?;
+        }
+        Ok(())
+    }
+
+    /// Decides every queued row in file order, with the stored patients they name looked up
+    /// in one query.
+    async fn decide_queued(&mut self) -> Result<(), DbError> {
+        let queued = std::mem::take(&mut self.queued);
+        let numbers: Vec<String> = queued
+            .iter()
+            .filter_map(|item| match item {
+                Queued::Row(patient) => Some(patient.nhs_number.digits()),
+                Queued::Problem(_) => None,
+            })
+            .collect();
+        let existing = self.look_up(&numbers).await?;
+        for item in queued {
+            match item {
+                Queued::Row(patient) => self.decide(patient, &existing).await?,
+                Queued::Problem(problem) => self.record(problem),
+            }
+        }
+        self.queued = Vec::with_capacity(BATCH);
+        Ok(())
+    }
+
+    /// The stored patients with these NHS numbers (at most [`BATCH`]), by NHS number.
+    async fn look_up(&mut self, numbers: &[String]) -> Result<HashMap<String, Existing>, DbError> {
+        let Some(first) = numbers.first() else {
+            return Ok(HashMap::new());
+        };
+        // Always BATCH placeholders (the first number again fills the rest), so the statement
+        // is prepared once per connection.
+        let mut query = sqlx::query_as::<_, ExistingRow>(look_up_sql());
+        for n in 0..BATCH {
+            query = query.bind(numbers.get(n).unwrap_or(first));
+        }
+        let rows = query.fetch_all(&mut *self.tx).await?;
+        let mut existing = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let (nhs, patient) = row.into_existing()?;
+            existing.insert(nhs, patient);
+        }
+        Ok(existing)
+    }
+
+    /// A row that is not imported.
+    fn record(&mut self, problem: RowProblem) {
         self.report.rejected += 1;
         if self.report.problems.len() < LISTED_PROBLEMS {
             self.report.problems.push(problem);
         }
     }
 
-    /// A parsed row: added, updated, unchanged, or rejected (at another practice, twice in
-    /// the file, registered elsewhere according to the file).
-    pub async fn row(&mut self, patient: ImportedPatient) -> Result<(), DbError> {
+    async fn decide(
+        &mut self,
+        patient: ImportedPatient,
+        existing: &HashMap<String, Existing>,
+    ) -> Result<(), DbError> {
         let place = patient.place;
         if let Some(first) = self.seen.get(&patient.nhs_number) {
             let reason = format!(
@@ -129,7 +227,7 @@ impl Importer {
                 patient.nhs_number,
                 describe(*first)
             );
-            self.reject(problem(place, Field::NhsNumber, reason));
+            self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
         self.seen.insert(patient.nhs_number, place);
@@ -138,17 +236,17 @@ impl Importer {
                 "The file says this patient is registered at {gp}, not {}",
                 self.practice
             );
-            self.reject(problem(place, Field::Practice, reason));
+            self.record(problem(place, Field::Practice, reason));
             return Ok(());
         }
         let digits = patient.nhs_number.digits();
-        let existing = self.existing.get(&digits);
+        let existing = existing.get(&digits);
         if existing.is_some_and(|e| e.is_test) {
             let reason = format!(
                 "NHS number {} belongs to a test patient in Relink: not imported",
                 patient.nhs_number
             );
-            self.reject(problem(place, Field::NhsNumber, reason));
+            self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
         if let Some(other) = existing.filter(|e| e.practice_ods != self.practice.as_str()) {
@@ -156,7 +254,7 @@ impl Importer {
                 "NHS number {} is registered at another Relink practice ({}): not moved. That practice must remove them first.",
                 patient.nhs_number, other.practice_ods
             );
-            self.reject(problem(place, Field::NhsNumber, reason));
+            self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
         let mut wanted = compared(&patient, existing.map(|e| &e.row));
@@ -172,64 +270,76 @@ impl Importer {
             Some(_) => self.report.updated += 1,
             None => self.report.added += 1,
         }
-        let (id, known) = match existing {
-            Some(e) => (e.id.clone(), true),
-            None => (new_record_id("patient"), false),
-        };
-        self.write(&id, known, &patient, &wanted).await
+        self.pending.push(Pending {
+            id: existing.map_or_else(|| new_record_id("patient"), |e| e.id.clone()),
+            nhs_number: digits,
+            row: wanted,
+            whereabouts_withheld: patient.whereabouts_withheld,
+        });
+        if self.pending.len() >= BATCH {
+            self.write_pending().await?;
+        }
+        Ok(())
     }
 
-    async fn write(
-        &mut self,
-        id: &str,
-        known: bool,
-        patient: &ImportedPatient,
-        row: &ComparedRow,
-    ) -> Result<(), DbError> {
-        // What the file does not carry (services, when access was asked for) stays as stored.
-        let stored = match known {
-            true => patients::find(&mut *self.tx, id).await?,
-            false => None,
-        };
-        let record = Patient {
-            id: id.to_owned(),
-            practice_ods: self.practice.clone(),
-            nhs_number: patient.nhs_number,
-            is_test: false,
-            joined_practice_on: row.joined_practice_on,
-            access_requested_on: stored.as_ref().and_then(|s| s.access_requested_on),
-            record_access: RecordAccessLevel::from_code(&row.record_access)
-                .unwrap_or(RecordAccessLevel::None),
-            visible_from_rule: VisibleFromRule::from_code(&row.visible_rule)
-                .unwrap_or(VisibleFromRule::JoinedPractice),
-            visible_from_set: row.visible_from,
-            settings: stored.map_or(PatientServiceSettings::NONE, |s| s.settings),
-        };
-        patients::upsert(&mut *self.tx, &record, self.now).await?;
-        let gp = Demographics {
-            source: DemographicSource::ClinicalSystem,
-            given_name: row.given_name.clone(),
-            family_name: row.family_name.clone(),
-            date_of_birth: row.date_of_birth,
-            address_line: row.address_line.clone(),
-            postcode: row.postcode.clone(),
-        };
-        patients::upsert_demographics(&mut *self.tx, id, &gp, self.now).await?;
-        if patient.whereabouts_withheld {
+    /// Writes the patients decided on: their settings, then their GP record, a statement each
+    /// for the whole batch.
+    async fn write_pending(&mut self) -> Result<(), DbError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        // A patient already stored keeps what the file does not carry (services, when access
+        // was asked for); a new one has no services until registered for online services.
+        let sql = insert_patients_sql(pending.len());
+        let mut query = sqlx::query(&sql)
+            .bind(self.practice.as_str())
+            .bind(self.now);
+        for p in &pending {
+            query = query
+                .bind(&p.id)
+                .bind(&p.nhs_number)
+                .bind(date_to_sql(p.row.joined_practice_on))
+                .bind(&p.row.record_access)
+                .bind(&p.row.visible_rule)
+                .bind(p.row.visible_from.map(date_to_sql));
+        }
+        query.execute(&mut *self.tx).await?;
+
+        let sql = upsert_demographics_sql(pending.len());
+        let mut query = sqlx::query(&sql).bind(self.now);
+        for p in &pending {
+            query = query
+                .bind(&p.id)
+                .bind(&p.row.given_name)
+                .bind(&p.row.family_name)
+                .bind(date_to_sql(p.row.date_of_birth))
+                .bind(&p.row.address_line)
+                .bind(&p.row.postcode);
+        }
+        query.execute(&mut *self.tx).await?;
+
+        for p in pending.iter().filter(|p| p.whereabouts_withheld) {
             // Nor is an address kept from the Spine values stored before.
             sqlx::query(
                 "UPDATE pds_records SET address_line = NULL, postcode = NULL WHERE patient_id = $1",
             )
-            .bind(id)
+            .bind(&p.id)
             .execute(&mut *self.tx)
             .await?;
         }
+        self.pending = pending;
+        self.pending.clear();
         Ok(())
     }
 
     /// Ends the import: commits it with its audit event, or rolls it back (a dry run, or a
     /// file refused whole).
     pub async fn finish(mut self, keep: bool, actor: &str) -> Result<ImportReport, DbError> {
+        if let Err(failed) = self.write_rest(keep).await {
+            self.abandon().await;
+            return Err(failed);
+        }
         if self.dry_run || !keep {
             self.tx.rollback().await?;
             return Ok(self.report);
@@ -250,6 +360,139 @@ impl Importer {
         self.report.written = true;
         Ok(self.report)
     }
+
+    /// Ends an import that failed part way: rolls it back and gives the connection back as it
+    /// was (dropping the importer rolls back too, but leaves the import's page cache size).
+    pub async fn abandon(mut self) {
+        // The import failed already; a second failure here changes nothing for the caller.
+        let _ = self.restore_cache_size().await;
+        let _ = self.tx.rollback().await;
+    }
+
+    /// Decides and (unless the file is refused) writes the last rows, then puts the page
+    /// cache size back.
+    async fn write_rest(&mut self, keep: bool) -> Result<(), DbError> {
+        self.decide_queued().await?;
+        if keep {
+            // A dry run writes too, so it meets the problems a real run would.
+            self.write_pending().await?;
+        }
+        self.restore_cache_size().await
+    }
+
+    async fn restore_cache_size(&mut self) -> Result<(), DbError> {
+        if let Some(before) = self.cache_size.take() {
+            set_cache_size(&mut self.tx, before).await?;
+        }
+        Ok(())
+    }
+}
+
+/// `PRAGMA cache_size` on the transaction's connection (pages, or KiB when negative).
+async fn set_cache_size(tx: &mut Transaction<'static, Any>, size: i64) -> Result<(), DbError> {
+    use sqlx::Executor as _;
+    (&mut **tx)
+        .execute(format!("PRAGMA cache_size = {size}").as_str())
+        .await?;
+    Ok(())
+}
+
+/// The stored patients with [`BATCH`] NHS numbers, with what an import compares.
+fn look_up_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let mut sql = String::from(
+            "SELECT p.id, p.practice_ods, p.nhs_number, p.joined_practice_on, p.record_access_level,
+                    p.record_visible_rule, p.record_visible_from, p.is_test,
+                    d.given_name, d.family_name, d.date_of_birth, d.address_line, d.postcode,
+                    COALESCE(r.confidentiality, 'U') AS confidentiality
+             FROM patients p
+             LEFT JOIN demographics d ON d.patient_id = p.id AND d.source = 'clinical_system'
+             LEFT JOIN pds_records r ON r.patient_id = p.id
+             WHERE p.nhs_number IN (",
+        );
+        for n in 1..=BATCH {
+            if n > 1 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "${n}");
+        }
+        sql.push(')');
+        sql
+    })
+}
+
+/// Adds `rows` patients, or updates what an import sets of those already stored (matched on
+/// id). `$1` is the practice, `$2` the time, then six values a patient: id, NHS number,
+/// joined, record access, visible-from rule and date.
+fn insert_patients_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO patients (id, practice_ods, nhs_number, is_test, joined_practice_on,
+             access_requested_on, record_access_level, record_visible_rule, record_visible_from,
+             wants_appointments, wants_prescriptions, wants_record, wants_messages, created_at)
+         VALUES ",
+    );
+    for row in 0..rows {
+        let n = 3 + row * 6;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(
+            sql,
+            "(${n}, $1, ${}, 0, ${}, NULL, ${}, ${}, ${}, 0, 0, 0, 0, $2)",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 5
+        );
+    }
+    sql.push_str(
+        " ON CONFLICT (id) DO UPDATE SET joined_practice_on = excluded.joined_practice_on,
+             record_access_level = excluded.record_access_level,
+             record_visible_rule = excluded.record_visible_rule,
+             record_visible_from = excluded.record_visible_from",
+    );
+    sql
+}
+
+/// Stores `rows` patients' GP records, replacing those stored; no address is kept for a
+/// patient whose PDS record is restricted. `$1` is the time, then six values a patient: id,
+/// given and family name, date of birth, address line, postcode.
+fn upsert_demographics_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO demographics (patient_id, source, given_name, family_name, date_of_birth,
+             address_line, postcode, updated_at)
+         SELECT v.column1, 'clinical_system', v.column2, v.column3, v.column4,
+                CASE WHEN r.patient_id IS NULL THEN v.column5 ELSE '' END,
+                CASE WHEN r.patient_id IS NULL THEN v.column6 ELSE '' END, $1
+         FROM (VALUES ",
+    );
+    for row in 0..rows {
+        let n = 2 + row * 6;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        let _ = write!(
+            sql,
+            "(${n}, ${}, ${}, ${}, ${}, ${})",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 5
+        );
+    }
+    sql.push_str(
+        ") AS v
+         LEFT JOIN pds_records r ON r.patient_id = v.column1 AND r.confidentiality <> 'U'
+         WHERE true
+         ON CONFLICT (patient_id, source) DO UPDATE SET given_name = excluded.given_name,
+             family_name = excluded.family_name, date_of_birth = excluded.date_of_birth,
+             address_line = excluded.address_line, postcode = excluded.postcode,
+             updated_at = excluded.updated_at",
+    );
+    sql
 }
 
 /// What the row sets, keeping what the file does not say as it is stored (or the defaults for
@@ -365,5 +608,340 @@ impl ExistingRow {
                 row,
             },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::patients::tests::insert_practice;
+    use crate::db::patients::{self, Demographics, PatientServiceSettings};
+    use crate::db::testing::each_backend;
+    use crate::domain::{ClinicalSystem, Postcode};
+    use time::macros::date;
+
+    const ODS: &str = "T00001";
+    const OTHER: &str = "T00002";
+
+    /// The `n`th valid NHS number from 943 476 000 on (outside the 999 test range).
+    fn nhs(n: usize) -> NhsNumber {
+        let digits = (943_476_000u64..)
+            .filter_map(|base| {
+                let text = format!("{base:09}");
+                let sum: u32 = text
+                    .chars()
+                    .zip((2..=10).rev())
+                    .map(|(d, w)| d.to_digit(10).unwrap() * w)
+                    .sum();
+                let check = (11 - sum % 11) % 11;
+                (check != 10).then(|| format!("{text}{check}"))
+            })
+            .nth(n)
+            .unwrap();
+        NhsNumber::parse(&digits).unwrap()
+    }
+
+    fn row(line: u64, number: NhsNumber, given: &str) -> ImportedPatient {
+        ImportedPatient {
+            place: Place::Line(line),
+            nhs_number: number,
+            given_name: given.to_owned(),
+            family_name: "Smith".to_owned(),
+            date_of_birth: date!(1980 - 02 - 01),
+            address_line: String::new(),
+            postcode: Some(Postcode::parse("LS1 4AP").unwrap()),
+            registered_on: date!(2001 - 05 - 30),
+            gp_ods: None,
+            record_access: None,
+            visible_from: None,
+            whereabouts_withheld: false,
+        }
+    }
+
+    fn bad(line: u64) -> RowProblem {
+        problem(Place::Line(line), Field::DateOfBirth, format!("bad {line}"))
+    }
+
+    async fn import(
+        db: &Db,
+        rows: &[Result<ImportedPatient, RowProblem>],
+        dry_run: bool,
+    ) -> ImportReport {
+        let practice = OdsCode::parse(ODS).unwrap();
+        let mut importer = Importer::begin(db, &practice, dry_run, 1_000)
+            .await
+            .unwrap();
+        for row in rows.iter().cloned() {
+            match row {
+                Ok(patient) => importer.row(patient).await.unwrap(),
+                Err(problem) => importer.reject(problem).await.unwrap(),
+            }
+        }
+        importer.finish(true, "test").await.unwrap()
+    }
+
+    /// A stored patient with the clinical system's record.
+    async fn store(db: &Db, id: &str, ods: &str, number: NhsNumber, is_test: bool) {
+        let patient = patients::Patient {
+            id: id.to_owned(),
+            practice_ods: OdsCode::parse(ods).unwrap(),
+            nhs_number: number,
+            is_test,
+            joined_practice_on: date!(2010 - 01 - 01),
+            access_requested_on: Some(date!(2024 - 01 - 10)),
+            record_access: RecordAccessLevel::DetailedCoded,
+            visible_from_rule: VisibleFromRule::RequestedAccess,
+            visible_from_set: None,
+            settings: PatientServiceSettings {
+                appointments: true,
+                prescriptions: false,
+                record: true,
+                messages: true,
+            },
+        };
+        patients::upsert(db.pool(), &patient, 1).await.unwrap();
+        let record = Demographics {
+            source: patients::DemographicSource::ClinicalSystem,
+            given_name: "Stored".into(),
+            family_name: "Smith".into(),
+            date_of_birth: date!(1980 - 02 - 01),
+            address_line: "1 Old Road".into(),
+            postcode: "LS1 4AP".into(),
+        };
+        patients::upsert_demographics(db.pool(), id, &record, 1)
+            .await
+            .unwrap();
+    }
+
+    async fn count(db: &Db, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn rows_over_several_batches_are_decided_and_reported_in_file_order() {
+        each_backend(|db| async move {
+            insert_practice(&db, ODS, ClinicalSystem::Emis).await;
+            insert_practice(&db, OTHER, ClinicalSystem::Emis).await;
+            // Numbers 0..1300 in the file; 5 is a test patient, 7 at another practice, 9
+            // stored here already (same name as the file: unchanged).
+            store(&db, "patient-test", ODS, nhs(5), true).await;
+            store(&db, "patient-other", OTHER, nhs(7), false).await;
+            store(&db, "patient-here", ODS, nhs(9), false).await;
+            let mut rows = Vec::new();
+            let mut line = 1;
+            for n in 0..1_300 {
+                line += 1;
+                if n % 97 == 0 {
+                    rows.push(Err(bad(line)));
+                    line += 1;
+                }
+                rows.push(Ok(match n {
+                    // As stored: unchanged.
+                    9 => ImportedPatient {
+                        registered_on: date!(2010 - 01 - 01),
+                        ..row(line, nhs(n), "Stored")
+                    },
+                    _ => row(line, nhs(n), "Jane"),
+                }));
+            }
+            // Twice in the file: once far from the first (another batch), once next to it.
+            line += 1;
+            rows.push(Ok(row(line, nhs(3), "Jane")));
+            line += 1;
+            rows.push(Ok(row(line, nhs(1_299), "Jane")));
+            let file_problems = 1_300usize.div_ceil(97) as u64;
+
+            let dry = import(&db, &rows, true).await;
+            assert!(!dry.written);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM patients").await, 3);
+
+            let first = import(&db, &rows, false).await;
+            assert!(first.written);
+            assert_eq!(
+                (first.added, first.updated, first.unchanged, first.rejected),
+                (1_300 - 3, 0, 1, file_problems + 4)
+            );
+            assert_eq!(
+                (dry.added, dry.updated, dry.unchanged, dry.rejected),
+                (first.added, first.updated, first.unchanged, first.rejected)
+            );
+            assert_eq!(dry.problems, first.problems);
+            let places: Vec<Place> = first.problems.iter().map(|p| p.place).collect();
+            let mut sorted = places.clone();
+            sorted.sort_by_key(|p| match p {
+                Place::Line(n) | Place::Entry(n) => *n,
+            });
+            assert_eq!(places, sorted, "problems in file order");
+            let reasons: Vec<&str> = first
+                .problems
+                .iter()
+                .filter(|p| p.field != Field::DateOfBirth)
+                .map(|p| p.reason.as_str())
+                .collect();
+            assert_eq!(reasons.len(), 4);
+            assert!(reasons[0].contains("test patient"), "{reasons:?}");
+            assert!(reasons[1].contains("another Relink practice (T00002)"));
+            assert!(reasons[2].contains("in the file twice (first at line 6)"));
+            assert!(reasons[3].contains("in the file twice"));
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM patients").await,
+                3 + 1_300 - 3
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM demographics WHERE source = 'clinical_system' AND given_name = 'Jane' AND postcode = 'LS1 4AP'"
+                )
+                .await,
+                1_300 - 3
+            );
+
+            let again = import(&db, &rows, false).await;
+            assert_eq!(
+                (again.added, again.updated, again.unchanged, again.rejected),
+                (0, 0, 1_300 - 2, file_problems + 4)
+            );
+            assert_eq!(again.problems, first.problems);
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn an_update_keeps_what_the_file_does_not_carry() {
+        each_backend(|db| async move {
+            insert_practice(&db, ODS, ClinicalSystem::Emis).await;
+            store(&db, "patient-here", ODS, nhs(1), false).await;
+            let before = patients::find(db.pool(), "patient-here")
+                .await
+                .unwrap()
+                .unwrap();
+            let report = import(&db, &[Ok(row(2, nhs(1), "Janet"))], false).await;
+            assert_eq!((report.added, report.updated), (0, 1));
+            let after = patients::find(db.pool(), "patient-here")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(after.settings, before.settings);
+            assert_eq!(after.access_requested_on, before.access_requested_on);
+            assert_eq!(after.record_access, before.record_access);
+            assert_eq!(after.visible_from_rule, before.visible_from_rule);
+            assert_eq!(after.joined_practice_on, date!(2001 - 05 - 30));
+            let gp = &patients::demographics(db.pool(), "patient-here")
+                .await
+                .unwrap()[0];
+            assert_eq!(gp.given_name, "Janet");
+            // A CSV has no address: the stored line stays.
+            assert_eq!(gp.address_line, "1 Old Road");
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_restricted_pds_record_leaves_no_address_in_a_batch() {
+        each_backend(|db| async move {
+            insert_practice(&db, ODS, ClinicalSystem::Emis).await;
+            store(&db, "patient-r", ODS, nhs(1), false).await;
+            store(&db, "patient-u", ODS, nhs(2), false).await;
+            store(&db, "patient-w", ODS, nhs(3), false).await;
+            for (id, conf, address) in [
+                ("patient-r", "R", None),
+                ("patient-u", "U", Some("2 Spine Road")),
+                ("patient-w", "U", Some("3 Spine Road")),
+            ] {
+                sqlx::query(
+                    "INSERT INTO pds_records (patient_id, confidentiality, address_line, postcode, read_at)
+                     VALUES ($1, $2, $3, $4, 0)",
+                )
+                .bind(id)
+                .bind(conf)
+                .bind(address)
+                .bind(address.map(|_| "LS1 4AP"))
+                .execute(db.pool())
+                .await
+                .unwrap();
+            }
+            let with_address = |line, n| ImportedPatient {
+                address_line: "9 New Street, Leeds".into(),
+                ..row(line, nhs(n), "Jane")
+            };
+            let withheld = ImportedPatient {
+                whereabouts_withheld: true,
+                ..with_address(4, 3)
+            };
+            let report = import(
+                &db,
+                &[Ok(with_address(2, 1)), Ok(with_address(3, 2)), Ok(withheld)],
+                false,
+            )
+            .await;
+            assert_eq!(report.updated, 3);
+            let gp = |id: &'static str| {
+                let db = db.clone();
+                async move {
+                    let d = &patients::demographics(db.pool(), id).await.unwrap()[0];
+                    (d.address_line.clone(), d.postcode.clone())
+                }
+            };
+            assert_eq!(gp("patient-r").await, (String::new(), String::new()));
+            assert_eq!(
+                gp("patient-u").await,
+                ("9 New Street, Leeds".to_owned(), "LS1 4AP".to_owned())
+            );
+            assert_eq!(gp("patient-w").await, (String::new(), String::new()));
+            let spine: Option<String> = sqlx::query_scalar(
+                "SELECT address_line FROM pds_records WHERE patient_id = 'patient-w'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!(spine, None);
+            // Again: nothing to change.
+            let again = import(
+                &db,
+                &[
+                    Ok(with_address(2, 1)),
+                    Ok(with_address(3, 2)),
+                    Ok(ImportedPatient {
+                        whereabouts_withheld: true,
+                        ..with_address(4, 3)
+                    }),
+                ],
+                false,
+            )
+            .await;
+            assert_eq!((again.updated, again.unchanged), (0, 3));
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_import_gives_its_connection_back_with_sqlites_own_page_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .await
+            .unwrap();
+        insert_practice(&db, ODS, ClinicalSystem::Emis).await;
+        let mut conn = db.pool().acquire().await.unwrap();
+        let default: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+        let report = import(&db, &[Ok(row(2, nhs(1), "Jane"))], false).await;
+        assert_eq!(report.added, 1);
+        let practice = OdsCode::parse(ODS).unwrap();
+        let importer = Importer::begin(&db, &practice, false, 1).await.unwrap();
+        importer.abandon().await;
+        // Every connection the pool holds (it opens at most 4).
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut conn = db.pool().acquire().await.unwrap();
+            let size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(size, default);
+            held.push(conn);
+        }
     }
 }

@@ -49,11 +49,21 @@ where
             Err(_) => ControlFlow::Break(()),
         })
     });
-    while let Some(row) = received.recv().await {
-        match row {
-            Ok(patient) => importer.row(patient).await?,
-            Err(problem) => importer.reject(problem),
+    let handed: Result<(), DbError> = async {
+        while let Some(row) = received.recv().await {
+            match row {
+                Ok(patient) => importer.row(patient).await?,
+                Err(problem) => importer.reject(problem).await?,
+            }
         }
+        Ok(())
+    }
+    .await;
+    if let Err(failed) = handed {
+        // Stops the reader (its next row finds no one waiting).
+        drop(received);
+        importer.abandon().await;
+        return Err(failed.into());
     }
     let read = match reader.await {
         Ok(read) => read,
