@@ -131,7 +131,16 @@ impl Importer {
                 set_cache_size(&mut tx, -IMPORT_CACHE_KIB).await?;
                 Some(before)
             }
-            Backend::Postgres => None,
+            Backend::Postgres => {
+                // A statement prepared once and run a thousand times gets PostgreSQL's generic
+                // plan after five runs, costed while the tables were small: the look-up became
+                // a scan of every patient, each batch. Planned for each batch's values instead,
+                // in this transaction only (SET LOCAL ends with it).
+                sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+                    .execute(&mut *tx)
+                    .await?;
+                None
+            }
         };
         Ok(Self {
             tx,
