@@ -779,6 +779,21 @@ async fn import_patients(
         report.unchanged,
         report.rejected,
     );
+    if report.moved > 0 {
+        println!(
+            "{} {} from another Relink practice, where they had no live online account:",
+            report.moved,
+            verb("moved here", "would be moved here"),
+        );
+        for moved in &report.moves {
+            println!(
+                "{}: NHS number {}, from {}",
+                describe(moved.place),
+                moved.nhs_number,
+                moved.from
+            );
+        }
+    }
     for problem in &report.problems {
         println!("{}: {}", describe(problem.place), problem.reason);
     }

@@ -1,7 +1,7 @@
 //! Importing a practice's patients, over HTTP (the staff upload) and on the command line
 //! (`relink import patients`): the report names each rejected row, a dry run writes nothing,
-//! a second import of the same file changes nothing, a patient at another practice is not
-//! moved, and a file refused whole writes nothing.
+//! a second import of the same file changes nothing, a patient at another practice moves only
+//! once their online access there ended, and a file refused whole writes nothing.
 
 use app::db::audit::AuditKind;
 
@@ -142,7 +142,7 @@ async fn a_file_is_checked_then_imported_once_and_again_changes_nothing() {
     let details = fixture::audit_details(db, AuditKind::PatientsImported).await;
     assert_eq!(
         details,
-        ["Import: 3 added, 0 updated, 0 unchanged, 2 rejected"]
+        ["Import: 3 added, 0 updated, 0 unchanged, 0 moved from another practice, 2 rejected"]
     );
 
     let again = upload(&server, &staff, "T00001", file, false).await;
@@ -150,31 +150,142 @@ async fn a_file_is_checked_then_imported_once_and_again_changes_nothing() {
     let details = fixture::audit_details(db, AuditKind::PatientsImported).await;
     assert_eq!(
         details[1],
-        "Import: 0 added, 0 updated, 3 unchanged, 2 rejected"
+        "Import: 0 added, 0 updated, 3 unchanged, 0 moved from another practice, 2 rejected"
     );
 }
 
 #[tokio::test]
-async fn a_patient_at_another_practice_is_reported_and_not_moved() {
+async fn a_patient_moves_practice_only_once_their_old_practice_ended_online_access() {
     let server = start(true).await;
-    let staff = staff_sign_in(&server, RIVERSIDE).await;
-    // Chris is Hillview's (E00001).
-    let file = csv(&["9990000042,Chris,Evans,1970-01-01,HV1 1AA,2010-01-01".to_owned()]);
-    let page = upload(&server, &staff, "T00001", file.into_bytes(), false).await;
+    let db = &server.database_url;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let hillview = staff_sign_in(&server, HILLVIEW).await;
+    let find = async |cookie: &str| {
+        server
+            .get("/staff/patients?nhs_number=9990000042", Some(cookie))
+            .await
+            .body
+    };
+    // Chris is Hillview's (E00001), with an account that works there.
+    let file = csv(&["9990000042,Chris,Evans,1985-05-04,RV1 1AA,2026-11-01".to_owned()]);
+    let page = upload(
+        &server,
+        &riverside,
+        "T00001",
+        file.clone().into_bytes(),
+        false,
+    )
+    .await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(
-        page.body
-            .contains("registered at another Relink practice (E00001)"),
+        page.body.contains(
+            "NHS number 999 000 0042 has online access at another Relink practice (E00001): not moved. If the patient has left that practice, ask it to end their online access, then import the file again."
+        ),
         "{}",
         page.body
     );
-    let hillview = staff_sign_in(&server, HILLVIEW).await;
-    let found = server
-        .get("/staff/patients?nhs_number=9990000042", Some(&hillview))
-        .await;
     assert!(
-        found.body.contains("demo-patient-9990000042"),
+        find(&hillview).await.contains("demo-patient-9990000042"),
         "still Hillview's"
+    );
+    assert!(find(&riverside).await.contains("No patient"));
+
+    // He left Hillview, which ends his online access there.
+    let ended = server
+        .post(
+            "/staff/patients/demo-patient-9990000042/end-access",
+            &[("reason", "Registered with Riverside")],
+            Some(&hillview),
+        )
+        .await;
+    assert_eq!(ended.status, 303, "{}", ended.body);
+
+    // A check first: the move is announced, nothing is written.
+    let checked = upload(
+        &server,
+        &riverside,
+        "T00001",
+        file.clone().into_bytes(),
+        true,
+    )
+    .await;
+    assert!(
+        checked
+            .body
+            .contains("Patients that would be moved here from another Relink practice"),
+        "{}",
+        checked.body
+    );
+    assert!(find(&hillview).await.contains("demo-patient-9990000042"));
+
+    let moved = upload(
+        &server,
+        &riverside,
+        "T00001",
+        file.clone().into_bytes(),
+        false,
+    )
+    .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    assert!(moved
+        .body
+        .contains("Patients moved here from another Relink practice"));
+    assert!(
+        moved
+            .body
+            .contains("<td class=\"nhsuk-table__cell\">999 000 0042</td><td class=\"nhsuk-table__cell\">E00001</td>"),
+        "{}",
+        moved.body
+    );
+    assert!(moved
+        .body
+        .contains("Rows not imported</dt><dd class=\"nhsuk-summary-list__value\">0"));
+    // Now Riverside's, with the same record id: Hillview no longer finds him.
+    assert!(find(&riverside).await.contains("demo-patient-9990000042"));
+    assert!(find(&hillview).await.contains("No patient"));
+    let patient = server
+        .get("/staff/patients/demo-patient-9990000042", Some(&hillview))
+        .await;
+    assert_eq!(patient.status, 404, "Hillview's staff no longer see him");
+    // Riverside sees the ended account and can register him (his settings at Hillview are
+    // not carried over).
+    let page = server
+        .get("/staff/patients/demo-patient-9990000042", Some(&riverside))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ended on"), "{}", page.body);
+    assert!(
+        page.body.contains("Register for online services"),
+        "{}",
+        page.body
+    );
+    // Audited under the practice he left, so its staff see where he went.
+    assert_eq!(
+        fixture::audit_details(db, AuditKind::PatientMovedPractice).await,
+        ["Moved to T00001 by an import"]
+    );
+    let hillview_log = server.get("/staff/audit", Some(&hillview)).await;
+    assert!(
+        hillview_log
+            .body
+            .contains("Patient moved to another practice by an import"),
+        "{}",
+        hillview_log.body
+    );
+
+    // Importing the same file again changes nothing.
+    let again = upload(&server, &riverside, "T00001", file.into_bytes(), false).await;
+    assert!(
+        again
+            .body
+            .contains("Patients unchanged</dt><dd class=\"nhsuk-summary-list__value\">1"),
+        "{}",
+        again.body
+    );
+    assert!(!again.body.contains("moved here"));
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::PatientMovedPractice).await,
+        1
     );
 }
 

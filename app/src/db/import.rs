@@ -1,7 +1,9 @@
 //! Writing an import: every valid row of one file in one transaction, keyed by NHS number
 //! within the practice, so importing the same file twice changes nothing. A patient already
-//! registered at another Relink practice is reported, never moved. A dry run does the same
-//! work and rolls it back.
+//! at another Relink practice is moved here only if they have no live online account there
+//! (they left it, and it ended their online access, or they never had one), and every move is
+//! listed in the report and audited under the practice they left; one with a live account
+//! there is reported and left where they are. A dry run does the same work and rolls it back.
 //!
 //! Rows are handled [`BATCH`] at a time (issue #20's speed budget): the patients a batch names
 //! are looked up with one query (so memory grows neither with the file nor with the
@@ -43,12 +45,25 @@ pub struct ImportReport {
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Patients moved here from another Relink practice (not counted as added or updated).
+    pub moved: u64,
+    /// The first [`LISTED_PROBLEMS`] of them, in file order.
+    pub moves: Vec<PatientMove>,
     /// The first [`LISTED_PROBLEMS`] rows that were not imported, in file order.
     pub problems: Vec<RowProblem>,
     /// How many rows were not imported, listed or not.
     pub rejected: u64,
     /// Whether the rows were written (false for a dry run).
     pub written: bool,
+}
+
+/// A patient an import moved here from another Relink practice: where in the file, and from
+/// which practice, so the report says so rather than moving them silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientMove {
+    pub place: Place,
+    pub nhs_number: NhsNumber,
+    pub from: OdsCode,
 }
 
 /// A patient the database already holds, as far as an import compares them.
@@ -59,6 +74,9 @@ struct Existing {
     hides_whereabouts: bool,
     /// A test patient: never changed by an import.
     is_test: bool,
+    /// The patient has an online account that still works (not ended, not replaced): they are
+    /// never moved to another practice.
+    has_live_account: bool,
     row: ComparedRow,
 }
 
@@ -89,6 +107,8 @@ struct Pending {
     row: ComparedRow,
     /// The file withholds the patient's whereabouts: the Spine values lose their address too.
     whereabouts_withheld: bool,
+    /// The practice the patient is moved from, if they are.
+    moved_from: Option<String>,
 }
 
 /// One import in progress: its transaction, the rows waiting for their batch, and the report
@@ -98,6 +118,8 @@ pub struct Importer {
     practice: OdsCode,
     dry_run: bool,
     now: i64,
+    /// Who imports (a staff username, or "cli"), for the audit events.
+    actor: String,
     /// SQLite's page cache size before the import set its own, to put back.
     cache_size: Option<i64>,
     /// Rows and problems not yet decided, in file order (at most [`BATCH`]).
@@ -117,6 +139,7 @@ impl Importer {
         practice: &OdsCode,
         dry_run: bool,
         now: i64,
+        actor: &str,
     ) -> Result<Self, DbError> {
         let mut tx = db.pool().begin().await?;
         sqlx::query("UPDATE practices SET ods_code = ods_code WHERE ods_code = $1")
@@ -147,6 +170,7 @@ impl Importer {
             practice: practice.clone(),
             dry_run,
             now,
+            actor: actor.to_owned(),
             cache_size,
             queued: Vec::with_capacity(BATCH),
             pending: Vec::with_capacity(BATCH),
@@ -258,32 +282,51 @@ impl Importer {
             self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
-        if let Some(other) = existing.filter(|e| e.practice_ods != self.practice.as_str()) {
+        let moved_from = existing
+            .filter(|e| e.practice_ods != self.practice.as_str())
+            .map(|e| (e.practice_ods.clone(), e.has_live_account));
+        if let Some((other, true)) = &moved_from {
             let reason = format!(
-                "NHS number {} is registered at another Relink practice ({}): not moved. That practice must remove them first.",
-                patient.nhs_number, other.practice_ods
+                "NHS number {} has online access at another Relink practice ({other}): not moved. If the patient has left that practice, ask it to end their online access, then import the file again.",
+                patient.nhs_number
             );
             self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
+        let moved_from = moved_from.map(|(other, _)| other);
         let mut wanted = compared(&patient, existing.map(|e| &e.row));
         if patient.whereabouts_withheld || existing.is_some_and(|e| e.hides_whereabouts) {
             wanted.address_line.clear();
             wanted.postcode.clear();
         }
-        match existing {
-            Some(e) if e.row == wanted => {
+        match (existing, &moved_from) {
+            (Some(_), Some(from)) => {
+                self.report.moved += 1;
+                if self.report.moves.len() < LISTED_PROBLEMS {
+                    // Stored codes were parsed when they were written.
+                    let from = OdsCode::parse(from).map_err(|_| {
+                        DbError::Corrupt(format!("a stored practice code is not one: {from}"))
+                    })?;
+                    self.report.moves.push(PatientMove {
+                        place,
+                        nhs_number: patient.nhs_number,
+                        from,
+                    });
+                }
+            }
+            (Some(e), None) if e.row == wanted => {
                 self.report.unchanged += 1;
                 return Ok(());
             }
-            Some(_) => self.report.updated += 1,
-            None => self.report.added += 1,
+            (Some(_), None) => self.report.updated += 1,
+            (None, _) => self.report.added += 1,
         }
         self.pending.push(Pending {
             id: existing.map_or_else(|| new_record_id("patient"), |e| e.id.clone()),
             nhs_number: digits,
             row: wanted,
             whereabouts_withheld: patient.whereabouts_withheld,
+            moved_from,
         });
         if self.pending.len() >= BATCH {
             self.write_pending().await?;
@@ -337,6 +380,18 @@ impl Importer {
             .execute(&mut *self.tx)
             .await?;
         }
+        for p in &pending {
+            let Some(from) = &p.moved_from else { continue };
+            let detail = format!("Moved to {} by an import", self.practice);
+            let event = NewAuditEvent {
+                kind: AuditKind::PatientMovedPractice,
+                actor: &self.actor,
+                practice_ods: Some(from),
+                patient_id: Some(&p.id),
+                detail: &detail,
+            };
+            audit::record(&mut *self.tx, &event, self.now).await?;
+        }
         self.pending = pending;
         self.pending.clear();
         Ok(())
@@ -344,7 +399,7 @@ impl Importer {
 
     /// Ends the import: commits it with its audit event, or rolls it back (a dry run, or a
     /// file refused whole).
-    pub async fn finish(mut self, keep: bool, actor: &str) -> Result<ImportReport, DbError> {
+    pub async fn finish(mut self, keep: bool) -> Result<ImportReport, DbError> {
         if let Err(failed) = self.write_rest(keep).await {
             self.abandon().await;
             return Err(failed);
@@ -354,12 +409,16 @@ impl Importer {
             return Ok(self.report);
         }
         let detail = format!(
-            "Import: {} added, {} updated, {} unchanged, {} rejected",
-            self.report.added, self.report.updated, self.report.unchanged, self.report.rejected
+            "Import: {} added, {} updated, {} unchanged, {} moved from another practice, {} rejected",
+            self.report.added,
+            self.report.updated,
+            self.report.unchanged,
+            self.report.moved,
+            self.report.rejected
         );
         let event = NewAuditEvent {
             kind: AuditKind::PatientsImported,
-            actor,
+            actor: &self.actor,
             practice_ods: Some(self.practice.as_str()),
             patient_id: None,
             detail: &detail,
@@ -413,6 +472,9 @@ fn look_up_sql() -> &'static str {
         let mut sql = String::from(
             "SELECT p.id, p.practice_ods, p.nhs_number, p.joined_practice_on, p.record_access_level,
                     p.record_visible_rule, p.record_visible_from, p.is_test,
+                    (SELECT COUNT(*) FROM online_accounts a
+                     WHERE a.patient_id = p.id AND a.status = 'active' AND a.ended_at IS NULL)
+                        AS live_accounts,
                     d.given_name, d.family_name, d.date_of_birth, d.address_line, d.postcode,
                     COALESCE(r.confidentiality, 'U') AS confidentiality
              FROM patients p
@@ -458,6 +520,17 @@ fn insert_patients_sql(rows: usize) -> String {
     }
     sql.push_str(
         " ON CONFLICT (id) DO UPDATE SET joined_practice_on = excluded.joined_practice_on,
+             practice_ods = excluded.practice_ods,
+             access_requested_on = CASE WHEN patients.practice_ods = excluded.practice_ods
+                 THEN patients.access_requested_on END,
+             wants_appointments = CASE WHEN patients.practice_ods = excluded.practice_ods
+                 THEN patients.wants_appointments ELSE 0 END,
+             wants_prescriptions = CASE WHEN patients.practice_ods = excluded.practice_ods
+                 THEN patients.wants_prescriptions ELSE 0 END,
+             wants_record = CASE WHEN patients.practice_ods = excluded.practice_ods
+                 THEN patients.wants_record ELSE 0 END,
+             wants_messages = CASE WHEN patients.practice_ods = excluded.practice_ods
+                 THEN patients.wants_messages ELSE 0 END,
              record_access_level = excluded.record_access_level,
              record_visible_rule = excluded.record_visible_rule,
              record_visible_from = excluded.record_visible_from",
@@ -585,6 +658,7 @@ struct ExistingRow {
     postcode: Option<String>,
     confidentiality: String,
     is_test: i64,
+    live_accounts: i64,
 }
 
 impl ExistingRow {
@@ -614,6 +688,7 @@ impl ExistingRow {
                 practice_ods: self.practice_ods,
                 hides_whereabouts: self.confidentiality != "U",
                 is_test: self.is_test != 0,
+                has_live_account: self.live_accounts > 0,
                 row,
             },
         ))
@@ -677,7 +752,7 @@ mod tests {
         dry_run: bool,
     ) -> ImportReport {
         let practice = OdsCode::parse(ODS).unwrap();
-        let mut importer = Importer::begin(db, &practice, dry_run, 1_000)
+        let mut importer = Importer::begin(db, &practice, dry_run, 1_000, "test")
             .await
             .unwrap();
         for row in rows.iter().cloned() {
@@ -686,7 +761,7 @@ mod tests {
                 Err(problem) => importer.reject(problem).await.unwrap(),
             }
         }
-        importer.finish(true, "test").await.unwrap()
+        importer.finish(true).await.unwrap()
     }
 
     /// A stored patient with the clinical system's record.
@@ -731,8 +806,9 @@ mod tests {
         each_backend(|db| async move {
             insert_practice(&db, ODS, ClinicalSystem::Emis).await;
             insert_practice(&db, OTHER, ClinicalSystem::Emis).await;
-            // Numbers 0..1300 in the file; 5 is a test patient, 7 at another practice, 9
-            // stored here already (same name as the file: unchanged).
+            // Numbers 0..1300 in the file; 5 is a test patient, 7 at another practice with no
+            // online account (moved here), 9 stored here already (same name as the file:
+            // unchanged).
             store(&db, "patient-test", ODS, nhs(5), true).await;
             store(&db, "patient-other", OTHER, nhs(7), false).await;
             store(&db, "patient-here", ODS, nhs(9), false).await;
@@ -764,17 +840,40 @@ mod tests {
             assert!(!dry.written);
             assert_eq!(count(&db, "SELECT COUNT(*) FROM patients").await, 3);
 
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM audit_events WHERE kind = 'patient_moved_practice'").await,
+                0
+            );
+
             let first = import(&db, &rows, false).await;
             assert!(first.written);
             assert_eq!(
-                (first.added, first.updated, first.unchanged, first.rejected),
-                (1_300 - 3, 0, 1, file_problems + 4)
+                (first.added, first.updated, first.unchanged, first.moved, first.rejected),
+                (1_300 - 3, 0, 1, 1, file_problems + 3)
             );
             assert_eq!(
-                (dry.added, dry.updated, dry.unchanged, dry.rejected),
-                (first.added, first.updated, first.unchanged, first.rejected)
+                (dry.added, dry.updated, dry.unchanged, dry.moved, dry.rejected),
+                (first.added, first.updated, first.unchanged, first.moved, first.rejected)
             );
             assert_eq!(dry.problems, first.problems);
+            assert_eq!(dry.moves, first.moves);
+            assert_eq!(
+                first.moves,
+                [PatientMove {
+                    place: Place::Line(10),
+                    nhs_number: nhs(7),
+                    from: OdsCode::parse(OTHER).unwrap(),
+                }]
+            );
+            // Moved: the same record, now this practice's, with no services from the old one.
+            let moved = patients::find(db.pool(), "patient-other").await.unwrap().unwrap();
+            assert_eq!(moved.practice_ods.as_str(), ODS);
+            assert_eq!(moved.access_requested_on, None);
+            assert!(!moved.settings.appointments && !moved.settings.record && !moved.settings.messages);
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM audit_events WHERE kind = 'patient_moved_practice' AND practice_ods = 'T00002' AND patient_id = 'patient-other'").await,
+                1
+            );
             let places: Vec<Place> = first.problems.iter().map(|p| p.place).collect();
             let mut sorted = places.clone();
             sorted.sort_by_key(|p| match p {
@@ -787,11 +886,10 @@ mod tests {
                 .filter(|p| p.field != Field::DateOfBirth)
                 .map(|p| p.reason.as_str())
                 .collect();
-            assert_eq!(reasons.len(), 4);
+            assert_eq!(reasons.len(), 3);
             assert!(reasons[0].contains("test patient"), "{reasons:?}");
-            assert!(reasons[1].contains("another Relink practice (T00002)"));
-            assert!(reasons[2].contains("in the file twice (first at line 6)"));
-            assert!(reasons[3].contains("in the file twice"));
+            assert!(reasons[1].contains("in the file twice (first at line 6)"));
+            assert!(reasons[2].contains("in the file twice"));
             assert_eq!(
                 count(&db, "SELECT COUNT(*) FROM patients").await,
                 3 + 1_300 - 3
@@ -802,13 +900,13 @@ mod tests {
                     "SELECT COUNT(*) FROM demographics WHERE source = 'clinical_system' AND given_name = 'Jane' AND postcode = 'LS1 4AP'"
                 )
                 .await,
-                1_300 - 3
+                1_300 - 2
             );
 
             let again = import(&db, &rows, false).await;
             assert_eq!(
-                (again.added, again.updated, again.unchanged, again.rejected),
-                (0, 0, 1_300 - 2, file_problems + 4)
+                (again.added, again.updated, again.unchanged, again.moved, again.rejected),
+                (0, 0, 1_300 - 1, 0, file_problems + 3)
             );
             assert_eq!(again.problems, first.problems);
         })
@@ -939,7 +1037,9 @@ mod tests {
         let report = import(&db, &[Ok(row(2, nhs(1), "Jane"))], false).await;
         assert_eq!(report.added, 1);
         let practice = OdsCode::parse(ODS).unwrap();
-        let importer = Importer::begin(&db, &practice, false, 1).await.unwrap();
+        let importer = Importer::begin(&db, &practice, false, 1, "test")
+            .await
+            .unwrap();
         importer.abandon().await;
         // Every connection the pool holds (it opens at most 4).
         let mut held = Vec::new();

@@ -74,11 +74,14 @@ pub enum AuditKind {
     /// Someone with the credentials of an account whose access the practice ended was refused
     /// (sign-in, reset, replacement).
     RefusedAccessEnded,
+    /// An import moved a patient here from another Relink practice, where they had no live
+    /// online account (recorded under the practice they left, so its staff see where they went).
+    PatientMovedPractice,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 48] = [
+    pub const ALL: [Self; 49] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -127,6 +130,7 @@ impl AuditKind {
         Self::OnlineAccessEnded,
         Self::PracticeSystemChanged,
         Self::RefusedAccessEnded,
+        Self::PatientMovedPractice,
     ];
 
     /// The code stored in the log.
@@ -180,6 +184,7 @@ impl AuditKind {
             Self::OnlineAccessEnded => "online_access_ended",
             Self::PracticeSystemChanged => "practice_system_changed",
             Self::RefusedAccessEnded => "refused_access_ended",
+            Self::PatientMovedPractice => "patient_moved_practice",
         }
     }
 

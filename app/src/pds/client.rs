@@ -104,8 +104,10 @@ impl PdsClient {
         loop {
             attempt += 1;
             let last = attempt >= self.inner.attempts;
-            self.inner.limiter.until_ready().await;
-            match self.attempt(&url, nhs_number, &correlation, attempt).await {
+            let turn = self.inner.limiter.until_ready().await;
+            let outcome = self.attempt(&url, nhs_number, &correlation, attempt).await;
+            drop(turn);
+            match outcome {
                 Attempt::Done(result) => return result,
                 Attempt::NewToken => match &self.inner.tokens {
                     Some(tokens) if !token_renewed => {

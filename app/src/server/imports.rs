@@ -40,7 +40,7 @@ where
 {
     let now = OffsetDateTime::now_utc();
     let today = now.date();
-    let mut importer = Importer::begin(db, practice, dry_run, now.unix_timestamp()).await?;
+    let mut importer = Importer::begin(db, practice, dry_run, now.unix_timestamp(), actor).await?;
     let (rows, mut received) = tokio::sync::mpsc::channel(IN_FLIGHT_ROWS);
     let reader = tokio::task::spawn_blocking(move || {
         read_any(input, today, |row| match rows.blocking_send(row) {
@@ -70,9 +70,9 @@ where
         Err(panicked) => std::panic::resume_unwind(panicked.into_panic()),
     };
     match read {
-        Ok((format, _rows)) => Ok((format, importer.finish(true, actor).await?)),
+        Ok((format, _rows)) => Ok((format, importer.finish(true).await?)),
         Err(refused) => {
-            importer.finish(false, actor).await?;
+            importer.finish(false).await?;
             Err(ImportError::File(refused))
         }
     }

@@ -392,6 +392,10 @@ pub struct ImportReportView {
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Patients moved here from another Relink practice.
+    pub moved: u64,
+    /// The listed moves: where in the file, the NHS number, the practice they left.
+    pub moves: Vec<(String, String, String)>,
     pub rejected: u64,
     /// The listed rejected rows: where, and why.
     pub problems: Vec<(String, String)>,

@@ -149,6 +149,7 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::OnlineAccessEnded => tr!(staff.audit.kinds.online_access_ended),
         AuditKind::PracticeSystemChanged => tr!(staff.audit.kinds.practice_system_changed),
         AuditKind::RefusedAccessEnded => tr!(staff.audit.kinds.refused_access_ended),
+        AuditKind::PatientMovedPractice => tr!(staff.audit.kinds.patient_moved_practice),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

@@ -111,12 +111,17 @@ fn Report(report: ImportReportView) -> impl IntoView {
             </div>
         }
     };
-    let (added, updated) = if report.written {
-        (tr!(staff.imports.added), tr!(staff.imports.updated))
+    let (added, updated, moved) = if report.written {
+        (
+            tr!(staff.imports.added),
+            tr!(staff.imports.updated),
+            tr!(staff.imports.moved),
+        )
     } else {
         (
             tr!(staff.imports.would_add),
             tr!(staff.imports.would_update),
+            tr!(staff.imports.would_move),
         )
     };
     let problems = (!report.problems.is_empty()).then(|| {
@@ -145,6 +150,34 @@ fn Report(report: ImportReportView) -> impl IntoView {
             </table>
         }
     });
+    let moves = (!report.moves.is_empty()).then(|| {
+        let rows = report
+            .moves
+            .iter()
+            .map(|(place, nhs_number, from)| {
+                view! {
+                    <tr class="nhsuk-table__row">
+                        <td class="nhsuk-table__cell">{place.clone()}</td>
+                        <td class="nhsuk-table__cell">{nhs_number.clone()}</td>
+                        <td class="nhsuk-table__cell">{from.clone()}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="nhsuk-table">
+                <caption class="nhsuk-table__caption">{tr!(staff.imports.moves_caption)}</caption>
+                <thead class="nhsuk-table__head">
+                    <tr class="nhsuk-table__row">
+                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.where_column)}</th>
+                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.nhs_number_column)}</th>
+                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.from_column)}</th>
+                    </tr>
+                </thead>
+                <tbody class="nhsuk-table__body">{rows}</tbody>
+            </table>
+        }
+    });
     let more = (report.more > 0)
         .then(|| view! { <p>{tr!(staff.imports.more, count = report.more.to_string())}</p> });
     view! {
@@ -153,8 +186,10 @@ fn Report(report: ImportReportView) -> impl IntoView {
             {count(added, report.added)}
             {count(updated, report.updated)}
             {count(tr!(staff.imports.unchanged), report.unchanged)}
+            {(report.moved > 0).then(|| count(moved, report.moved))}
             {count(tr!(staff.imports.rejected), report.rejected)}
         </dl>
+        {moves}
         {problems}
         {more}
     }

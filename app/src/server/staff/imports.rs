@@ -147,7 +147,7 @@ pub(super) async fn upload(
     let actor = member.username.to_string();
     match import_patients(&state.db, &practice, input, view.dry_run, &actor).await {
         Ok((format, report)) => {
-            if report.written && report.added + report.updated > 0 {
+            if report.written && report.added + report.updated + report.moved > 0 {
                 // New and changed patients are read from PDS now, not at the next round.
                 state.pds_wake.notify_one();
             }
@@ -163,6 +163,18 @@ pub(super) async fn upload(
                 added: report.added,
                 updated: report.updated,
                 unchanged: report.unchanged,
+                moved: report.moved,
+                moves: report
+                    .moves
+                    .into_iter()
+                    .map(|m| {
+                        (
+                            describe(m.place),
+                            m.nhs_number.to_string(),
+                            m.from.to_string(),
+                        )
+                    })
+                    .collect(),
                 rejected: report.rejected,
                 problems: report
                     .problems
