@@ -114,7 +114,8 @@ struct Pending {
 /// One import in progress: its transaction, the rows waiting for their batch, and the report
 /// so far.
 pub struct Importer {
-    tx: Transaction<'static, Any>,
+    /// Open until the import ends ([`Importer::finish`], [`Importer::abandon`], or a drop).
+    tx: Option<Transaction<'static, Any>>,
     practice: OdsCode,
     dry_run: bool,
     now: i64,
@@ -166,7 +167,7 @@ impl Importer {
             }
         };
         Ok(Self {
-            tx,
+            tx: Some(tx),
             practice: practice.clone(),
             dry_run,
             now,
@@ -231,7 +232,7 @@ impl Importer {
         for n in 0..BATCH {
             query = query.bind(numbers.get(n).unwrap_or(first));
         }
-        let rows = query.fetch_all(&mut *self.tx).await?;
+        let rows = query.fetch_all(open(&mut self.tx)).await?;
         let mut existing = HashMap::with_capacity(rows.len());
         for row in rows {
             let (nhs, patient) = row.into_existing()?;
@@ -356,7 +357,7 @@ impl Importer {
                 .bind(&p.row.visible_rule)
                 .bind(p.row.visible_from.map(date_to_sql));
         }
-        query.execute(&mut *self.tx).await?;
+        query.execute(open(&mut self.tx)).await?;
 
         let sql = upsert_demographics_sql(pending.len());
         let mut query = sqlx::query(&sql).bind(self.now);
@@ -369,7 +370,7 @@ impl Importer {
                 .bind(&p.row.address_line)
                 .bind(&p.row.postcode);
         }
-        query.execute(&mut *self.tx).await?;
+        query.execute(open(&mut self.tx)).await?;
 
         for p in pending.iter().filter(|p| p.whereabouts_withheld) {
             // Nor is an address kept from the Spine values stored before.
@@ -377,7 +378,7 @@ impl Importer {
                 "UPDATE pds_records SET address_line = NULL, postcode = NULL WHERE patient_id = $1",
             )
             .bind(&p.id)
-            .execute(&mut *self.tx)
+            .execute(open(&mut self.tx))
             .await?;
         }
         for p in &pending {
@@ -390,7 +391,7 @@ impl Importer {
                 patient_id: Some(&p.id),
                 detail: &detail,
             };
-            audit::record(&mut *self.tx, &event, self.now).await?;
+            audit::record(open(&mut self.tx), &event, self.now).await?;
         }
         self.pending = pending;
         self.pending.clear();
@@ -405,8 +406,10 @@ impl Importer {
             return Err(failed);
         }
         if self.dry_run || !keep {
-            self.tx.rollback().await?;
-            return Ok(self.report);
+            if let Some(tx) = self.tx.take() {
+                tx.rollback().await?;
+            }
+            return Ok(std::mem::take(&mut self.report));
         }
         let detail = format!(
             "Import: {} added, {} updated, {} unchanged, {} moved from another practice, {} rejected",
@@ -423,10 +426,12 @@ impl Importer {
             patient_id: None,
             detail: &detail,
         };
-        audit::record(&mut *self.tx, &event, self.now).await?;
-        self.tx.commit().await?;
+        audit::record(open(&mut self.tx), &event, self.now).await?;
+        if let Some(tx) = self.tx.take() {
+            tx.commit().await?;
+        }
         self.report.written = true;
-        Ok(self.report)
+        Ok(std::mem::take(&mut self.report))
     }
 
     /// Ends an import that failed part way: rolls it back and gives the connection back as it
@@ -434,7 +439,9 @@ impl Importer {
     pub async fn abandon(mut self) {
         // The import failed already; a second failure here changes nothing for the caller.
         let _ = self.restore_cache_size().await;
-        let _ = self.tx.rollback().await;
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.rollback().await;
+        }
     }
 
     /// Decides and (unless the file is refused) writes the last rows, then puts the page
@@ -450,17 +457,41 @@ impl Importer {
 
     async fn restore_cache_size(&mut self) -> Result<(), DbError> {
         if let Some(before) = self.cache_size.take() {
-            set_cache_size(&mut self.tx, before).await?;
+            set_cache_size(open(&mut self.tx), before).await?;
         }
         Ok(())
     }
 }
 
+impl Drop for Importer {
+    /// An import dropped part way (its request went away) rolls back like any transaction,
+    /// but its connection would go back to the pool with the import's page cache size: a task
+    /// puts the size back, then rolls back and returns the connection.
+    fn drop(&mut self) {
+        let (Some(before), Some(mut tx)) = (self.cache_size.take(), self.tx.take()) else {
+            return;
+        };
+        // Outside a runtime there is no pool to go back to.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                // Nothing to report to: the import was abandoned already.
+                let _ = set_cache_size(&mut tx, before).await;
+                let _ = tx.rollback().await;
+            });
+        }
+    }
+}
+
+/// The import's open transaction's connection.
+fn open<'a>(tx: &'a mut Option<Transaction<'static, Any>>) -> &'a mut sqlx::AnyConnection {
+    tx.as_deref_mut()
+        .expect("an import's transaction stays open until the importer is consumed")
+}
+
 /// `PRAGMA cache_size` on the transaction's connection (pages, or KiB when negative).
-async fn set_cache_size(tx: &mut Transaction<'static, Any>, size: i64) -> Result<(), DbError> {
+async fn set_cache_size(conn: &mut sqlx::AnyConnection, size: i64) -> Result<(), DbError> {
     use sqlx::Executor as _;
-    (&mut **tx)
-        .execute(format!("PRAGMA cache_size = {size}").as_str())
+    conn.execute(format!("PRAGMA cache_size = {size}").as_str())
         .await?;
     Ok(())
 }
@@ -1041,7 +1072,14 @@ mod tests {
             .await
             .unwrap();
         importer.abandon().await;
-        // Every connection the pool holds (it opens at most 4).
+        // Nor when the importer is dropped part way (its request went away).
+        let mut dropped = Importer::begin(&db, &practice, false, 1, "test")
+            .await
+            .unwrap();
+        dropped.row(row(2, nhs(2), "Jane")).await.unwrap();
+        drop(dropped);
+        // Every connection the pool holds (it opens at most 4): the last waits for the one the
+        // dropped import gives back.
         let mut held = Vec::new();
         for _ in 0..4 {
             let mut conn = db.pool().acquire().await.unwrap();

@@ -1,5 +1,6 @@
 //! The HTTP server: configuration, shared state, router and middleware.
 
+mod access_ended;
 pub mod account;
 mod caching;
 pub mod cannot_sign_in;

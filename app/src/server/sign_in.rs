@@ -10,15 +10,16 @@ use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::access_ended;
 use super::patient_session::{session_cookie, PatientSession, SESSION_COOKIE};
 use super::throttle::{self, Answer as _};
 use super::{render, request_cookie, request_locale, AppState, ClientAddress, JourneyError};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::sessions::{self, SessionKind};
 use crate::db::tokens::SessionId;
-use crate::db::{accounts, pds, pin_documents};
+use crate::db::{accounts, pin_documents};
 use crate::domain::attempts::CredentialKey;
-use crate::domain::{AccessEnd, AccountId, OdsCode};
+use crate::domain::{AccountId, OdsCode};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
 use crate::views::account::SignInView;
@@ -172,30 +173,7 @@ pub async fn sign_in(
 
     // PDS records the patient as deceased, or the practice ended online access: the right
     // passphrase opens nothing, and the patient is told why.
-    let ended = if pds::is_deceased(db.pool(), &account.patient_id).await? {
-        Some((
-            AccessEnd::Deceased,
-            AuditKind::RefusedDeceased,
-            "sign-in refused: PDS records the patient as deceased",
-        ))
-    } else if let accounts::AccountStatus::Ended { reason, .. } = account.status {
-        Some((
-            reason,
-            AuditKind::RefusedAccessEnded,
-            "sign-in refused: the practice ended online access",
-        ))
-    } else {
-        None
-    };
-    if let Some((why, kind, detail)) = ended {
-        let event = NewAuditEvent {
-            kind,
-            actor: "patient",
-            practice_ods: Some(ods.as_str()),
-            patient_id: Some(&account.patient_id),
-            detail,
-        };
-        audit::record(db.pool(), &event, timestamp).await?;
+    if let Some(why) = access_ended::refusal(db, &account, "sign-in", timestamp).await? {
         view.problem = Some(FormProblem::AccessEnded(why));
         return Ok(render(state, routes::SIGN_IN, view, StatusCode::FORBIDDEN).await);
     }

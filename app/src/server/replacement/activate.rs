@@ -11,19 +11,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::now;
-use crate::db::audit::{self, AuditKind, NewAuditEvent};
+use crate::db::audit::{AuditKind, NewAuditEvent};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, Activated, Activation, ReplacementRequest};
 use crate::db::reset::ResetCandidate;
 use crate::db::step_tokens::{self, StepToken};
 use crate::db::tokens::new_record_id;
-use crate::db::{accounts, pds, pin_documents, practices};
+use crate::db::{accounts, pin_documents, practices};
 use crate::domain::attempts::CredentialKey;
-use crate::domain::{
-    AccessEnd, ClinicalSystem, PinPassphrase, ReplacementReference, ReplacementState,
-};
+use crate::domain::{ClinicalSystem, PinPassphrase, ReplacementReference, ReplacementState};
 use crate::i18n::td_string;
 use crate::language::Localize as _;
+use crate::server::access_ended;
 use crate::server::reset::step_cookie;
 use crate::server::throttle::{self, Answer as _};
 use crate::server::{
@@ -142,30 +141,7 @@ pub async fn check_activation(
         return Ok(render(&state, routes::REPLACE_ACTIVATE, view, failed.status()).await);
     };
     attempt.succeeded(db, timestamp).await?;
-    let ended = if pds::is_deceased(db.pool(), &old.patient_id).await? {
-        Some((
-            AccessEnd::Deceased,
-            AuditKind::RefusedDeceased,
-            "replacement activation refused: PDS records the patient as deceased",
-        ))
-    } else if let accounts::AccountStatus::Ended { reason, .. } = old.status {
-        Some((
-            reason,
-            AuditKind::RefusedAccessEnded,
-            "replacement activation refused: the practice ended online access",
-        ))
-    } else {
-        None
-    };
-    if let Some((why, kind, detail)) = ended {
-        let event = NewAuditEvent {
-            kind,
-            actor: "patient",
-            practice_ods: Some(old.practice_ods.as_str()),
-            patient_id: Some(&old.patient_id),
-            detail,
-        };
-        audit::record(db.pool(), &event, timestamp).await?;
+    if let Some(why) = access_ended::refusal(db, old, "replacement activation", timestamp).await? {
         let practice_name = practices::find(db.pool(), &old.practice_ods)
             .await?
             .map(|p| p.name)
