@@ -15,7 +15,10 @@
 //!
 //! `--scale-check` runs this binary twice more, at N / 10 and N rows (CSV on SQLite unless
 //! `--format`/`--backend` say otherwise), and fails when the larger file's peak memory is more
-//! than 1.5 times the smaller's: memory must not grow with the file.
+//! than 1.5 times the smaller's: memory must not grow with the file. On SQLite the import sets
+//! a fixed page cache for its connection (`db::import::IMPORT_CACHE_KIB`, 16 MiB) that a small
+//! database does not fill and a large one does: the limit allows for it, as a constant, and
+//! says so.
 //!
 //! The peak is reset (`/proc/self/clear_refs`) after the set-up and between the two imports,
 //! so each figure is the peak of that step alone, the process's baseline included.
@@ -426,14 +429,23 @@ fn scale_check(args: &Args) -> ExitCode {
     }
     let (small, large) = (peaks[0], peaks[1]);
     let ratio = large.1 as f64 / small.1 as f64;
+    // The page cache is a constant the larger database fills; it is not the file's size.
+    let cache_kb = if args.postgres {
+        0
+    } else {
+        app::db::import::IMPORT_CACHE_KIB.unsigned_abs()
+    };
+    let limit_kb = small.1 as f64 * SCALE_LIMIT + cache_kb as f64;
     println!(
-        "scale check: peak {:.1} MB at {} rows, {:.1} MB at {} rows: {ratio:.2}x (limit {SCALE_LIMIT}x)",
+        "scale check: peak {:.1} MB at {} rows, {:.1} MB at {} rows: {ratio:.2}x; limit {SCALE_LIMIT}x the smaller + {:.1} MB of page cache = {:.1} MB",
         mb(small.1),
         small.0,
         mb(large.1),
-        large.0
+        large.0,
+        mb(cache_kb),
+        mb(limit_kb as u64),
     );
-    if ratio > SCALE_LIMIT {
+    if large.1 as f64 > limit_kb {
         println!("FAIL: memory grows with the file");
         return ExitCode::FAILURE;
     }

@@ -179,6 +179,14 @@ enum StaffCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// List staff members: username, role, practices, and whether they are disabled.
+    List,
+    /// Disable a staff member (a leaver): they cannot sign in, and their sessions end now.
+    Disable { username: String },
+    /// Let a disabled staff member sign in again.
+    Enable { username: String },
+    /// Give a staff member a new one-time password (printed once); their sessions end now.
+    ResetPassword { username: String },
 }
 
 fn main() -> ExitCode {
@@ -196,6 +204,20 @@ fn main() -> ExitCode {
                 practices,
                 admin,
             }) => runtime.block_on(add_staff(&cli.database_url, &username, &practices, admin)),
+            Command::Staff(StaffCommand::List) => runtime.block_on(list_staff(&cli.database_url)),
+            Command::Staff(StaffCommand::Disable { username }) => runtime.block_on(change_staff(
+                &cli.database_url,
+                &username,
+                StaffAction::Disable,
+            )),
+            Command::Staff(StaffCommand::Enable { username }) => runtime.block_on(change_staff(
+                &cli.database_url,
+                &username,
+                StaffAction::Enable,
+            )),
+            Command::Staff(StaffCommand::ResetPassword { username }) => runtime.block_on(
+                change_staff(&cli.database_url, &username, StaffAction::ResetPassword),
+            ),
             Command::Practice(PracticeCommand::Add {
                 ods_code,
                 name,
@@ -309,6 +331,117 @@ async fn add_staff(
         }
         Err(error) => fail(&error),
     }
+}
+
+/// `relink staff list`: one member a line, columns padded to line up.
+async fn list_staff(database_url: &str) -> ExitCode {
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let listed = app::db::staff::list(&db).await;
+    db.close().await;
+    let members = match listed {
+        Ok(members) => members,
+        Err(error) => return fail(&error),
+    };
+    let width = members
+        .iter()
+        .map(|m| m.username.len())
+        .max()
+        .unwrap_or(0)
+        .max("USERNAME".len());
+    println!(
+        "{:<width$}  {:<13}  {:<8}  PRACTICES",
+        "USERNAME", "ROLE", "STATUS"
+    );
+    for member in &members {
+        let role = if member.is_admin {
+            "administrator"
+        } else {
+            "staff"
+        };
+        let status = if member.disabled_at.is_some() {
+            "disabled"
+        } else {
+            "active"
+        };
+        let practices = if member.is_admin && member.practices.is_empty() {
+            "every practice".to_owned()
+        } else {
+            member.practices.join(", ")
+        };
+        println!(
+            "{:<width$}  {role:<13}  {status:<8}  {practices}",
+            member.username
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// A change `relink staff` makes to one member's account.
+#[derive(Clone, Copy)]
+enum StaffAction {
+    Disable,
+    Enable,
+    ResetPassword,
+}
+
+/// `relink staff disable | enable | reset-password`: one transaction each, audited with the
+/// actor "cli"; an unknown member, or one already as asked, is one line and exit 2.
+async fn change_staff(database_url: &str, username: &str, action: StaffAction) -> ExitCode {
+    use app::db::staff::{self, StaffChange};
+    let username = match app::domain::StaffUsername::parse(username) {
+        Ok(username) => username,
+        Err(error) => return fail(&error),
+    };
+    let db = match app::db::Db::connect(database_url).await {
+        Ok(db) => db,
+        Err(error) => return fail(&error),
+    };
+    let now = unix_now();
+    let mut password = None;
+    let changed = match action {
+        StaffAction::Disable => staff::set_disabled(&db, &username, true, "cli", now).await,
+        StaffAction::Enable => staff::set_disabled(&db, &username, false, "cli", now).await,
+        StaffAction::ResetPassword => {
+            let new = app::secrets::new_staff_password();
+            let hash = app::secrets::hash_secret(&new);
+            password = Some(new);
+            staff::reset_password(&db, &username, &hash, "cli", now).await
+        }
+    };
+    db.close().await;
+    let sessions_ended = match changed {
+        Ok(StaffChange::Changed { sessions_ended }) => sessions_ended,
+        Ok(StaffChange::NoSuchMember) => {
+            return fail(&format!(
+                "there is no staff member called {username}: nothing was changed"
+            ))
+        }
+        Ok(StaffChange::Unchanged) => {
+            let state = match action {
+                StaffAction::Disable => "disabled",
+                _ => "enabled",
+            };
+            return fail(&format!(
+                "{username} is already {state}: nothing was changed"
+            ));
+        }
+        Err(error) => return fail(&error),
+    };
+    match (action, password) {
+        (StaffAction::Disable, _) => println!(
+            "{username} is disabled and cannot sign in; {sessions_ended} session(s) ended."
+        ),
+        (StaffAction::Enable, _) => println!("{username} can sign in again."),
+        (StaffAction::ResetPassword, Some(password)) => {
+            println!("Password of {username} reset; {sessions_ended} session(s) ended.");
+            println!("New password (shown once, give it to them privately): {password}");
+        }
+        (StaffAction::ResetPassword, None) => unreachable!("a reset always makes a password"),
+    }
+    ExitCode::SUCCESS
 }
 
 /// `relink practice add`: everything is checked before the database is opened, so a typo

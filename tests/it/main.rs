@@ -23,4 +23,5 @@ mod reset;
 mod retention;
 mod spine;
 mod staff;
+mod staff_lifecycle;
 mod welsh;

@@ -37,7 +37,7 @@ const BATCH: usize = 100;
 /// takes a negative number as KiB): room for the primary-key indexes a large import inserts
 /// into at random places (patient ids are random), so they are not written out and read back
 /// again and again within the transaction. Set for the import only, then put back.
-const IMPORT_CACHE_KIB: i64 = 16 * 1024;
+pub const IMPORT_CACHE_KIB: i64 = 16 * 1024;
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -77,11 +77,17 @@ pub enum AuditKind {
     /// An import moved a patient here from another Relink practice, where they had no live
     /// online account (recorded under the practice they left, so its staff see where they went).
     PatientMovedPractice,
+    /// A staff member was disabled (a leaver): their sessions ended, they cannot sign in.
+    StaffDisabled,
+    /// A disabled staff member may sign in again.
+    StaffEnabled,
+    /// A staff member's password was reset to a new one-time password; their sessions ended.
+    StaffPasswordReset,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 49] = [
+    pub const ALL: [Self; 52] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -131,6 +137,9 @@ impl AuditKind {
         Self::PracticeSystemChanged,
         Self::RefusedAccessEnded,
         Self::PatientMovedPractice,
+        Self::StaffDisabled,
+        Self::StaffEnabled,
+        Self::StaffPasswordReset,
     ];
 
     /// The code stored in the log.
@@ -185,6 +194,9 @@ impl AuditKind {
             Self::PracticeSystemChanged => "practice_system_changed",
             Self::RefusedAccessEnded => "refused_access_ended",
             Self::PatientMovedPractice => "patient_moved_practice",
+            Self::StaffDisabled => "staff_disabled",
+            Self::StaffEnabled => "staff_enabled",
+            Self::StaffPasswordReset => "staff_password_reset",
         }
     }
 

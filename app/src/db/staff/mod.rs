@@ -108,27 +108,192 @@ pub async fn set_password_hash<'e>(
     Ok(())
 }
 
-/// The member's stored Argon2id PHC string, for sign-in verification only.
+/// The member's stored Argon2id PHC string, for sign-in verification only; none for a
+/// disabled member, who is then refused like an unknown username.
 pub async fn password_hash<'e>(
     exec: impl Executor<'e, Database = Any>,
     username: &StaffUsername,
 ) -> Result<Option<String>, DbError> {
-    Ok(
-        sqlx::query_scalar("SELECT password_hash FROM staff_members WHERE username = $1")
-            .bind(username.as_str())
-            .fetch_optional(exec)
-            .await?,
+    Ok(sqlx::query_scalar(
+        "SELECT password_hash FROM staff_members WHERE username = $1 AND disabled_at IS NULL",
     )
+    .bind(username.as_str())
+    .fetch_optional(exec)
+    .await?)
+}
+
+/// A member as `relink staff list` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffListing {
+    pub username: String,
+    pub is_admin: bool,
+    /// ODS codes, in order.
+    pub practices: Vec<String>,
+    /// When they were disabled, if they are.
+    pub disabled_at: Option<i64>,
+}
+
+/// Every member, by username.
+pub async fn list(db: &super::Db) -> Result<Vec<StaffListing>, DbError> {
+    let members: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT username, is_admin, disabled_at FROM staff_members ORDER BY username",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let links: Vec<(String, String)> = sqlx::query_as(
+        "SELECT username, practice_ods FROM staff_practices ORDER BY username, practice_ods",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(members
+        .into_iter()
+        .map(|(username, is_admin, disabled_at)| StaffListing {
+            practices: links
+                .iter()
+                .filter(|(member, _)| *member == username)
+                .map(|(_, ods)| ods.clone())
+                .collect(),
+            username,
+            is_admin: is_admin != 0,
+            disabled_at,
+        })
+        .collect())
+}
+
+/// What a change to a member's account did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffChange {
+    NoSuchMember,
+    /// Already as asked (disabling a disabled member, enabling an enabled one): nothing written.
+    Unchanged,
+    Changed {
+        /// The member's sessions ended by the change, on every device and instance.
+        sessions_ended: u64,
+    },
+}
+
+/// Disables a member (they left, or must be stopped now) or enables them again, in one
+/// transaction: disabling ends every session they hold at once. Audited.
+pub async fn set_disabled(
+    db: &super::Db,
+    username: &StaffUsername,
+    disabled: bool,
+    actor: &str,
+    now: i64,
+) -> Result<StaffChange, DbError> {
+    let mut tx = db.pool().begin().await?;
+    // Writes first (SQLite takes its write lock here), then reads.
+    let changed = if disabled {
+        sqlx::query(
+            "UPDATE staff_members SET disabled_at = $1 WHERE username = $2 AND disabled_at IS NULL",
+        )
+        .bind(now)
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE staff_members SET disabled_at = NULL WHERE username = $1 AND disabled_at IS NOT NULL",
+        )
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await?
+    }
+    .rows_affected();
+    if changed == 0 {
+        let exists: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM staff_members WHERE username = $1")
+                .bind(username.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        tx.rollback().await?;
+        return Ok(if exists == 0 {
+            StaffChange::NoSuchMember
+        } else {
+            StaffChange::Unchanged
+        });
+    }
+    let sessions_ended = if disabled {
+        super::sessions::end_all_for(
+            &mut *tx,
+            super::sessions::SessionKind::Staff,
+            username.as_str(),
+        )
+        .await?
+    } else {
+        0
+    };
+    let (kind, detail) = if disabled {
+        (
+            AuditKind::StaffDisabled,
+            format!("Staff member {username} disabled: {sessions_ended} session(s) ended"),
+        )
+    } else {
+        (
+            AuditKind::StaffEnabled,
+            format!("Staff member {username} enabled again"),
+        )
+    };
+    let event = NewAuditEvent {
+        kind,
+        actor,
+        practice_ods: None,
+        patient_id: None,
+        detail: &detail,
+    };
+    audit::record(&mut *tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(StaffChange::Changed { sessions_ended })
+}
+
+/// Replaces a member's password with a new one (its hash given), in one transaction that ends
+/// every session they hold: whoever had the old password is signed out. Audited.
+pub async fn reset_password(
+    db: &super::Db,
+    username: &StaffUsername,
+    password_hash: &str,
+    actor: &str,
+    now: i64,
+) -> Result<StaffChange, DbError> {
+    let mut tx = db.pool().begin().await?;
+    let changed = sqlx::query("UPDATE staff_members SET password_hash = $1 WHERE username = $2")
+        .bind(password_hash)
+        .bind(username.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        tx.rollback().await?;
+        return Ok(StaffChange::NoSuchMember);
+    }
+    let sessions_ended = super::sessions::end_all_for(
+        &mut *tx,
+        super::sessions::SessionKind::Staff,
+        username.as_str(),
+    )
+    .await?;
+    let detail = format!("Password of {username} reset: {sessions_ended} session(s) ended");
+    let event = NewAuditEvent {
+        kind: AuditKind::StaffPasswordReset,
+        actor,
+        practice_ods: None,
+        patient_id: None,
+        detail: &detail,
+    };
+    audit::record(&mut *tx, &event, now).await?;
+    tx.commit().await?;
+    Ok(StaffChange::Changed { sessions_ended })
 }
 
 /// The member with this username and the practices they work for, if there is one: who a
 /// live staff session belongs to.
 pub async fn find(db: &super::Db, username: &str) -> Result<Option<StaffMember>, DbError> {
-    let Some(is_admin) =
-        sqlx::query_scalar::<_, i64>("SELECT is_admin FROM staff_members WHERE username = $1")
-            .bind(username)
-            .fetch_optional(db.pool())
-            .await?
+    let Some(is_admin) = sqlx::query_scalar::<_, i64>(
+        "SELECT is_admin FROM staff_members WHERE username = $1 AND disabled_at IS NULL",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?
     else {
         return Ok(None);
     };

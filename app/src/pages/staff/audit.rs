@@ -150,6 +150,9 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::PracticeSystemChanged => tr!(staff.audit.kinds.practice_system_changed),
         AuditKind::RefusedAccessEnded => tr!(staff.audit.kinds.refused_access_ended),
         AuditKind::PatientMovedPractice => tr!(staff.audit.kinds.patient_moved_practice),
+        AuditKind::StaffDisabled => tr!(staff.audit.kinds.staff_disabled),
+        AuditKind::StaffEnabled => tr!(staff.audit.kinds.staff_enabled),
+        AuditKind::StaffPasswordReset => tr!(staff.audit.kinds.staff_password_reset),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

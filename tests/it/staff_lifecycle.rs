@@ -1,0 +1,142 @@
+//! The staff lifecycle on the command line (issue #22, part 3): `relink staff list | disable |
+//! enable | reset-password`. A leaver is disabled, never deleted: their sessions end at once and
+//! their password stops working; a reset password ends every session the old one opened. Each
+//! change is one transaction, audited; an unknown member or a change already made is one line,
+//! exit 2, nothing written.
+
+use app::db::audit::AuditKind;
+
+use crate::common::{fixture, start, TestServer};
+use crate::staff::{run_relink, staff_sign_in, RIVERSIDE};
+
+async fn relink(server: &TestServer, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = run_relink(args, &server.database_url).await;
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn signs_in(server: &TestServer, (username, password): (&str, &str)) -> u16 {
+    server
+        .post(
+            "/staff/sign-in",
+            &[("username", username), ("password", password)],
+            None,
+        )
+        .await
+        .status
+}
+
+/// The line of `relink staff list` for `username`, split into its columns.
+fn listed(list: &str, username: &str) -> Vec<String> {
+    list.lines()
+        .find(|line| line.split_whitespace().next() == Some(username))
+        .unwrap_or_else(|| panic!("{username} not listed: {list}"))
+        .split("  ")
+        .map(str::trim)
+        .filter(|column| !column.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_leaver_is_disabled_at_once_and_can_be_enabled_again() {
+    let server = start(true).await;
+    let db = &server.database_url;
+    let desk = staff_sign_in(&server, RIVERSIDE).await;
+    let laptop = staff_sign_in(&server, RIVERSIDE).await;
+
+    let (code, list, _) = relink(&server, &["staff", "list"]).await;
+    assert_eq!(code, Some(0));
+    assert!(list.starts_with("USERNAME"), "{list}");
+    assert_eq!(
+        listed(&list, "staff.riverside"),
+        ["staff.riverside", "staff", "active", "T00001"]
+    );
+
+    let (code, out, err) = relink(&server, &["staff", "disable", "staff.riverside"]).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        out.trim(),
+        "staff.riverside is disabled and cannot sign in; 2 session(s) ended."
+    );
+    for cookie in [&desk, &laptop] {
+        let page = server.get("/staff", Some(cookie)).await;
+        assert_eq!(page.status, 303, "every session ended at once");
+    }
+    assert_eq!(
+        signs_in(&server, RIVERSIDE).await,
+        422,
+        "the right password no longer signs in, and says no more than a wrong one"
+    );
+    let (_, list, _) = relink(&server, &["staff", "list"]).await;
+    assert_eq!(listed(&list, "staff.riverside")[2], "disabled");
+
+    // Already disabled, or nobody: one line, exit 2, nothing written.
+    let (code, _, err) = relink(&server, &["staff", "disable", "staff.riverside"]).await;
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err.trim(),
+        "relink: staff.riverside is already disabled: nothing was changed"
+    );
+    let (code, _, err) = relink(&server, &["staff", "enable", "staff.nobody"]).await;
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("there is no staff member called staff.nobody"),
+        "{err}"
+    );
+    let (code, _, _) = relink(&server, &["staff", "disable", "Not A Name"]).await;
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        fixture::audit_details(db, AuditKind::StaffDisabled).await,
+        ["Staff member staff.riverside disabled: 2 session(s) ended"]
+    );
+
+    let (code, out, _) = relink(&server, &["staff", "enable", "staff.riverside"]).await;
+    assert_eq!(code, Some(0));
+    assert_eq!(out.trim(), "staff.riverside can sign in again.");
+    staff_sign_in(&server, RIVERSIDE).await;
+    let (code, _, err) = relink(&server, &["staff", "enable", "staff.riverside"]).await;
+    assert_eq!(code, Some(2));
+    assert!(err.contains("already enabled"), "{err}");
+    assert_eq!(fixture::audit_count(db, AuditKind::StaffEnabled).await, 1);
+}
+
+#[tokio::test]
+async fn a_reset_password_ends_the_old_ones_sessions_and_only_the_new_one_signs_in() {
+    let server = start(true).await;
+    let db = &server.database_url;
+    let before = staff_sign_in(&server, RIVERSIDE).await;
+
+    let (code, out, err) = relink(&server, &["staff", "reset-password", "staff.riverside"]).await;
+    assert_eq!(code, Some(0), "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Password of staff.riverside reset; 1 session(s) ended.")
+    );
+    let password = lines
+        .next()
+        .and_then(|line| {
+            line.strip_prefix("New password (shown once, give it to them privately): ")
+        })
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_owned();
+    assert_eq!(password.len(), 23, "{out}");
+    assert_eq!(server.get("/staff", Some(&before)).await.status, 303);
+    assert_eq!(signs_in(&server, RIVERSIDE).await, 422, "the old password");
+    let after = staff_sign_in(&server, ("staff.riverside", &password)).await;
+    assert_eq!(server.get("/staff", Some(&after)).await.status, 200);
+    assert_eq!(
+        fixture::audit_details(db, AuditKind::StaffPasswordReset).await,
+        ["Password of staff.riverside reset: 1 session(s) ended"]
+    );
+    let (code, _, _) = relink(&server, &["staff", "reset-password", "staff.nobody"]).await;
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::StaffPasswordReset).await,
+        1
+    );
+}
