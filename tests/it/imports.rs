@@ -26,7 +26,7 @@ pub(crate) fn nhs_numbers(count: usize) -> Vec<String> {
 }
 
 /// A CSV file of these rows, with the header their column count needs (6 or 8 columns).
-fn csv(rows: &[String]) -> String {
+pub(crate) fn csv(rows: &[String]) -> String {
     let eight = rows.first().is_some_and(|row| row.split(',').count() == 8);
     let mut text = if eight {
         String::from(app::import::CSV_HEADER_DOC)
@@ -41,7 +41,7 @@ fn csv(rows: &[String]) -> String {
     text
 }
 
-async fn upload(
+pub(crate) async fn upload(
     server: &TestServer,
     cookie: &str,
     practice: &str,

@@ -805,6 +805,58 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     );
 }
 
+/// An import's report and a refused file for a Welsh-speaking member: not only the page
+/// around them but each rejected row's place and reason, and why the file was refused, are in
+/// Welsh, quoting the values as the file has them.
+#[tokio::test]
+async fn an_import_report_and_a_refused_file_read_in_welsh() {
+    use crate::imports::{csv, nhs_numbers, upload};
+    let server = start(true).await;
+    let staff = with_welsh(&crate::staff::staff_sign_in(&server, crate::staff::RIVERSIDE).await);
+    let mut welsh = Checker {
+        english: english_strings(),
+        visited: BTreeSet::new(),
+    };
+    let numbers = nhs_numbers(2);
+    let rows = [
+        format!("{},Ada,Lovelace,1985-12-10,RV1 3AA,2020-01-06", numbers[0]),
+        "9434765918,Bad,Checkdigit,1990-01-01,RV1 3AD,2021-01-01".to_owned(),
+        format!("{},Bad,Date,1990-02-30,RV1 3AE,2021-01-01", numbers[1]),
+        format!("{},Ada,Lovelace,1985-12-10,RV1 3AA,2020-01-06", numbers[0]),
+    ];
+    let page = upload(&server, &staff, "T00001", csv(&rows).into_bytes(), true).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    welsh.check("/staff/imports (report)", &page);
+    let text = readable_text(&page.body)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for said in [
+        "llinell 3 Nid yw digid gwirio rhif GIG 943 476 5918 yn gywir",
+        "llinell 4 Nid yw'r dyddiad geni 1990-02-30 yn ddyddiad go iawn",
+        "(y tro cyntaf: llinell 2)",
+    ] {
+        assert!(text.contains(said), "{said:?} is not on the page:\n{text}");
+    }
+    assert!(!text.contains("line 3") && !text.contains("fails the check digit"));
+
+    // A file whose first line is a patient's row, not the header: refused, in Welsh.
+    let data_first = format!("{}\n", rows[0]).into_bytes();
+    let page = upload(&server, &staff, "T00001", data_first, false).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    let text = readable_text(&page.body);
+    let refused = "Rhaid i linell gyntaf y ffeil fod yn y pennawd nhs_number,given_name,family_name,date_of_birth,postcode,registration_date[,record_access,visible_from]; llinell gyntaf y ffeil yw rhes o ddata, nid y pennawd";
+    assert!(text.contains(refused), "{text}");
+    assert!(
+        page.summary()
+            .iter()
+            .any(|s| decode_entities(s).contains("rhes o ddata")),
+        "{:?}",
+        page.summary()
+    );
+    assert!(!text.contains("The first line must be"), "{text}");
+}
+
 #[tokio::test]
 async fn the_language_link_switches_and_remembers_the_language() {
     let server = start(false).await;

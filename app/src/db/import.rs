@@ -22,7 +22,7 @@ use super::audit::{self, AuditKind, NewAuditEvent};
 use super::tokens::new_record_id;
 use super::{date_from_sql, date_to_sql, Backend, Db, DbError};
 use crate::domain::{NhsNumber, OdsCode, RecordAccessLevel, VisibleFromRule};
-use crate::import::{Field, ImportedPatient, Place, RowProblem, VisibleFrom};
+use crate::import::{Field, ImportedPatient, Place, RowProblem, RowReason, VisibleFrom};
 
 /// How many row problems a report lists; the rest are counted.
 pub const LISTED_PROBLEMS: usize = 1_000;
@@ -256,30 +256,28 @@ impl Importer {
     ) -> Result<(), DbError> {
         let place = patient.place;
         if let Some(first) = self.seen.get(&patient.nhs_number) {
-            let reason = format!(
-                "NHS number {} is in the file twice (first at {})",
-                patient.nhs_number,
-                describe(*first)
-            );
+            let reason = RowReason::InFileTwice {
+                nhs_number: patient.nhs_number,
+                first: *first,
+            };
             self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
         self.seen.insert(patient.nhs_number, place);
         if let Some(gp) = patient.gp_ods.as_ref().filter(|gp| **gp != self.practice) {
-            let reason = format!(
-                "The file says this patient is registered at {gp}, not {}",
-                self.practice
-            );
+            let reason = RowReason::RegisteredElsewhere {
+                gp: gp.clone(),
+                practice: self.practice.clone(),
+            };
             self.record(problem(place, Field::Practice, reason));
             return Ok(());
         }
         let digits = patient.nhs_number.digits();
         let existing = existing.get(&digits);
         if existing.is_some_and(|e| e.is_test) {
-            let reason = format!(
-                "NHS number {} belongs to a test patient in Relink: not imported",
-                patient.nhs_number
-            );
+            let reason = RowReason::TestPatient {
+                nhs_number: patient.nhs_number,
+            };
             self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
@@ -287,10 +285,10 @@ impl Importer {
             .filter(|e| e.practice_ods != self.practice.as_str())
             .map(|e| (e.practice_ods.clone(), e.has_live_account));
         if let Some((other, true)) = &moved_from {
-            let reason = format!(
-                "NHS number {} has online access at another Relink practice ({other}): not moved. If the patient has left that practice, ask it to end their online access, then import the file again.",
-                patient.nhs_number
-            );
+            let reason = RowReason::OnlineAccessElsewhere {
+                nhs_number: patient.nhs_number,
+                other: other.clone(),
+            };
             self.record(problem(place, Field::NhsNumber, reason));
             return Ok(());
         }
@@ -657,7 +655,7 @@ fn compared(patient: &ImportedPatient, stored: Option<&ComparedRow>) -> Compared
     }
 }
 
-fn problem(place: Place, field: Field, reason: String) -> RowProblem {
+fn problem(place: Place, field: Field, reason: RowReason) -> RowProblem {
     RowProblem {
         place,
         field,
@@ -665,12 +663,9 @@ fn problem(place: Place, field: Field, reason: String) -> RowProblem {
     }
 }
 
-/// "line 4", "entry 3".
+/// "line 4", "entry 3": where a row is, in English (the command line's report).
 pub fn describe(place: Place) -> String {
-    match place {
-        Place::Line(line) => format!("line {line}"),
-        Place::Entry(entry) => format!("entry {entry}"),
-    }
+    place.to_string()
 }
 
 #[derive(sqlx::FromRow)]
@@ -774,7 +769,11 @@ mod tests {
     }
 
     fn bad(line: u64) -> RowProblem {
-        problem(Place::Line(line), Field::DateOfBirth, format!("bad {line}"))
+        let reason = RowReason::NotARealDate {
+            what: crate::import::ValueName::DateOfBirth,
+            value: format!("bad {line}"),
+        };
+        problem(Place::Line(line), Field::DateOfBirth, reason)
     }
 
     async fn import(
@@ -911,11 +910,11 @@ mod tests {
                 Place::Line(n) | Place::Entry(n) => *n,
             });
             assert_eq!(places, sorted, "problems in file order");
-            let reasons: Vec<&str> = first
+            let reasons: Vec<String> = first
                 .problems
                 .iter()
                 .filter(|p| p.field != Field::DateOfBirth)
-                .map(|p| p.reason.as_str())
+                .map(|p| p.reason.to_string())
                 .collect();
             assert_eq!(reasons.len(), 3);
             assert!(reasons[0].contains("test patient"), "{reasons:?}");

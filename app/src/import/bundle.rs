@@ -20,7 +20,8 @@ use time::Date;
 
 use super::{
     birth_date, name, nhs_number, postcode, practice, problem, registration_date, shown, Field,
-    FileError, ImportedPatient, Place, RowProblem, MAX_ROWS,
+    FileError, ImportedPatient, JsonAt, NotABundle, Place, RowProblem, RowReason, Unreadable,
+    ValueName, MAX_ROWS,
 };
 use crate::pds::fhir::{self, Address, Coding, HumanName, Identifier, Period, ODS_SYSTEM};
 
@@ -119,20 +120,19 @@ where
     walk.refill();
     deserializer
         .end()
-        .map_err(|e| not_a_bundle(format!("something follows the Bundle ({})", at(&e))))?;
+        .map_err(|e| FileError::NotABundle(NotABundle::SomethingFollows(at(&e))))?;
     if !walk.resource_type_seen {
-        return Err(not_a_bundle("it has no resourceType".to_owned()));
+        return Err(FileError::NotABundle(NotABundle::NoResourceType));
     }
     Ok(walk.rows)
 }
 
-fn not_a_bundle(reason: String) -> FileError {
-    FileError::NotABundle(reason)
-}
-
 /// Where serde_json stopped; its message is never kept, as it may quote the file.
-fn at(error: &serde_json::Error) -> String {
-    format!("line {}, column {}", error.line(), error.column())
+fn at(error: &serde_json::Error) -> JsonAt {
+    JsonAt {
+        line: error.line(),
+        column: error.column(),
+    }
 }
 
 fn json_error<F>(error: &serde_json::Error, walk: &Walk<F>) -> FileError {
@@ -143,20 +143,16 @@ fn json_error<F>(error: &serde_json::Error, walk: &Walk<F>) -> FileError {
                 .io_error_kind()
                 .is_some_and(|_| walk.budget.get() == 0);
             if too_large {
-                not_a_bundle(format!(
-                    "a part of it (at entry {}) is larger than {} MB, more than any Patient",
-                    walk.rows,
-                    MAX_ENTRY_BYTES / (1024 * 1024)
-                ))
+                FileError::NotABundle(NotABundle::TooLarge {
+                    entry: walk.rows,
+                    megabytes: MAX_ENTRY_BYTES / (1024 * 1024),
+                })
             } else {
-                FileError::Unreadable("the file could not be read to its end".to_owned())
+                FileError::Unreadable(Unreadable::CutShort)
             }
         }
-        Category::Syntax | Category::Eof => not_a_bundle(format!("it is not JSON ({})", at(error))),
-        Category::Data => not_a_bundle(format!(
-            "it does not have the shape of a FHIR Bundle ({})",
-            at(error)
-        )),
+        Category::Syntax | Category::Eof => FileError::NotABundle(NotABundle::NotJson(at(error))),
+        Category::Data => FileError::NotABundle(NotABundle::WrongShape(at(error))),
     }
 }
 
@@ -201,19 +197,17 @@ where
                             && kind.len() <= 40
                             && kind.bytes().all(|b| b.is_ascii_alphabetic())
                         {
-                            format!("it is a {kind}, not a Bundle")
+                            NotABundle::OtherResource { kind }
                         } else {
-                            "its resourceType is not Bundle".to_owned()
+                            NotABundle::NotBundleType
                         };
-                        return Err(walk.fail(not_a_bundle(said)));
+                        return Err(walk.fail(FileError::NotABundle(said)));
                     }
                     walk.resource_type_seen = true;
                 }
                 Key::Entry => {
                     if walk.entry_seen {
-                        return Err(
-                            walk.fail(not_a_bundle("it has more than one entry list".to_owned()))
-                        );
+                        return Err(walk.fail(FileError::NotABundle(NotABundle::TwoEntryLists)));
                     }
                     walk.entry_seen = true;
                     map.next_value_seed(Entries { walk: &mut *walk })?;
@@ -323,7 +317,7 @@ struct Meta {
 /// kept.
 fn part<T: for<'a> Deserialize<'a> + Default>(
     resource: &serde_json::Map<String, Value>,
-    key: &str,
+    key: &'static str,
     place: Place,
     field: Field,
 ) -> Result<T, RowProblem> {
@@ -332,26 +326,26 @@ fn part<T: for<'a> Deserialize<'a> + Default>(
         Some(value) => T::deserialize(value).map_err(|_| RowProblem {
             place,
             field,
-            reason: format!("the Patient's {key} is not in FHIR's shape"),
+            reason: RowReason::NotInFhirShape { key },
         }),
     }
 }
 
-fn row_problem(place: Place, reason: &str) -> RowProblem {
+fn row_problem(place: Place, reason: RowReason) -> RowProblem {
     RowProblem {
         place,
         field: Field::Row,
-        reason: reason.to_owned(),
+        reason,
     }
 }
 
 /// An entry of the Bundle: its `resource` must be a Patient.
 fn entry_patient(entry: Value, place: Place, today: Date) -> Result<ImportedPatient, RowProblem> {
     let Value::Object(mut entry) = entry else {
-        return Err(row_problem(place, "the entry is not a FHIR entry"));
+        return Err(row_problem(place, RowReason::EntryNotAnEntry));
     };
     let Some(Value::Object(resource)) = entry.remove("resource") else {
-        return Err(row_problem(place, "the entry has no resource"));
+        return Err(row_problem(place, RowReason::EntryHasNoResource));
     };
     match resource.get("resourceType").and_then(Value::as_str) {
         Some("Patient") => {}
@@ -362,10 +356,12 @@ fn entry_patient(entry: Value, place: Place, today: Date) -> Result<ImportedPati
         {
             return Err(row_problem(
                 place,
-                &format!("the entry is a {kind}, not a Patient"),
+                RowReason::EntryIsOther {
+                    kind: kind.to_owned(),
+                },
             ))
         }
-        _ => return Err(row_problem(place, "the entry is not a Patient")),
+        _ => return Err(row_problem(place, RowReason::EntryNotAPatient)),
     }
     patient(&resource, place, today)
 }
@@ -392,7 +388,7 @@ fn patient(
         move |_| RowProblem {
             place,
             field,
-            reason: "a period in the Patient is not a FHIR date".to_owned(),
+            reason: RowReason::BadPeriod,
         }
     };
     let current_name = fhir::current(&names, |n| (&n.use_, &n.period), "usual", today)
@@ -406,20 +402,21 @@ fn patient(
             .collect()
     });
     let given_name =
-        name(&given.join(" "), "given name").map_err(problem(place, Field::GivenName))?;
+        name(&given.join(" "), ValueName::GivenName).map_err(problem(place, Field::GivenName))?;
     let family = current_name.and_then(|n| n.family.as_deref()).unwrap_or("");
-    let family_name = name(family, "family name").map_err(problem(place, Field::FamilyName))?;
+    let family_name =
+        name(family, ValueName::FamilyName).map_err(problem(place, Field::FamilyName))?;
 
     let birth: Option<String> = part(resource, "birthDate", place, Field::DateOfBirth)?;
     let birth = birth.unwrap_or_default();
-    let date_of_birth = full_date(&birth, "date of birth")
+    let date_of_birth = full_date(&birth, ValueName::DateOfBirth)
         .and_then(|d| birth_date(d, &birth, today))
         .map_err(problem(place, Field::DateOfBirth))?;
 
     // The current home address, unless the record is restricted.
     let meta: Option<Meta> = part(resource, "meta", place, Field::Row)?;
     let confidentiality = fhir::confidentiality(meta.as_ref().map_or(&[][..], |m| &m.security))
-        .map_err(|_| row_problem(place, "the Patient's security label is not U, R or V"))?;
+        .map_err(|_| row_problem(place, RowReason::BadSecurityLabel))?;
     let addresses: Vec<Address> = part(resource, "address", place, Field::Postcode)?;
     let home = if confidentiality.hides_whereabouts() {
         None
@@ -457,10 +454,10 @@ fn patient(
         return Err(RowProblem {
             place,
             field: Field::RegisteredOn,
-            reason: "no registration date".to_owned(),
+            reason: RowReason::NoRegistrationDate,
         });
     }
-    let registered_on = full_date(start, "registration date")
+    let registered_on = full_date(start, ValueName::RegistrationDate)
         .and_then(|d| registration_date(d, start, date_of_birth, today))
         .map_err(problem(place, Field::RegisteredOn))?;
 
@@ -481,17 +478,20 @@ fn patient(
 }
 
 /// A FHIR date (or dateTime) to the day, with the reason when it is not one.
-fn full_date(text: &str, what: &str) -> Result<Date, String> {
+fn full_date(text: &str, what: ValueName) -> Result<Date, RowReason> {
     if text.trim().is_empty() {
-        return Err(format!("{what} is missing"));
+        return Err(RowReason::Missing { what });
     }
     match fhir::full_date(text, "date") {
         Ok(Some(date)) => Ok(date),
-        Ok(None) => Err(format!("{what} {} is not a full date", shown(text))),
-        Err(_) => Err(format!(
-            "{what} {} is not a FHIR date like 2001-02-28",
-            shown(text)
-        )),
+        Ok(None) => Err(RowReason::NotAFullDate {
+            what,
+            value: shown(text),
+        }),
+        Err(_) => Err(RowReason::NotAFhirDate {
+            what,
+            value: shown(text),
+        }),
     }
 }
 
@@ -580,7 +580,7 @@ mod tests {
     fn problem_with(resource: Value) -> (Field, String) {
         let problem = one(resource).unwrap_err();
         assert_eq!(problem.place, Place::Entry(0));
-        (problem.field, problem.reason)
+        (problem.field, problem.reason.to_string())
     }
 
     #[test]
@@ -641,9 +641,11 @@ mod tests {
         .unwrap();
         let rows = read(text).unwrap();
         let problems: Vec<_> = rows[..5].iter().map(|r| r.clone().unwrap_err()).collect();
+        let texts: Vec<String> = problems.iter().map(|p| p.reason.to_string()).collect();
         let reasons: Vec<_> = problems
             .iter()
-            .map(|p| (p.place, p.field, p.reason.as_str()))
+            .zip(&texts)
+            .map(|(p, text)| (p.place, p.field, text.as_str()))
             .collect();
         assert_eq!(
             reasons,
@@ -809,7 +811,7 @@ mod tests {
 
     fn not_a_bundle(bytes: &[u8]) -> String {
         match read(bytes) {
-            Err(FileError::NotABundle(reason)) => reason,
+            Err(FileError::NotABundle(reason)) => reason.to_string(),
             other => panic!("{:?}: {other:?}", String::from_utf8_lossy(bytes)),
         }
     }
@@ -1076,7 +1078,7 @@ mod tests {
                                 .filter_map(|a| a["postalCode"].as_str())
                                 .any(|p| Postcode::parse(p).is_err()),
                             Field::RegisteredOn => {
-                                problem.reason == "no registration date"
+                                problem.reason.to_string() == "no registration date"
                                     && gp["period"]["start"].is_null()
                             }
                             _ => false,

@@ -10,7 +10,8 @@ use time::{Date, Month};
 
 use super::{
     birth_date, name, nhs_number, postcode, problem, registration_date, shown, unreadable, Field,
-    FileError, ImportedPatient, Place, RowProblem, VisibleFrom, MAX_ROWS,
+    FileError, HeaderFound, ImportedPatient, Place, RowProblem, RowReason, Unreadable, ValueName,
+    VisibleFrom, MAX_ROWS,
 };
 use crate::domain::RecordAccessLevel;
 
@@ -125,10 +126,10 @@ fn read_csv_limited(
             Err(RowProblem {
                 place,
                 field: Field::Row,
-                reason: format!(
-                    "the line has {} columns; the header has {columns}",
-                    fields.len()
-                ),
+                reason: RowReason::WrongColumnCount {
+                    found: fields.len(),
+                    expected: columns,
+                },
             })
         };
         if each(row).is_break() {
@@ -136,7 +137,7 @@ fn read_csv_limited(
         }
     }
     if header.is_none() {
-        return Err(wrong_header("nothing: the file is empty".to_owned()));
+        return Err(wrong_header(HeaderFound::Empty));
     }
     Ok(rows)
 }
@@ -176,14 +177,14 @@ fn header_columns(fields: &[&str]) -> Result<usize, FileError> {
     // A first line with a digit is a patient's row (every row has dates): the error must not
     // carry it, as errors may be logged.
     let found = if line.bytes().any(|b| b.is_ascii_digit()) {
-        "a row of data, not the header".to_owned()
+        HeaderFound::Data
     } else {
-        shown_long(&line)
+        HeaderFound::Line(shown_long(&line))
     };
     Err(wrong_header(found))
 }
 
-fn wrong_header(found: String) -> FileError {
+fn wrong_header(found: HeaderFound) -> FileError {
     FileError::WrongHeader {
         expected: format!("{CSV_HEADER}[,{CSV_HEADER_OPTIONAL}]"),
         found,
@@ -206,13 +207,15 @@ fn shown_long(text: &str) -> String {
 /// One data row whose column count is the header's.
 fn patient(fields: &[&str], place: Place, today: Date) -> Result<ImportedPatient, RowProblem> {
     let nhs = nhs_number(fields[0]).map_err(problem(place, Field::NhsNumber))?;
-    let given_name = name(fields[1], "given name").map_err(problem(place, Field::GivenName))?;
-    let family_name = name(fields[2], "family name").map_err(problem(place, Field::FamilyName))?;
-    let date_of_birth = date(fields[3], "date of birth")
+    let given_name =
+        name(fields[1], ValueName::GivenName).map_err(problem(place, Field::GivenName))?;
+    let family_name =
+        name(fields[2], ValueName::FamilyName).map_err(problem(place, Field::FamilyName))?;
+    let date_of_birth = date(fields[3], ValueName::DateOfBirth)
         .and_then(|d| birth_date(d, fields[3], today))
         .map_err(problem(place, Field::DateOfBirth))?;
     let postcode = postcode(fields[4]).map_err(problem(place, Field::Postcode))?;
-    let registered_on = date(fields[5], "registration date")
+    let registered_on = date(fields[5], ValueName::RegistrationDate)
         .and_then(|d| registration_date(d, fields[5], date_of_birth, today))
         .map_err(problem(place, Field::RegisteredOn))?;
     let (record_access, visible_from) = match fields {
@@ -239,10 +242,10 @@ fn patient(fields: &[&str], place: Place, today: Date) -> Result<ImportedPatient
 }
 
 /// `YYYY-MM-DD`, or `DD/MM/YYYY` with a one- or two-digit day and month.
-fn date(text: &str, what: &str) -> Result<Date, String> {
+fn date(text: &str, what: ValueName) -> Result<Date, RowReason> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("{what} is missing"));
+        return Err(RowReason::Missing { what });
     }
     let digits = |s: &str, lengths: &[usize]| {
         (lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
@@ -265,22 +268,25 @@ fn date(text: &str, what: &str) -> Result<Date, String> {
         .map(|((d, m), y)| (y, m, d))
     };
     let Some((year, month, day)) = parts else {
-        return Err(format!(
-            "{what} {} is not a date like 2001-02-28 or 28/02/2001",
-            shown(text)
-        ));
+        return Err(RowReason::NotADate {
+            what,
+            value: shown(text),
+        });
     };
     u8::try_from(month)
         .ok()
         .and_then(|m| Month::try_from(m).ok())
         .zip(u8::try_from(day).ok())
         .and_then(|(month, day)| Date::from_calendar_date(i32::from(year), month, day).ok())
-        .ok_or_else(|| format!("{what} {} is not a real date", shown(text)))
+        .ok_or_else(|| RowReason::NotARealDate {
+            what,
+            value: shown(text),
+        })
 }
 
 /// An empty cell says nothing (the practice's setting stays); otherwise one of the four levels,
 /// by its code or its name.
-fn record_access(text: &str) -> Result<Option<RecordAccessLevel>, String> {
+fn record_access(text: &str) -> Result<Option<RecordAccessLevel>, RowReason> {
     let words: Vec<String> = text
         .split_whitespace()
         .map(str::to_ascii_lowercase)
@@ -291,17 +297,12 @@ fn record_access(text: &str) -> Result<Option<RecordAccessLevel>, String> {
         "summary" => RecordAccessLevel::Summary,
         "dcr" | "detailed coded record" => RecordAccessLevel::DetailedCoded,
         "full" => RecordAccessLevel::Full,
-        _ => {
-            return Err(format!(
-                "record access {} is not none, summary, dcr (Detailed Coded Record) or full",
-                shown(text)
-            ))
-        }
+        _ => return Err(RowReason::NotARecordAccess { value: shown(text) }),
     }))
 }
 
 /// An empty cell says nothing; otherwise `joined`, `requested` or a date.
-fn visible_from(text: &str) -> Result<Option<VisibleFrom>, String> {
+fn visible_from(text: &str) -> Result<Option<VisibleFrom>, RowReason> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(None);
@@ -313,12 +314,9 @@ fn visible_from(text: &str) -> Result<Option<VisibleFrom>, String> {
         return Ok(Some(VisibleFrom::RequestedAccess));
     }
     if !trimmed.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!(
-            "visible from {} is not joined, requested or a date",
-            shown(text)
-        ));
+        return Err(RowReason::NotAVisibleFrom { value: shown(text) });
     }
-    date(trimmed, "visible from").map(|d| Some(VisibleFrom::From(d)))
+    date(trimmed, ValueName::VisibleFrom).map(|d| Some(VisibleFrom::From(d)))
 }
 
 fn csv_error(error: ::csv::Error) -> FileError {
@@ -326,16 +324,16 @@ fn csv_error(error: ::csv::Error) -> FileError {
     match error.into_kind() {
         ::csv::ErrorKind::Io(e) => {
             match e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>()) {
-                Some(too_long) => FileError::Unreadable(format!(
-                "line {} is longer than {MAX_LINE_BYTES} characters, more than any patient's row",
-                too_long.line
-            )),
+                Some(too_long) => FileError::Unreadable(Unreadable::LineTooLong {
+                    line: too_long.line,
+                    limit: MAX_LINE_BYTES,
+                }),
                 None => unreadable(e),
             }
         }
         ::csv::ErrorKind::Utf8 { .. } => FileError::NotUtf8 { line },
         // Not raised with `flexible` and byte records; said without the content if it is.
-        _ => FileError::Unreadable(format!("the CSV cannot be read at line {line}")),
+        _ => FileError::Unreadable(Unreadable::Csv { line }),
     }
 }
 
@@ -421,7 +419,7 @@ mod tests {
     fn problem_with(row: &str) -> (Field, String) {
         let problem = one(row).unwrap_err();
         assert_eq!(problem.place, Place::Line(2), "{row}");
-        (problem.field, problem.reason)
+        (problem.field, problem.reason.to_string())
     }
 
     fn jane() -> ImportedPatient {
@@ -647,7 +645,7 @@ mod tests {
             ControlFlow::Continue(())
         });
         assert!(
-            matches!(&whole, Err(FileError::WrongHeader { found, .. }) if found.contains("empty")),
+            matches!(&whole, Err(FileError::WrongHeader { found, .. }) if found.to_string().contains("empty")),
             "{whole:?}"
         );
         assert_eq!(in_pieces.map(|_| ()), whole.map(|_| ()));
@@ -763,12 +761,16 @@ mod tests {
             ("", "nothing: the file is empty"),
             ("\n\n  \n", "nothing: the file is empty"),
         ] {
+            let Err(FileError::WrongHeader {
+                expected: said,
+                found: was,
+            }) = read(text)
+            else {
+                panic!("{text}: not a wrong header");
+            };
             assert_eq!(
-                read(text),
-                Err(FileError::WrongHeader {
-                    expected: expected.clone(),
-                    found: found.to_owned()
-                }),
+                (said, was.to_string()),
+                (expected.clone(), found.to_owned()),
                 "{text}"
             );
         }
@@ -791,11 +793,14 @@ mod tests {
     #[test]
     fn a_line_longer_than_any_row_stops_the_file() {
         let text = format!("{HEAD}\n{}\n", "x".repeat(MAX_LINE_BYTES + 1));
+        let Err(FileError::Unreadable(why)) = read(text) else {
+            panic!("not unreadable");
+        };
         assert_eq!(
-            read(text),
-            Err(FileError::Unreadable(format!(
+            why.to_string(),
+            format!(
                 "line 2 is longer than {MAX_LINE_BYTES} characters, more than any patient's row"
-            )))
+            )
         );
         // One just short of the limit is read (as a row with too few columns).
         let rows = read(format!("{HEAD}\n{}\n", "x".repeat(MAX_LINE_BYTES - 1))).unwrap();

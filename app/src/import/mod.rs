@@ -101,25 +101,317 @@ pub enum Field {
 pub struct RowProblem {
     pub place: Place,
     pub field: Field,
-    /// Why, for a practice manager: "NHS number 943 476 5918 fails the check digit".
-    pub reason: String,
+    /// Why, for a practice manager; structured so the staff page can say it in the member's
+    /// language (its `Display` is the English the command line prints).
+    pub reason: RowReason,
 }
 
-/// Why a whole file is refused: nothing in it is imported.
+/// The value a reason names, when several reasons are said the same way of different values
+/// ("given name is missing", "date of birth is missing").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueName {
+    GivenName,
+    FamilyName,
+    DateOfBirth,
+    RegistrationDate,
+    VisibleFrom,
+}
+
+impl std::fmt::Display for ValueName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::GivenName => "given name",
+            Self::FamilyName => "family name",
+            Self::DateOfBirth => "date of birth",
+            Self::RegistrationDate => "registration date",
+            Self::VisibleFrom => "visible from",
+        })
+    }
+}
+
+/// Why a row is not imported, with the values the reason quotes (as the file has them, cut
+/// short by `shown`), so it can be said in English (`Display`, for the command line) or in the
+/// staff member's language (`server::staff::import_wording`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowReason {
+    NhsNumberMissing,
+    NhsNumberNotDigits {
+        value: String,
+    },
+    NhsNumberWrongLength {
+        value: String,
+    },
+    /// `number` is the ten digits shown 3-3-4, as NHS letters print them.
+    NhsNumberFailsCheck {
+        number: String,
+    },
+    Missing {
+        what: ValueName,
+    },
+    /// A name with a control character.
+    NotPrintable {
+        what: ValueName,
+        value: String,
+    },
+    BornBefore1880 {
+        value: String,
+    },
+    BirthNotInPast {
+        value: String,
+    },
+    NotARealDate {
+        what: ValueName,
+        value: String,
+    },
+    /// A CSV date in neither `YYYY-MM-DD` nor `DD/MM/YYYY`.
+    NotADate {
+        what: ValueName,
+        value: String,
+    },
+    /// A FHIR date with no day (`1980`, `1980-02`).
+    NotAFullDate {
+        what: ValueName,
+        value: String,
+    },
+    NotAFhirDate {
+        what: ValueName,
+        value: String,
+    },
+    RegistrationInFuture {
+        value: String,
+    },
+    RegistrationBeforeBirth {
+        value: String,
+    },
+    NotAPostcode {
+        value: String,
+    },
+    NotAPracticeCode {
+        value: String,
+    },
+    NotARecordAccess {
+        value: String,
+    },
+    NotAVisibleFrom {
+        value: String,
+    },
+    /// A CSV line with another number of columns than the header.
+    WrongColumnCount {
+        found: usize,
+        expected: usize,
+    },
+    /// A part of a Bundle's Patient (its JSON key) in the wrong shape.
+    NotInFhirShape {
+        key: &'static str,
+    },
+    EntryNotAnEntry,
+    EntryHasNoResource,
+    /// An entry of another resource type (`kind`, letters only).
+    EntryIsOther {
+        kind: String,
+    },
+    EntryNotAPatient,
+    BadPeriod,
+    BadSecurityLabel,
+    NoRegistrationDate,
+    /// The NHS number is in the file before, at `first`.
+    InFileTwice {
+        nhs_number: NhsNumber,
+        first: Place,
+    },
+    /// A Bundle names another practice (`gp`) than the one imported into.
+    RegisteredElsewhere {
+        gp: OdsCode,
+        practice: OdsCode,
+    },
+    TestPatient {
+        nhs_number: NhsNumber,
+    },
+    /// A live online account at another Relink practice (`other`): the patient stays there.
+    OnlineAccessElsewhere {
+        nhs_number: NhsNumber,
+        other: String,
+    },
+}
+
+impl std::fmt::Display for RowReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NhsNumberMissing => write!(f, "NHS number is missing"),
+            Self::NhsNumberNotDigits { value } => write!(
+                f,
+                "NHS number {value} must only include numbers, spaces and dashes"
+            ),
+            Self::NhsNumberWrongLength { value } => {
+                write!(f, "NHS number {value} must be 10 numbers")
+            }
+            Self::NhsNumberFailsCheck { number } => {
+                write!(f, "NHS number {number} fails the check digit")
+            }
+            Self::Missing { what } => write!(f, "{what} is missing"),
+            Self::NotPrintable { what, value } => write!(
+                f,
+                "{what} {value} has a character that is not a letter or punctuation"
+            ),
+            Self::BornBefore1880 { value } => write!(f, "date of birth {value} is before 1880"),
+            Self::BirthNotInPast { value } => {
+                write!(f, "date of birth {value} is not in the past")
+            }
+            Self::NotARealDate { what, value } => write!(f, "{what} {value} is not a real date"),
+            Self::NotADate { what, value } => write!(
+                f,
+                "{what} {value} is not a date like 2001-02-28 or 28/02/2001"
+            ),
+            Self::NotAFullDate { what, value } => write!(f, "{what} {value} is not a full date"),
+            Self::NotAFhirDate { what, value } => {
+                write!(f, "{what} {value} is not a FHIR date like 2001-02-28")
+            }
+            Self::RegistrationInFuture { value } => {
+                write!(f, "registration date {value} is in the future")
+            }
+            Self::RegistrationBeforeBirth { value } => {
+                write!(f, "registration date {value} is before the date of birth")
+            }
+            Self::NotAPostcode { value } => {
+                write!(f, "postcode {value} is not a real postcode, like LS1 4AP")
+            }
+            Self::NotAPracticeCode { value } => write!(
+                f,
+                "practice code {value} is not a letter followed by 5 numbers, like A12345"
+            ),
+            Self::NotARecordAccess { value } => write!(
+                f,
+                "record access {value} is not none, summary, dcr (Detailed Coded Record) or full"
+            ),
+            Self::NotAVisibleFrom { value } => write!(
+                f,
+                "visible from {value} is not joined, requested or a date"
+            ),
+            Self::WrongColumnCount { found, expected } => write!(
+                f,
+                "the line has {found} columns; the header has {expected}"
+            ),
+            Self::NotInFhirShape { key } => {
+                write!(f, "the Patient's {key} is not in FHIR's shape")
+            }
+            Self::EntryNotAnEntry => write!(f, "the entry is not a FHIR entry"),
+            Self::EntryHasNoResource => write!(f, "the entry has no resource"),
+            Self::EntryIsOther { kind } => write!(f, "the entry is a {kind}, not a Patient"),
+            Self::EntryNotAPatient => write!(f, "the entry is not a Patient"),
+            Self::BadPeriod => write!(f, "a period in the Patient is not a FHIR date"),
+            Self::BadSecurityLabel => {
+                write!(f, "the Patient's security label is not U, R or V")
+            }
+            Self::NoRegistrationDate => write!(f, "no registration date"),
+            Self::InFileTwice { nhs_number, first } => write!(
+                f,
+                "NHS number {nhs_number} is in the file twice (first at {first})"
+            ),
+            Self::RegisteredElsewhere { gp, practice } => write!(
+                f,
+                "The file says this patient is registered at {gp}, not {practice}"
+            ),
+            Self::TestPatient { nhs_number } => write!(
+                f,
+                "NHS number {nhs_number} belongs to a test patient in Relink: not imported"
+            ),
+            Self::OnlineAccessElsewhere { nhs_number, other } => write!(
+                f,
+                "NHS number {nhs_number} has online access at another Relink practice ({other}): not moved. If the patient has left that practice, ask it to end their online access, then import the file again."
+            ),
+        }
+    }
+}
+
+/// "line 4", "entry 3": where a row is, as the command line and the English report say it.
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Line(line) => write!(f, "line {line}"),
+            Self::Entry(entry) => write!(f, "entry {entry}"),
+        }
+    }
+}
+
+/// Why a whole file is refused: nothing in it is imported. Structured like [`RowReason`], so
+/// the staff page can say it in the member's language; `Display` is the English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
     #[error("The file is not text in UTF-8 (line {line}). Save it as CSV UTF-8 and try again.")]
     NotUtf8 { line: u64 },
     #[error("The first line must be the header {expected}; the file's first line is {found}")]
-    WrongHeader { expected: String, found: String },
+    WrongHeader {
+        expected: String,
+        found: HeaderFound,
+    },
     #[error("The file is neither a CSV with the header {expected} nor a FHIR Bundle")]
     UnknownFormat { expected: String },
     #[error("The file is not a FHIR Bundle: {0}")]
-    NotABundle(String),
+    NotABundle(NotABundle),
     #[error("The file has more than {limit} patients. Split it into smaller files.")]
     TooManyRows { limit: u64 },
     #[error("The file could not be read: {0}")]
-    Unreadable(String),
+    Unreadable(Unreadable),
+}
+
+/// What a CSV's first line is, when it is not the header.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderFound {
+    /// The line as the error quotes it (at most 120 characters); never a row of data.
+    #[error("{0}")]
+    Line(String),
+    /// A line with a digit: a patient's row, not quoted (errors may be logged).
+    #[error("a row of data, not the header")]
+    Data,
+    #[error("nothing: the file is empty")]
+    Empty,
+}
+
+/// Where serde_json stopped in a file that is not a Bundle (its message, which may quote the
+/// file, is never kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}")]
+pub struct JsonAt {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Why a file that starts as JSON is not a FHIR Bundle.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotABundle {
+    #[error("it is not JSON ({0})")]
+    NotJson(JsonAt),
+    #[error("it does not have the shape of a FHIR Bundle ({0})")]
+    WrongShape(JsonAt),
+    #[error("something follows the Bundle ({0})")]
+    SomethingFollows(JsonAt),
+    #[error("it has no resourceType")]
+    NoResourceType,
+    /// Another resource type (`kind`, letters only).
+    #[error("it is a {kind}, not a Bundle")]
+    OtherResource { kind: String },
+    #[error("its resourceType is not Bundle")]
+    NotBundleType,
+    #[error("it has more than one entry list")]
+    TwoEntryLists,
+    #[error(
+        "a part of it (at entry {entry}) is larger than {megabytes} MB, more than any Patient"
+    )]
+    TooLarge { entry: u64, megabytes: u64 },
+}
+
+/// Why a file could not be read to its end.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    /// The system's own words (they say nothing of the file's content).
+    #[error("{0}")]
+    Io(String),
+    #[error("the file could not be read to its end")]
+    CutShort,
+    #[error("line {line} is longer than {limit} characters, more than any patient's row")]
+    LineTooLong { line: u64, limit: usize },
+    #[error("the CSV cannot be read at line {line}")]
+    Csv { line: u64 },
 }
 
 pub mod bundle;
@@ -212,7 +504,7 @@ pub fn read_any(
 
 /// An I/O error's own words say nothing of the file's content.
 fn unreadable(error: std::io::Error) -> FileError {
-    FileError::Unreadable(error.to_string())
+    FileError::Unreadable(Unreadable::Io(error.to_string()))
 }
 
 // ---- The checks both readers make, with the reasons a practice manager reads ----
@@ -235,52 +527,48 @@ fn shown(value: &str) -> String {
     out
 }
 
-fn nhs_number(value: &str) -> Result<NhsNumber, String> {
+fn nhs_number(value: &str) -> Result<NhsNumber, RowReason> {
     use crate::domain::NhsNumberError;
     NhsNumber::parse(value).map_err(|error| match error {
-        NhsNumberError::Empty => "NHS number is missing".to_owned(),
-        NhsNumberError::NotDigits => format!(
-            "NHS number {} must only include numbers, spaces and dashes",
-            shown(value)
-        ),
-        NhsNumberError::WrongLength => {
-            format!("NHS number {} must be 10 numbers", shown(value))
-        }
+        NhsNumberError::Empty => RowReason::NhsNumberMissing,
+        NhsNumberError::NotDigits => RowReason::NhsNumberNotDigits {
+            value: shown(value),
+        },
+        NhsNumberError::WrongLength => RowReason::NhsNumberWrongLength {
+            value: shown(value),
+        },
         NhsNumberError::FailsCheck => {
             // Ten digits, shown 3-3-4 as NHS letters print them.
             let d: String = value.chars().filter(char::is_ascii_digit).collect();
-            format!(
-                "NHS number {} {} {} fails the check digit",
-                &d[..3],
-                &d[3..6],
-                &d[6..]
-            )
+            RowReason::NhsNumberFailsCheck {
+                number: format!("{} {} {}", &d[..3], &d[3..6], &d[6..]),
+            }
         }
     })
 }
 
 /// A given or family name: trimmed, not empty, no control characters (which no name holds and
 /// which PostgreSQL refuses in text).
-fn name(value: &str, what: &str) -> Result<String, String> {
+fn name(value: &str, what: ValueName) -> Result<String, RowReason> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(format!("{what} is missing"));
+        return Err(RowReason::Missing { what });
     }
     if value.chars().any(char::is_control) {
-        return Err(format!(
-            "{what} {} has a character that is not a letter or punctuation",
-            shown(value)
-        ));
+        return Err(RowReason::NotPrintable {
+            what,
+            value: shown(value),
+        });
     }
     Ok(value.to_owned())
 }
 
 /// A date of birth already read as a date (`text` is how the file wrote it): from 1880 and in
 /// the past (the rule of [`crate::domain::DateOfBirth`]).
-fn birth_date(date: Date, text: &str, today: Date) -> Result<Date, String> {
+fn birth_date(date: Date, text: &str, today: Date) -> Result<Date, RowReason> {
     use crate::domain::{DateOfBirth, DateOfBirthError};
     if date < EARLIEST_BIRTH {
-        return Err(format!("date of birth {} is before 1880", shown(text)));
+        return Err(RowReason::BornBefore1880 { value: shown(text) });
     }
     let (year, month, day) = date.to_calendar_date();
     DateOfBirth::parse(
@@ -291,53 +579,44 @@ fn birth_date(date: Date, text: &str, today: Date) -> Result<Date, String> {
     )
     .map(|dob| dob.date())
     .map_err(|error| match error {
-        DateOfBirthError::NotInPast => {
-            format!("date of birth {} is not in the past", shown(text))
-        }
-        _ => format!("date of birth {} is not a real date", shown(text)),
+        DateOfBirthError::NotInPast => RowReason::BirthNotInPast { value: shown(text) },
+        _ => RowReason::NotARealDate {
+            what: ValueName::DateOfBirth,
+            value: shown(text),
+        },
     })
 }
 
 /// A registration date already read as a date: not in the future, not before the birth.
-fn registration_date(date: Date, text: &str, born: Date, today: Date) -> Result<Date, String> {
+fn registration_date(date: Date, text: &str, born: Date, today: Date) -> Result<Date, RowReason> {
     if date > today {
-        Err(format!(
-            "registration date {} is in the future",
-            shown(text)
-        ))
+        Err(RowReason::RegistrationInFuture { value: shown(text) })
     } else if date < born {
-        Err(format!(
-            "registration date {} is before the date of birth",
-            shown(text)
-        ))
+        Err(RowReason::RegistrationBeforeBirth { value: shown(text) })
     } else {
         Ok(date)
     }
 }
 
 /// An empty postcode is none (a patient of no fixed abode); anything else must be one.
-fn postcode(value: &str) -> Result<Option<Postcode>, String> {
+fn postcode(value: &str) -> Result<Option<Postcode>, RowReason> {
     if value.trim().is_empty() {
         return Ok(None);
     }
-    Postcode::parse(value).map(Some).map_err(|_| {
-        format!(
-            "postcode {} is not a real postcode, like LS1 4AP",
-            shown(value)
-        )
+    Postcode::parse(value)
+        .map(Some)
+        .map_err(|_| RowReason::NotAPostcode {
+            value: shown(value),
+        })
+}
+
+fn practice(value: &str) -> Result<OdsCode, RowReason> {
+    OdsCode::parse(value).map_err(|_| RowReason::NotAPracticeCode {
+        value: shown(value),
     })
 }
 
-fn practice(value: &str) -> Result<OdsCode, String> {
-    OdsCode::parse(value).map_err(|_| {
-        format!(
-            "practice code {} is not a letter followed by 5 numbers, like A12345",
-            shown(value)
-        )
-    })
-}
-
-fn problem(place: Place, field: Field) -> impl FnOnce(String) -> RowProblem {
+fn problem(place: Place, field: Field) -> impl FnOnce(RowReason) -> RowProblem {
     move |reason| RowProblem {
         place,
         field,

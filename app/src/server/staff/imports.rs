@@ -9,8 +9,8 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use super::import_wording;
 use super::SignedInStaff;
-use crate::db::import::describe;
 use crate::db::staff::{self, StaffMember};
 use crate::db::DbError;
 use crate::domain::OdsCode;
@@ -169,7 +169,7 @@ pub(super) async fn upload(
                     .into_iter()
                     .map(|m| {
                         (
-                            describe(m.place),
+                            import_wording::place(locale, m.place),
                             m.nhs_number.to_string(),
                             m.from.to_string(),
                         )
@@ -179,14 +179,19 @@ pub(super) async fn upload(
                 problems: report
                     .problems
                     .into_iter()
-                    .map(|p| (describe(p.place), p.reason))
+                    .map(|p| {
+                        (
+                            import_wording::place(locale, p.place),
+                            import_wording::reason(locale, &p.reason),
+                        )
+                    })
                     .collect(),
                 more: report.rejected.saturating_sub(listed),
             });
             Ok(render(&state, routes::IMPORTS, view, StatusCode::OK).await)
         }
         Err(ImportError::File(refused)) => {
-            errors.add("file", refused.to_string());
+            errors.add("file", import_wording::file_error(locale, &refused));
             view.errors = errors;
             Ok(render(
                 &state,

@@ -7,6 +7,7 @@
 mod attention;
 mod audit;
 mod auth;
+mod import_wording;
 mod imports;
 mod lists;
 mod patients;
