@@ -11,7 +11,7 @@
 
 use sqlx::{Any, Executor};
 
-use super::sessions::{ABSOLUTE_TIMEOUT_SECONDS, IDLE_TIMEOUT_SECONDS};
+use super::sessions::{SessionKind, ABSOLUTE_TIMEOUT_SECONDS};
 use super::{Db, DbError};
 use crate::domain::attempts::longest_window_seconds;
 
@@ -64,12 +64,19 @@ impl std::fmt::Display for Purged {
 /// transaction, and says how much went from each table.
 pub async fn purge(db: &Db, now: i64) -> Result<Purged, DbError> {
     let mut tx = db.pool().begin().await?;
-    // `sessions::resume` accepts last_seen_at > now - idle and created_at > now - absolute.
+    // `sessions::resume` accepts last_seen_at > now - the kind's idle time and
+    // created_at > now - absolute.
     let sessions = affected(
         &mut *tx,
-        sqlx::query("DELETE FROM sessions WHERE last_seen_at <= $1 OR created_at <= $2")
-            .bind(now - IDLE_TIMEOUT_SECONDS)
-            .bind(now - ABSOLUTE_TIMEOUT_SECONDS),
+        sqlx::query(
+            "DELETE FROM sessions
+             WHERE (kind = 'patient' AND last_seen_at <= $1)
+                OR (kind = 'staff' AND last_seen_at <= $2)
+                OR created_at <= $3",
+        )
+        .bind(now - SessionKind::Patient.idle_timeout_seconds())
+        .bind(now - SessionKind::Staff.idle_timeout_seconds())
+        .bind(now - ABSOLUTE_TIMEOUT_SECONDS),
     )
     .await?;
     // A used token shows the reset's confirmation only while its cookie lives, which is as
@@ -124,7 +131,9 @@ mod tests {
     use super::*;
     use crate::db::outbox::{self, NewMessage, Purpose};
     use crate::db::replacement::{self, JOURNEY_LIFETIME_SECONDS};
-    use crate::db::sessions::{self, SessionKind};
+    use crate::db::sessions::{
+        self, SessionKind, IDLE_TIMEOUT_SECONDS, STAFF_IDLE_TIMEOUT_SECONDS,
+    };
     use crate::db::step_tokens::{self, StepToken, STEP_TOKEN_LIFETIME_SECONDS};
     use crate::db::testing::each_backend;
     use crate::db::throttles;
@@ -195,15 +204,33 @@ mod tests {
                 .await
                 .unwrap();
 
+            // Staff sessions last 30 idle minutes: one unused for 20 is kept, one for 30 goes.
+            let staff = SessionKind::Staff;
+            let desk = sessions::create(db.pool(), staff, "staff-kept", NOW - 20 * 60)
+                .await
+                .unwrap();
+            sessions::create(
+                db.pool(),
+                staff,
+                "staff-idle",
+                NOW - STAFF_IDLE_TIMEOUT_SECONDS,
+            )
+            .await
+            .unwrap();
+
             let purged = purge(&db, NOW).await.unwrap();
-            assert_eq!(purged.sessions, 2);
-            assert_eq!(purged.total(), 2);
+            assert_eq!(purged.sessions, 3);
+            assert_eq!(purged.total(), 3);
             let mut left: Vec<String> = sqlx::query_scalar("SELECT subject FROM sessions")
                 .fetch_all(db.pool())
                 .await
                 .unwrap();
             left.sort();
-            assert_eq!(left, ["kept", "long"]);
+            assert_eq!(left, ["kept", "long", "staff-kept"]);
+            assert!(sessions::resume(db.pool(), staff, &desk, NOW)
+                .await
+                .unwrap()
+                .is_some());
             // What is kept still works.
             assert!(sessions::resume(db.pool(), kind, &kept, NOW)
                 .await

@@ -1,6 +1,7 @@
 //! Server-side sessions. The browser holds a random id in a `__Host-` cookie; the database
 //! holds its hash, who it belongs to, and when it was created and last used, so a session ends
-//! after 15 idle minutes or 12 hours at most, on whichever instance the next request lands.
+//! after its idle time (15 minutes for patients, 30 for staff, who work through a surgery's
+//! interruptions) or 12 hours at most, on whichever instance the next request lands.
 
 use sqlx::{Acquire, Any, Executor};
 
@@ -9,7 +10,11 @@ use super::audit::{self, AuditKind, NewAuditEvent};
 use super::tokens::SessionId;
 use super::{Db, DbError};
 
+/// A patient's session ends after this long unused.
 pub const IDLE_TIMEOUT_SECONDS: i64 = 15 * 60;
+/// A staff session ends after this long unused (issue #22: 30 minutes).
+pub const STAFF_IDLE_TIMEOUT_SECONDS: i64 = 30 * 60;
+/// Any session ends this long after sign-in, however busy.
 pub const ABSOLUTE_TIMEOUT_SECONDS: i64 = 12 * 60 * 60;
 
 /// Whose session it is.
@@ -24,6 +29,14 @@ impl SessionKind {
         match self {
             Self::Patient => "patient",
             Self::Staff => "staff",
+        }
+    }
+
+    /// How long a session of this kind lasts unused.
+    pub fn idle_timeout_seconds(self) -> i64 {
+        match self {
+            Self::Patient => IDLE_TIMEOUT_SECONDS,
+            Self::Staff => STAFF_IDLE_TIMEOUT_SECONDS,
         }
     }
 }
@@ -80,7 +93,7 @@ pub async fn resume<'e>(
     .bind(now)
     .bind(id.digest())
     .bind(kind.code())
-    .bind(now - IDLE_TIMEOUT_SECONDS)
+    .bind(now - kind.idle_timeout_seconds())
     .bind(now - ABSOLUTE_TIMEOUT_SECONDS)
     .fetch_optional(exec)
     .await?)
@@ -229,6 +242,30 @@ mod tests {
                     SessionKind::Patient,
                     &idle,
                     1_000 + IDLE_TIMEOUT_SECONDS
+                )
+                .await
+                .unwrap(),
+                None
+            );
+
+            // A staff session outlives a patient's idle time, up to its own 30 minutes.
+            let staff = create(db.pool(), SessionKind::Staff, "staff.one", 1_000)
+                .await
+                .unwrap();
+            let later = 1_000 + IDLE_TIMEOUT_SECONDS + 60;
+            assert_eq!(
+                resume(db.pool(), SessionKind::Staff, &staff, later)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some("staff.one")
+            );
+            assert_eq!(
+                resume(
+                    db.pool(),
+                    SessionKind::Staff,
+                    &staff,
+                    later + STAFF_IDLE_TIMEOUT_SECONDS
                 )
                 .await
                 .unwrap(),
