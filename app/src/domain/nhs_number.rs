@@ -54,6 +54,12 @@ impl NhsNumber {
     pub fn digits(&self) -> String {
         self.0.iter().map(|d| char::from(b'0' + d)).collect()
     }
+
+    /// The ten digits as one number: a compact key where many numbers are kept at once (an
+    /// import remembers every number of its file).
+    pub fn as_u64(&self) -> u64 {
+        self.0.iter().fold(0, |n, d| n * 10 + u64::from(*d))
+    }
 }
 
 /// Modulus 11: weights 10..2 on the first nine digits; 11 becomes 0 and 10 means no valid number.
@@ -176,6 +182,14 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_number_key_is_the_digits_read_as_one_number(prefix in "[0-9]{9}") {
+            if let Some(check) = check_digit(&prefix.bytes().map(|b| b - b'0').collect::<Vec<_>>()) {
+                let n = NhsNumber::parse(&format!("{prefix}{check}")).unwrap();
+                prop_assert_eq!(n.as_u64(), n.digits().parse::<u64>().unwrap());
+            }
+        }
+
         #[test]
         fn every_nine_digit_prefix_has_at_most_one_valid_number(prefix in "[0-9]{9}") {
             let valid: Vec<_> = (0..=9)
