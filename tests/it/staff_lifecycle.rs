@@ -140,3 +140,65 @@ async fn a_reset_password_ends_the_old_ones_sessions_and_only_the_new_one_signs_
         1
     );
 }
+
+/// A staff sign-in from `address` (the test server trusts 127.0.0.1 to say who it forwards for).
+async fn sign_in_from(server: &TestServer, address: &str, password: &str) -> u16 {
+    server
+        .client
+        .post(format!("{}/staff/sign-in", server.base))
+        .header("x-forwarded-for", address)
+        .form(&[("username", "staff.riverside"), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_stranger_who_knows_a_username_cannot_lock_the_member_out_and_many_raise_an_alert() {
+    let server = crate::common::start_configured(
+        true,
+        |config| config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()],
+        |_| {},
+    )
+    .await;
+    let db = &server.database_url;
+    let (_, password) = RIVERSIDE;
+    // Five wrong passwords from the stranger's connection lock that connection out...
+    for attempt in 1..=5 {
+        let status = sign_in_from(&server, "203.0.113.9", "wrong").await;
+        assert_eq!(status, if attempt == 5 { 429 } else { 422 });
+    }
+    assert_eq!(sign_in_from(&server, "203.0.113.9", password).await, 429);
+    // ...not the member, at their own desk.
+    assert_eq!(sign_in_from(&server, "198.51.100.7", password).await, 303);
+    assert_eq!(
+        fixture::audit_count(db, AuditKind::StaffSignInAlert).await,
+        0
+    );
+
+    // Failures from many connections (20 in 15 minutes) raise one alert for administrators,
+    // and still lock nobody out but the connections that failed.
+    for client in [
+        "203.0.113.10",
+        "203.0.113.11",
+        "203.0.113.12",
+        "203.0.113.13",
+    ] {
+        for _ in 0..5 {
+            sign_in_from(&server, client, "wrong").await;
+        }
+    }
+    assert_eq!(
+        fixture::audit_details(db, AuditKind::StaffSignInAlert).await,
+        ["20 failed sign-ins as staff.riverside from any connection within 15 minutes: not locked; check who is trying"]
+    );
+    assert_eq!(sign_in_from(&server, "198.51.100.7", password).await, 303);
+    let admin = staff_sign_in(&server, ("admin.demo", "admin-demo-password")).await;
+    let log = server.get("/staff/audit", Some(&admin)).await;
+    assert!(
+        log.body.contains("Alert: many failed staff sign-ins"),
+        "administrators see it"
+    );
+}

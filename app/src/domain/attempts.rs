@@ -39,6 +39,15 @@ pub const CLIENT_LIMIT: AttemptLimit = AttemptLimit {
     lock_seconds: QUARTER_HOUR,
 };
 
+/// Failed sign-ins on one staff username from every client together that raise an alert to
+/// administrators: never a lock, which anyone who knows the username could force on the member.
+/// A member's own lock counts failures from one client only (`CredentialKey::staff_sign_in`).
+pub const STAFF_ALERT: AttemptLimit = AttemptLimit {
+    max: 20,
+    window_seconds: QUARTER_HOUR,
+    lock_seconds: 0,
+};
+
 /// What someone can guess at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CredentialKind {
@@ -157,9 +166,18 @@ impl CredentialKey {
         Self::new(CredentialKind::PatientSignIn, format!("{ods}:{account_id}"))
     }
 
-    /// A staff member's password, by username.
-    pub fn staff_sign_in(username: &StaffUsername) -> Self {
-        Self::new(CredentialKind::StaffSignIn, username)
+    /// A staff member's password, by username *and client*: failures from one place lock that
+    /// place out, not the member everywhere (see [`STAFF_ALERT`] for many places at once).
+    pub fn staff_sign_in(username: &StaffUsername, client: &ClientKey) -> Self {
+        Self::new(
+            CredentialKind::StaffSignIn,
+            format!("{username}@{}", client.as_str()),
+        )
+    }
+
+    /// The counter of a staff username's failures from every client, for [`STAFF_ALERT`].
+    pub fn staff_alert_counter(username: &StaffUsername) -> String {
+        format!("staff-alert:{username}")
     }
 
     /// The identity check of a replacement, by the NHS number typed.
@@ -392,7 +410,10 @@ mod tests {
         for key in [
             CredentialKey::pin_document(&ods, &account),
             CredentialKey::patient_sign_in(&ods, &account),
-            CredentialKey::staff_sign_in(&StaffUsername::parse("admin.riverside").unwrap()),
+            CredentialKey::staff_sign_in(
+                &StaffUsername::parse("admin.riverside").unwrap(),
+                &ClientKey::unknown(),
+            ),
             CredentialKey::status_lookup(&ReplacementReference::parse("RPL-7K3D-9QX2").unwrap()),
         ] {
             assert_eq!(key.kind().daily_cap(), None, "{key:?}");

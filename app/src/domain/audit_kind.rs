@@ -83,11 +83,14 @@ pub enum AuditKind {
     StaffEnabled,
     /// A staff member's password was reset to a new one-time password; their sessions ended.
     StaffPasswordReset,
+    /// Many failed sign-ins on one staff username from anywhere within 15 minutes: an alert to
+    /// administrators (no lock, which a stranger could force on the member).
+    StaffSignInAlert,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 52] = [
+    pub const ALL: [Self; 53] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -140,6 +143,7 @@ impl AuditKind {
         Self::StaffDisabled,
         Self::StaffEnabled,
         Self::StaffPasswordReset,
+        Self::StaffSignInAlert,
     ];
 
     /// The code stored in the log.
@@ -197,6 +201,7 @@ impl AuditKind {
             Self::StaffDisabled => "staff_disabled",
             Self::StaffEnabled => "staff_enabled",
             Self::StaffPasswordReset => "staff_password_reset",
+            Self::StaffSignInAlert => "staff_sign_in_alert",
         }
     }
 

@@ -21,7 +21,8 @@ use super::{ClientAddress, JourneyError};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::throttles;
 use crate::db::{Db, DbError};
-use crate::domain::attempts::{ClientKey, CredentialKey, DailyCap, CLIENT_LIMIT};
+use crate::domain::attempts::{ClientKey, CredentialKey, DailyCap, CLIENT_LIMIT, STAFF_ALERT};
+use crate::domain::StaffUsername;
 use crate::secrets::SecretHasher;
 use crate::views::form::FormProblem;
 
@@ -107,6 +108,30 @@ struct Daily {
     cap: DailyCap,
     /// This attempt's number in the day's window.
     number: i64,
+}
+
+/// Counts a failed sign-in on a staff member's username from any client; the failure that
+/// reaches [`STAFF_ALERT`] is audited once for administrators (`staff_sign_in_alert`). Never a
+/// lock: the member's own lock is per client. Returns whether this failure raised the alert.
+pub async fn staff_failure(db: &Db, username: &StaffUsername, now: i64) -> Result<bool, DbError> {
+    let counter = CredentialKey::staff_alert_counter(username);
+    let (failures, _) = throttles::reserve(db.pool(), &counter, STAFF_ALERT, now).await?;
+    if failures != STAFF_ALERT.max {
+        return Ok(false);
+    }
+    let detail = format!(
+        "{} failed sign-ins as {username} from any connection within 15 minutes: not locked; check who is trying",
+        STAFF_ALERT.max
+    );
+    let event = NewAuditEvent {
+        kind: AuditKind::StaffSignInAlert,
+        actor: "system",
+        practice_ods: None,
+        patient_id: None,
+        detail: &detail,
+    };
+    audit::record(db.pool(), &event, now).await?;
+    Ok(true)
 }
 
 /// Counts an attempt on `credential` from `client`, then lets it through or refuses it.
@@ -286,7 +311,10 @@ mod tests {
         vec![
             CredentialKey::pin_document(&ods, &account),
             CredentialKey::patient_sign_in(&ods, &account),
-            CredentialKey::staff_sign_in(&StaffUsername::parse("admin.riverside").unwrap()),
+            CredentialKey::staff_sign_in(
+                &StaffUsername::parse("admin.riverside").unwrap(),
+                &ClientKey::unknown(),
+            ),
             CredentialKey::identity_check(&NhsNumber::parse("9434765919").unwrap()),
             CredentialKey::status_lookup(&ReplacementReference::parse("RPL-7K3D-9QX2").unwrap()),
             CredentialKey::new_passphrase("0123abcd"),

@@ -153,6 +153,7 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffDisabled => tr!(staff.audit.kinds.staff_disabled),
         AuditKind::StaffEnabled => tr!(staff.audit.kinds.staff_enabled),
         AuditKind::StaffPasswordReset => tr!(staff.audit.kinds.staff_password_reset),
+        AuditKind::StaffSignInAlert => tr!(staff.audit.kinds.staff_sign_in_alert),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

@@ -97,7 +97,7 @@ pub(super) async fn sign_in(
     };
     let db = &state.db;
     let timestamp = now().unix_timestamp();
-    let credential = CredentialKey::staff_sign_in(&username);
+    let credential = CredentialKey::staff_sign_in(&username, client.key());
     let attempt = match throttle::begin(db, &client, credential, timestamp).await? {
         Ok(attempt) => attempt,
         Err(refused) => {
@@ -126,12 +126,15 @@ pub(super) async fn sign_in(
         };
         let failure = event(AuditKind::StaffSignInFailed, username.as_str());
         let lockout = NewAuditEvent {
-            detail: "staff sign-in locked for 15 minutes after 5 failures",
+            detail: "staff sign-in from one connection locked for 15 minutes after 5 failures",
             ..event(AuditKind::StaffSignInLockout, "system")
         };
         let failed = attempt
             .failed(db, Some(&failure), &lockout, timestamp)
             .await?;
+        if known {
+            throttle::staff_failure(db, &username, timestamp).await?;
+        }
         view.problem = Some(failed.problem());
         return Ok(render(&state, routes::STAFF_SIGN_IN, view, failed.status()).await);
     }
