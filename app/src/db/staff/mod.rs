@@ -2,7 +2,7 @@
 //! practice-scoped reads behind "what needs your attention". Every read that lists patients
 //! or events takes the practices the signed-in member may see and filters by them in SQL.
 
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, Transaction};
 
 mod listings;
 mod previews;
@@ -214,12 +214,7 @@ pub async fn set_disabled(
         });
     }
     let sessions_ended = if disabled {
-        super::sessions::end_all_for(
-            &mut *tx,
-            super::sessions::SessionKind::Staff,
-            username.as_str(),
-        )
-        .await?
+        end_sessions(&mut tx, username).await?
     } else {
         0
     };
@@ -234,15 +229,7 @@ pub async fn set_disabled(
             format!("Staff member {username} enabled again"),
         )
     };
-    let event = NewAuditEvent {
-        kind,
-        actor,
-        practice_ods: None,
-        patient_id: None,
-        detail: &detail,
-    };
-    audit::record(&mut *tx, &event, now).await?;
-    tx.commit().await?;
+    commit_audited(tx, kind, actor, &detail, now).await?;
     Ok(StaffChange::Changed { sessions_ended })
 }
 
@@ -266,23 +253,44 @@ pub async fn reset_password(
         tx.rollback().await?;
         return Ok(StaffChange::NoSuchMember);
     }
-    let sessions_ended = super::sessions::end_all_for(
-        &mut *tx,
+    let sessions_ended = end_sessions(&mut tx, username).await?;
+    let detail = format!("Password of {username} reset: {sessions_ended} session(s) ended");
+    commit_audited(tx, AuditKind::StaffPasswordReset, actor, &detail, now).await?;
+    Ok(StaffChange::Changed { sessions_ended })
+}
+
+/// Ends every session the member holds, in the change's transaction.
+async fn end_sessions(
+    tx: &mut Transaction<'_, Any>,
+    username: &StaffUsername,
+) -> Result<u64, DbError> {
+    super::sessions::end_all_for(
+        &mut **tx,
         super::sessions::SessionKind::Staff,
         username.as_str(),
     )
-    .await?;
-    let detail = format!("Password of {username} reset: {sessions_ended} session(s) ended");
+    .await
+}
+
+/// Audits a change to a member's account (an event of no practice: administrators see it) and
+/// commits the change with it.
+async fn commit_audited(
+    mut tx: Transaction<'_, Any>,
+    kind: AuditKind,
+    actor: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), DbError> {
     let event = NewAuditEvent {
-        kind: AuditKind::StaffPasswordReset,
+        kind,
         actor,
         practice_ods: None,
         patient_id: None,
-        detail: &detail,
+        detail,
     };
     audit::record(&mut *tx, &event, now).await?;
     tx.commit().await?;
-    Ok(StaffChange::Changed { sessions_ended })
+    Ok(())
 }
 
 /// The member with this username and the practices they work for, if there is one: who a
