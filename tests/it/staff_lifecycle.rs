@@ -196,9 +196,39 @@ async fn a_stranger_who_knows_a_username_cannot_lock_the_member_out_and_many_rai
     );
     assert_eq!(sign_in_from(&server, "198.51.100.7", password).await, 303);
     let admin = staff_sign_in(&server, ("admin.demo", "admin-demo-password")).await;
-    let log = server.get("/staff/audit", Some(&admin)).await;
+    let home = server.get("/staff", Some(&admin)).await;
+    assert!(
+        home.body.contains("Alerts in the last 24 hours: 1."),
+        "administrators are told on their home page: {}",
+        home.body
+    );
+    assert!(home
+        .body
+        .contains(r#"<a href="/staff/audit?kind=staff_sign_in_alert">"#));
+    let log = server
+        .get("/staff/audit?kind=staff_sign_in_alert", Some(&admin))
+        .await;
     assert!(
         log.body.contains("Alert: many failed staff sign-ins"),
-        "administrators see it"
+        "and find it in the audit log"
+    );
+    // And in Welsh.
+    let welsh = server
+        .get("/staff", Some(&format!("relink-lang=cy; {admin}")))
+        .await;
+    assert!(
+        welsh.body.contains("Mewngofnodi staff wedi methu")
+            && welsh
+                .body
+                .contains("Rhybuddion yn ystod y 24 awr diwethaf: 1."),
+        "{}",
+        welsh.body
+    );
+    let member = staff_sign_in(&server, crate::staff::HILLVIEW).await;
+    let home = server.get("/staff", Some(&member)).await;
+    assert_eq!(home.status, 200);
+    assert!(
+        !home.body.contains("Failed staff sign-ins"),
+        "only administrators"
     );
 }

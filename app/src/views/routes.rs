@@ -56,6 +56,8 @@ pub const FIND_PATIENT: &str = "/staff/patients";
 pub const REQUESTS: &str = "/staff/replacement-requests";
 pub const MISMATCHES: &str = "/staff/mismatches";
 pub const AUDIT: &str = "/staff/audit";
+/// The audit log filtered to the staff sign-in alerts (linked from administrators' home page).
+pub const AUDIT_SIGN_IN_ALERTS: &str = "/staff/audit?kind=staff_sign_in_alert";
 /// Bringing a practice's patients in from a file.
 pub const IMPORTS: &str = "/staff/imports";
 /// The practices and "Add a practice" (administrators only).

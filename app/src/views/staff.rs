@@ -66,6 +66,9 @@ pub struct StaffHomeView {
     pub test_patients: usize,
     /// Patients whose NHS number is locked for the day after too many identity checks.
     pub daily_locks: Vec<DailyLockRow>,
+    /// Administrators only (0 for anyone else): alerts of many failed staff sign-ins on one
+    /// username in the last 24 hours.
+    pub staff_sign_in_alerts: i64,
 }
 
 /// A patient whose NHS number reached the daily cap on identity checks, and until when

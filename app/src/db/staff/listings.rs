@@ -314,6 +314,21 @@ pub async fn daily_locked_patients(
         .collect()
 }
 
+/// How many staff sign-in alerts (`staff_sign_in_alert`, many failures on one username from
+/// anywhere) were raised after `since`: for administrators' home page. Counted from the audit
+/// log by its kind index.
+pub async fn staff_sign_in_alerts(db: &Db, since: i64) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE kind = $1 AND occurred_at > $2",
+        )
+        .bind(AuditKind::StaffSignInAlert.code())
+        .bind(since)
+        .fetch_one(db.pool())
+        .await?,
+    )
+}
+
 /// How many audit entries one page of the log shows.
 pub const AUDIT_PAGE_SIZE: i64 = 20;
 

@@ -19,6 +19,18 @@ pub fn StaffHomePage() -> impl IntoView {
         <PageTitle heading=tr!(staff.home.heading) />
         <StaffNav username=view.username.clone() />
         <h1>{tr!(staff.home.heading)}</h1>
+        {(view.staff_sign_in_alerts > 0).then(|| view! {
+            <div class="nhsuk-warning-callout">
+                <h2 class="nhsuk-warning-callout__label">
+                    <span role="text">
+                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>
+                        {tr!(staff.home.alerts_heading)}
+                    </span>
+                </h2>
+                <p>{tr!(staff.home.alerts_text, number = view.staff_sign_in_alerts.to_string())}</p>
+                <p><a href=routes::AUDIT_SIGN_IN_ALERTS>{tr!(staff.home.alerts_link)}</a></p>
+            </div>
+        })}
         <p>{tr!(staff.home.practices, list = view.practices.join(", "))}</p>
         <ul class="nhsuk-grid-row nhsuk-card-group">
             <AttentionCard

@@ -32,6 +32,12 @@ pub(super) async fn home(
             .len(),
         test_patients: staff::test_patients(&state.db, &member).await?.len(),
         daily_locks: daily_locks(&state.db, &member).await?,
+        staff_sign_in_alerts: if member.is_admin {
+            let day_ago = now().unix_timestamp() - 24 * 60 * 60;
+            staff::staff_sign_in_alerts(&state.db, day_ago).await?
+        } else {
+            0
+        },
     };
     Ok(render(&state, routes::STAFF_HOME, view, StatusCode::OK).await)
 }
