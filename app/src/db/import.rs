@@ -130,7 +130,7 @@ pub struct Importer {
     /// Where each NHS number was first seen in this file: the one thing an import keeps for
     /// every row (to say "in the file twice (first at line 6)"), so kept small: the number as
     /// [`NhsNumber::as_u64`], the line or entry number (a file is one format throughout), 17
-    /// bytes a row with the table's own; 2.5 MB at the 150,000-row cap.
+    /// bytes a slot with the table's own; about 4.5 MB at the 150,000-row cap (262,144 slots).
     seen: HashMap<u64, u64>,
     report: ImportReport,
 }
