@@ -139,7 +139,22 @@ pub(super) async fn sign_in(
         return Ok(render(&state, routes::STAFF_SIGN_IN, view, failed.status()).await);
     }
     attempt.succeeded(db, timestamp).await?;
-    let old = request_cookie(&headers, STAFF_COOKIE).map(|old| SessionId::from_cookie(&old));
+    start_session(&state, &headers, &username, &view.next, timestamp).await
+}
+
+/// Starts a staff session for a member who has proved who they are (every factor checked),
+/// rotating any old session id, audits the sign-in and goes on to `next` (a checked staff
+/// path, or empty for the staff home). The one way into the staff area, whichever way the
+/// member signed in.
+pub(super) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    username: &StaffUsername,
+    next: &str,
+    timestamp: i64,
+) -> Result<Response, JourneyError> {
+    let db = &state.db;
+    let old = request_cookie(headers, STAFF_COOKIE).map(|old| SessionId::from_cookie(&old));
     let kind = SessionKind::Staff;
     let id = sessions::rotate(db.pool(), kind, old.as_ref(), username.as_str(), timestamp).await?;
     audit::record(
@@ -154,7 +169,7 @@ pub(super) async fn sign_in(
         timestamp,
     )
     .await?;
-    let to = match view.next.as_str() {
+    let to = match next {
         "" => routes::STAFF_HOME,
         next => next,
     };
