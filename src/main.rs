@@ -185,8 +185,12 @@ enum StaffCommand {
     Disable { username: String },
     /// Let a disabled staff member sign in again.
     Enable { username: String },
-    /// Give a staff member a new one-time password (printed once); their sessions end now.
+    /// Give a staff member a new one-time password (printed once), which they replace with
+    /// their own at their next sign-in; their sessions end now.
     ResetPassword { username: String },
+    /// Remove a staff member's authenticator app and recovery codes (a lost phone): they set
+    /// up a new one at their next sign-in; their sessions end now.
+    ResetSecondFactor { username: String },
 }
 
 fn main() -> ExitCode {
@@ -217,6 +221,9 @@ fn main() -> ExitCode {
             )),
             Command::Staff(StaffCommand::ResetPassword { username }) => runtime.block_on(
                 change_staff(&cli.database_url, &username, StaffAction::ResetPassword),
+            ),
+            Command::Staff(StaffCommand::ResetSecondFactor { username }) => runtime.block_on(
+                change_staff(&cli.database_url, &username, StaffAction::ResetSecondFactor),
             ),
             Command::Practice(PracticeCommand::Add {
                 ods_code,
@@ -327,6 +334,7 @@ async fn add_staff(
             };
             println!("Added staff member {username} for {scope}.");
             println!("Initial password (shown once, give it to them privately): {password}");
+            println!("At their first sign-in they choose their own password and set up an authenticator app.");
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error),
@@ -385,9 +393,10 @@ enum StaffAction {
     Disable,
     Enable,
     ResetPassword,
+    ResetSecondFactor,
 }
 
-/// `relink staff disable | enable | reset-password`: one transaction each, audited with the
+/// `relink staff disable | enable | reset-password | reset-second-factor`: one transaction each, audited with the
 /// actor "cli"; an unknown member, or one already as asked, is one line and exit 2.
 async fn change_staff(database_url: &str, username: &str, action: StaffAction) -> ExitCode {
     use app::db::staff::{self, StaffChange};
@@ -409,6 +418,9 @@ async fn change_staff(database_url: &str, username: &str, action: StaffAction) -
             let hash = app::secrets::hash_secret(&new);
             password = Some(new);
             staff::reset_password(&db, &username, &hash, "cli", now).await
+        }
+        StaffAction::ResetSecondFactor => {
+            staff::reset_second_factor(&db, &username, "cli", now).await
         }
     };
     db.close().await;
@@ -438,6 +450,15 @@ async fn change_staff(database_url: &str, username: &str, action: StaffAction) -
         (StaffAction::ResetPassword, Some(password)) => {
             println!("Password of {username} reset; {sessions_ended} session(s) ended.");
             println!("New password (shown once, give it to them privately): {password}");
+            println!("They choose their own password at their next sign-in.");
+        }
+        (StaffAction::ResetSecondFactor, _) => {
+            println!(
+                "Authenticator app and recovery codes of {username} removed; {sessions_ended} session(s) ended."
+            );
+            println!(
+                "They set up a new authenticator app at their next sign-in, after their password."
+            );
         }
         (StaffAction::ResetPassword, None) => unreachable!("a reset always makes a password"),
     }

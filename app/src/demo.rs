@@ -228,6 +228,11 @@ impl DemoPatient {
     }
 }
 
+/// The authenticator secret every demo staff member is set up with (base32, as an app takes
+/// it): `/demo` shows it and the current code, so the demo's staff area can be tried without a
+/// phone. Never used outside demo mode.
+pub const DEMO_TOTP_SECRET: &str = "RELINKDEMOSTAFFTOTPSECRETDEMOKEY";
+
 /// The demo administrator: (username, password). Sees every practice and may add practices
 /// (`/staff/practices`); `/demo` lists them with the staff.
 pub const DEMO_ADMIN: (&str, &str) = ("admin.demo", "admin-demo-password");

@@ -56,6 +56,9 @@ use pages::staff::pin_documents::{PrintPage, ReissuePage};
 use pages::staff::practices::PracticesPage;
 use pages::staff::preview::{PreviewPage, PreviewStartPage};
 use pages::staff::registration::{ChangeAccessPage, EndAccessPage, RegisterPage};
+use pages::staff::second_factor::{
+    StaffAuthenticatorPage, StaffNewPasswordPage, StaffSecurityCodePage,
+};
 use pages::staff::test_patients::{NewTestPatientPage, TestPatientsPage};
 use pages::{demo::DemoPage, home::HomePage, not_found::NotFound};
 
@@ -199,6 +202,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/replace-account/cancel") view=CancelReplacementPage />
                         <Route path=path!("/demo/mailbox") view=MailboxPage />
                         <Route path=path!("/staff/sign-in") view=StaffSignInPage />
+                        <Route path=path!("/staff/sign-in/new-password") view=StaffNewPasswordPage />
+                        <Route path=path!("/staff/sign-in/authenticator") view=StaffAuthenticatorPage />
+                        <Route path=path!("/staff/sign-in/security-code") view=StaffSecurityCodePage />
                         <Route path=path!("/staff") view=StaffHomePage />
                         <Route path=path!("/staff/test-patients") view=TestPatientsPage />
                         <Route path=path!("/staff/test-patients/new") view=NewTestPatientPage />

@@ -111,6 +111,7 @@ async fn the_preview_link_works_for_the_demo_staff_member_only() {
             None,
         )
         .await;
+    let signed_in = crate::common::finish_staff_sign_in(&server, &signed_in).await;
     assert_eq!(
         (signed_in.status, signed_in.location.as_deref()),
         (303, Some(PREVIEW))

@@ -608,7 +608,7 @@ async fn a_practices_first_day_from_an_empty_database_to_the_first_pin_document(
     ]);
     // 2. A member of its staff; the initial password is printed once.
     let added = relink(&["staff", "add", "jo.bloggs", "--practice", "A81001"]);
-    let password = added.rsplit(": ").next().unwrap().trim().to_owned();
+    let password = crate::common::printed_password(&added);
     // 3. Its patients, from the clinical system's export.
     let nhs = nhs_numbers(2);
     let file = dir.path().join("export.csv");
@@ -631,7 +631,14 @@ async fn a_practices_first_day_from_an_empty_database_to_the_first_pin_document(
 
     // 4. The member signs in, finds the patient and registers them for online services.
     let server = crate::common::start_on(Some(database.clone()), false, |_| {}, |_| {}).await;
-    let staff = staff_sign_in(&server, ("jo.bloggs", &password)).await;
+    // 4. Their first sign-in: their own password, an authenticator app set up.
+    let staff = crate::common::first_staff_sign_in(
+        &server,
+        "jo.bloggs",
+        &password,
+        "copper kettle sunrise meadow",
+    )
+    .await;
     let id = patient_id(&server, &staff, &nhs[0]).await;
     let registered = server
         .post(

@@ -127,8 +127,53 @@ async fn a_reset_password_ends_the_old_ones_sessions_and_only_the_new_one_signs_
     assert_eq!(password.len(), 23, "{out}");
     assert_eq!(server.get("/staff", Some(&before)).await.status, 303);
     assert_eq!(signs_in(&server, RIVERSIDE).await, 422, "the old password");
-    let after = staff_sign_in(&server, ("staff.riverside", &password)).await;
+    // The one-time password, then the member's authenticator (so someone else who read the
+    // one-time password cannot choose the next one), then their own password.
+    let given = server
+        .post(
+            "/staff/sign-in",
+            &[("username", "staff.riverside"), ("password", &password)],
+            None,
+        )
+        .await;
+    let coded = crate::common::finish_staff_sign_in(&server, &given).await;
+    assert_eq!(
+        coded.location.as_deref(),
+        Some("/staff/sign-in/new-password")
+    );
+    let step = given.cookie();
+    let same = server
+        .post(
+            "/staff/sign-in/new-password",
+            &[("password", &password), ("confirmation", &password)],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(same.status, 422, "the one-time password again");
+    assert_eq!(
+        same.summary(),
+        ["New password must be different from the password you were given"]
+    );
+    let own = "copper kettle sunrise meadow";
+    let chosen = server
+        .post(
+            "/staff/sign-in/new-password",
+            &[("password", own), ("confirmation", own)],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(
+        (chosen.status, chosen.location.as_deref()),
+        (303, Some("/staff"))
+    );
+    let after = chosen.cookie();
+    assert!(after.starts_with("__Host-relink-staff="), "{after}");
     assert_eq!(server.get("/staff", Some(&after)).await.status, 200);
+    assert_eq!(
+        signs_in(&server, ("staff.riverside", &password)).await,
+        422,
+        "the one-time password works once"
+    );
     assert_eq!(
         fixture::audit_details(db, AuditKind::StaffPasswordReset).await,
         ["Password of staff.riverside reset: 1 session(s) ended"]

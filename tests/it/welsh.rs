@@ -598,8 +598,12 @@ async fn every_route_and_every_problem_reads_in_welsh() {
             Some(WELSH),
         )
         .await;
-    assert_eq!(staff.status, 303, "{}", staff.body);
-    let staff = staff.cookie();
+    // The security-code step in Welsh, then signed in with the demo authenticator's code.
+    let step = with_welsh(&staff.cookie());
+    let code_page = "/staff/sign-in/security-code";
+    welsh.get(&server, code_page, code_page, &step).await;
+    let staff = crate::common::finish_staff_sign_in(&server, &staff).await;
+    let staff = with_welsh(&staff.cookie());
     for route in [
         "/staff",
         "/staff/test-patients",
@@ -621,8 +625,58 @@ async fn every_route_and_every_problem_reads_in_welsh() {
             Some(WELSH),
         )
         .await;
-    assert_eq!(admin.status, 303, "{}", admin.body);
-    let admin = admin.cookie();
+    let admin = crate::common::finish_staff_sign_in(&server, &admin).await;
+    let admin = with_welsh(&admin.cookie());
+    // A new starter's first sign-in in Welsh: their own password, then an authenticator.
+    crate::common::fixture::add_new_member(
+        &server.database_url,
+        "new.starter",
+        "given-once-password",
+        &["T00001"],
+    )
+    .await;
+    let given = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", "new.starter"),
+                ("password", "given-once-password"),
+            ],
+            Some(WELSH),
+        )
+        .await;
+    let step = with_welsh(&given.cookie());
+    let new_password = "/staff/sign-in/new-password";
+    welsh.get(&server, new_password, new_password, &step).await;
+    let weak = server
+        .post(
+            new_password,
+            &[("password", "short"), ("confirmation", "short")],
+            Some(&step),
+        )
+        .await;
+    welsh.check(new_password, &weak);
+    assert_eq!(
+        weak.summary(),
+        ["Rhaid i'r cyfrinair newydd fod yn 12 nod neu fwy"]
+    );
+    let own = "copper kettle sunrise meadow";
+    let chosen = server
+        .post(
+            new_password,
+            &[("password", own), ("confirmation", own)],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    let authenticator = "/staff/sign-in/authenticator";
+    welsh
+        .get(&server, authenticator, authenticator, &step)
+        .await;
+    let wrong = server
+        .post(authenticator, &[("code", "12ab56")], Some(&step))
+        .await;
+    assert_eq!(wrong.summary(), ["Rhaid i'r cod diogelwch fod yn 6 digid"]);
     let practices = "/staff/practices";
     welsh.get(&server, practices, practices, &admin).await;
     welsh

@@ -14,7 +14,7 @@ use super::practices::{self, Practice, PracticeServices};
 use super::{Db, DbError};
 use crate::demo::{
     DemoPatient, DemoPinState, DEMO_ADMIN, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_STAFF,
-    DEMO_TEST_PATIENT,
+    DEMO_TEST_PATIENT, DEMO_TOTP_SECRET,
 };
 use crate::domain::{AccountId, NhsNumber, OdsCode};
 use crate::secrets::hash_secret;
@@ -136,12 +136,16 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     // Demo staff, with the passwords `/demo` lists (set again on every start).
     for ((username, _, ods), hash) in DEMO_STAFF.iter().zip(&staff_hashes) {
         sqlx::query(
-            "INSERT INTO staff_members (username, password_hash, is_admin, created_at) VALUES ($1, $2, 0, $3)
-             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+            "INSERT INTO staff_members (username, password_hash, is_admin, created_at, totp_secret)
+             VALUES ($1, $2, 0, $3, $4)
+             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+                 totp_secret = excluded.totp_secret, totp_last_step = NULL,
+                 must_change_password = 0",
         )
         .bind(*username)
         .bind(hash)
         .bind(now)
+        .bind(DEMO_TOTP_SECRET)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -155,12 +159,15 @@ pub async fn seed(db: &Db, today: Date, now: i64) -> Result<(), DbError> {
     }
     // The demo administrator: every practice, no practice of their own.
     sqlx::query(
-        "INSERT INTO staff_members (username, password_hash, is_admin, created_at) VALUES ($1, $2, 1, $3)
-         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, is_admin = 1",
+        "INSERT INTO staff_members (username, password_hash, is_admin, created_at, totp_secret)
+         VALUES ($1, $2, 1, $3, $4)
+         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, is_admin = 1,
+             totp_secret = excluded.totp_secret, totp_last_step = NULL, must_change_password = 0",
     )
     .bind(DEMO_ADMIN.0)
     .bind(&admin_hash)
     .bind(now)
+    .bind(DEMO_TOTP_SECRET)
     .execute(&mut *tx)
     .await?;
     audit::record(

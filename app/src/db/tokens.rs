@@ -57,6 +57,11 @@ bearer_secret!(
     JourneyToken
 );
 bearer_secret!(
+    /// A staff member who gave the right password, on their way through the second factor
+    /// (and a first password change) to a session.
+    StaffSignInToken
+);
+bearer_secret!(
     /// The one-click "Cancel this replacement" link sent to the old account's email address.
     CancelToken
 );
@@ -68,7 +73,9 @@ fn random_secret() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn sha256_hex(text: &str) -> String {
+/// The SHA-256 (hex) of a secret with enough randomness of its own that no salt or slow hash
+/// is needed: what is stored of a staff recovery code.
+pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

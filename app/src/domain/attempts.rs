@@ -57,6 +57,9 @@ pub enum CredentialKind {
     PatientSignIn,
     /// A staff member's password, for a username.
     StaffSignIn,
+    /// A staff member's authenticator or recovery code, for a username (only someone with the
+    /// password gets this far, so the lock is the member's, wherever they are).
+    StaffSecondFactor,
     /// NHS number, date of birth and postcode, at the start of a replacement.
     IdentityCheck,
     /// A replacement's reference and date of birth, on the status page.
@@ -68,10 +71,11 @@ pub enum CredentialKind {
 
 impl CredentialKind {
     /// Every kind, for rules about all counters (how long one is worth keeping).
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::PinDocument,
         Self::PatientSignIn,
         Self::StaffSignIn,
+        Self::StaffSecondFactor,
         Self::IdentityCheck,
         Self::StatusLookup,
     ];
@@ -88,6 +92,7 @@ impl CredentialKind {
             Self::PinDocument
             | Self::PatientSignIn
             | Self::StaffSignIn
+            | Self::StaffSecondFactor
             | Self::IdentityCheck
             | Self::StatusLookup
             | Self::NewPassphrase => five,
@@ -111,6 +116,7 @@ impl CredentialKind {
             Self::PinDocument
             | Self::PatientSignIn
             | Self::StaffSignIn
+            | Self::StaffSecondFactor
             | Self::StatusLookup
             | Self::NewPassphrase => None,
         }
@@ -122,6 +128,7 @@ impl CredentialKind {
             Self::PinDocument => "pin",
             Self::PatientSignIn => "signin",
             Self::StaffSignIn => "staff",
+            Self::StaffSecondFactor => "staff2fa",
             Self::IdentityCheck => "identity",
             Self::StatusLookup => "reference",
             Self::NewPassphrase => "newpass",
@@ -173,6 +180,11 @@ impl CredentialKey {
             CredentialKind::StaffSignIn,
             format!("{username}@{}", client.as_str()),
         )
+    }
+
+    /// A staff member's second factor, by username.
+    pub fn staff_second_factor(username: &StaffUsername) -> Self {
+        Self::new(CredentialKind::StaffSecondFactor, username)
     }
 
     /// The counter of a staff username's failures from every client, for [`STAFF_ALERT`].

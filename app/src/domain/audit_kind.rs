@@ -86,11 +86,23 @@ pub enum AuditKind {
     /// Many failed sign-ins on one staff username from anywhere within 15 minutes: an alert to
     /// administrators (no lock, which a stranger could force on the member).
     StaffSignInAlert,
+    /// A staff member changed their password (the first one, at first sign-in, or after a reset).
+    StaffPasswordChanged,
+    /// A staff member set up an authenticator app and was given new recovery codes.
+    StaffSecondFactorEnrolled,
+    /// A wrong (or already used) authenticator or recovery code at staff sign-in.
+    StaffSecondFactorFailed,
+    /// Too many wrong security codes for one staff member: locked for 15 minutes.
+    StaffSecondFactorLockout,
+    /// A staff member signed in with one of their recovery codes (it cannot be used again).
+    StaffRecoveryCodeUsed,
+    /// A staff member's authenticator and recovery codes were removed: they set up a new one at their next sign-in; their sessions ended.
+    StaffSecondFactorReset,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 53] = [
+    pub const ALL: [Self; 59] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -144,6 +156,12 @@ impl AuditKind {
         Self::StaffEnabled,
         Self::StaffPasswordReset,
         Self::StaffSignInAlert,
+        Self::StaffPasswordChanged,
+        Self::StaffSecondFactorEnrolled,
+        Self::StaffSecondFactorFailed,
+        Self::StaffSecondFactorLockout,
+        Self::StaffRecoveryCodeUsed,
+        Self::StaffSecondFactorReset,
     ];
 
     /// The code stored in the log.
@@ -202,6 +220,12 @@ impl AuditKind {
             Self::StaffEnabled => "staff_enabled",
             Self::StaffPasswordReset => "staff_password_reset",
             Self::StaffSignInAlert => "staff_sign_in_alert",
+            Self::StaffPasswordChanged => "staff_password_changed",
+            Self::StaffSecondFactorEnrolled => "staff_second_factor_enrolled",
+            Self::StaffSecondFactorFailed => "staff_second_factor_failed",
+            Self::StaffSecondFactorLockout => "staff_second_factor_lockout",
+            Self::StaffRecoveryCodeUsed => "staff_recovery_code_used",
+            Self::StaffSecondFactorReset => "staff_second_factor_reset",
         }
     }
 

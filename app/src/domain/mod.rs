@@ -17,9 +17,13 @@ mod postcode;
 mod practice;
 mod record_access;
 pub mod replacement;
+#[cfg(feature = "ssr")]
+pub mod second_factor;
 mod security_code;
 mod sign_in_problem;
 pub mod staff;
+#[cfg(feature = "ssr")]
+pub mod staff_password;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use audit_kind::{AuditKind, PatientActivity};

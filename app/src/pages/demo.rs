@@ -9,7 +9,7 @@ use crate::demo::{
 use crate::language::{locale, long_date};
 use crate::pages::not_found::NotFound;
 use crate::tr;
-use crate::views::demo::MailboxView;
+use crate::views::demo::{DemoView, MailboxView};
 use crate::views::page::server_view;
 use crate::views::routes;
 
@@ -18,6 +18,7 @@ pub fn DemoPage() -> impl IntoView {
     if !is_demo() {
         return NotFound().into_any();
     }
+    let demo = server_view::<DemoView>();
     let practice_name = |ods: &str| {
         DEMO_PRACTICES
             .iter()
@@ -87,6 +88,21 @@ pub fn DemoPage() -> impl IntoView {
             <a href=routes::STAFF_SIGN_IN>{tr!(demo.staff.link)}</a>
             {tr!(demo.staff.after)}
         </p>
+        <p>{tr!(demo.staff.second_factor)}</p>
+        <dl class="nhsuk-summary-list">
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{tr!(demo.staff.secret)}</dt>
+                <dd class="nhsuk-summary-list__value"><code>{demo.staff_secret.clone()}</code></dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{tr!(demo.staff.code)}</dt>
+                <dd class="nhsuk-summary-list__value">
+                    <strong class="relink-demo-code" data-testid="demo-staff-code">{demo.staff_code.clone()}</strong>
+                    " "
+                    {tr!(demo.staff.code_changes, seconds = demo.seconds_left)}
+                </dd>
+            </div>
+        </dl>
         <ul>
             {crate::demo::DEMO_STAFF
                 .iter()

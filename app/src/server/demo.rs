@@ -9,7 +9,9 @@ use axum::Router;
 
 use super::{render, AppState, JourneyError};
 use crate::db::outbox;
-use crate::views::demo::{MailboxItem, MailboxView};
+use crate::demo::DEMO_TOTP_SECRET;
+use crate::domain::second_factor::TotpSecret;
+use crate::views::demo::{DemoView, MailboxItem, MailboxView};
 use crate::views::routes;
 
 /// `/demo` and `/demo/mailbox`.
@@ -26,7 +28,23 @@ pub async fn show_demo(State(state): State<AppState>) -> Response {
     } else {
         StatusCode::NOT_FOUND
     };
-    render(&state, routes::DEMO, (), status).await
+    let view = if state.demo {
+        demo_view(time::OffsetDateTime::now_utc().unix_timestamp())
+    } else {
+        DemoView::default()
+    };
+    render(&state, routes::DEMO, view, status).await
+}
+
+/// The demo staff's authenticator secret and its code at this time.
+fn demo_view(unix_seconds: i64) -> DemoView {
+    let secret = TotpSecret::parse_base32(DEMO_TOTP_SECRET).expect("the demo secret is base32");
+    let at = u64::try_from(unix_seconds).unwrap_or_default();
+    DemoView {
+        staff_secret: secret.grouped(),
+        staff_code: secret.code_at(at),
+        seconds_left: 30 - at % 30,
+    }
 }
 
 /// The emails the demo sent, newest first; a 404 page outside demo mode.

@@ -17,3 +17,15 @@ pub struct MailboxItem {
 pub struct MailboxView {
     pub messages: Vec<MailboxItem>,
 }
+
+/// What `/demo` shows that changes: the demo staff's authenticator secret and its code now
+/// (the helper that lets the staff area be tried without a phone; demo mode only).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoView {
+    /// The secret in groups of four, to add to a real authenticator app.
+    pub staff_secret: String,
+    /// The six-digit code at the time the page was made.
+    pub staff_code: String,
+    /// Seconds until that code changes.
+    pub seconds_left: u64,
+}

@@ -49,6 +49,12 @@ pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+/// After a first or reset password: the member chooses their own.
+pub const STAFF_NEW_PASSWORD: &str = "/staff/sign-in/new-password";
+/// After the password, for a member with no authenticator app yet: set one up.
+pub const STAFF_AUTHENTICATOR: &str = "/staff/sign-in/authenticator";
+/// After the password: the code from the authenticator app (or a recovery code).
+pub const STAFF_SECURITY_CODE: &str = "/staff/sign-in/security-code";
 pub const STAFF_HOME: &str = "/staff";
 pub const TEST_PATIENTS: &str = "/staff/test-patients";
 pub const NEW_TEST_PATIENT: &str = "/staff/test-patients/new";
@@ -217,6 +223,9 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (REPLACE_ACTIVATE, Answered::ByJourney, Shows::Public),
     (REPLACE_CANCEL, Answered::ByJourney, Shows::Personal),
     (STAFF_SIGN_IN, Answered::ByJourney, Shows::Public),
+    (STAFF_NEW_PASSWORD, Answered::ByJourney, Shows::Personal),
+    (STAFF_AUTHENTICATOR, Answered::ByJourney, Shows::Personal),
+    (STAFF_SECURITY_CODE, Answered::ByJourney, Shows::Personal),
     (STAFF_HOME, Answered::ByJourney, Shows::Personal),
     (TEST_PATIENTS, Answered::ByJourney, Shows::Personal),
     (NEW_TEST_PATIENT, Answered::ByJourney, Shows::Personal),

@@ -10,12 +10,44 @@ use crate::domain::{AuditKind, Confidentiality, DemographicField, Recorded, Repl
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSignInView {
     pub username: String,
+    /// The sign-in step ran out of time (or was ended): start again with the password.
+    pub step_ended: bool,
     pub errors: FormErrors,
     pub problem: Option<FormProblem>,
     pub signed_out: bool,
     /// The staff page that sent them here (a checked `/staff/…` path), or empty: sent back
     /// with the form, and where they go once signed in.
     pub next: String,
+}
+
+/// The first-sign-in step where a member replaces the password they were given with their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffNewPasswordView {
+    pub errors: FormErrors,
+}
+
+/// Setting up an authenticator app: the QR code (an SVG, made on the server) and the same
+/// secret as text to type; once a code from the app is confirmed, the recovery codes, shown
+/// this once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAuthenticatorView {
+    pub username: String,
+    pub qr_svg: String,
+    /// The secret in groups of four.
+    pub secret: String,
+    pub errors: FormErrors,
+    /// Filled once the app is set up: the ten recovery codes, shown only on this answer.
+    pub recovery_codes: Vec<String>,
+    /// Where "Continue" goes once set up: the staff page asked for, or the staff home.
+    pub next: String,
+}
+
+/// The code step of every sign-in with a password: a code from the authenticator app, or a
+/// recovery code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSecurityCodeView {
+    pub errors: FormErrors,
+    pub problem: Option<FormProblem>,
 }
 
 /// What the staff navigation knows of who is signed in, provided by whoever renders a staff

@@ -15,7 +15,7 @@ use app::secrets::hash_secret;
 use sqlx::{AnyConnection, Connection, Executor};
 
 /// Runs `work` on a connection of its own to the database at `db_url`, and closes it.
-async fn on<T>(db_url: &str, work: impl AsyncFnOnce(&mut AnyConnection) -> T) -> T {
+pub async fn on<T>(db_url: &str, work: impl AsyncFnOnce(&mut AnyConnection) -> T) -> T {
     sqlx::any::install_default_drivers();
     let mut db = AnyConnection::connect(db_url)
         .await
@@ -418,11 +418,33 @@ pub async fn audit_entries(db_url: &str, kind: AuditKind) -> Vec<AuditEntry> {
     .await
 }
 
-/// Adds an administrator (every practice) with this password, as `relink staff add --admin`.
+/// Adds an administrator (every practice) with this password, as `relink staff add --admin`,
+/// past their first sign-in: their own password chosen and the demo's authenticator set up.
 pub async fn add_administrator(db_url: &str, username: &str, password: &str) {
     let db = app::db::Db::connect(db_url).await.unwrap();
     let username = app::domain::StaffUsername::parse(username).unwrap();
-    app::db::staff::add(&db, &username, &hash_secret(password), true, &[], 1)
+    let hash = hash_secret(password);
+    app::db::staff::add(&db, &username, &hash, true, &[], 1)
+        .await
+        .unwrap();
+    let secret =
+        app::domain::second_factor::TotpSecret::parse_base32(app::demo::DEMO_TOTP_SECRET).unwrap();
+    app::db::staff::set_known_credentials(db.pool(), &username, &hash, &secret)
+        .await
+        .unwrap();
+    db.close().await;
+}
+
+/// Adds a member of these practices as `relink staff add` does: a first password they must
+/// change, and no authenticator yet.
+pub async fn add_new_member(db_url: &str, username: &str, password: &str, practices: &[&str]) {
+    let db = app::db::Db::connect(db_url).await.unwrap();
+    let username = app::domain::StaffUsername::parse(username).unwrap();
+    let practices: Vec<_> = practices
+        .iter()
+        .map(|code| app::domain::OdsCode::parse(code).unwrap())
+        .collect();
+    app::db::staff::add(&db, &username, &hash_secret(password), false, &practices, 1)
         .await
         .unwrap();
     db.close().await;

@@ -389,3 +389,124 @@ pub async fn drop_postgres_database(admin: &mut sqlx::PgConnection, name: &str) 
         .await
         .unwrap();
 }
+
+/// The demo staff's authenticator code at this Unix time (the secret `/demo` publishes).
+pub fn demo_staff_code(unix_seconds: u64) -> String {
+    app::domain::second_factor::TotpSecret::parse_base32(app::demo::DEMO_TOTP_SECRET)
+        .unwrap()
+        .code_at(unix_seconds)
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Finishes a staff sign-in whose password was right (`password_answer`, the 303 to the
+/// security-code step with the step's cookie) with the demo authenticator's code, and returns
+/// the last answer (a 303 to where the member goes, with the session cookie). No code works
+/// twice, so when this member already used the code of now, the next step's (accepted: one
+/// step either side) is sent; when both were used, the next step is waited for.
+pub async fn finish_staff_sign_in(server: &TestServer, password_answer: &Page) -> Page {
+    assert_eq!(password_answer.status, 303, "{}", password_answer.body);
+    assert_eq!(
+        password_answer.location.as_deref(),
+        Some("/staff/sign-in/security-code")
+    );
+    let step = password_answer.cookie();
+    assert!(step.starts_with("__Host-relink-staff-step="), "{step}");
+    for _ in 0..3 {
+        let now = unix_now();
+        for at in [now, now + 30] {
+            let code = demo_staff_code(at);
+            let page = server
+                .post(
+                    "/staff/sign-in/security-code",
+                    &[("code", &code)],
+                    Some(&step),
+                )
+                .await;
+            if page.status == 303 {
+                return page;
+            }
+            assert_eq!(page.status, 422, "{}", page.body);
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(30 - unix_now() % 30)).await;
+    }
+    panic!("no code was accepted in three steps");
+}
+
+/// The initial password `relink staff add` printed.
+pub fn printed_password(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("Initial password (shown once, give it to them privately): ")
+        })
+        .unwrap_or_else(|| panic!("no password in {stdout}"))
+        .trim()
+        .to_owned()
+}
+
+/// The setup key an authenticator page shows as text, without its spaces.
+pub fn shown_key(page: &Page) -> String {
+    let marker = r#"<code class="relink-secret">"#;
+    let start = page
+        .body
+        .find(marker)
+        .unwrap_or_else(|| panic!("no key on the page: {}", page.body))
+        + marker.len();
+    let end = start + page.body[start..].find("</code>").unwrap();
+    page.body[start..end].replace(' ', "")
+}
+
+/// A member's first sign-in as a new starter makes it: the given password, their own
+/// (`own`), an authenticator set up with the key the page shows. Returns the session cookie.
+pub async fn first_staff_sign_in(
+    server: &TestServer,
+    username: &str,
+    given: &str,
+    own: &str,
+) -> String {
+    let first = server
+        .post(
+            "/staff/sign-in",
+            &[("username", username), ("password", given)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        first.location.as_deref(),
+        Some("/staff/sign-in/new-password"),
+        "{}",
+        first.body
+    );
+    let step = first.cookie();
+    let chosen = server
+        .post(
+            "/staff/sign-in/new-password",
+            &[("password", own), ("confirmation", own)],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(chosen.status, 303, "{:?}", chosen.summary());
+    let setup = server
+        .get("/staff/sign-in/authenticator", Some(&step))
+        .await;
+    let key = shown_key(&setup);
+    let code = app::domain::second_factor::TotpSecret::parse_base32(&key)
+        .unwrap()
+        .code_at(unix_now());
+    let done = server
+        .post(
+            "/staff/sign-in/authenticator",
+            &[("code", &code)],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{:?}", done.summary());
+    done.cookie()
+}

@@ -6,9 +6,11 @@ use sqlx::{Any, Executor, Transaction};
 
 mod listings;
 mod previews;
+mod second_factor;
 
 pub use listings::*;
 pub use previews::*;
+pub use second_factor::*;
 
 use super::audit::{self, AuditKind, NewAuditEvent};
 use super::practices::{self, Practice};
@@ -42,7 +44,8 @@ pub enum AddStaffError {
     Database(#[from] DbError),
 }
 
-/// Adds a member and their practices in one transaction.
+/// Adds a member and their practices in one transaction. The password given is a first one:
+/// they must choose their own at their first sign-in (and set up an authenticator).
 pub async fn add(
     db: &super::Db,
     username: &StaffUsername,
@@ -53,8 +56,8 @@ pub async fn add(
 ) -> Result<(), AddStaffError> {
     let mut tx = db.pool().begin().await.map_err(DbError::from)?;
     let inserted = sqlx::query(
-        "INSERT INTO staff_members (username, password_hash, is_admin, created_at)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING",
+        "INSERT INTO staff_members (username, password_hash, is_admin, created_at, must_change_password)
+         VALUES ($1, $2, $3, $4, 1) ON CONFLICT (username) DO NOTHING",
     )
     .bind(username.as_str())
     .bind(password_hash)
@@ -214,6 +217,7 @@ pub async fn set_disabled(
         });
     }
     let sessions_ended = if disabled {
+        end_sign_in_steps(&mut *tx, username).await?;
         end_sessions(&mut tx, username).await?
     } else {
         0
@@ -233,8 +237,9 @@ pub async fn set_disabled(
     Ok(StaffChange::Changed { sessions_ended })
 }
 
-/// Replaces a member's password with a new one (its hash given), in one transaction that ends
-/// every session they hold: whoever had the old password is signed out. Audited.
+/// Replaces a member's password with a new one-time one (its hash given), in one transaction
+/// that ends every session and sign-in step they hold: whoever had the old password is signed
+/// out. They must choose their own at their next sign-in. Audited.
 pub async fn reset_password(
     db: &super::Db,
     username: &StaffUsername,
@@ -243,16 +248,19 @@ pub async fn reset_password(
     now: i64,
 ) -> Result<StaffChange, DbError> {
     let mut tx = db.pool().begin().await?;
-    let changed = sqlx::query("UPDATE staff_members SET password_hash = $1 WHERE username = $2")
-        .bind(password_hash)
-        .bind(username.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let changed = sqlx::query(
+        "UPDATE staff_members SET password_hash = $1, must_change_password = 1 WHERE username = $2",
+    )
+    .bind(password_hash)
+    .bind(username.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if changed == 0 {
         tx.rollback().await?;
         return Ok(StaffChange::NoSuchMember);
     }
+    end_sign_in_steps(&mut *tx, username).await?;
     let sessions_ended = end_sessions(&mut tx, username).await?;
     let detail = format!("Password of {username} reset: {sessions_ended} session(s) ended");
     commit_audited(tx, AuditKind::StaffPasswordReset, actor, &detail, now).await?;

@@ -154,6 +154,12 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffEnabled => tr!(staff.audit.kinds.staff_enabled),
         AuditKind::StaffPasswordReset => tr!(staff.audit.kinds.staff_password_reset),
         AuditKind::StaffSignInAlert => tr!(staff.audit.kinds.staff_sign_in_alert),
+        AuditKind::StaffPasswordChanged => tr!(staff.audit.kinds.staff_password_changed),
+        AuditKind::StaffSecondFactorEnrolled => tr!(staff.audit.kinds.staff_second_factor_enrolled),
+        AuditKind::StaffSecondFactorFailed => tr!(staff.audit.kinds.staff_second_factor_failed),
+        AuditKind::StaffSecondFactorLockout => tr!(staff.audit.kinds.staff_second_factor_lockout),
+        AuditKind::StaffRecoveryCodeUsed => tr!(staff.audit.kinds.staff_recovery_code_used),
+        AuditKind::StaffSecondFactorReset => tr!(staff.audit.kinds.staff_second_factor_reset),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

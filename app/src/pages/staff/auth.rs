@@ -27,7 +27,11 @@ pub fn StaffSignInPage() -> impl IntoView {
         // Staff accounts have no PDS record: never decided for them.
         Some(FormProblem::AccessEnded(_)) | None => {}
     }
-    let signed_out = view.signed_out.then(|| tr!(staff.sign_in.signed_out));
+    let signed_out = if view.step_ended {
+        Some(tr!(staff.sign_in.step_ended))
+    } else {
+        view.signed_out.then(|| tr!(staff.sign_in.signed_out))
+    };
     view! {
         <SignInFrame heading=tr!(staff.sign_in.heading) summary signed_out>
                 <p>

@@ -13,6 +13,7 @@ pub mod pin_documents;
 pub mod practices;
 pub mod preview;
 pub mod registration;
+pub mod second_factor;
 pub mod test_patients;
 
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! Staff sign-in and sign-out: the only staff pages open to everyone.
 
 use axum::extract::{Form, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -27,6 +27,7 @@ use crate::views::staff::StaffSignInView;
 #[serde(default)]
 pub(super) struct SignInQuery {
     signed_out: Option<String>,
+    step_ended: Option<String>,
     next: Option<String>,
 }
 
@@ -44,6 +45,7 @@ pub(super) async fn show_sign_in(
 ) -> Response {
     let view = StaffSignInView {
         signed_out: query.signed_out.is_some(),
+        step_ended: query.step_ended.is_some(),
         next: return_path(query.next.as_deref()),
         ..StaffSignInView::default()
     };
@@ -64,7 +66,6 @@ pub(super) struct SignInForm {
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     client: ClientAddress,
-    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, JourneyError> {
     let mut view = StaffSignInView {
@@ -139,7 +140,9 @@ pub(super) async fn sign_in(
         return Ok(render(&state, routes::STAFF_SIGN_IN, view, failed.status()).await);
     }
     attempt.succeeded(db, timestamp).await?;
-    start_session(&state, &headers, &username, &view.next, timestamp).await
+    // The password is one factor: the sign-in goes on to the authenticator's code (and, the
+    // first time, the member's own password and setting the authenticator up).
+    super::second_factor::begin(&state, &username, &view.next, timestamp).await
 }
 
 /// Starts a staff session for a member who has proved who they are (every factor checked),
@@ -153,6 +156,24 @@ pub(super) async fn start_session(
     next: &str,
     timestamp: i64,
 ) -> Result<Response, JourneyError> {
+    let cookie = open_session(state, headers, username, timestamp).await?;
+    let to = match next {
+        "" => routes::STAFF_HOME,
+        next => next,
+    };
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// Opens the member's staff session (rotating any old id) and audits the sign-in; returns the
+/// session cookie for the answer to set.
+pub(super) async fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    username: &StaffUsername,
+    timestamp: i64,
+) -> Result<HeaderValue, JourneyError> {
     let db = &state.db;
     let old = request_cookie(headers, STAFF_COOKIE).map(|old| SessionId::from_cookie(&old));
     let kind = SessionKind::Staff;
@@ -169,16 +190,7 @@ pub(super) async fn start_session(
         timestamp,
     )
     .await?;
-    let to = match next {
-        "" => routes::STAFF_HOME,
-        next => next,
-    };
-    let mut response = Redirect::to(to).into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        host_cookie(STAFF_COOKIE, Some(id.expose()), "Strict", None),
-    );
-    Ok(response)
+    Ok(host_cookie(STAFF_COOKIE, Some(id.expose()), "Strict", None))
 }
 
 /// Ends the staff session, if there is one, and clears its cookie either way.

@@ -15,6 +15,7 @@ mod pin_documents;
 mod practices;
 mod preview;
 mod registration;
+mod second_factor;
 mod spine;
 mod test_patients;
 
@@ -98,6 +99,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(auth::show_sign_in).post(auth::sign_in),
         )
         .route(routes::STAFF_SIGN_OUT, post(auth::sign_out))
+        .route(
+            routes::STAFF_NEW_PASSWORD,
+            get(second_factor::show_new_password).post(second_factor::new_password),
+        )
+        .route(
+            routes::STAFF_AUTHENTICATOR,
+            get(second_factor::show_authenticator).post(second_factor::authenticator),
+        )
+        .route(
+            routes::STAFF_SECURITY_CODE,
+            get(second_factor::show_security_code).post(second_factor::security_code),
+        )
         .merge(signed_in)
 }
 

@@ -190,7 +190,7 @@ pub(super) async fn issue_document(
 }
 
 /// The QR code of `url`, as an SVG hidden from screen readers.
-fn qr_svg(url: &str) -> String {
+pub(super) fn qr_svg(url: &str) -> String {
     use qrcode::render::svg;
     qrcode::QrCode::new(url.as_bytes())
         .map(|code| {
