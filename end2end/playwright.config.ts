@@ -6,7 +6,10 @@ import { join, resolve } from "node:path";
 // Runs against the relink binary built by scripts/build.sh, in demo mode, on a fresh SQLite file.
 const root = resolve(__dirname, "..");
 const binary = process.env.RELINK_BIN ?? join(root, "target/debug/relink");
-const dataDir = mkdtempSync(join(tmpdir(), "relink-e2e-"));
+// Set once, in the runner: its workers inherit it, so tests can reach the servers' databases
+// (the staff tests add a new starter with `relink staff add`).
+const dataDir = process.env.RELINK_E2E_DATA ?? mkdtempSync(join(tmpdir(), "relink-e2e-"));
+process.env.RELINK_E2E_DATA = dataDir;
 
 // One server per project, each on its own fresh database: a journey uses up a demo PIN
 // document, and each project walks every journey.

@@ -51,6 +51,7 @@ use pages::staff::audit::AuditPage;
 use pages::staff::auth::StaffSignInPage;
 use pages::staff::imports::ImportPage;
 use pages::staff::lists::{MismatchesPage, RequestsPage};
+use pages::staff::members::{StaffMemberPage, StaffMembersPage};
 use pages::staff::patients::{FindPatientPage, StaffPatientPage};
 use pages::staff::pin_documents::{PrintPage, ReissuePage};
 use pages::staff::practices::PracticesPage;
@@ -202,6 +203,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/replace-account/cancel") view=CancelReplacementPage />
                         <Route path=path!("/demo/mailbox") view=MailboxPage />
                         <Route path=path!("/staff/sign-in") view=StaffSignInPage />
+                        <Route path=path!("/staff/members") view=StaffMembersPage />
+                        <Route path=path!("/staff/members/:id") view=StaffMemberPage />
                         <Route path=path!("/staff/sign-in/new-password") view=StaffNewPasswordPage />
                         <Route path=path!("/staff/sign-in/authenticator") view=StaffAuthenticatorPage />
                         <Route path=path!("/staff/sign-in/security-code") view=StaffSecurityCodePage />

@@ -1,6 +1,14 @@
 import { expect, type Page } from "@playwright/test";
 import { join } from "node:path";
-import { checkAccessibility, jsEnabled, test, waitForHydration } from "./support";
+import { execFileSync } from "node:child_process";
+import {
+  checkAccessibility,
+  enterSecurityCode,
+  jsEnabled,
+  test,
+  totpCode,
+  waitForHydration,
+} from "./support";
 
 // Staff use desktop browsers.
 test.use({ viewport: { width: 1280, height: 800 } });
@@ -10,11 +18,16 @@ test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const summary = (page: Page) => page.locator(".nhsuk-error-summary");
 
+/** The password, then (when it was right) the demo authenticator's code. */
 async function signIn(page: Page, username: string, password: string) {
   await page.goto("/staff/sign-in");
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForLoadState();
+  if (new URL(page.url()).pathname === "/staff/sign-in/security-code") {
+    await enterSecurityCode(page);
+  }
 }
 
 test("staff sign in, set up a test patient and preview what they see", async ({ page, browser }, testInfo) => {
@@ -305,5 +318,90 @@ test("staff import the sample file, then register a patient for online services 
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Aled Williams");
   await expect(page.getByRole("definition").filter({ hasText: "the patient left the practice" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Register for online services" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+});
+
+test("a new starter chooses a password, sets up an authenticator app, then signs in with a code", async ({ page, browser }, testInfo) => {
+  // As an administrator would add them: `relink staff add`, on this project's server database.
+  const root = join(__dirname, "..", "..");
+  const binary = process.env.RELINK_BIN ?? join(root, "target/debug/relink");
+  const database = `sqlite://${join(process.env.RELINK_E2E_DATA!, `${testInfo.project.name}.db`)}`;
+  const added = execFileSync(binary, ["staff", "add", "new.starter", "--practice", "T00001"], {
+    env: { ...process.env, DATABASE_URL: database, RUST_LOG: "warn" },
+  }).toString();
+  const given = added.match(/Initial password \(shown once, give it to them privately\): (\S+)/)![1];
+
+  await signIn(page, "new.starter", given);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Choose your own password");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("New password", { exact: true }).fill("short");
+  await page.getByLabel("Confirm new password").fill("short");
+  await page.getByRole("button", { name: "Save password and continue" }).click();
+  await expect(summary(page).getByRole("link", { name: "New password must be 12 characters or more" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  const own = "copper kettle sunrise meadow";
+  await page.getByLabel("New password", { exact: true }).fill(own);
+  await page.getByLabel("Confirm new password").fill(own);
+  await page.getByRole("button", { name: "Save password and continue" }).click();
+
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Set up an authenticator app");
+  await expect(page.getByRole("img", { name: "QR code to set up your authenticator app" })).toBeVisible();
+  await checkAccessibility(page, browser, testInfo);
+  const key = (await page.locator("code.relink-secret").innerText()).replace(/\s/g, "");
+  await page.getByLabel("2. Enter the 6-digit code your app shows").fill("000000" === totpCode(key, Date.now() / 1000) ? "111111" : "000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(summary(page)).toContainText("The security code is not correct.");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByLabel("2. Enter the 6-digit code your app shows").fill(totpCode(key, Date.now() / 1000));
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your authenticator app is set up");
+  const codes = await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allInnerTexts();
+  expect(codes).toHaveLength(10);
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("link", { name: "I have saved my recovery codes – continue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("What needs your attention");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto("/staff/sign-in");
+  await page.getByLabel("Username").fill("new.starter");
+  await page.getByLabel("Password", { exact: true }).fill(own);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Enter your security code");
+  await checkAccessibility(page, browser, testInfo);
+  // A recovery code instead of the app's code.
+  await page.getByLabel("Security code").fill(codes[0]);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("What needs your attention");
+});
+
+test("the demo page shows the demo staff's current security code, and it signs in", async ({ page }) => {
+  await page.goto("/demo");
+  const code = await page.getByTestId("demo-staff-code").innerText();
+  expect(code).toMatch(/^\d{6}$/);
+  await page.goto("/staff/sign-in");
+  await page.getByLabel("Username").fill("staff.glanyrafon");
+  await page.getByLabel("Password", { exact: true }).fill("glanyrafon-demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Security code").fill(code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("What needs your attention");
+});
+
+test("an administrator disables a leaver and enables them again from the staff area", async ({ page, browser }, testInfo) => {
+  await signIn(page, "admin.demo", "admin-demo-password");
+  await page.getByRole("link", { name: "Staff members" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Staff members");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("link", { name: "staff.hillview" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("staff.hillview");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("button", { name: "Disable account" }).click();
+  await expect(page.getByRole("status")).toHaveText("staff.hillview is disabled and has been signed out everywhere.");
+  await checkAccessibility(page, browser, testInfo);
+  await page.getByRole("button", { name: "Enable account" }).click();
+  await expect(page.getByRole("status")).toHaveText("staff.hillview can sign in again.");
+  await page.getByRole("button", { name: "Reset password" }).click();
+  await expect(page.getByRole("heading", { name: "New password to use once" })).toBeVisible();
   await checkAccessibility(page, browser, testInfo);
 });

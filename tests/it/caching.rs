@@ -261,6 +261,10 @@ async fn every_page_with_personal_data_is_no_store_and_public_pages_keep_their_h
         .await;
     let admin = crate::common::finish_staff_sign_in(&server, &admin).await;
     walk.get(&server, routes::PRACTICES, &admin.cookie()).await;
+    walk.get(&server, routes::STAFF_MEMBERS, &admin.cookie())
+        .await;
+    walk.get(&server, "/staff/members/staff.riverside", &admin.cookie())
+        .await;
     // A new starter's first sign-in: their own password, then an authenticator (its key).
     crate::common::fixture::add_new_member(
         &server.database_url,

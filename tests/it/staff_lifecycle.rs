@@ -277,3 +277,182 @@ async fn a_stranger_who_knows_a_username_cannot_lock_the_member_out_and_many_rai
         "only administrators"
     );
 }
+
+/// The demo administrator.
+const ADMIN: (&str, &str) = ("admin.demo", "admin-demo-password");
+
+#[tokio::test]
+async fn administrators_run_the_lifecycle_in_the_staff_area_and_nobody_else_can() {
+    let server = start(true).await;
+    let db = server.database_url.as_str();
+    let admin = staff_sign_in(&server, ADMIN).await;
+    let member = staff_sign_in(&server, RIVERSIDE).await;
+
+    // Everyone listed, each linking to their page.
+    let list = server.get("/staff/members", Some(&admin)).await;
+    assert_eq!(list.status, 200);
+    for username in [
+        "admin.demo",
+        "staff.glanyrafon",
+        "staff.hillview",
+        "staff.riverside",
+    ] {
+        assert!(
+            list.body.contains(&format!(
+                r#"<a href="/staff/members/{username}">{username}</a>"#
+            )),
+            "{username}"
+        );
+    }
+    let page = server
+        .get("/staff/members/staff.riverside", Some(&admin))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Disable account"));
+
+    // Practice staff and strangers see nothing and change nothing.
+    for path in ["/staff/members", "/staff/members/staff.riverside"] {
+        assert_eq!(server.get(path, Some(&member)).await.status, 404, "{path}");
+    }
+    for action in ["disable", "enable", "reset-password", "reset-second-factor"] {
+        let path = format!("/staff/members/staff.hillview/{action}");
+        assert_eq!(
+            server.post(&path, &[], Some(&member)).await.status,
+            404,
+            "{path}"
+        );
+        assert_eq!(server.post(&path, &[], None).await.status, 403, "{path}");
+    }
+    assert_eq!(
+        server
+            .get("/staff/members/no.such", Some(&admin))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        server
+            .post("/staff/members/no.such/disable", &[], Some(&admin))
+            .await
+            .status,
+        404
+    );
+
+    // Disabling ends the member's session at once; enabling lets them back.
+    let disabled = server
+        .post("/staff/members/staff.riverside/disable", &[], Some(&admin))
+        .await;
+    assert_eq!(
+        disabled.location.as_deref(),
+        Some("/staff/members/staff.riverside?done=disabled")
+    );
+    assert_eq!(server.get("/staff", Some(&member)).await.status, 303);
+    let told = server
+        .get("/staff/members/staff.riverside?done=disabled", Some(&admin))
+        .await;
+    assert!(told
+        .body
+        .contains("staff.riverside is disabled and has been signed out everywhere."));
+    assert!(told.body.contains("Enable account"));
+    let enabled = server
+        .post("/staff/members/staff.riverside/enable", &[], Some(&admin))
+        .await;
+    assert_eq!(
+        enabled.location.as_deref(),
+        Some("/staff/members/staff.riverside?done=enabled")
+    );
+    assert_eq!(signs_in(&server, RIVERSIDE).await, 303);
+
+    // A new one-time password, shown once on the answer.
+    let reset = server
+        .post(
+            "/staff/members/staff.riverside/reset-password",
+            &[],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reset.status, 200);
+    assert!(reset
+        .cache_control
+        .as_deref()
+        .is_some_and(|c| c.contains("no-store")));
+    let marker = r#"<code class="relink-one-time-password">"#;
+    let start = reset.body.find(marker).expect("the password is shown") + marker.len();
+    let password = &reset.body[start..start + reset.body[start..].find("</code>").unwrap()];
+    assert_eq!(password.len(), 23);
+    assert_eq!(signs_in(&server, RIVERSIDE).await, 422, "the old password");
+    assert_eq!(signs_in(&server, ("staff.riverside", password)).await, 303);
+    let again = server
+        .get("/staff/members/staff.riverside", Some(&admin))
+        .await;
+    assert!(!again.body.contains(password), "shown once only");
+
+    // The authenticator removed: the member sets up a new one.
+    let removed = server
+        .post(
+            "/staff/members/staff.hillview/reset-second-factor",
+            &[],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        removed.location.as_deref(),
+        Some("/staff/members/staff.hillview?done=second-factor-reset")
+    );
+    let hillview = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", "staff.hillview"),
+                ("password", "hillview-demo-password"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(
+        hillview.location.as_deref(),
+        Some("/staff/sign-in/authenticator")
+    );
+
+    // Administrators cannot disable themselves.
+    let own = server
+        .post("/staff/members/admin.demo/disable", &[], Some(&admin))
+        .await;
+    assert_eq!(own.status, 409);
+    assert!(own
+        .body
+        .contains("You cannot disable your own account. Ask another administrator."));
+    assert_eq!(server.get("/staff", Some(&admin)).await.status, 200);
+
+    // Each change audited with the administrator as its actor.
+    let actors: Vec<(String, String)> = fixture::audit_entries(db, AuditKind::StaffDisabled)
+        .await
+        .into_iter()
+        .chain(fixture::audit_entries(db, AuditKind::StaffEnabled).await)
+        .chain(fixture::audit_entries(db, AuditKind::StaffPasswordReset).await)
+        .chain(fixture::audit_entries(db, AuditKind::StaffSecondFactorReset).await)
+        .map(|(actor, _, _, detail)| (actor, detail))
+        .collect();
+    assert_eq!(
+        actors,
+        [
+            (
+                "admin.demo".to_owned(),
+                "Staff member staff.riverside disabled: 1 session(s) ended".to_owned()
+            ),
+            (
+                "admin.demo".to_owned(),
+                "Staff member staff.riverside enabled again".to_owned()
+            ),
+            (
+                "admin.demo".to_owned(),
+                "Password of staff.riverside reset: 0 session(s) ended".to_owned()
+            ),
+            (
+                "admin.demo".to_owned(),
+                "Authenticator and recovery codes of staff.hillview removed: 0 session(s) ended"
+                    .to_owned()
+            ),
+        ]
+    );
+}

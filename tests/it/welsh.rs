@@ -679,6 +679,17 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     assert_eq!(wrong.summary(), ["Rhaid i'r cod diogelwch fod yn 6 digid"]);
     let practices = "/staff/practices";
     welsh.get(&server, practices, practices, &admin).await;
+    let members = "/staff/members";
+    welsh.get(&server, members, members, &admin).await;
+    let member = welsh
+        .get(
+            &server,
+            "/staff/members/:id",
+            "/staff/members/staff.riverside",
+            &admin,
+        )
+        .await;
+    assert!(member.body.contains("Analluogi'r cyfrif"));
     welsh
         .refused(
             &server,

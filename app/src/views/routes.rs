@@ -49,6 +49,18 @@ pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+/// Every staff member (administrators only).
+pub const STAFF_MEMBERS: &str = "/staff/members";
+/// One staff member, and the changes administrators may make (administrators only).
+pub const STAFF_MEMBER: &str = "/staff/members/{id}";
+/// Disables the member (a form post from their page).
+pub const STAFF_MEMBER_DISABLE: &str = "/staff/members/{id}/disable";
+/// Lets a disabled member sign in again.
+pub const STAFF_MEMBER_ENABLE: &str = "/staff/members/{id}/enable";
+/// Gives the member a new one-time password.
+pub const STAFF_MEMBER_RESET_PASSWORD: &str = "/staff/members/{id}/reset-password";
+/// Removes the member's authenticator app and recovery codes.
+pub const STAFF_MEMBER_RESET_SECOND_FACTOR: &str = "/staff/members/{id}/reset-second-factor";
 /// After a first or reset password: the member chooses their own.
 pub const STAFF_NEW_PASSWORD: &str = "/staff/sign-in/new-password";
 /// After the password, for a member with no authenticator app yet: set one up.
@@ -87,6 +99,16 @@ pub const STAFF_PRINT: &str = "/staff/pin-documents/{id}/print";
 /// Where a staff page about one patient lives.
 pub fn staff_patient(patient_id: &str) -> String {
     with_id(STAFF_PATIENT, patient_id)
+}
+
+/// A staff member's page in the administrators' area.
+pub fn staff_member(username: &str) -> String {
+    with_id(STAFF_MEMBER, username)
+}
+
+/// Where a change to a staff member's account is posted (one of the `STAFF_MEMBER_*` routes).
+pub fn staff_member_action(action: &str, username: &str) -> String {
+    with_id(action, username)
 }
 
 /// Where a patient's PIN document is reissued.
@@ -243,6 +265,8 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (AUDIT, Answered::ByJourney, Shows::Personal),
     (IMPORTS, Answered::ByJourney, Shows::Personal),
     (PRACTICES, Answered::ByJourney, Shows::Personal),
+    (STAFF_MEMBERS, Answered::ByJourney, Shows::Personal),
+    (STAFF_MEMBER, Answered::ByJourney, Shows::Personal),
 ];
 
 /// The pages the journeys answer, for Leptos to leave alone.

@@ -50,6 +50,52 @@ pub struct StaffSecurityCodeView {
     pub problem: Option<FormProblem>,
 }
 
+/// One staff member as the administrators' pages show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMemberRow {
+    pub username: String,
+    pub is_admin: bool,
+    /// ODS codes, in order (none for an administrator of every practice).
+    pub practices: Vec<String>,
+    pub disabled: bool,
+    pub has_authenticator: bool,
+}
+
+/// `/staff/members` (administrators only): every staff member.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMembersView {
+    /// Who is signed in.
+    pub username: String,
+    pub members: Vec<StaffMemberRow>,
+}
+
+/// What an administrator just did to a member's account, said once on the member's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffMemberChange {
+    Disabled,
+    Enabled,
+    PasswordReset,
+    SecondFactorReset,
+    /// Refused: administrators cannot disable their own account (nobody would be left to
+    /// enable it).
+    NotYourself,
+}
+
+/// `/staff/members/{username}` (administrators only): one member, and what can be done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMemberView {
+    /// Who is signed in.
+    pub username: String,
+    pub member: StaffMemberRow,
+    /// The member is the administrator looking.
+    pub is_self: bool,
+    pub change: Option<StaffMemberChange>,
+    /// Sessions the change ended.
+    pub sessions_ended: u64,
+    /// After a password reset: the one-time password, shown on that answer only.
+    pub one_time_password: Option<String>,
+}
+
 /// What the staff navigation knows of who is signed in, provided by whoever renders a staff
 /// page: only administrators are offered the administrators' pages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -134,12 +134,16 @@ pub struct StaffListing {
     pub practices: Vec<String>,
     /// When they were disabled, if they are.
     pub disabled_at: Option<i64>,
+    /// Whether they have set up an authenticator app.
+    pub has_authenticator: bool,
 }
 
 /// Every member, by username.
 pub async fn list(db: &super::Db) -> Result<Vec<StaffListing>, DbError> {
-    let members: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT username, is_admin, disabled_at FROM staff_members ORDER BY username",
+    let members: Vec<(String, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT username, is_admin, disabled_at,
+                CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT)
+         FROM staff_members ORDER BY username",
     )
     .fetch_all(db.pool())
     .await?;
@@ -150,16 +154,19 @@ pub async fn list(db: &super::Db) -> Result<Vec<StaffListing>, DbError> {
     .await?;
     Ok(members
         .into_iter()
-        .map(|(username, is_admin, disabled_at)| StaffListing {
-            practices: links
-                .iter()
-                .filter(|(member, _)| *member == username)
-                .map(|(_, ods)| ods.clone())
-                .collect(),
-            username,
-            is_admin: is_admin != 0,
-            disabled_at,
-        })
+        .map(
+            |(username, is_admin, disabled_at, authenticator)| StaffListing {
+                practices: links
+                    .iter()
+                    .filter(|(member, _)| *member == username)
+                    .map(|(_, ods)| ods.clone())
+                    .collect(),
+                username,
+                is_admin: is_admin != 0,
+                disabled_at,
+                has_authenticator: authenticator != 0,
+            },
+        )
         .collect())
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod imports;
 pub mod lists;
+pub mod members;
 pub mod patients;
 pub mod pin_documents;
 pub mod practices;
@@ -35,7 +36,10 @@ fn StaffNav(username: String) -> impl IntoView {
                 <li><a href=routes::FIND_PATIENT>{tr!(staff.find.heading)}</a></li>
                 <li><a href=routes::IMPORTS>{tr!(staff.imports.heading)}</a></li>
                 <li><a href=routes::AUDIT>{tr!(staff.audit.heading)}</a></li>
-                {is_admin.then(|| view! { <li><a href=routes::PRACTICES>{tr!(staff.practices.heading)}</a></li> })}
+                {is_admin.then(|| view! {
+                    <li><a href=routes::PRACTICES>{tr!(staff.practices.heading)}</a></li>
+                    <li><a href=routes::STAFF_MEMBERS>{tr!(staff.members.heading)}</a></li>
+                })}
             </ul>
             <form method="post" action=routes::STAFF_SIGN_OUT class="relink-inline-form">
                 <span class="nhsuk-body-s">{format!("{} ", tr!(staff.nav.signed_in_as, username = username))}</span>

@@ -10,6 +10,7 @@ mod auth;
 mod import_wording;
 mod imports;
 mod lists;
+mod members;
 mod patients;
 mod pin_documents;
 mod practices;
@@ -92,6 +93,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 ),
             )
             .route(routes::PRACTICES, get(practices::show).post(practices::add))
+            .route(routes::STAFF_MEMBERS, get(members::list))
+            .route(routes::STAFF_MEMBER, get(members::show))
+            .route(routes::STAFF_MEMBER_DISABLE, post(members::disable))
+            .route(routes::STAFF_MEMBER_ENABLE, post(members::enable))
+            .route(
+                routes::STAFF_MEMBER_RESET_PASSWORD,
+                post(members::reset_password),
+            )
+            .route(
+                routes::STAFF_MEMBER_RESET_SECOND_FACTOR,
+                post(members::reset_second_factor),
+            )
             .route_layer(middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route(

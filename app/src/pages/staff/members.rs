@@ -1,0 +1,178 @@
+//! The staff members (administrators only): everyone who may sign in to the staff area, and on
+//! each member's page the changes administrators make when someone leaves, forgets their
+//! password or loses their phone. Plain forms: they work without JavaScript.
+
+use leptos::prelude::*;
+
+use super::StaffNav;
+use crate::components::layout::PageTitle;
+use crate::tr;
+use crate::views::page::server_view;
+use crate::views::routes;
+use crate::views::staff::{StaffMemberChange, StaffMemberRow, StaffMemberView, StaffMembersView};
+
+fn role(member: &StaffMemberRow) -> String {
+    if member.is_admin {
+        tr!(staff.members.administrator).to_owned()
+    } else {
+        member.practices.join(", ")
+    }
+}
+
+#[component]
+fn StatusTag(disabled: bool) -> impl IntoView {
+    if disabled {
+        view! { <strong class="nhsuk-tag nhsuk-tag--grey">{tr!(staff.members.disabled)}</strong> }
+    } else {
+        view! { <strong class="nhsuk-tag nhsuk-tag--green">{tr!(staff.members.active)}</strong> }
+    }
+}
+
+/// Every member, each linking to their page.
+#[component]
+pub fn StaffMembersPage() -> impl IntoView {
+    let view = server_view::<StaffMembersView>();
+    let heading = tr!(staff.members.heading);
+    view! {
+        <PageTitle heading=heading.to_owned() />
+        <StaffNav username=view.username.clone() />
+        <h1>{heading}</h1>
+        <p>{tr!(staff.members.intro)}</p>
+        <table class="nhsuk-table">
+            <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">{heading}</caption>
+            <thead class="nhsuk-table__head">
+                <tr>
+                    <th scope="col">{tr!(staff.members.username)}</th>
+                    <th scope="col">{tr!(staff.members.practices)}</th>
+                    <th scope="col">{tr!(staff.members.status)}</th>
+                </tr>
+            </thead>
+            <tbody class="nhsuk-table__body">
+                {view.members.iter().map(|member| view! {
+                    <tr>
+                        <td><a href=routes::staff_member(&member.username)>{member.username.clone()}</a></td>
+                        <td>{role(member)}</td>
+                        <td><StatusTag disabled=member.disabled /></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// What was just done, said once.
+#[component]
+fn ChangeMessage(
+    change: StaffMemberChange,
+    username: String,
+    sessions_ended: u64,
+) -> impl IntoView {
+    let text = match change {
+        StaffMemberChange::Disabled => {
+            tr!(staff.members.done_disabled, username = username.clone())
+        }
+        StaffMemberChange::Enabled => tr!(staff.members.done_enabled, username = username.clone()),
+        StaffMemberChange::PasswordReset => tr!(
+            staff.members.done_password,
+            username = username.clone(),
+            sessions = sessions_ended
+        ),
+        StaffMemberChange::SecondFactorReset => {
+            tr!(
+                staff.members.done_second_factor,
+                username = username.clone()
+            )
+        }
+        StaffMemberChange::NotYourself => tr!(staff.members.not_yourself).to_owned(),
+    };
+    let class = if change == StaffMemberChange::NotYourself {
+        "nhsuk-warning-callout"
+    } else {
+        "nhsuk-inset-text"
+    };
+    view! {
+        <div class=class role="status">
+            <p>{text}</p>
+        </div>
+    }
+}
+
+/// One member: who they are, their status, and the changes.
+#[component]
+pub fn StaffMemberPage() -> impl IntoView {
+    let view = server_view::<StaffMemberView>();
+    let member = view.member.clone();
+    let name = member.username.clone();
+    let action = |route: &'static str| routes::staff_member_action(route, &name);
+    let second_factor = if member.has_authenticator {
+        tr!(staff.members.authenticator_set_up)
+    } else {
+        tr!(staff.members.authenticator_not_set_up)
+    };
+    view! {
+        <PageTitle heading=member.username.clone() />
+        <StaffNav username=view.username.clone() />
+        <a class="nhsuk-back-link" href=routes::STAFF_MEMBERS>{tr!(staff.members.back)}</a>
+        <h1>{member.username.clone()}</h1>
+        {view.change.map(|change| view! {
+            <ChangeMessage change username=member.username.clone() sessions_ended=view.sessions_ended />
+        })}
+        {view.one_time_password.clone().map(|password| view! {
+            <div class="nhsuk-panel">
+                <h2 class="nhsuk-panel__title">{tr!(staff.members.password_heading)}</h2>
+                <div class="nhsuk-panel__body">
+                    <p><code class="relink-one-time-password">{password}</code></p>
+                    <p>{tr!(staff.members.password_once)}</p>
+                </div>
+            </div>
+        })}
+        <dl class="nhsuk-summary-list">
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{tr!(staff.members.practices)}</dt>
+                <dd class="nhsuk-summary-list__value">{role(&member)}</dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{tr!(staff.members.status)}</dt>
+                <dd class="nhsuk-summary-list__value"><StatusTag disabled=member.disabled /></dd>
+            </div>
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">{tr!(staff.members.authenticator)}</dt>
+                <dd class="nhsuk-summary-list__value">{second_factor}</dd>
+            </div>
+        </dl>
+        <h2>{tr!(staff.members.changes_heading)}</h2>
+        {if member.disabled {
+            view! {
+                <form method="post" action=action(routes::STAFF_MEMBER_ENABLE)>
+                    <p>{tr!(staff.members.enable_text)}</p>
+                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                        {tr!(staff.members.enable_button)}
+                    </button>
+                </form>
+            }.into_any()
+        } else if view.is_self {
+            view! { <p>{tr!(staff.members.not_yourself)}</p> }.into_any()
+        } else {
+            view! {
+                <form method="post" action=action(routes::STAFF_MEMBER_DISABLE)>
+                    <p>{tr!(staff.members.disable_text)}</p>
+                    <button class="nhsuk-button nhsuk-button--warning" data-module="nhsuk-button" type="submit">
+                        {tr!(staff.members.disable_button)}
+                    </button>
+                </form>
+            }.into_any()
+        }}
+        <form method="post" action=action(routes::STAFF_MEMBER_RESET_PASSWORD)>
+            <p>{tr!(staff.members.reset_password_text)}</p>
+            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                {tr!(staff.members.reset_password_button)}
+            </button>
+        </form>
+        <form method="post" action=action(routes::STAFF_MEMBER_RESET_SECOND_FACTOR)>
+            <p>{tr!(staff.members.reset_second_factor_text)}</p>
+            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                {tr!(staff.members.reset_second_factor_button)}
+            </button>
+        </form>
+    }
+}
