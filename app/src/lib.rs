@@ -48,7 +48,7 @@ use pages::replacement::status::ReplacementStatusPage;
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
 use pages::staff::attention::StaffHomePage;
 use pages::staff::audit::AuditPage;
-use pages::staff::auth::StaffSignInPage;
+use pages::staff::auth::{StaffProviderPage, StaffSignInPage};
 use pages::staff::imports::ImportPage;
 use pages::staff::lists::{MismatchesPage, RequestsPage};
 use pages::staff::patients::{FindPatientPage, StaffPatientPage};
@@ -199,6 +199,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/replace-account/cancel") view=CancelReplacementPage />
                         <Route path=path!("/demo/mailbox") view=MailboxPage />
                         <Route path=path!("/staff/sign-in") view=StaffSignInPage />
+                        <Route path=path!("/staff/sign-in/callback") view=StaffProviderPage />
                         <Route path=path!("/staff") view=StaffHomePage />
                         <Route path=path!("/staff/test-patients") view=TestPatientsPage />
                         <Route path=path!("/staff/test-patients/new") view=NewTestPatientPage />

@@ -24,4 +24,5 @@ mod retention;
 mod spine;
 mod staff;
 mod staff_lifecycle;
+mod staff_oidc;
 mod welsh;

@@ -86,11 +86,20 @@ pub enum AuditKind {
     /// Many failed sign-ins on one staff username from anywhere within 15 minutes: an alert to
     /// administrators (no lock, which a stranger could force on the member).
     StaffSignInAlert,
+    /// Someone who signed in with the identity provider was refused: no role at a Relink
+    /// practice, too weak a sign-in (`acr`), or a disabled member.
+    StaffProviderSignInRefused,
+    /// A sign-in with the identity provider did not complete: no such sign-in in progress (or
+    /// used already), a wrong `state`, or a code or ID token the checks refused.
+    StaffProviderSignInFailed,
+    /// A member who signed in with the identity provider was given the practices and role
+    /// their claims say (made, or brought up to date).
+    StaffProviderAccessSet,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 53] = [
+    pub const ALL: [Self; 56] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -144,6 +153,9 @@ impl AuditKind {
         Self::StaffEnabled,
         Self::StaffPasswordReset,
         Self::StaffSignInAlert,
+        Self::StaffProviderSignInRefused,
+        Self::StaffProviderSignInFailed,
+        Self::StaffProviderAccessSet,
     ];
 
     /// The code stored in the log.
@@ -202,6 +214,9 @@ impl AuditKind {
             Self::StaffEnabled => "staff_enabled",
             Self::StaffPasswordReset => "staff_password_reset",
             Self::StaffSignInAlert => "staff_sign_in_alert",
+            Self::StaffProviderSignInRefused => "staff_provider_sign_in_refused",
+            Self::StaffProviderSignInFailed => "staff_provider_sign_in_failed",
+            Self::StaffProviderAccessSet => "staff_provider_access_set",
         }
     }
 

@@ -20,6 +20,7 @@ pub mod replacement;
 mod security_code;
 mod sign_in_problem;
 pub mod staff;
+pub mod staff_provider;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use audit_kind::{AuditKind, PatientActivity};

@@ -49,6 +49,10 @@ pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+/// "Sign in with CIS2" posts here (no page of its own): on to the identity provider.
+pub const STAFF_PROVIDER_START: &str = "/staff/sign-in/provider";
+/// Where the identity provider sends staff back (the redirect URI registered with it).
+pub const STAFF_PROVIDER_CALLBACK: &str = "/staff/sign-in/callback";
 pub const STAFF_HOME: &str = "/staff";
 pub const TEST_PATIENTS: &str = "/staff/test-patients";
 pub const NEW_TEST_PATIENT: &str = "/staff/test-patients/new";
@@ -217,6 +221,11 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (REPLACE_ACTIVATE, Answered::ByJourney, Shows::Public),
     (REPLACE_CANCEL, Answered::ByJourney, Shows::Personal),
     (STAFF_SIGN_IN, Answered::ByJourney, Shows::Public),
+    (
+        STAFF_PROVIDER_CALLBACK,
+        Answered::ByJourney,
+        Shows::Personal,
+    ),
     (STAFF_HOME, Answered::ByJourney, Shows::Personal),
     (TEST_PATIENTS, Answered::ByJourney, Shows::Personal),
     (NEW_TEST_PATIENT, Answered::ByJourney, Shows::Personal),

@@ -16,6 +16,44 @@ pub struct StaffSignInView {
     /// The staff page that sent them here (a checked `/staff/…` path), or empty: sent back
     /// with the form, and where they go once signed in.
     pub next: String,
+    /// The identity provider's button, when one is configured.
+    pub provider: Option<ProviderOffer>,
+    /// The local username and password form is not offered (a provider is configured, and an
+    /// administrator has not allowed passwords too).
+    pub no_password_form: bool,
+}
+
+/// The "Sign in with NHS Care Identity Service 2" button.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderOffer {
+    /// The configured text instead of the default (English and Welsh) one.
+    pub label: Option<String>,
+}
+
+/// The page at the identity provider's callback: on to the staff area, or why not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffProviderView {
+    /// Signed in: the page moves on to `to` at once (and links to it).
+    Continue { to: String },
+    /// The provider said who they are, and Relink does not let them in.
+    Refused(ProviderRefusal),
+    /// The sign-in did not complete (none in progress, used already, too old, a wrong state,
+    /// or a check of the code or ID token failed): start again.
+    #[default]
+    Failed,
+    /// The provider did not answer.
+    Unavailable,
+}
+
+/// Why someone the provider signed in is not let in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProviderRefusal {
+    /// No role at any Relink practice.
+    NoPractice,
+    /// Their member account is disabled.
+    Disabled,
+    /// Their sign-in's assurance (`acr`) is below the minimum.
+    LowAssurance,
 }
 
 /// What the staff navigation knows of who is signed in, provided by whoever renders a staff

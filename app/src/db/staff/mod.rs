@@ -6,9 +6,11 @@ use sqlx::{Any, Executor, Transaction};
 
 mod listings;
 mod previews;
+mod provider;
 
 pub use listings::*;
 pub use previews::*;
+pub use provider::*;
 
 use super::audit::{self, AuditKind, NewAuditEvent};
 use super::practices::{self, Practice};
@@ -109,13 +111,15 @@ pub async fn set_password_hash<'e>(
 }
 
 /// The member's stored Argon2id PHC string, for sign-in verification only; none for a
-/// disabled member, who is then refused like an unknown username.
+/// disabled member, or one who signs in with the identity provider, who is then refused like an
+/// unknown username.
 pub async fn password_hash<'e>(
     exec: impl Executor<'e, Database = Any>,
     username: &StaffUsername,
 ) -> Result<Option<String>, DbError> {
     Ok(sqlx::query_scalar(
-        "SELECT password_hash FROM staff_members WHERE username = $1 AND disabled_at IS NULL",
+        "SELECT password_hash FROM staff_members
+         WHERE username = $1 AND disabled_at IS NULL AND provider_subject IS NULL",
     )
     .bind(username.as_str())
     .fetch_optional(exec)

@@ -154,6 +154,13 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffEnabled => tr!(staff.audit.kinds.staff_enabled),
         AuditKind::StaffPasswordReset => tr!(staff.audit.kinds.staff_password_reset),
         AuditKind::StaffSignInAlert => tr!(staff.audit.kinds.staff_sign_in_alert),
+        AuditKind::StaffProviderSignInRefused => {
+            tr!(staff.audit.kinds.staff_provider_sign_in_refused)
+        }
+        AuditKind::StaffProviderSignInFailed => {
+            tr!(staff.audit.kinds.staff_provider_sign_in_failed)
+        }
+        AuditKind::StaffProviderAccessSet => tr!(staff.audit.kinds.staff_provider_access_set),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

@@ -14,6 +14,7 @@ mod patients;
 mod pin_documents;
 mod practices;
 mod preview;
+mod provider;
 mod registration;
 mod spine;
 mod test_patients;
@@ -36,9 +37,10 @@ use crate::db::tokens::SessionId;
 use crate::db::DbError;
 use crate::domain::OdsCode;
 use crate::views::routes;
-use crate::views::staff::{StaffNavFacts, StaffSignInView};
+use crate::views::staff::StaffNavFacts;
 
 pub use pin_documents::PIN_SECRET_COOKIE;
+pub use provider::{ProviderError, StaffProvider, PROVIDER_LOGIN_COOKIE};
 pub(crate) use spine::store_answer as store_pds_answer;
 
 /// The staff session cookie: separate from the patients' one.
@@ -98,6 +100,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(auth::show_sign_in).post(auth::sign_in),
         )
         .route(routes::STAFF_SIGN_OUT, post(auth::sign_out))
+        .route(routes::STAFF_PROVIDER_START, post(provider::start))
+        .route(routes::STAFF_PROVIDER_CALLBACK, get(provider::callback))
         .merge(signed_in)
 }
 
@@ -161,10 +165,7 @@ async fn refuse(state: &AppState, method: &Method, path: &str) -> Response {
         };
         return Redirect::to(&to).into_response();
     }
-    let view = StaffSignInView {
-        problem: None,
-        ..StaffSignInView::default()
-    };
+    let view = auth::sign_in_view(state);
     render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await
 }
 
