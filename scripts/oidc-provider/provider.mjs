@@ -5,7 +5,8 @@
 //
 // Issuer: http://127.0.0.1:$OIDC_PORT. Clients register themselves (OpenID Connect Dynamic
 // Client Registration, POST /reg), so each test server registers its own redirect URI; or one
-// static client comes from OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI (Playwright).
+// static client comes from OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URIS (separated
+// by spaces: Playwright's servers).
 //
 // The login page (/interaction/:uid) is a plain form: choose who signs in. Each person's login
 // gives the acr their authenticator would (a smartcard AAL3, a password only AAL1). For the
@@ -105,7 +106,7 @@ if (process.env.OIDC_CLIENT_ID) {
   clients.push({
     client_id: process.env.OIDC_CLIENT_ID,
     client_secret: process.env.OIDC_CLIENT_SECRET,
-    redirect_uris: [process.env.OIDC_REDIRECT_URI],
+    redirect_uris: (process.env.OIDC_REDIRECT_URIS || '').split(/\s+/).filter(Boolean),
   });
 }
 

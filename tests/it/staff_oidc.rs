@@ -112,16 +112,28 @@ impl Cis2Server {
         tamper: &str,
         next: &str,
     ) -> String {
-        let page = browser.get(&self.url("/staff/sign-in")).await;
+        // The sign-in page (sent there from `next`) links to the provider, keeping `next`.
+        let (page, start) = match next {
+            "" => (
+                "/staff/sign-in".to_owned(),
+                "/staff/sign-in/provider".to_owned(),
+            ),
+            next => {
+                let escaped = next.replace('/', "%2F");
+                (
+                    format!("/staff/sign-in?next={escaped}"),
+                    format!("/staff/sign-in/provider?next={escaped}"),
+                )
+            }
+        };
+        let page = browser.get(&self.url(&page)).await;
         assert_eq!(page.status, 200);
         assert!(
-            page.body.contains(r#"action="/staff/sign-in/provider""#),
-            "{}",
+            page.body.contains(&format!(r#"href="{start}""#)),
+            "{start} in {}",
             page.body
         );
-        let started = browser
-            .post(&self.url("/staff/sign-in/provider"), &[("next", next)])
-            .await;
+        let started = browser.get(&self.url(&start)).await;
         assert_eq!(started.status, 303, "{}", started.body);
         let authorize = started.location.clone().unwrap();
         assert!(
@@ -591,9 +603,7 @@ pub(crate) async fn server_with_provider_down() -> TestServer {
 #[tokio::test]
 async fn a_provider_that_is_down_gives_a_clear_page() {
     let server = server_with_provider_down().await;
-    let answer = server
-        .post("/staff/sign-in/provider", &[("next", "")], None)
-        .await;
+    let answer = server.get("/staff/sign-in/provider", None).await;
     assert_eq!(answer.status, 503);
     assert!(
         answer

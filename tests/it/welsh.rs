@@ -812,9 +812,7 @@ async fn every_route_and_every_problem_reads_in_welsh() {
         .await;
     assert_eq!(failed.status, 400, "{}", failed.body);
     welsh.check("/staff/sign-in/callback", &failed);
-    let down = provider
-        .post("/staff/sign-in/provider", &[("next", "")], Some(WELSH))
-        .await;
+    let down = provider.get("/staff/sign-in/provider", Some(WELSH)).await;
     assert_eq!(down.status, 503);
     assert!(down
         .body

@@ -49,7 +49,9 @@ pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
-/// "Sign in with CIS2" posts here (no page of its own): on to the identity provider.
+/// "Sign in with CIS2" links here (no page of its own): on to the identity provider. A link, not
+/// a form: the Content-Security-Policy's `form-action 'self'` would stop a form's redirect to
+/// the provider's site.
 pub const STAFF_PROVIDER_START: &str = "/staff/sign-in/provider";
 /// Where the identity provider sends staff back (the redirect URI registered with it).
 pub const STAFF_PROVIDER_CALLBACK: &str = "/staff/sign-in/callback";
@@ -106,6 +108,15 @@ pub fn staff_access(patient_id: &str) -> String {
 pub fn staff_sign_in_then(next: &crate::domain::StaffReturnPath) -> String {
     // A return path is letters, digits and `/-_.` only: nothing to escape but the slashes.
     format!("{STAFF_SIGN_IN}?next={}", next.as_str().replace('/', "%2F"))
+}
+
+/// "Sign in with CIS2", going on to `next` (a checked staff path, or empty) once signed in.
+pub fn staff_provider_start(next: &str) -> String {
+    match next {
+        "" => STAFF_PROVIDER_START.to_owned(),
+        // A return path is letters, digits and `/-_.` only: nothing to escape but the slashes.
+        next => format!("{STAFF_PROVIDER_START}?next={}", next.replace('/', "%2F")),
+    }
 }
 
 /// Where a patient who left the practice is deregistered (online access ended).

@@ -39,13 +39,12 @@ pub fn StaffSignInPage() -> impl IntoView {
                 </p>
                 {view.provider.clone().map(|offer| {
                     let label = offer.label.unwrap_or_else(|| tr!(staff.sign_in.provider_button).to_owned());
-                    let next = view.next.clone();
                     view! {
-                        <form method="post" action=routes::STAFF_PROVIDER_START>
-                            {(!next.is_empty()).then(|| view! { <input type="hidden" name="next" value=next.clone() /> })}
-                            <p class="nhsuk-body">{tr!(staff.sign_in.provider_hint)}</p>
-                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{label}</button>
-                        </form>
+                        <p class="nhsuk-body">{tr!(staff.sign_in.provider_hint)}</p>
+                        <p>
+                            <a class="nhsuk-button" role="button" draggable="false" data-module="nhsuk-button"
+                                href=routes::staff_provider_start(&view.next)>{label}</a>
+                        </p>
                     }
                 })}
                 {(!view.no_password_form).then(|| view! {

@@ -100,7 +100,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(auth::show_sign_in).post(auth::sign_in),
         )
         .route(routes::STAFF_SIGN_OUT, post(auth::sign_out))
-        .route(routes::STAFF_PROVIDER_START, post(provider::start))
+        .route(routes::STAFF_PROVIDER_START, get(provider::start))
         .route(routes::STAFF_PROVIDER_CALLBACK, get(provider::callback))
         .merge(signed_in)
 }

@@ -4,7 +4,8 @@
 //! published keys, issuer, audience, expiry, nonce, and `acr` against the configured minimum);
 //! Relink decides what the person may do from the provider's claims.
 //!
-//! - `POST /staff/sign-in/provider` keeps the sign-in's secrets (PKCE verifier, nonce, state,
+//! - `GET /staff/sign-in/provider` (the button is a link: a form's redirect to the provider
+//!   would break the CSP's `form-action 'self'`) keeps the sign-in's secrets (PKCE verifier, nonce, state,
 //!   where to go on to) in `staff_provider_logins` under the hash of a random value set in a
 //!   `SameSite=Lax` cookie (the callback comes back by a top-level navigation from the
 //!   provider's site, which a Strict cookie would miss), and sends the browser to the provider.
@@ -20,7 +21,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use openidconnect::core::{
@@ -216,10 +217,10 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// What "Sign in with CIS2" posts: the staff page to go on to, if any.
+/// "Sign in with CIS2"'s query: the staff page to go on to, if any.
 #[derive(Default, Deserialize)]
 #[serde(default)]
-pub(super) struct StartForm {
+pub(super) struct StartQuery {
     next: String,
 }
 
@@ -227,7 +228,7 @@ pub(super) struct StartForm {
 /// finds them again, and sends the browser to the provider's authorisation endpoint.
 pub(super) async fn start(
     State(state): State<AppState>,
-    Form(form): Form<StartForm>,
+    Query(form): Query<StartQuery>,
 ) -> Result<Response, JourneyError> {
     let Some(provider) = state.staff_provider.clone() else {
         return Ok(super::not_found(&state).await);
