@@ -55,6 +55,9 @@ const oidcProvider = {
   stdout: "ignore" as const,
   stderr: "pipe" as const,
   env: {
+    // Another site than Relink's 127.0.0.1 (a site ignores the port): the trip to the provider
+    // and back is cross-site, as with CIS2, so SameSite rules apply as they would there.
+    OIDC_ISSUER_HOST: "localhost",
     OIDC_CLIENT_ID: oidcClient.id,
     OIDC_CLIENT_SECRET: oidcClient.secret,
     OIDC_REDIRECT_URIS: Object.values(cis2Ports)
@@ -75,7 +78,7 @@ const cis2Servers = Object.entries(cis2Ports).map(([name, port]) => ({
     LEPTOS_SITE_ROOT: join(root, "target/site"),
     RUST_LOG: "warn",
     RELINK_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    STAFF_OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+    STAFF_OIDC_ISSUER: `http://localhost:${oidcPort}`,
     STAFF_OIDC_CLIENT_ID: oidcClient.id,
     STAFF_OIDC_CLIENT_SECRET: oidcClient.secret,
     STAFF_OIDC_ADMIN_ROLE_CODE: "R8008",

@@ -3,7 +3,9 @@
 //
 //   OIDC_PORT=4010 node provider.mjs
 //
-// Issuer: http://127.0.0.1:$OIDC_PORT. Clients register themselves (OpenID Connect Dynamic
+// Issuer: http://127.0.0.1:$OIDC_PORT (listening on OIDC_HOST, 127.0.0.1; OIDC_ISSUER_HOST names
+// it otherwise: Playwright uses `localhost`, another site than Relink's 127.0.0.1, so the
+// browser's trip to the provider and back is cross-site as it is with CIS2). Clients register themselves (OpenID Connect Dynamic
 // Client Registration, POST /reg), so each test server registers its own redirect URI; or one
 // static client comes from OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URIS (separated
 // by spaces: Playwright's servers).
@@ -23,7 +25,7 @@ import Provider from 'oidc-provider';
 
 const port = Number(process.env.OIDC_PORT || 4010);
 const host = process.env.OIDC_HOST || '127.0.0.1';
-const issuer = `http://${host}:${port}`;
+const issuer = `http://${process.env.OIDC_ISSUER_HOST || host}:${port}`;
 
 // The people who can sign in: CIS2's claims as CIS2 sends them (`nhsid_useruid`,
 // `nhsid_nrbac_roles[]` with `person_roleid`, `org_code`, `role_code`, `activity_codes`, and
