@@ -44,7 +44,50 @@ const relinkServers = Object.entries(servers).map(([name, port]) => ({
     RELINK_PDS_REFRESH_INTERVAL: "0",
   },
 }));
-const webServer = [pdsSandbox, ...relinkServers];
+// Staff sign-in with CIS2 (staff-cis2.spec.ts): the test OpenID provider
+// (scripts/oidc-provider.sh, oidc-provider with CIS2's claims) and a server per project whose
+// staff sign in with it. The other servers keep the local password form their specs use.
+const cis2Ports = { "js-on": basePort + 3, "js-off": basePort + 4 } as const;
+const oidcPort = basePort + 5;
+const oidcClient = { id: "relink-e2e", secret: "relink-e2e-secret" };
+const oidcProvider = {
+  command: `bash "${join(root, "scripts/oidc-provider.sh")}" serve ${oidcPort}`,
+  url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  env: {
+    // Another site than Relink's 127.0.0.1 (a site ignores the port): the trip to the provider
+    // and back is cross-site, as with CIS2, so SameSite rules apply as they would there.
+    OIDC_ISSUER_HOST: "localhost",
+    OIDC_CLIENT_ID: oidcClient.id,
+    OIDC_CLIENT_SECRET: oidcClient.secret,
+    OIDC_REDIRECT_URIS: Object.values(cis2Ports)
+      .map((port) => `http://127.0.0.1:${port}/staff/sign-in/callback`)
+      .join(" "),
+  },
+};
+const cis2Servers = Object.entries(cis2Ports).map(([name, port]) => ({
+  command: `"${binary}" --demo`,
+  url: `http://127.0.0.1:${port}/healthz`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  env: {
+    DATABASE_URL: `sqlite://${join(dataDir, `cis2-${name}.db`)}`,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: join(root, "target/site"),
+    RUST_LOG: "warn",
+    RELINK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    STAFF_OIDC_ISSUER: `http://localhost:${oidcPort}`,
+    STAFF_OIDC_CLIENT_ID: oidcClient.id,
+    STAFF_OIDC_CLIENT_SECRET: oidcClient.secret,
+    STAFF_OIDC_ADMIN_ROLE_CODE: "R8008",
+  },
+}));
+const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers];
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.
 const chromium = {

@@ -45,4 +45,6 @@ if $with_tests; then
   apt_install chromium fonts-liberation
   # 5. PostgreSQL on 127.0.0.1:5432 for the repository tests.
   ensure_postgres
+  # 6. The test OpenID provider (oidc-provider) the staff sign-in tests run, into target/.
+  bash "$ROOT/scripts/oidc-provider.sh" prepare
 fi

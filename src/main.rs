@@ -281,6 +281,13 @@ fn main() -> ExitCode {
         Ok(pds) => pds,
         Err(error) => return fail(&error),
     };
+    config.staff_oidc = match server::staff_oidc_from_env(|name| std::env::var(name).ok()) {
+        Ok(oidc) => oidc,
+        Err(error) => return fail(&error),
+    };
+    if config.staff_oidc.is_some() && config.public_url.is_none() {
+        return fail(&server::StaffOidcConfigError::PublicUrl);
+    }
     config.pds_max_age = std::time::Duration::from_secs(cli.pds_max_age_hours.saturating_mul(3600));
     config.pds_refresh_interval = (cli.pds_refresh_interval > 0)
         .then(|| std::time::Duration::from_secs(cli.pds_refresh_interval));

@@ -48,7 +48,7 @@ use pages::replacement::status::ReplacementStatusPage;
 use pages::reset_passphrase::{NewPassphrasePage, ResetDonePage, ResetPassphrasePage};
 use pages::staff::attention::StaffHomePage;
 use pages::staff::audit::AuditPage;
-use pages::staff::auth::StaffSignInPage;
+use pages::staff::auth::{StaffProviderPage, StaffSignInPage};
 use pages::staff::imports::ImportPage;
 use pages::staff::lists::{MismatchesPage, RequestsPage};
 use pages::staff::members::{StaffMemberPage, StaffMembersPage};
@@ -208,6 +208,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/sign-in/new-password") view=StaffNewPasswordPage />
                         <Route path=path!("/staff/sign-in/authenticator") view=StaffAuthenticatorPage />
                         <Route path=path!("/staff/sign-in/security-code") view=StaffSecurityCodePage />
+                        <Route path=path!("/staff/sign-in/callback") view=StaffProviderPage />
                         <Route path=path!("/staff") view=StaffHomePage />
                         <Route path=path!("/staff/test-patients") view=TestPatientsPage />
                         <Route path=path!("/staff/test-patients/new") view=NewTestPatientPage />

@@ -355,6 +355,16 @@ async fn every_page_with_personal_data_is_no_store_and_public_pages_keep_their_h
     assert_eq!(preview.status, 303, "{}", preview.body);
     walk.get(&server, &preview.location.unwrap(), &staff).await;
 
+    // The identity provider's callback page (here a sign-in that did not complete; a member's
+    // own is the same page) is never kept.
+    let provider = crate::staff_oidc::server_with_provider_down().await;
+    let callback = provider
+        .get("/staff/sign-in/callback?code=c&state=s", None)
+        .await;
+    assert_eq!(callback.status, 400, "{}", callback.body);
+    assert_eq!(callback.cache_control.as_deref(), Some("no-store"));
+    walk.visited.insert(routes::STAFF_PROVIDER_CALLBACK);
+
     let every: BTreeSet<&str> = PAGES.iter().map(|(path, ..)| *path).collect();
     let unvisited: Vec<_> = every.difference(&walk.visited).collect();
     assert!(unvisited.is_empty(), "pages not checked: {unvisited:?}");

@@ -329,6 +329,7 @@ fn purge_deletes_what_is_past_its_retention_and_prints_the_counts() {
         "step tokens deleted: 0",
         "replacement journeys deleted: 0",
         "throttle counters deleted: 0",
+        "staff provider sign-ins deleted: 0",
         "delivered email bodies removed: 1",
     ] {
         assert!(stdout.contains(line), "{line:?} in\n{stdout}");

@@ -24,5 +24,6 @@ mod retention;
 mod spine;
 mod staff;
 mod staff_lifecycle;
+mod staff_oidc;
 mod staff_second_factor;
 mod welsh;

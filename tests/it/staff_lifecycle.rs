@@ -456,3 +456,51 @@ async fn administrators_run_the_lifecycle_in_the_staff_area_and_nobody_else_can(
         ]
     );
 }
+
+#[tokio::test]
+async fn a_member_who_signs_in_with_cis2_has_no_password_or_authenticator_here_to_reset() {
+    let server = start(true).await;
+    let db = app::db::Db::connect(&server.database_url).await.unwrap();
+    let username = app::domain::StaffUsername::parse("cis2.555000111222").unwrap();
+    let access = app::domain::staff_provider::ProviderAccess {
+        practices: vec![app::domain::OdsCode::parse("T00001").unwrap()],
+        is_admin: false,
+    };
+    app::db::staff::sign_in_with_provider(&db, &username, "555000111222", &access, 1)
+        .await
+        .unwrap();
+    db.close().await;
+    let admin = staff_sign_in(&server, ADMIN).await;
+    let page = server
+        .get("/staff/members/cis2.555000111222", Some(&admin))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .body
+        .contains("Signs in with NHS Care Identity Service 2 (CIS2)"));
+    assert!(!page.body.contains("Reset password"));
+    for action in ["reset-password", "reset-second-factor"] {
+        let refused = server
+            .post(
+                &format!("/staff/members/cis2.555000111222/{action}"),
+                &[],
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(refused.status, 409, "{action}");
+        assert!(refused.body.contains("managed there, not here"), "{action}");
+    }
+    // Disabling works for them as for anyone.
+    let disabled = server
+        .post(
+            "/staff/members/cis2.555000111222/disable",
+            &[],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(disabled.status, 303);
+    assert_eq!(
+        fixture::audit_count(&server.database_url, AuditKind::StaffPasswordReset).await,
+        0
+    );
+}

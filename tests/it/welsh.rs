@@ -863,6 +863,26 @@ async fn every_route_and_every_problem_reads_in_welsh() {
         )
         .await;
 
+    // Staff sign-in with the identity provider: the button, and the callback's page (a
+    // sign-in that did not complete; the others are read in Welsh in `staff_oidc`).
+    let provider = crate::staff_oidc::server_with_provider_down().await;
+    let page = welsh
+        .get(&provider, "/staff/sign-in", "/staff/sign-in", "")
+        .await;
+    assert!(page
+        .body
+        .contains("Mewngofnodi gyda Gwasanaeth Hunaniaeth Gofal y GIG 2"));
+    let failed = provider
+        .get("/staff/sign-in/callback?code=c&state=s", Some(WELSH))
+        .await;
+    assert_eq!(failed.status, 400, "{}", failed.body);
+    welsh.check("/staff/sign-in/callback", &failed);
+    let down = provider.get("/staff/sign-in/provider", Some(WELSH)).await;
+    assert_eq!(down.status, 503);
+    assert!(down
+        .body
+        .contains("Nid yw Gwasanaeth Hunaniaeth Gofal y GIG 2 ar gael ar hyn o bryd"));
+
     let unvisited: Vec<_> = app_routes().difference(&welsh.visited).cloned().collect();
     assert!(
         unvisited.is_empty(),

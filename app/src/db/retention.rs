@@ -32,6 +32,8 @@ pub struct Purged {
     pub throttles: u64,
     /// Delivered outbox messages whose body was emptied.
     pub outbox_bodies: u64,
+    /// Staff sign-ins with the identity provider past their 10 minutes (never finished).
+    pub provider_logins: u64,
 }
 
 impl Purged {
@@ -42,6 +44,7 @@ impl Purged {
             + self.replacement_journeys
             + self.throttles
             + self.outbox_bodies
+            + self.provider_logins
     }
 }
 
@@ -56,6 +59,11 @@ impl std::fmt::Display for Purged {
             self.replacement_journeys
         )?;
         writeln!(f, "throttle counters deleted: {}", self.throttles)?;
+        writeln!(
+            f,
+            "staff provider sign-ins deleted: {}",
+            self.provider_logins
+        )?;
         write!(f, "delivered email bodies removed: {}", self.outbox_bodies)
     }
 }
@@ -109,6 +117,12 @@ pub async fn purge(db: &Db, now: i64) -> Result<Purged, DbError> {
         .bind(now - DELIVERED_BODY_KEPT_SECONDS),
     )
     .await?;
+    // `staff::take_provider_login` refuses rows with expires_at <= now.
+    let provider_logins = affected(
+        &mut *tx,
+        sqlx::query("DELETE FROM staff_provider_logins WHERE expires_at <= $1").bind(now),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Purged {
         sessions,
@@ -116,6 +130,7 @@ pub async fn purge(db: &Db, now: i64) -> Result<Purged, DbError> {
         replacement_journeys,
         throttles,
         outbox_bodies,
+        provider_logins,
     })
 }
 
@@ -447,6 +462,37 @@ mod tests {
         .await;
     }
 
+    #[tokio::test]
+    async fn provider_sign_ins_go_when_the_callback_would_refuse_them() {
+        use crate::db::staff::{
+            save_provider_login, ProviderLogin, PROVIDER_LOGIN_LIFETIME_SECONDS,
+        };
+        each_backend(|db| async move {
+            let login = ProviderLogin {
+                state: "s".into(),
+                nonce: "n".into(),
+                pkce_verifier: "v".into(),
+                next_path: String::new(),
+            };
+            let lifetime = PROVIDER_LOGIN_LIFETIME_SECONDS;
+            save_provider_login(db.pool(), "gone", &login, NOW - lifetime)
+                .await
+                .unwrap();
+            save_provider_login(db.pool(), "kept", &login, NOW - lifetime + 1)
+                .await
+                .unwrap();
+            let purged = purge(&db, NOW).await.unwrap();
+            assert_eq!(purged.provider_logins, 1);
+            assert_eq!(purged.total(), 1);
+            let left = count(
+                &db,
+                "SELECT COUNT(*) FROM staff_provider_logins WHERE id_hash = 'kept'",
+            );
+            assert_eq!(left.await, 1);
+        })
+        .await;
+    }
+
     #[test]
     fn the_counts_print_one_line_per_table() {
         let purged = Purged {
@@ -455,12 +501,14 @@ mod tests {
             replacement_journeys: 3,
             throttles: 4,
             outbox_bodies: 5,
+            provider_logins: 6,
         };
-        assert_eq!(purged.total(), 15);
+        assert_eq!(purged.total(), 21);
         assert_eq!(
             purged.to_string(),
             "sessions deleted: 1\nstep tokens deleted: 2\nreplacement journeys deleted: 3\n\
-             throttle counters deleted: 4\ndelivered email bodies removed: 5"
+             throttle counters deleted: 4\nstaff provider sign-ins deleted: 6\n\
+             delivered email bodies removed: 5"
         );
     }
 }

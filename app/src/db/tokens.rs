@@ -62,6 +62,11 @@ bearer_secret!(
     StaffSignInToken
 );
 bearer_secret!(
+    /// A staff sign-in with the identity provider in progress, in a SameSite=Lax cookie: the
+    /// provider's callback arrives by a top-level navigation from its site.
+    ProviderLoginToken
+);
+bearer_secret!(
     /// The one-click "Cancel this replacement" link sent to the old account's email address.
     CancelToken
 );

@@ -98,11 +98,20 @@ pub enum AuditKind {
     StaffRecoveryCodeUsed,
     /// A staff member's authenticator and recovery codes were removed: they set up a new one at their next sign-in; their sessions ended.
     StaffSecondFactorReset,
+    /// Someone who signed in with the identity provider was refused: no role at a Relink
+    /// practice, too weak a sign-in (`acr`), or a disabled member.
+    StaffProviderSignInRefused,
+    /// A sign-in with the identity provider did not complete: no such sign-in in progress (or
+    /// used already), a wrong `state`, or a code or ID token the checks refused.
+    StaffProviderSignInFailed,
+    /// A member who signed in with the identity provider was given the practices and role
+    /// their claims say (made, or brought up to date).
+    StaffProviderAccessSet,
 }
 
 impl AuditKind {
     /// Every kind, for filters.
-    pub const ALL: [Self; 59] = [
+    pub const ALL: [Self; 62] = [
         Self::DemoSeeded,
         Self::PinVerificationFailed,
         Self::PinLockout,
@@ -162,6 +171,9 @@ impl AuditKind {
         Self::StaffSecondFactorLockout,
         Self::StaffRecoveryCodeUsed,
         Self::StaffSecondFactorReset,
+        Self::StaffProviderSignInRefused,
+        Self::StaffProviderSignInFailed,
+        Self::StaffProviderAccessSet,
     ];
 
     /// The code stored in the log.
@@ -226,6 +238,9 @@ impl AuditKind {
             Self::StaffSecondFactorLockout => "staff_second_factor_lockout",
             Self::StaffRecoveryCodeUsed => "staff_recovery_code_used",
             Self::StaffSecondFactorReset => "staff_second_factor_reset",
+            Self::StaffProviderSignInRefused => "staff_provider_sign_in_refused",
+            Self::StaffProviderSignInFailed => "staff_provider_sign_in_failed",
+            Self::StaffProviderAccessSet => "staff_provider_access_set",
         }
     }
 

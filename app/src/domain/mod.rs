@@ -24,6 +24,7 @@ mod sign_in_problem;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod staff_password;
+pub mod staff_provider;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use audit_kind::{AuditKind, PatientActivity};

@@ -35,6 +35,9 @@ pub struct Config {
     /// How often the background refresh looks for records due; `None`: never (staff checks
     /// only).
     pub pds_refresh_interval: Option<std::time::Duration>,
+    /// Staff sign-in with an OpenID Connect provider such as NHS CIS2 (`STAFF_OIDC_*`);
+    /// `None`: local usernames and passwords only.
+    pub staff_oidc: Option<StaffOidcConfig>,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -92,8 +95,190 @@ impl Config {
             pds_refresh_interval: Some(std::time::Duration::from_secs(
                 defaults::PDS_REFRESH_INTERVAL_SECONDS,
             )),
+            staff_oidc: None,
         })
     }
+}
+
+/// How staff sign in with an OpenID Connect provider (NHS CIS2, or any other): read once at
+/// start-up from the `STAFF_OIDC_*` variables by [`staff_oidc_from_env`], so a mistake stops
+/// the server rather than the first member's sign-in.
+#[derive(Clone)]
+pub struct StaffOidcConfig {
+    /// The provider's issuer identifier: discovery reads
+    /// `{issuer}/.well-known/openid-configuration`, and every ID token must name it.
+    pub issuer: String,
+    /// Relink's client id at the provider: every ID token's audience must hold it.
+    pub client_id: String,
+    /// How Relink proves it is that client at the token endpoint.
+    pub client_auth: StaffOidcClientAuth,
+    /// The least assurance a sign-in must have (`STAFF_OIDC_ACR_VALUES`, default AAL2).
+    pub minimum_assurance: crate::domain::staff_provider::MinimumAssurance,
+    /// The national RBAC role code that makes a member an administrator.
+    pub admin_role_code: Option<String>,
+    /// The local username and password form is offered too (an administrator's choice); by
+    /// default only the provider is.
+    pub password_sign_in: bool,
+    /// The button's text instead of "Sign in with NHS Care Identity Service 2".
+    pub label: Option<String>,
+    /// The scopes asked for (`openid` always among them).
+    pub scopes: Vec<String>,
+}
+
+/// How Relink authenticates to the provider's token endpoint.
+#[derive(Clone)]
+pub enum StaffOidcClientAuth {
+    /// `client_secret_basic`: the secret the provider issued.
+    Secret(String),
+    /// `private_key_jwt`: a JWT signed (RS512) with this RSA key, whose public half the provider
+    /// holds under `key_id`.
+    PrivateKeyJwt {
+        private_key_pem: std::sync::Arc<[u8]>,
+        key_id: String,
+    },
+}
+
+/// Names the settings but never prints the client secret or the private key.
+impl std::fmt::Debug for StaffOidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let auth = match &self.client_auth {
+            StaffOidcClientAuth::Secret(_) => "client_secret_basic".to_owned(),
+            StaffOidcClientAuth::PrivateKeyJwt { key_id, .. } => {
+                format!("private_key_jwt (key {key_id})")
+            }
+        };
+        f.debug_struct("StaffOidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_auth", &auth)
+            .field("minimum_assurance", &self.minimum_assurance)
+            .field("admin_role_code", &self.admin_role_code)
+            .field("password_sign_in", &self.password_sign_in)
+            .field("label", &self.label)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// What is wrong with the `STAFF_OIDC_*` settings, in one line naming the variable; never a
+/// secret's value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StaffOidcConfigError {
+    #[error("STAFF_OIDC_ISSUER must be an https:// URL (http:// only on loopback) with no query")]
+    Issuer,
+    #[error("{0} must be set when STAFF_OIDC_ISSUER is")]
+    Missing(&'static str),
+    #[error(
+        "set either STAFF_OIDC_CLIENT_SECRET or STAFF_OIDC_PRIVATE_KEY_FILE (with STAFF_OIDC_KEY_ID), not both"
+    )]
+    ClientAuth,
+    #[error("STAFF_OIDC_KEY_ID must be set with STAFF_OIDC_PRIVATE_KEY_FILE")]
+    KeyId,
+    /// The path is the operator's own setting, not a secret; the reason says what is wrong.
+    #[error("STAFF_OIDC_PRIVATE_KEY_FILE ({path}) cannot be used: {reason}")]
+    KeyFile { path: String, reason: String },
+    #[error("STAFF_OIDC_ACR_VALUES: {0}")]
+    AcrValues(crate::domain::staff_provider::MinimumAssuranceError),
+    #[error("STAFF_OIDC_PASSWORD_SIGN_IN must be on or off")]
+    PasswordSignIn,
+    #[error("STAFF_OIDC_SCOPES must be scopes separated by spaces")]
+    Scopes,
+    #[error("RELINK_PUBLIC_URL must be set when STAFF_OIDC_ISSUER is: the provider sends staff back to it")]
+    PublicUrl,
+}
+
+/// CIS2's scopes: who the person is, their national RBAC roles and organisations, and the role
+/// they chose for this session.
+pub const CIS2_SCOPES: &str =
+    "openid profile email nhsperson nationalrbacaccess associatedorgs selectedrole";
+
+/// `None` when STAFF_OIDC_ISSUER is unset or empty (local passwords only). `var` reads one
+/// variable, so tests give their own settings; values are trimmed, an empty one is unset.
+pub fn staff_oidc_from_env(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<StaffOidcConfig>, StaffOidcConfigError> {
+    use crate::domain::staff_provider::MinimumAssurance;
+    let var = |name: &str| {
+        var(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let Some(issuer) = var("STAFF_OIDC_ISSUER") else {
+        return Ok(None);
+    };
+    let issuer = issuer_url(&issuer).ok_or(StaffOidcConfigError::Issuer)?;
+    let client_id =
+        var("STAFF_OIDC_CLIENT_ID").ok_or(StaffOidcConfigError::Missing("STAFF_OIDC_CLIENT_ID"))?;
+    let client_auth = match (
+        var("STAFF_OIDC_CLIENT_SECRET"),
+        var("STAFF_OIDC_PRIVATE_KEY_FILE"),
+    ) {
+        (Some(secret), None) => StaffOidcClientAuth::Secret(secret),
+        (None, Some(path)) => {
+            let key_id = var("STAFF_OIDC_KEY_ID").ok_or(StaffOidcConfigError::KeyId)?;
+            let key_error = |reason: String| StaffOidcConfigError::KeyFile {
+                path: path.clone(),
+                reason,
+            };
+            let pem = std::fs::read(&path).map_err(|e| key_error(e.to_string()))?;
+            jsonwebtoken::EncodingKey::from_rsa_pem(&pem)
+                .map_err(|_| key_error("it is not an RSA private key in PEM".to_owned()))?;
+            StaffOidcClientAuth::PrivateKeyJwt {
+                private_key_pem: pem.into(),
+                key_id,
+            }
+        }
+        _ => return Err(StaffOidcConfigError::ClientAuth),
+    };
+    let minimum_assurance = match var("STAFF_OIDC_ACR_VALUES") {
+        Some(value) => MinimumAssurance::parse(&value).map_err(StaffOidcConfigError::AcrValues)?,
+        None => MinimumAssurance::default(),
+    };
+    let password_sign_in = match var("STAFF_OIDC_PASSWORD_SIGN_IN")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("off") => false,
+        Some("on") => true,
+        Some(_) => return Err(StaffOidcConfigError::PasswordSignIn),
+    };
+    let scopes: Vec<String> = var("STAFF_OIDC_SCOPES")
+        .unwrap_or_else(|| CIS2_SCOPES.to_owned())
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let scope_char = |c: char| c.is_ascii_graphic() && c != '"' && c != '\\';
+    if !scopes.iter().all(|s| s.chars().all(scope_char)) {
+        return Err(StaffOidcConfigError::Scopes);
+    }
+    Ok(Some(StaffOidcConfig {
+        issuer,
+        client_id,
+        client_auth,
+        minimum_assurance,
+        admin_role_code: var("STAFF_OIDC_ADMIN_ROLE_CODE"),
+        password_sign_in,
+        label: var("STAFF_OIDC_LABEL"),
+        scopes,
+    }))
+}
+
+/// The issuer when it is https (or http to a loopback host, for tests and local providers),
+/// with a host and no query or fragment; kept as written (ID tokens must name it exactly) but
+/// for a trailing slash.
+fn issuer_url(value: &str) -> Option<String> {
+    let url = reqwest::Url::parse(value).ok()?;
+    let host = url.host_str()?;
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let acceptable = (url.scheme() == "https" || (url.scheme() == "http" && loopback))
+        && url.query().is_none()
+        && url.fragment().is_none();
+    acceptable.then(|| value.trim_end_matches('/').to_owned())
 }
 
 /// Parses `RELINK_TRUSTED_PROXIES`: IP addresses separated by commas (spaces allowed).
@@ -169,6 +354,156 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+
+    fn oidc(vars: &[(&str, &str)]) -> Result<Option<StaffOidcConfig>, StaffOidcConfigError> {
+        staff_oidc_from_env(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    const ISSUER: (&str, &str) = ("STAFF_OIDC_ISSUER", "https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare");
+    const CLIENT: (&str, &str) = ("STAFF_OIDC_CLIENT_ID", "relink");
+    const SECRET: (&str, &str) = ("STAFF_OIDC_CLIENT_SECRET", "s3cret");
+
+    #[test]
+    fn no_issuer_is_no_provider() {
+        assert!(oidc(&[]).unwrap().is_none());
+        assert!(oidc(&[("STAFF_OIDC_ISSUER", "  "), CLIENT])
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn a_cis2_client_with_a_secret_gets_cis2s_defaults() {
+        let config = oidc(&[ISSUER, CLIENT, SECRET]).unwrap().unwrap();
+        assert_eq!(config.client_id, "relink");
+        assert!(matches!(config.client_auth, StaffOidcClientAuth::Secret(ref s) if s == "s3cret"));
+        assert_eq!(config.minimum_assurance.acr_values(), "AAL2_OR_AAL3_ANY");
+        assert_eq!(config.scopes.join(" "), CIS2_SCOPES);
+        assert!(!config.password_sign_in);
+        assert_eq!(config.admin_role_code, None);
+        // Debug output names no secret.
+        assert!(!format!("{config:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        use StaffOidcConfigError as E;
+        let cases: &[(&[(&str, &str)], E)] = &[
+            (
+                &[
+                    ("STAFF_OIDC_ISSUER", "http://idp.example.com"),
+                    CLIENT,
+                    SECRET,
+                ],
+                E::Issuer,
+            ),
+            (
+                &[
+                    ("STAFF_OIDC_ISSUER", "https://idp.example.com?x=1"),
+                    CLIENT,
+                    SECRET,
+                ],
+                E::Issuer,
+            ),
+            (
+                &[("STAFF_OIDC_ISSUER", "not a url"), CLIENT, SECRET],
+                E::Issuer,
+            ),
+            (&[ISSUER, SECRET], E::Missing("STAFF_OIDC_CLIENT_ID")),
+            (&[ISSUER, CLIENT], E::ClientAuth),
+            (
+                &[
+                    ISSUER,
+                    CLIENT,
+                    SECRET,
+                    ("STAFF_OIDC_PRIVATE_KEY_FILE", "/k.pem"),
+                ],
+                E::ClientAuth,
+            ),
+            (
+                &[ISSUER, CLIENT, ("STAFF_OIDC_PRIVATE_KEY_FILE", "/k.pem")],
+                E::KeyId,
+            ),
+            (
+                &[
+                    ISSUER,
+                    CLIENT,
+                    SECRET,
+                    ("STAFF_OIDC_PASSWORD_SIGN_IN", "yes"),
+                ],
+                E::PasswordSignIn,
+            ),
+        ];
+        for (vars, expected) in cases {
+            assert_eq!(oidc(vars).unwrap_err(), *expected, "{vars:?}");
+        }
+        let weak = oidc(&[
+            ISSUER,
+            CLIENT,
+            SECRET,
+            ("STAFF_OIDC_ACR_VALUES", "AAL1_USERPASS"),
+        ]);
+        assert!(matches!(weak.unwrap_err(), E::AcrValues(_)));
+        let missing = oidc(&[
+            ISSUER,
+            CLIENT,
+            ("STAFF_OIDC_PRIVATE_KEY_FILE", "/no/such/key.pem"),
+            ("STAFF_OIDC_KEY_ID", "k1"),
+        ]);
+        let message = missing.unwrap_err().to_string();
+        assert!(
+            message.starts_with("STAFF_OIDC_PRIVATE_KEY_FILE (/no/such/key.pem) cannot be used"),
+            "{message}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_key = dir.path().join("key.pem");
+        std::fs::write(&not_a_key, "hello").unwrap();
+        let path = not_a_key.display().to_string();
+        let bad = oidc(&[
+            ISSUER,
+            CLIENT,
+            ("STAFF_OIDC_PRIVATE_KEY_FILE", &path),
+            ("STAFF_OIDC_KEY_ID", "k1"),
+        ]);
+        assert!(bad
+            .unwrap_err()
+            .to_string()
+            .contains("not an RSA private key"));
+    }
+
+    #[test]
+    fn http_is_for_loopback_issuers_only_and_the_rest_is_as_set() {
+        let config = oidc(&[
+            ("STAFF_OIDC_ISSUER", "http://127.0.0.1:4010/"),
+            CLIENT,
+            SECRET,
+            ("STAFF_OIDC_ACR_VALUES", "AAL3_ANY"),
+            ("STAFF_OIDC_ADMIN_ROLE_CODE", "R8008"),
+            ("STAFF_OIDC_PASSWORD_SIGN_IN", "ON"),
+            ("STAFF_OIDC_LABEL", "Sign in with Example ID"),
+            ("STAFF_OIDC_SCOPES", "openid profile"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(config.issuer, "http://127.0.0.1:4010");
+        assert_eq!(
+            config.minimum_assurance.level(),
+            crate::domain::staff_provider::AssuranceLevel::Aal3
+        );
+        assert_eq!(config.admin_role_code.as_deref(), Some("R8008"));
+        assert!(config.password_sign_in);
+        assert_eq!(config.label.as_deref(), Some("Sign in with Example ID"));
+        assert_eq!(config.scopes, ["openid", "profile"]);
+        for loopback in ["http://localhost:4010", "http://[::1]:4010"] {
+            assert!(
+                oidc(&[("STAFF_OIDC_ISSUER", loopback), CLIENT, SECRET]).is_ok(),
+                "{loopback}"
+            );
+        }
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub mod staff;
 pub(crate) mod throttle;
 
 pub use client::ClientAddress;
-pub use config::{defaults as config_defaults, parse_trusted_proxies, Config, ConfigError};
+pub use config::{
+    defaults as config_defaults, parse_trusted_proxies, staff_oidc_from_env, Config, ConfigError,
+    StaffOidcClientAuth, StaffOidcConfig, StaffOidcConfigError,
+};
 pub(crate) use cookies::locale_of;
 pub use cookies::{has_session_cookie, host_cookie, request_cookie};
 pub use errors::JourneyError;
@@ -111,6 +114,8 @@ pub struct AppStateFields {
     pub mail_configured: bool,
     /// The PDS client, when PDS is configured: staff checks and the background refresh use it.
     pub pds: Option<crate::pds::PdsClient>,
+    /// The identity provider staff sign in with (NHS CIS2), when one is configured.
+    pub staff_provider: Option<Arc<staff::StaffProvider>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -134,6 +139,8 @@ pub enum StartError {
     Pds(crate::pds::PdsError),
     #[error("this database was created by --demo (its staff passwords and PIN passphrases are published): serve it only with --demo, or use another DATABASE_URL")]
     DemoDatabase,
+    #[error("cannot set up staff sign-in with the identity provider: {0}")]
+    StaffProvider(staff::ProviderError),
 }
 
 /// Opens and migrates the database, seeds demo data when asked, and builds the state.
@@ -181,6 +188,18 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .map(crate::pds::PdsClient::new)
         .transpose()
         .map_err(StartError::Pds)?;
+    let public_url: Arc<str> = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.site_addr))
+        .trim_end_matches('/')
+        .into();
+    let staff_provider = config
+        .staff_oidc
+        .clone()
+        .map(|oidc| staff::StaffProvider::new(oidc, &public_url).map(Arc::new))
+        .transpose()
+        .map_err(StartError::StaffProvider)?;
     let state = AppState(Arc::new(AppStateFields {
         leptos_options,
         db,
@@ -189,16 +208,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         dummy_hash,
         outbox_wake,
         pds_wake: Arc::new(tokio::sync::Notify::new()),
-        public_url: config
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", config.site_addr))
-            .trim_end_matches('/')
-            .into(),
+        public_url,
         trusted_proxies: config.trusted_proxies.clone().into(),
         form_pages: Arc::default(),
         mail_configured,
         pds: pds.clone(),
+        staff_provider,
     }));
     match (pds, config.pds_refresh_interval) {
         (Some(client), Some(every)) => {

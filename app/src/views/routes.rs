@@ -67,6 +67,12 @@ pub const STAFF_NEW_PASSWORD: &str = "/staff/sign-in/new-password";
 pub const STAFF_AUTHENTICATOR: &str = "/staff/sign-in/authenticator";
 /// After the password: the code from the authenticator app (or a recovery code).
 pub const STAFF_SECURITY_CODE: &str = "/staff/sign-in/security-code";
+/// "Sign in with CIS2" links here (no page of its own): on to the identity provider. A link, not
+/// a form: the Content-Security-Policy's `form-action 'self'` would stop a form's redirect to
+/// the provider's site.
+pub const STAFF_PROVIDER_START: &str = "/staff/sign-in/provider";
+/// Where the identity provider sends staff back (the redirect URI registered with it).
+pub const STAFF_PROVIDER_CALLBACK: &str = "/staff/sign-in/callback";
 pub const STAFF_HOME: &str = "/staff";
 pub const TEST_PATIENTS: &str = "/staff/test-patients";
 pub const NEW_TEST_PATIENT: &str = "/staff/test-patients/new";
@@ -130,6 +136,15 @@ pub fn staff_access(patient_id: &str) -> String {
 pub fn staff_sign_in_then(next: &crate::domain::StaffReturnPath) -> String {
     // A return path is letters, digits and `/-_.` only: nothing to escape but the slashes.
     format!("{STAFF_SIGN_IN}?next={}", next.as_str().replace('/', "%2F"))
+}
+
+/// "Sign in with CIS2", going on to `next` (a checked staff path, or empty) once signed in.
+pub fn staff_provider_start(next: &str) -> String {
+    match next {
+        "" => STAFF_PROVIDER_START.to_owned(),
+        // A return path is letters, digits and `/-_.` only: nothing to escape but the slashes.
+        next => format!("{STAFF_PROVIDER_START}?next={}", next.replace('/', "%2F")),
+    }
 }
 
 /// Where a patient who left the practice is deregistered (online access ended).
@@ -248,6 +263,11 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (STAFF_NEW_PASSWORD, Answered::ByJourney, Shows::Personal),
     (STAFF_AUTHENTICATOR, Answered::ByJourney, Shows::Personal),
     (STAFF_SECURITY_CODE, Answered::ByJourney, Shows::Personal),
+    (
+        STAFF_PROVIDER_CALLBACK,
+        Answered::ByJourney,
+        Shows::Personal,
+    ),
     (STAFF_HOME, Answered::ByJourney, Shows::Personal),
     (TEST_PATIENTS, Answered::ByJourney, Shows::Personal),
     (NEW_TEST_PATIENT, Answered::ByJourney, Shows::Personal),

@@ -18,6 +18,44 @@ pub struct StaffSignInView {
     /// The staff page that sent them here (a checked `/staff/…` path), or empty: sent back
     /// with the form, and where they go once signed in.
     pub next: String,
+    /// The identity provider's button, when one is configured.
+    pub provider: Option<ProviderOffer>,
+    /// The local username and password form is not offered (a provider is configured, and an
+    /// administrator has not allowed passwords too).
+    pub no_password_form: bool,
+}
+
+/// The "Sign in with NHS Care Identity Service 2" button.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderOffer {
+    /// The configured text instead of the default (English and Welsh) one.
+    pub label: Option<String>,
+}
+
+/// The page at the identity provider's callback: on to the staff area, or why not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffProviderView {
+    /// Signed in: the page moves on to `to` at once (and links to it).
+    Continue { to: String },
+    /// The provider said who they are, and Relink does not let them in.
+    Refused(ProviderRefusal),
+    /// The sign-in did not complete (none in progress, used already, too old, a wrong state,
+    /// or a check of the code or ID token failed): start again.
+    #[default]
+    Failed,
+    /// The provider did not answer.
+    Unavailable,
+}
+
+/// Why someone the provider signed in is not let in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProviderRefusal {
+    /// No role at any Relink practice.
+    NoPractice,
+    /// Their member account is disabled.
+    Disabled,
+    /// Their sign-in's assurance (`acr`) is below the minimum.
+    LowAssurance,
 }
 
 /// The first-sign-in step where a member replaces the password they were given with their own.
@@ -59,6 +97,8 @@ pub struct StaffMemberRow {
     pub practices: Vec<String>,
     pub disabled: bool,
     pub has_authenticator: bool,
+    /// Signs in with the identity provider (CIS2): no local password or authenticator here.
+    pub signs_in_with_provider: bool,
 }
 
 /// `/staff/members` (administrators only): every staff member.
@@ -79,6 +119,9 @@ pub enum StaffMemberChange {
     /// Refused: administrators cannot disable their own account (nobody would be left to
     /// enable it).
     NotYourself,
+    /// Refused: the member signs in with the identity provider, whose password and second
+    /// factor are not Relink's to reset.
+    SignsInWithProvider,
 }
 
 /// `/staff/members/{username}` (administrators only): one member, and what can be done.

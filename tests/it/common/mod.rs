@@ -8,6 +8,7 @@ use app::server::{self, Config};
 
 pub mod fixture;
 pub mod log;
+pub mod oidc_provider;
 pub mod pds_sandbox;
 pub mod seed;
 
@@ -48,6 +49,18 @@ pub async fn start_on(
     configure: impl FnOnce(&mut Config),
     adjust: impl FnOnce(&mut server::AppState),
 ) -> TestServer {
+    start_listening(None, database_url, demo, configure, adjust).await
+}
+
+/// Starts a server answering on `listener` (bound by the caller, who needed its address first:
+/// an identity provider's redirect URI names it), or a fresh loopback port when `None`.
+pub async fn start_listening(
+    listener: Option<tokio::net::TcpListener>,
+    database_url: Option<String>,
+    demo: bool,
+    configure: impl FnOnce(&mut Config),
+    adjust: impl FnOnce(&mut server::AppState),
+) -> TestServer {
     // Before anything touches tracing: see `log`.
     log::install();
     sqlx::any::install_default_drivers();
@@ -64,7 +77,10 @@ pub async fn start_on(
     configure(&mut config);
     let mut state = server::prepare(&config).await.unwrap();
     adjust(&mut state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = match listener {
+        Some(listener) => listener,
+        None => tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    };
     let addr: SocketAddr = listener.local_addr().unwrap();
     let app = server::service(state);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

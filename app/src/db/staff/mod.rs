@@ -6,10 +6,12 @@ use sqlx::{Any, Executor, Transaction};
 
 mod listings;
 mod previews;
+mod provider;
 mod second_factor;
 
 pub use listings::*;
 pub use previews::*;
+pub use provider::*;
 pub use second_factor::*;
 
 use super::audit::{self, AuditKind, NewAuditEvent};
@@ -112,13 +114,15 @@ pub async fn set_password_hash<'e>(
 }
 
 /// The member's stored Argon2id PHC string, for sign-in verification only; none for a
-/// disabled member, who is then refused like an unknown username.
+/// disabled member, or one who signs in with the identity provider, who is then refused like an
+/// unknown username.
 pub async fn password_hash<'e>(
     exec: impl Executor<'e, Database = Any>,
     username: &StaffUsername,
 ) -> Result<Option<String>, DbError> {
     Ok(sqlx::query_scalar(
-        "SELECT password_hash FROM staff_members WHERE username = $1 AND disabled_at IS NULL",
+        "SELECT password_hash FROM staff_members
+         WHERE username = $1 AND disabled_at IS NULL AND provider_subject IS NULL",
     )
     .bind(username.as_str())
     .fetch_optional(exec)
@@ -136,13 +140,16 @@ pub struct StaffListing {
     pub disabled_at: Option<i64>,
     /// Whether they have set up an authenticator app.
     pub has_authenticator: bool,
+    /// Whether they sign in with the identity provider (CIS2), not a local password.
+    pub signs_in_with_provider: bool,
 }
 
 /// Every member, by username.
 pub async fn list(db: &super::Db) -> Result<Vec<StaffListing>, DbError> {
-    let members: Vec<(String, i64, Option<i64>, i64)> = sqlx::query_as(
+    let members: Vec<(String, i64, Option<i64>, i64, i64)> = sqlx::query_as(
         "SELECT username, is_admin, disabled_at,
-                CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT)
+                CAST(CASE WHEN totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT),
+                CAST(CASE WHEN provider_subject IS NULL THEN 0 ELSE 1 END AS BIGINT)
          FROM staff_members ORDER BY username",
     )
     .fetch_all(db.pool())
@@ -155,7 +162,7 @@ pub async fn list(db: &super::Db) -> Result<Vec<StaffListing>, DbError> {
     Ok(members
         .into_iter()
         .map(
-            |(username, is_admin, disabled_at, authenticator)| StaffListing {
+            |(username, is_admin, disabled_at, authenticator, provider)| StaffListing {
                 practices: links
                     .iter()
                     .filter(|(member, _)| *member == username)
@@ -165,6 +172,7 @@ pub async fn list(db: &super::Db) -> Result<Vec<StaffListing>, DbError> {
                 is_admin: is_admin != 0,
                 disabled_at,
                 has_authenticator: authenticator != 0,
+                signs_in_with_provider: provider != 0,
             },
         )
         .collect())

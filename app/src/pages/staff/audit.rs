@@ -160,6 +160,13 @@ fn audit_kind_label(kind: AuditKind) -> &'static str {
         AuditKind::StaffSecondFactorLockout => tr!(staff.audit.kinds.staff_second_factor_lockout),
         AuditKind::StaffRecoveryCodeUsed => tr!(staff.audit.kinds.staff_recovery_code_used),
         AuditKind::StaffSecondFactorReset => tr!(staff.audit.kinds.staff_second_factor_reset),
+        AuditKind::StaffProviderSignInRefused => {
+            tr!(staff.audit.kinds.staff_provider_sign_in_refused)
+        }
+        AuditKind::StaffProviderSignInFailed => {
+            tr!(staff.audit.kinds.staff_provider_sign_in_failed)
+        }
+        AuditKind::StaffProviderAccessSet => tr!(staff.audit.kinds.staff_provider_access_set),
         AuditKind::RegisteredForOnlineServices => {
             tr!(staff.audit.kinds.registered_for_online_services)
         }

@@ -1,14 +1,16 @@
-//! Staff sign-in.
+//! Staff sign-in: the identity provider's button, the local form, or both; and the page the
+//! provider's callback answers with.
 
 use leptos::prelude::*;
 
 use crate::components::form::{PasswordInput, TextInput};
+use crate::components::layout::PageTitle;
 use crate::components::sign_in::SignInFrame;
 use crate::tr;
 use crate::views::form::FormProblem;
 use crate::views::page::server_view;
 use crate::views::routes;
-use crate::views::staff::StaffSignInView;
+use crate::views::staff::{ProviderRefusal, StaffProviderView, StaffSignInView};
 
 /// The sign-in form, with what went wrong, or a note that the member signed out.
 #[component]
@@ -39,27 +41,88 @@ pub fn StaffSignInPage() -> impl IntoView {
                     <a href=routes::SIGN_IN>{tr!(staff.sign_in.intro_link)}</a>
                     {tr!(staff.sign_in.intro_after)}
                 </p>
+                {view.provider.clone().map(|offer| {
+                    let label = offer.label.unwrap_or_else(|| tr!(staff.sign_in.provider_button).to_owned());
+                    view! {
+                        <p class="nhsuk-body">{tr!(staff.sign_in.provider_hint)}</p>
+                        <p>
+                            <a class="nhsuk-button" role="button" draggable="false" data-module="nhsuk-button"
+                                href=routes::staff_provider_start(&view.next)>{label}</a>
+                        </p>
+                    }
+                })}
+                {(!view.no_password_form).then(|| view! {
+                    {view.provider.is_some().then(|| view! { <h2>{tr!(staff.sign_in.password_heading)}</h2> })}
                 <form method="post" action=routes::STAFF_SIGN_IN novalidate>
-                    {(!view.next.is_empty()).then(|| view! { <input type="hidden" name="next" value=view.next.clone() /> })}
-                    <TextInput
-                        id="username"
-                        name="username"
-                        label=tr!(staff.sign_in.username)
-                        value=view.username
-                        error=view.errors.for_field("username")
-                        width_class="nhsuk-input--width-20"
-                        autocomplete="username"
-                        spellcheck_off=true
-                    />
-                    <PasswordInput
-                        id="password"
-                        name="password"
-                        label=tr!(staff.sign_in.password)
-                        error=view.errors.for_field("password")
-                        autocomplete="current-password"
-                    />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.sign_in.button)}</button>
-                </form>
+                        {(!view.next.is_empty()).then(|| view! { <input type="hidden" name="next" value=view.next.clone() /> })}
+                        <TextInput
+                            id="username"
+                            name="username"
+                            label=tr!(staff.sign_in.username)
+                            value=view.username
+                            error=view.errors.for_field("username")
+                            width_class="nhsuk-input--width-20"
+                            autocomplete="username"
+                            spellcheck_off=true
+                        />
+                        <PasswordInput
+                            id="password"
+                            name="password"
+                            label=tr!(staff.sign_in.password)
+                            error=view.errors.for_field("password")
+                            autocomplete="current-password"
+                        />
+                        <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.sign_in.button)}</button>
+                    </form>
+                })}
         </SignInFrame>
+    }
+}
+
+/// The page at the identity provider's callback: moving on to the staff area (the server's
+/// `Refresh` header does it; the link is for a browser that waits), or why the member was not
+/// let in, or that the provider could not be reached.
+#[component]
+pub fn StaffProviderPage() -> impl IntoView {
+    let view = server_view::<StaffProviderView>();
+    let (heading, text, link, href) = match &view {
+        StaffProviderView::Continue { to } => (
+            tr!(staff.provider.continue_title),
+            tr!(staff.provider.continue_text),
+            tr!(staff.provider.continue_link),
+            to.clone(),
+        ),
+        StaffProviderView::Refused(reason) => (
+            tr!(staff.provider.refused_title),
+            match reason {
+                ProviderRefusal::NoPractice => tr!(staff.provider.no_practice),
+                ProviderRefusal::Disabled => tr!(staff.provider.disabled),
+                ProviderRefusal::LowAssurance => tr!(staff.provider.low_assurance),
+            },
+            tr!(staff.provider.start_again),
+            routes::STAFF_SIGN_IN.to_owned(),
+        ),
+        StaffProviderView::Failed => (
+            tr!(staff.provider.failed_title),
+            tr!(staff.provider.failed_text),
+            tr!(staff.provider.start_again),
+            routes::STAFF_SIGN_IN.to_owned(),
+        ),
+        StaffProviderView::Unavailable => (
+            tr!(staff.provider.unavailable_title),
+            tr!(staff.provider.unavailable_text),
+            tr!(staff.provider.start_again),
+            routes::STAFF_SIGN_IN.to_owned(),
+        ),
+    };
+    view! {
+        <PageTitle heading=heading.to_owned() />
+        <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+                <h1>{heading}</h1>
+                <p>{text}</p>
+                <p><a href=href>{link}</a></p>
+            </div>
+        </div>
     }
 }

@@ -84,8 +84,13 @@ fn ChangeMessage(
             )
         }
         StaffMemberChange::NotYourself => tr!(staff.members.not_yourself).to_owned(),
+        StaffMemberChange::SignsInWithProvider => tr!(staff.members.provider_member).to_owned(),
     };
-    let class = if change == StaffMemberChange::NotYourself {
+    let refused = matches!(
+        change,
+        StaffMemberChange::NotYourself | StaffMemberChange::SignsInWithProvider
+    );
+    let class = if refused {
         "nhsuk-warning-callout"
     } else {
         "nhsuk-inset-text"
@@ -104,7 +109,9 @@ pub fn StaffMemberPage() -> impl IntoView {
     let member = view.member.clone();
     let name = member.username.clone();
     let action = |route: &'static str| routes::staff_member_action(route, &name);
-    let second_factor = if member.has_authenticator {
+    let second_factor = if member.signs_in_with_provider {
+        tr!(staff.members.provider_sign_in)
+    } else if member.has_authenticator {
         tr!(staff.members.authenticator_set_up)
     } else {
         tr!(staff.members.authenticator_not_set_up)
@@ -162,17 +169,23 @@ pub fn StaffMemberPage() -> impl IntoView {
                 </form>
             }.into_any()
         }}
-        <form method="post" action=action(routes::STAFF_MEMBER_RESET_PASSWORD)>
-            <p>{tr!(staff.members.reset_password_text)}</p>
-            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
-                {tr!(staff.members.reset_password_button)}
-            </button>
-        </form>
-        <form method="post" action=action(routes::STAFF_MEMBER_RESET_SECOND_FACTOR)>
-            <p>{tr!(staff.members.reset_second_factor_text)}</p>
-            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
-                {tr!(staff.members.reset_second_factor_button)}
-            </button>
-        </form>
+        {if member.signs_in_with_provider {
+            view! { <p>{tr!(staff.members.provider_member)}</p> }.into_any()
+        } else {
+            view! {
+                <form method="post" action=action(routes::STAFF_MEMBER_RESET_PASSWORD)>
+                    <p>{tr!(staff.members.reset_password_text)}</p>
+                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                        {tr!(staff.members.reset_password_button)}
+                    </button>
+                </form>
+                <form method="post" action=action(routes::STAFF_MEMBER_RESET_SECOND_FACTOR)>
+                    <p>{tr!(staff.members.reset_second_factor_text)}</p>
+                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                        {tr!(staff.members.reset_second_factor_button)}
+                    </button>
+                </form>
+            }.into_any()
+        }}
     }
 }

@@ -20,7 +20,7 @@ use crate::server::{
 };
 use crate::views::form::FormErrors;
 use crate::views::routes;
-use crate::views::staff::StaffSignInView;
+use crate::views::staff::{ProviderOffer, StaffSignInView};
 
 /// The sign-in page's query: `?signed_out=1` after signing out.
 #[derive(Default, Deserialize)]
@@ -38,6 +38,28 @@ fn return_path(next: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// The sign-in page as configured: the identity provider's button when there is one, and the
+/// local form unless the provider alone is allowed.
+pub(super) fn sign_in_view(state: &AppState) -> StaffSignInView {
+    let provider = state.staff_provider.as_deref();
+    StaffSignInView {
+        provider: provider.map(|provider| ProviderOffer {
+            label: provider.label().map(str::to_owned),
+        }),
+        no_password_form: !password_sign_in_allowed(state),
+        ..StaffSignInView::default()
+    }
+}
+
+/// Local usernames and passwords sign in: no provider is configured, or an administrator
+/// allowed both.
+fn password_sign_in_allowed(state: &AppState) -> bool {
+    state
+        .staff_provider
+        .as_deref()
+        .is_none_or(|provider| provider.password_sign_in())
+}
+
 /// The sign-in form, saying so after a sign-out.
 pub(super) async fn show_sign_in(
     State(state): State<AppState>,
@@ -47,7 +69,7 @@ pub(super) async fn show_sign_in(
         signed_out: query.signed_out.is_some(),
         step_ended: query.step_ended.is_some(),
         next: return_path(query.next.as_deref()),
-        ..StaffSignInView::default()
+        ..sign_in_view(&state)
     };
     render(&state, routes::STAFF_SIGN_IN, view, StatusCode::OK).await
 }
@@ -71,8 +93,13 @@ pub(super) async fn sign_in(
     let mut view = StaffSignInView {
         username: form.username.trim().to_owned(),
         next: return_path(Some(&form.next)),
-        ..StaffSignInView::default()
+        ..sign_in_view(&state)
     };
+    if !password_sign_in_allowed(&state) {
+        // Only the identity provider signs staff in: the form is not offered, nor honoured.
+        view.username.clear();
+        return Ok(render(&state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await);
+    }
     let mut errors = FormErrors::default();
     let username = StaffUsername::parse(&form.username)
         .map_err(|e| errors.add("username", e.localize(request_locale())))

@@ -23,6 +23,7 @@ fn row(listing: StaffListing) -> StaffMemberRow {
         practices: listing.practices,
         disabled: listing.disabled_at.is_some(),
         has_authenticator: listing.has_authenticator,
+        signs_in_with_provider: listing.signs_in_with_provider,
     }
 }
 
@@ -116,6 +117,11 @@ async fn change(
     };
     if action == Action::Disable && view.is_self {
         view.change = Some(StaffMemberChange::NotYourself);
+        return Ok(render(state, routes::STAFF_MEMBER, view, StatusCode::CONFLICT).await);
+    }
+    let resets = matches!(action, Action::ResetPassword | Action::ResetSecondFactor);
+    if resets && view.member.signs_in_with_provider {
+        view.change = Some(StaffMemberChange::SignsInWithProvider);
         return Ok(render(state, routes::STAFF_MEMBER, view, StatusCode::CONFLICT).await);
     }
     let actor = admin.username.as_str();

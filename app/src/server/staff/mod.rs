@@ -15,6 +15,7 @@ mod patients;
 mod pin_documents;
 mod practices;
 mod preview;
+mod provider;
 mod registration;
 mod second_factor;
 mod spine;
@@ -38,9 +39,10 @@ use crate::db::tokens::SessionId;
 use crate::db::DbError;
 use crate::domain::OdsCode;
 use crate::views::routes;
-use crate::views::staff::{StaffNavFacts, StaffSignInView};
+use crate::views::staff::StaffNavFacts;
 
 pub use pin_documents::PIN_SECRET_COOKIE;
+pub use provider::{ProviderError, StaffProvider, PROVIDER_LOGIN_COOKIE};
 pub(crate) use spine::store_answer as store_pds_answer;
 
 /// The staff session cookie: separate from the patients' one.
@@ -124,6 +126,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             routes::STAFF_SECURITY_CODE,
             get(second_factor::show_security_code).post(second_factor::security_code),
         )
+        .route(routes::STAFF_PROVIDER_START, get(provider::start))
+        .route(routes::STAFF_PROVIDER_CALLBACK, get(provider::callback))
         .merge(signed_in)
 }
 
@@ -187,10 +191,7 @@ async fn refuse(state: &AppState, method: &Method, path: &str) -> Response {
         };
         return Redirect::to(&to).into_response();
     }
-    let view = StaffSignInView {
-        problem: None,
-        ..StaffSignInView::default()
-    };
+    let view = auth::sign_in_view(state);
     render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await
 }
 
