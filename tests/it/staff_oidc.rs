@@ -649,3 +649,21 @@ async fn private_key_jwt_authenticates_relink_to_the_token_endpoint() {
     cis2.signed_in(&mut browser, "hillview").await;
     assert_eq!(browser.get(&cis2.url(HILLVIEW_PATIENT)).await.status, 200);
 }
+
+#[tokio::test]
+async fn one_client_cannot_start_sign_ins_without_end() {
+    // Each start keeps a row for 10 minutes: the 31st from one client in 15 minutes is refused
+    // before anything is kept (the provider being down makes the first 30 cheap here).
+    let server = server_with_provider_down().await;
+    for start in 1..=30 {
+        let answer = server.get("/staff/sign-in/provider", None).await;
+        assert_eq!(answer.status, 503, "start {start}");
+    }
+    let refused = server.get("/staff/sign-in/provider", None).await;
+    assert_eq!(refused.status, 429);
+    assert!(
+        refused.body.contains("There is a problem"),
+        "{}",
+        refused.body
+    );
+}

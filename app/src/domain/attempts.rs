@@ -39,6 +39,20 @@ pub const CLIENT_LIMIT: AttemptLimit = AttemptLimit {
     lock_seconds: QUARTER_HOUR,
 };
 
+/// Sign-ins with the staff identity provider one client may start in 15 minutes: each start
+/// keeps a row for 10 minutes, so starts without end must not fill the database. A person
+/// starts a few; more is a script.
+pub const PROVIDER_STARTS_LIMIT: AttemptLimit = AttemptLimit {
+    max: 30,
+    window_seconds: QUARTER_HOUR,
+    lock_seconds: QUARTER_HOUR,
+};
+
+/// The counter of a client's starts of a sign-in with the staff identity provider.
+pub fn provider_starts_counter(client: &ClientKey) -> String {
+    format!("provider-start:{}", client.as_str())
+}
+
 /// Failed sign-ins on one staff username from every client together that raise an alert to
 /// administrators: never a lock, which anyone who knows the username could force on the member.
 /// A member's own lock counts failures from one client only (`CredentialKey::staff_sign_in`).

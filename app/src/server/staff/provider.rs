@@ -39,13 +39,16 @@ use super::auth::start_session;
 use super::now;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::staff::{self, ProviderLogin, ProviderSignIn, PROVIDER_LOGIN_LIFETIME_SECONDS};
+use crate::db::throttles;
 use crate::db::tokens::ProviderLoginToken;
+use crate::domain::attempts::{provider_starts_counter, PROVIDER_STARTS_LIMIT};
 use crate::domain::staff_provider::{access_from_roles, username_for, RbacRole};
 use crate::domain::{OdsCode, StaffReturnPath};
 use crate::server::config::{StaffOidcClientAuth, StaffOidcConfig};
-use crate::server::{host_cookie, render, request_cookie, AppState, JourneyError};
+use crate::server::{host_cookie, render, request_cookie, AppState, ClientAddress, JourneyError};
+use crate::views::form::FormProblem;
 use crate::views::routes;
-use crate::views::staff::{ProviderRefusal, StaffProviderView};
+use crate::views::staff::{ProviderRefusal, StaffProviderView, StaffSignInView};
 
 /// The cookie that ties the provider's callback to the browser that started the sign-in.
 pub const PROVIDER_LOGIN_COOKIE: &str = "__Host-relink-staff-login";
@@ -228,11 +231,30 @@ pub(super) struct StartQuery {
 /// finds them again, and sends the browser to the provider's authorisation endpoint.
 pub(super) async fn start(
     State(state): State<AppState>,
+    client_address: ClientAddress,
     Query(form): Query<StartQuery>,
 ) -> Result<Response, JourneyError> {
     let Some(provider) = state.staff_provider.clone() else {
         return Ok(super::not_found(&state).await);
     };
+    // Each start keeps a row: a client that starts without end is stopped.
+    let counter = provider_starts_counter(client_address.key());
+    let timestamp = now().unix_timestamp();
+    let (started, locked_until) =
+        throttles::reserve(state.db.pool(), &counter, PROVIDER_STARTS_LIMIT, timestamp).await?;
+    if locked_until > timestamp || started > PROVIDER_STARTS_LIMIT.max {
+        let view = StaffSignInView {
+            problem: Some(FormProblem::ClientLockedOut),
+            ..StaffSignInView::default()
+        };
+        return Ok(render(
+            &state,
+            routes::STAFF_SIGN_IN,
+            view,
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
     let client = match provider.client().await {
         Ok(client) => client,
         Err(error) => {
