@@ -667,3 +667,28 @@ async fn one_client_cannot_start_sign_ins_without_end() {
         refused.body
     );
 }
+
+#[tokio::test]
+async fn failed_callbacks_count_against_the_client_and_stop_writing_after_thirty() {
+    // Each failed callback is audited: a client that fails without end is stopped at the
+    // client limit (30 in 15 minutes), and nothing more is written for it.
+    let cis2 = cis2_server(&[]).await;
+    let server = &cis2.server;
+    for attempt in 1..=30 {
+        let answer = server
+            .get("/staff/sign-in/callback?code=made-up&state=made-up", None)
+            .await;
+        assert_eq!(answer.status, 400, "callback {attempt}");
+    }
+    let written = last_detail_count(server).await;
+    assert_eq!(written, 30);
+    let refused = server
+        .get("/staff/sign-in/callback?code=made-up&state=made-up", None)
+        .await;
+    assert_eq!(refused.status, 429);
+    assert_eq!(last_detail_count(server).await, 30, "nothing more written");
+}
+
+async fn last_detail_count(server: &TestServer) -> i64 {
+    fixture::audit_count(&server.database_url, AuditKind::StaffProviderSignInFailed).await
+}

@@ -41,7 +41,7 @@ use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::staff::{self, ProviderLogin, ProviderSignIn, PROVIDER_LOGIN_LIFETIME_SECONDS};
 use crate::db::throttles;
 use crate::db::tokens::ProviderLoginToken;
-use crate::domain::attempts::{provider_starts_counter, PROVIDER_STARTS_LIMIT};
+use crate::domain::attempts::{provider_starts_counter, CLIENT_LIMIT, PROVIDER_STARTS_LIMIT};
 use crate::domain::staff_provider::{access_from_roles, username_for, RbacRole};
 use crate::domain::{OdsCode, StaffReturnPath};
 use crate::server::config::{StaffOidcClientAuth, StaffOidcConfig};
@@ -396,6 +396,7 @@ impl Outcome {
 /// The provider's callback: finishes the sign-in the cookie names, or says why not.
 pub(super) async fn callback(
     State(state): State<AppState>,
+    client_address: ClientAddress,
     headers: HeaderMap,
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, JourneyError> {
@@ -403,9 +404,33 @@ pub(super) async fn callback(
         return Ok(super::not_found(&state).await);
     };
     let timestamp = now().unix_timestamp();
+    // A failed callback counts against the client like any failed sign-in (and writes an audit
+    // row), so a client that fails without end is stopped before anything is written.
+    let client = client_address.key().as_str();
+    let (number, locked_until) =
+        throttles::reserve(state.db.pool(), client, CLIENT_LIMIT, timestamp).await?;
+    if locked_until > timestamp || number > CLIENT_LIMIT.max {
+        let view = StaffSignInView {
+            problem: Some(FormProblem::ClientLockedOut),
+            ..StaffSignInView::default()
+        };
+        return Ok(render(
+            &state,
+            routes::STAFF_SIGN_IN,
+            view,
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await);
+    }
     let response = match finish(&state, &provider, &headers, query, timestamp).await? {
-        Ok(session) => continue_page(&state, session).await,
+        Ok(session) => {
+            throttles::release(state.db.pool(), client).await?;
+            continue_page(&state, session).await
+        }
         Err(outcome) => {
+            if number >= CLIENT_LIMIT.max {
+                throttles::lock(state.db.pool(), client, CLIENT_LIMIT, timestamp).await?;
+            }
             if let Some(kind) = outcome.kind {
                 let detail: String = outcome.detail.chars().take(500).collect();
                 audit::record(
