@@ -87,7 +87,27 @@ const cis2Servers = Object.entries(cis2Ports).map(([name, port]) => ({
     STAFF_OIDC_ADMIN_ROLE_CODE: "R8008",
   },
 }));
-const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers];
+// The timeout warning (timeout.spec.ts): a server per project whose sessions end after 30
+// seconds unused (40 for staff), with the shortest warning WCAG 2.2.1 allows, 20 seconds.
+const timeoutPorts = { "js-on": basePort + 6, "js-off": basePort + 7 } as const;
+const timeoutServers = Object.entries(timeoutPorts).map(([name, port]) => ({
+  command: `"${binary}" --demo`,
+  url: `http://127.0.0.1:${port}/healthz`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  env: {
+    DATABASE_URL: `sqlite://${join(dataDir, `timeout-${name}.db`)}`,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: join(root, "target/site"),
+    RUST_LOG: "warn",
+    RELINK_PATIENT_IDLE_SECONDS: "30",
+    RELINK_STAFF_IDLE_SECONDS: "40",
+    RELINK_TIMEOUT_WARNING_SECONDS: "20",
+  },
+}));
+const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers, ...timeoutServers];
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.
 const chromium = {

@@ -61,6 +61,18 @@ struct Cli {
     #[arg(long, env = "RELINK_PDS_REFRESH_INTERVAL", default_value_t = server::config_defaults::PDS_REFRESH_INTERVAL_SECONDS)]
     pds_refresh_interval: u64,
 
+    /// Seconds a patient's session lasts unused (at most the default, 15 minutes).
+    #[arg(long, env = "RELINK_PATIENT_IDLE_SECONDS", default_value_t = app::db::sessions::IDLE_TIMEOUT_SECONDS)]
+    patient_idle_seconds: i64,
+
+    /// Seconds a staff session lasts unused (at most the default, 30 minutes).
+    #[arg(long, env = "RELINK_STAFF_IDLE_SECONDS", default_value_t = app::db::sessions::STAFF_IDLE_TIMEOUT_SECONDS)]
+    staff_idle_seconds: i64,
+
+    /// Seconds before a session ends that the warning shows (20 to 120).
+    #[arg(long, env = "RELINK_TIMEOUT_WARNING_SECONDS", default_value_t = app::db::sessions::WARNING_SECONDS)]
+    timeout_warning_seconds: i64,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -288,6 +300,14 @@ fn main() -> ExitCode {
     if config.staff_oidc.is_some() && config.public_url.is_none() {
         return fail(&server::StaffOidcConfigError::PublicUrl);
     }
+    config.session_timeouts = match app::db::sessions::SessionTimeouts::new(
+        cli.patient_idle_seconds,
+        cli.staff_idle_seconds,
+        cli.timeout_warning_seconds,
+    ) {
+        Ok(timeouts) => timeouts,
+        Err(error) => return fail(&error),
+    };
     config.pds_max_age = std::time::Duration::from_secs(cli.pds_max_age_hours.saturating_mul(3600));
     config.pds_refresh_interval = (cli.pds_refresh_interval > 0)
         .then(|| std::time::Duration::from_secs(cli.pds_refresh_interval));

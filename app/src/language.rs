@@ -53,6 +53,92 @@ pub fn other(locale: Locale) -> Locale {
     }
 }
 
+/// The CLDR plural category of a whole number in a language: English has "one" and "other";
+/// Welsh has "zero", "one", "two", "few" (3), "many" (6) and "other". The timeout warning's
+/// script asks the browser's `Intl.PluralRules` the same question for the countdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluralCategory {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+impl PluralCategory {
+    /// The category of `n` in `locale`.
+    pub fn of(n: u64, locale: Locale) -> Self {
+        match (locale, n) {
+            (Locale::en, 1) => Self::One,
+            (Locale::en, _) => Self::Other,
+            (Locale::cy, 0) => Self::Zero,
+            (Locale::cy, 1) => Self::One,
+            (Locale::cy, 2) => Self::Two,
+            (Locale::cy, 3) => Self::Few,
+            (Locale::cy, 6) => Self::Many,
+            (Locale::cy, _) => Self::Other,
+        }
+    }
+
+    /// CLDR's name of the category, as `Intl.PluralRules` gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Zero => "zero",
+            Self::One => "one",
+            Self::Two => "two",
+            Self::Few => "few",
+            Self::Many => "many",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// "15 minutes", "1 minute", "2 funud": the form of a number of minutes for its category,
+/// with `%n` standing for the number (the same forms the timeout warning's script uses).
+pub fn minutes_form(category: PluralCategory, locale: Locale) -> &'static str {
+    match category {
+        PluralCategory::Zero => td_string!(locale, common.timeout.minutes.zero),
+        PluralCategory::One => td_string!(locale, common.timeout.minutes.one),
+        PluralCategory::Two => td_string!(locale, common.timeout.minutes.two),
+        PluralCategory::Few => td_string!(locale, common.timeout.minutes.few),
+        PluralCategory::Many => td_string!(locale, common.timeout.minutes.many),
+        PluralCategory::Other => td_string!(locale, common.timeout.minutes.other),
+    }
+}
+
+/// The form of a number of seconds for its category (see [`minutes_form`]).
+pub fn seconds_form(category: PluralCategory, locale: Locale) -> &'static str {
+    match category {
+        PluralCategory::Zero => td_string!(locale, common.timeout.seconds.zero),
+        PluralCategory::One => td_string!(locale, common.timeout.seconds.one),
+        PluralCategory::Two => td_string!(locale, common.timeout.seconds.two),
+        PluralCategory::Few => td_string!(locale, common.timeout.seconds.few),
+        PluralCategory::Many => td_string!(locale, common.timeout.seconds.many),
+        PluralCategory::Other => td_string!(locale, common.timeout.seconds.other),
+    }
+}
+
+/// Seconds as whole minutes, rounded up: a page never promises less time than there is.
+pub fn whole_minutes(seconds: i64) -> u64 {
+    seconds.max(0).unsigned_abs().div_ceil(60)
+}
+
+/// A number of minutes in words a page can show: "15 minutes", "1 minute", "30 munud".
+pub fn minutes(n: u64, locale: Locale) -> String {
+    minutes_form(PluralCategory::of(n, locale), locale).replace("%n", &n.to_string())
+}
+
+/// What the timeout warning's countdown says for `seconds` left: whole minutes (rounded up)
+/// from a minute, seconds below it. The warning's script says the same as time passes.
+pub fn countdown(seconds: i64, locale: Locale) -> String {
+    let seconds = seconds.max(0).unsigned_abs();
+    if seconds >= 60 {
+        return minutes(seconds.div_ceil(60), locale);
+    }
+    seconds_form(PluralCategory::of(seconds, locale), locale).replace("%n", &seconds.to_string())
+}
+
 /// Reads a language code as the cookie and the language link carry it (`en` or `cy`).
 pub fn parse_code(code: &str) -> Option<Locale> {
     match code.trim() {
@@ -124,6 +210,30 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
+
+    #[test]
+    fn numbers_of_minutes_take_their_language_s_plural_form() {
+        assert_eq!(minutes(1, Locale::en), "1 minute");
+        assert_eq!(minutes(2, Locale::en), "2 minutes");
+        assert_eq!(minutes(15, Locale::en), "15 minutes");
+        assert_eq!(minutes(1, Locale::cy), "1 munud");
+        assert_eq!(minutes(2, Locale::cy), "2 funud");
+        assert_eq!(minutes(30, Locale::cy), "30 munud");
+        assert_eq!(countdown(120, Locale::en), "2 minutes");
+        assert_eq!(countdown(61, Locale::en), "2 minutes");
+        assert_eq!(countdown(60, Locale::en), "1 minute");
+        assert_eq!(countdown(59, Locale::en), "59 seconds");
+        assert_eq!(countdown(1, Locale::en), "1 second");
+        assert_eq!(countdown(120, Locale::cy), "2 funud");
+        assert_eq!(countdown(20, Locale::cy), "20 eiliad");
+        let welsh: Vec<_> = [0, 1, 2, 3, 4, 6, 15]
+            .map(|n| PluralCategory::of(n, Locale::cy).as_str())
+            .into();
+        assert_eq!(
+            welsh,
+            ["zero", "one", "two", "few", "other", "many", "other"]
+        );
+    }
 
     #[test]
     fn the_remembered_choice_wins_over_the_browser() {

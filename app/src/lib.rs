@@ -34,7 +34,7 @@ use leptos_router::path;
 use i18n::Locale;
 
 use components::islands::HydrationMarker;
-use components::layout::{DemoNotice, Footer, Header, SkipLink};
+use components::layout::{DemoNotice, Footer, Header, SkipLink, TimeLimitNotice, TimeoutWarning};
 use pages::account::{AccountPage, NotMePage, SignInPage};
 use pages::cannot_sign_in::{CannotSignInPage, DeleteAccountPage, PinProblemPage};
 use pages::demo::MailboxPage;
@@ -180,6 +180,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <div class="nhsuk-width-container">
                 <DemoNotice />
+                <TimeLimitNotice />
                 <main class="nhsuk-main-wrapper" id="maincontent">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
@@ -230,6 +231,7 @@ pub fn App() -> impl IntoView {
                 </main>
             </div>
             <Footer />
+            <TimeoutWarning />
             <HydrationMarker />
         </Router>
     }

@@ -21,7 +21,7 @@ async fn sign_in(
     server.post("/sign-in", &form, cookie).await
 }
 
-async fn signed_in(server: &TestServer) -> String {
+pub(crate) async fn signed_in(server: &TestServer) -> String {
     let page = sign_in(
         server,
         "1000000005",
@@ -150,10 +150,15 @@ async fn the_account_page_needs_a_live_session() {
         server.get("/account", None).await.location.as_deref(),
         Some("/sign-in")
     );
+    // A cookie of no live session is taken away, and the sign-in page says the session ended.
     let forged = server
         .get("/account", Some("__Host-relink-session=forged"))
         .await;
-    assert_eq!(forged.location.as_deref(), Some("/sign-in"));
+    assert_eq!(
+        forged.location.as_deref(),
+        Some("/sign-in?signed_out=timeout")
+    );
+    assert!(forged.set_cookie.unwrap().contains("Max-Age=0"));
 
     // 15 idle minutes end the session; so do 12 hours.
     let cookie = signed_in(&server).await;
@@ -164,7 +169,7 @@ async fn the_account_page_needs_a_live_session() {
             .await
             .location
             .as_deref(),
-        Some("/sign-in")
+        Some("/sign-in?signed_out=timeout")
     );
     let cookie = signed_in(&server).await;
     fixture::backdate_session_start(&server.database_url, 43201).await;
@@ -174,7 +179,7 @@ async fn the_account_page_needs_a_live_session() {
             .await
             .location
             .as_deref(),
-        Some("/sign-in")
+        Some("/sign-in?signed_out=timeout")
     );
 }
 
@@ -198,7 +203,7 @@ async fn signing_in_again_rotates_the_session_and_signing_out_ends_it() {
             .await
             .location
             .as_deref(),
-        Some("/sign-in"),
+        Some("/sign-in?signed_out=timeout"),
         "old id ended"
     );
     assert_eq!(server.get("/account", Some(&second)).await.status, 200);
@@ -215,7 +220,7 @@ async fn signing_in_again_rotates_the_session_and_signing_out_ends_it() {
             .await
             .location
             .as_deref(),
-        Some("/sign-in")
+        Some("/sign-in?signed_out=timeout")
     );
     assert!(server
         .get("/sign-in?signed_out=1", None)
@@ -335,7 +340,7 @@ async fn patient_a_never_sees_patient_b() {
     server.post("/sign-out", &[], Some(&sam)).await;
     assert_eq!(
         server.get("/account", Some(&sam)).await.location.as_deref(),
-        Some("/sign-in")
+        Some("/sign-in?signed_out=timeout")
     );
     assert_eq!(server.get("/account", Some(&robin)).await.status, 200);
 }
@@ -421,7 +426,7 @@ async fn signing_out_of_all_devices_ends_every_session_of_the_account() {
         let page = server.get("/account", Some(cookie)).await;
         assert_eq!(
             (page.status, page.location.as_deref()),
-            (303, Some("/sign-in")),
+            (303, Some("/sign-in?signed_out=timeout")),
             "{cookie} is signed out"
         );
     }

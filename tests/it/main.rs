@@ -21,6 +21,7 @@ mod replacement;
 mod request_log;
 mod reset;
 mod retention;
+mod session_timeout;
 mod spine;
 mod staff;
 mod staff_lifecycle;

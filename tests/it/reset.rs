@@ -673,7 +673,7 @@ async fn a_reset_signs_out_every_device_and_tells_the_accounts_email_address() {
         let page = server.get("/account", Some(cookie)).await;
         assert_eq!(
             (page.status, page.location.as_deref()),
-            (303, Some("/sign-in")),
+            (303, Some("/sign-in?signed_out=timeout")),
             "signed out by the reset"
         );
     }

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::language::{html_lang, locale, other};
+use crate::language::PluralCategory;
+use crate::language::{countdown, html_lang, locale, minutes, minutes_form, other, seconds_form};
 use crate::tr;
 use crate::views::form::FormErrors;
 use crate::views::page::page_facts;
@@ -120,6 +121,85 @@ pub fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// On every page of a session that ends when unused: how long it lasts, said before it
+/// matters (WCAG 2.2.1), with JavaScript or without.
+#[component]
+pub fn TimeLimitNotice() -> impl IntoView {
+    page_facts().time_limit.map(|limit| {
+        let duration = minutes(limit.idle_minutes(), locale());
+        view! {
+            <p class="nhsuk-body-s relink-time-limit" data-testid="time-limit">
+                {tr!(common.timeout.statement, duration = duration)}
+            </p>
+        }
+    })
+}
+
+/// The warning before a session ends unused, for `public/assets/js/timeout-warning.js` to
+/// open: a modal dialog saying "For your security, we will sign you out in 2 minutes", with
+/// **Stay signed in** (which keeps the session alive on the server) and **Sign out**. A closed
+/// `<dialog>` shows nothing, so without JavaScript there is no warning, only the
+/// [`TimeLimitNotice`]. The words for the countdown ("%n minute", "%n funud", "%n eiliad")
+/// come in the page's language, one attribute for each plural category the script's
+/// `Intl.PluralRules` may give.
+#[component]
+pub fn TimeoutWarning() -> impl IntoView {
+    page_facts().time_limit.map(|limit| {
+        let locale = locale();
+        let (session, keep_alive, sign_out, sign_in) = if limit.staff {
+            ("staff", routes::STAFF_KEEP_ALIVE, routes::STAFF_SIGN_OUT, routes::STAFF_SIGN_IN)
+        } else {
+            ("patient", routes::KEEP_ALIVE, routes::SIGN_OUT, routes::SIGN_IN)
+        };
+        let minute = |category| minutes_form(category, locale);
+        let second = |category| seconds_form(category, locale);
+        view! {
+            <dialog
+                class="relink-timeout"
+                id="relink-timeout"
+                data-relink-timeout=session
+                data-idle-seconds=limit.idle_seconds
+                data-warning-seconds=limit.warning_seconds
+                data-keep-alive=keep_alive
+                data-timed-out=routes::sign_out_timed_out(sign_out)
+                data-sign-in-page=sign_in
+                data-minutes-zero=minute(PluralCategory::Zero)
+                data-minutes-one=minute(PluralCategory::One)
+                data-minutes-two=minute(PluralCategory::Two)
+                data-minutes-few=minute(PluralCategory::Few)
+                data-minutes-many=minute(PluralCategory::Many)
+                data-minutes-other=minute(PluralCategory::Other)
+                data-seconds-zero=second(PluralCategory::Zero)
+                data-seconds-one=second(PluralCategory::One)
+                data-seconds-two=second(PluralCategory::Two)
+                data-seconds-few=second(PluralCategory::Few)
+                data-seconds-many=second(PluralCategory::Many)
+                data-seconds-other=second(PluralCategory::Other)
+                aria-labelledby="relink-timeout-heading"
+                aria-describedby="relink-timeout-text"
+            >
+                <h2 class="nhsuk-heading-m" id="relink-timeout-heading">{tr!(common.timeout.heading)}</h2>
+                <p class="nhsuk-body" id="relink-timeout-text">
+                    {tr!(common.timeout.text_before)}
+                    <span data-relink-countdown="">{countdown(limit.warning_seconds, locale)}</span>
+                    {tr!(common.timeout.text_after)}
+                </p>
+                <p class="nhsuk-u-visually-hidden" aria-live="polite" data-relink-announce=""></p>
+                <form method="post" action=sign_out novalidate data-relink-sign-out="">
+                    <div class="nhsuk-button-group">
+                        <button type="button" class="nhsuk-button" data-relink-stay="" autofocus>
+                            {tr!(common.timeout.stay)}
+                        </button>
+                        <button type="submit" class="nhsuk-button nhsuk-button--secondary">
+                            {tr!(common.timeout.sign_out)}
+                        </button>
+                    </div>
+                </form>
+            </dialog>
+        }
+    })
 }
 
 /// Shown on every page in demo mode, so nobody mistakes the demo for the real service.

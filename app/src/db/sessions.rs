@@ -32,12 +32,107 @@ impl SessionKind {
         }
     }
 
-    /// How long a session of this kind lasts unused.
+    /// How long a session of this kind lasts unused, by default.
     pub fn idle_timeout_seconds(self) -> i64 {
         match self {
             Self::Patient => IDLE_TIMEOUT_SECONDS,
             Self::Staff => STAFF_IDLE_TIMEOUT_SECONDS,
         }
+    }
+}
+
+/// How long sessions last unused on this server, and how long before the end the warning comes:
+/// the defaults, or shorter times an operator sets (`RELINK_PATIENT_IDLE_SECONDS`,
+/// `RELINK_STAFF_IDLE_SECONDS`, `RELINK_TIMEOUT_WARNING_SECONDS`), as the end-to-end tests of
+/// the timeout warning do. Never longer idle times: the defaults are the service's promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimeouts {
+    patient_idle_seconds: i64,
+    staff_idle_seconds: i64,
+    warning_seconds: i64,
+}
+
+/// Why session times cannot be used, naming the setting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionTimeoutsError {
+    #[error("{setting} must be a number of seconds from {least} to {most}")]
+    OutOfRange {
+        setting: &'static str,
+        least: i64,
+        most: i64,
+    },
+}
+
+/// Two minutes' warning, as GOV.UK and HMRC services give.
+pub const WARNING_SECONDS: i64 = 2 * 60;
+
+impl Default for SessionTimeouts {
+    fn default() -> Self {
+        Self {
+            patient_idle_seconds: IDLE_TIMEOUT_SECONDS,
+            staff_idle_seconds: STAFF_IDLE_TIMEOUT_SECONDS,
+            warning_seconds: WARNING_SECONDS,
+        }
+    }
+}
+
+impl SessionTimeouts {
+    /// The least warning: WCAG 2.2.1 gives a user at least 20 seconds to answer it.
+    pub const SHORTEST_WARNING_SECONDS: i64 = 20;
+
+    /// Idle times and the warning in seconds: the warning from 20 seconds to 2 minutes, each
+    /// idle time from 10 seconds more than the warning to its default.
+    pub fn new(
+        patient_idle_seconds: i64,
+        staff_idle_seconds: i64,
+        warning_seconds: i64,
+    ) -> Result<Self, SessionTimeoutsError> {
+        let check = |setting, value, least, most| {
+            if (least..=most).contains(&value) {
+                Ok(value)
+            } else {
+                Err(SessionTimeoutsError::OutOfRange {
+                    setting,
+                    least,
+                    most,
+                })
+            }
+        };
+        let warning_seconds = check(
+            "RELINK_TIMEOUT_WARNING_SECONDS",
+            warning_seconds,
+            Self::SHORTEST_WARNING_SECONDS,
+            WARNING_SECONDS,
+        )?;
+        let least_idle = warning_seconds + 10;
+        Ok(Self {
+            patient_idle_seconds: check(
+                "RELINK_PATIENT_IDLE_SECONDS",
+                patient_idle_seconds,
+                least_idle,
+                IDLE_TIMEOUT_SECONDS,
+            )?,
+            staff_idle_seconds: check(
+                "RELINK_STAFF_IDLE_SECONDS",
+                staff_idle_seconds,
+                least_idle,
+                STAFF_IDLE_TIMEOUT_SECONDS,
+            )?,
+            warning_seconds,
+        })
+    }
+
+    /// How long a session of `kind` lasts unused here.
+    pub fn idle_seconds(self, kind: SessionKind) -> i64 {
+        match kind {
+            SessionKind::Patient => self.patient_idle_seconds,
+            SessionKind::Staff => self.staff_idle_seconds,
+        }
+    }
+
+    /// How long before a session ends the warning shows.
+    pub fn warning_seconds(self) -> i64 {
+        self.warning_seconds
     }
 }
 
@@ -78,10 +173,23 @@ pub async fn rotate<'c>(
     Ok(id)
 }
 
-/// The subject of a live session, marking it used now. `None` when unknown or timed out.
+/// The subject of a live session, marking it used now. `None` when unknown or timed out
+/// (after the default idle time: see [`resume_within`]).
 pub async fn resume<'e>(
     exec: impl Executor<'e, Database = Any>,
     kind: SessionKind,
+    id: &SessionId,
+    now: i64,
+) -> Result<Option<String>, DbError> {
+    resume_within(exec, kind, SessionTimeouts::default(), id, now).await
+}
+
+/// [`resume`] with this server's session times: the subject of a session used within its
+/// idle time (and started within the absolute one), marking it used now.
+pub async fn resume_within<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: SessionKind,
+    timeouts: SessionTimeouts,
     id: &SessionId,
     now: i64,
 ) -> Result<Option<String>, DbError> {
@@ -93,7 +201,7 @@ pub async fn resume<'e>(
     .bind(now)
     .bind(id.digest())
     .bind(kind.code())
-    .bind(now - kind.idle_timeout_seconds())
+    .bind(now - timeouts.idle_seconds(kind))
     .bind(now - ABSOLUTE_TIMEOUT_SECONDS)
     .fetch_optional(exec)
     .await?)
@@ -158,6 +266,58 @@ pub async fn sign_out_everywhere(
 mod tests {
     use super::*;
     use crate::db::testing::each_backend;
+
+    #[test]
+    fn session_times_may_be_shorter_than_the_defaults_never_longer() {
+        let short = SessionTimeouts::new(30, 40, 20).unwrap();
+        assert_eq!(short.idle_seconds(SessionKind::Patient), 30);
+        assert_eq!(short.idle_seconds(SessionKind::Staff), 40);
+        assert_eq!(short.warning_seconds(), 20);
+        assert_eq!(
+            SessionTimeouts::new(
+                IDLE_TIMEOUT_SECONDS,
+                STAFF_IDLE_TIMEOUT_SECONDS,
+                WARNING_SECONDS
+            ),
+            Ok(SessionTimeouts::default())
+        );
+        let refused =
+            |patient, staff, warning| SessionTimeouts::new(patient, staff, warning).unwrap_err();
+        let SessionTimeoutsError::OutOfRange { setting, .. } =
+            refused(IDLE_TIMEOUT_SECONDS + 1, 60, 20);
+        assert_eq!(setting, "RELINK_PATIENT_IDLE_SECONDS");
+        let SessionTimeoutsError::OutOfRange { setting, .. } =
+            refused(60, STAFF_IDLE_TIMEOUT_SECONDS + 1, 20);
+        assert_eq!(setting, "RELINK_STAFF_IDLE_SECONDS");
+        // Less than 20 seconds to answer, more than two minutes, or no time before it.
+        for warning in [19, WARNING_SECONDS + 1] {
+            let SessionTimeoutsError::OutOfRange { setting, .. } = refused(600, 600, warning);
+            assert_eq!(setting, "RELINK_TIMEOUT_WARNING_SECONDS");
+        }
+        let SessionTimeoutsError::OutOfRange { setting, least, .. } = refused(29, 600, 20);
+        assert_eq!((setting, least), ("RELINK_PATIENT_IDLE_SECONDS", 30));
+    }
+
+    #[tokio::test]
+    async fn a_shorter_idle_time_ends_sessions_sooner() {
+        each_backend(|db| async move {
+            let short = SessionTimeouts::new(30, 30, 20).unwrap();
+            for kind in [SessionKind::Patient, SessionKind::Staff] {
+                let id = create(db.pool(), kind, "someone", 1_000).await.unwrap();
+                let kept = resume_within(db.pool(), kind, short, &id, 1_029)
+                    .await
+                    .unwrap();
+                assert_eq!(kept.as_deref(), Some("someone"));
+                assert_eq!(
+                    resume_within(db.pool(), kind, short, &id, 1_059)
+                        .await
+                        .unwrap(),
+                    None
+                );
+            }
+        })
+        .await;
+    }
 
     #[tokio::test]
     async fn rotating_ends_the_id_the_browser_brought_and_issues_a_new_one() {

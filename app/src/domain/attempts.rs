@@ -53,6 +53,19 @@ pub fn provider_starts_counter(client: &ClientKey) -> String {
     format!("provider-start:{}", client.as_str())
 }
 
+/// "Stay signed in" presses one client may make in 15 minutes. Each keeps only its own session
+/// alive, and one press serves every tab; a person presses a few times an hour, a script more.
+pub const KEEP_ALIVE_LIMIT: AttemptLimit = AttemptLimit {
+    max: 60,
+    window_seconds: QUARTER_HOUR,
+    lock_seconds: QUARTER_HOUR,
+};
+
+/// The counter of a client's "Stay signed in" presses (patients' and staff's together).
+pub fn keep_alive_counter(client: &ClientKey) -> String {
+    format!("keep-alive:{}", client.as_str())
+}
+
 /// Failed sign-ins on one staff username from every client together that raise an alert to
 /// administrators: never a lock, which anyone who knows the username could force on the member.
 /// A member's own lock counts failures from one client only (`CredentialKey::staff_sign_in`).

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::form::{PasswordInput, TextInput};
 use crate::components::layout::PageTitle;
-use crate::components::sign_in::SignInFrame;
+use crate::components::sign_in::{session_ended_note, SignInFrame};
 use crate::domain::{
     OnlineService, PatientActivity, RecordAccessLevel, RecordVisibility, ServiceState,
     VisibleFromRule,
@@ -72,10 +72,13 @@ pub fn SignInPage() -> impl IntoView {
     if let Some(problem) = view.problem {
         summary.add("account-id", problem.message());
     }
-    let signed_out = if view.signed_out_everywhere {
-        Some(tr!(account.sign_in.signed_out_everywhere))
+    let signed_out = if let Some(minutes) = view.timed_out_after_minutes {
+        Some(session_ended_note(minutes))
+    } else if view.signed_out_everywhere {
+        Some(tr!(account.sign_in.signed_out_everywhere).to_owned())
     } else {
-        view.signed_out.then(|| tr!(account.sign_in.signed_out))
+        view.signed_out
+            .then(|| tr!(account.sign_in.signed_out).to_owned())
     };
     view! {
         <SignInFrame heading=tr!(account.sign_in.heading) summary signed_out>

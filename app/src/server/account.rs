@@ -31,12 +31,27 @@ pub async fn show_account(
     session: Option<PatientSession>,
 ) -> Result<Response, JourneyError> {
     let Some(session) = session else {
-        return Ok(Redirect::to(routes::SIGN_IN).into_response());
+        return Ok(session_ended());
     };
     match account_summary(&state, &session.account_row).await? {
         Some(summary) => Ok(render(&state, routes::ACCOUNT, Some(summary), StatusCode::OK).await),
         None => Ok(Redirect::to(routes::SIGN_IN).into_response()),
     }
+}
+
+/// The answer for a page of a patient's session without a live one: a browser that still holds
+/// a session cookie had a session that ended (unused for its idle time, or ended elsewhere),
+/// and the sign-in page says so, the dead cookie gone; anyone else is asked to sign in.
+pub fn session_ended() -> Response {
+    if !super::request_context::has_session_cookie() {
+        return Redirect::to(routes::SIGN_IN).into_response();
+    }
+    let mut response = Redirect::to(&routes::timed_out(routes::SIGN_IN)).into_response();
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        super::patient_session::session_cookie(None),
+    );
+    response
 }
 
 /// Everything "Your account" shows for one online account, decided by the domain rules.

@@ -38,6 +38,9 @@ pub struct Config {
     /// Staff sign-in with an OpenID Connect provider such as NHS CIS2 (`STAFF_OIDC_*`);
     /// `None`: local usernames and passwords only.
     pub staff_oidc: Option<StaffOidcConfig>,
+    /// How long sessions last unused and the warning before they end (the defaults: 15 minutes
+    /// for patients, 30 for staff, a 2-minute warning).
+    pub session_timeouts: crate::db::sessions::SessionTimeouts,
 }
 
 /// A configuration value that cannot be used, said in one line.
@@ -96,6 +99,7 @@ impl Config {
                 defaults::PDS_REFRESH_INTERVAL_SECONDS,
             )),
             staff_oidc: None,
+            session_timeouts: crate::db::sessions::SessionTimeouts::default(),
         })
     }
 }

@@ -116,6 +116,8 @@ pub struct AppStateFields {
     pub pds: Option<crate::pds::PdsClient>,
     /// The identity provider staff sign in with (NHS CIS2), when one is configured.
     pub staff_provider: Option<Arc<staff::StaffProvider>>,
+    /// How long sessions last unused, and when the warning before the end shows.
+    pub session_timeouts: crate::db::sessions::SessionTimeouts,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -214,6 +216,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         mail_configured,
         pds: pds.clone(),
         staff_provider,
+        session_timeouts: config.session_timeouts,
     }));
     match (pds, config.pds_refresh_interval) {
         (Some(client), Some(every)) => {
@@ -282,7 +285,8 @@ pub fn router(state: AppState) -> Router {
     let provide_state = move || {
         provide_context(context_state.clone());
         provide_context(request_locale());
-        render::provide_page_facts(&context_state);
+        // Pages Leptos answers itself are outside the staff area's guard.
+        render::provide_page_facts(&context_state, false);
         render::provide_nonce(request_context::nonce());
     };
 

@@ -39,7 +39,10 @@ impl OptionalFromRequestParts<AppState> for PatientSession {
         };
         let id = SessionId::from_cookie(&value);
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let account_row = sessions::resume(state.db.pool(), SessionKind::Patient, &id, now).await?;
+        let kind = SessionKind::Patient;
+        let account_row =
+            sessions::resume_within(state.db.pool(), kind, state.session_timeouts, &id, now)
+                .await?;
         Ok(account_row.map(|account_row| Self { id, account_row }))
     }
 }

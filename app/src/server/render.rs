@@ -9,8 +9,9 @@ use leptos::prelude::*;
 
 use super::page_cache::CachedPage;
 use super::{request_context, request_locale, AppState};
+use crate::db::sessions::SessionKind;
 use crate::shell;
-use crate::views::page::PageFacts;
+use crate::views::page::{PageFacts, SessionTimeLimit};
 use crate::views::routes;
 
 /// Renders the app at `path` with `view` in context: the page component there reads it (and
@@ -87,7 +88,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
             if let Some(facts) = staff_nav {
                 provide_context(facts);
             }
-            provide_page_facts(&context_state);
+            provide_page_facts(&context_state, staff_nav.is_some());
             provide_context(view.clone());
             provide_nonce(nonce);
         },
@@ -99,21 +100,38 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
 }
 
 /// The facts a page may read (see [`PageFacts`]), from the state and the request Leptos is
-/// rendering: its path, and whether it carries a patient session cookie.
-pub(crate) fn page_facts(state: &AppState) -> PageFacts {
+/// rendering: its path, whether it carries a patient session cookie, and the time limit of the
+/// session it belongs to (a staff page behind the staff guard, `staff_signed_in`, or "Your
+/// account").
+pub(crate) fn page_facts(state: &AppState, staff_signed_in: bool) -> PageFacts {
     let path = use_context::<Parts>()
         .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
         .unwrap_or_else(|| routes::HOME.to_owned());
+    let signed_in = request_context::has_session_cookie();
+    // Staff pages behind the guard, and "Your account" (rendered for a live session only), are
+    // the pages whose request marked a session used: other pages a patient with a session
+    // cookie reads do not keep the session alive, so they have no time limit to state.
+    let kind = if staff_signed_in {
+        Some(SessionKind::Staff)
+    } else {
+        (signed_in && path == routes::ACCOUNT).then_some(SessionKind::Patient)
+    };
+    let timeouts = state.session_timeouts;
     PageFacts {
         demo: state.demo,
-        signed_in: request_context::has_session_cookie(),
+        signed_in,
         path,
+        time_limit: kind.map(|kind| SessionTimeLimit {
+            staff: kind == SessionKind::Staff,
+            idle_seconds: timeouts.idle_seconds(kind),
+            warning_seconds: timeouts.warning_seconds(),
+        }),
     }
 }
 
 /// Makes the page's facts (see [`page_facts`]) available to the page being rendered.
-pub(crate) fn provide_page_facts(state: &AppState) {
-    crate::views::page::provide_page_facts(page_facts(state));
+pub(crate) fn provide_page_facts(state: &AppState, staff_signed_in: bool) {
+    crate::views::page::provide_page_facts(page_facts(state, staff_signed_in));
 }
 
 /// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.

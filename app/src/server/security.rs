@@ -139,12 +139,19 @@ fn as_nhs_page(response: Response, locale: Locale) -> Response {
     let problem = match status {
         StatusCode::PAYLOAD_TOO_LARGE => Problem::TooLarge,
         StatusCode::METHOD_NOT_ALLOWED => Problem::MethodNotAllowed,
+        // "Wait a minute, then try again" (a keep-alive pressed past its limit).
+        StatusCode::TOO_MANY_REQUESTS => Problem::Busy,
         s if s.is_server_error() => Problem::ServiceDown,
         _ => Problem::Unreadable,
     };
     let mut page = (status, Html(super::problem_page(problem, locale))).into_response();
     if let Some(allow) = response.headers().get(header::ALLOW) {
         page.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    // A cookie taken away (an ended session's) goes with the page too.
+    for cookie in response.headers().get_all(header::SET_COOKIE) {
+        page.headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
     }
     page
 }

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route(routes::SIGN_IN, get(show_sign_in).post(sign_in))
         .route(routes::SIGN_OUT, post(sign_out))
         .route(routes::SIGN_OUT_EVERYWHERE, post(sign_out_everywhere))
+        .route(routes::KEEP_ALIVE, post(keep_alive))
 }
 
 #[derive(Default, Deserialize)]
@@ -48,6 +49,13 @@ pub struct SignInQuery {
     signed_out: Option<String>,
 }
 
+/// The sign-out form's query: `?timed_out=1` when the timeout warning's time ran out.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SignOutQuery {
+    timed_out: Option<String>,
+}
+
 fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -56,9 +64,12 @@ pub async fn show_sign_in(
     State(state): State<AppState>,
     Query(query): Query<SignInQuery>,
 ) -> Response {
+    let idle = state.session_timeouts.idle_seconds(SessionKind::Patient);
     let view = SignInView {
         signed_out: query.signed_out.is_some(),
         signed_out_everywhere: query.signed_out.as_deref() == Some("everywhere"),
+        timed_out_after_minutes: (query.signed_out.as_deref() == Some("timeout"))
+            .then_some(crate::language::whole_minutes(idle)),
         ..SignInView::default()
     };
     render(&state, routes::SIGN_IN, view, StatusCode::OK).await
@@ -206,9 +217,11 @@ pub async fn sign_in(
     Ok(response)
 }
 
-/// Ends the session (when there is one), and says so on the sign-in page.
+/// Ends the session (when there is one), and says so on the sign-in page: that the patient
+/// signed out, or (`?timed_out=1`, from the timeout warning) that their time ran out.
 pub async fn sign_out(
     State(state): State<AppState>,
+    Query(query): Query<SignOutQuery>,
     session: Option<PatientSession>,
 ) -> Result<Response, JourneyError> {
     if let Some(PatientSession { id, account_row }) = session {
@@ -224,11 +237,36 @@ pub async fn sign_out(
             audit::record(state.db.pool(), &event, now()).await?;
         }
     }
-    let mut response = Redirect::to(&routes::signed_out(routes::SIGN_IN)).into_response();
+    let to = match query.timed_out {
+        Some(_) => routes::timed_out(routes::SIGN_IN),
+        None => routes::signed_out(routes::SIGN_IN),
+    };
+    let mut response = Redirect::to(&to).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, session_cookie(None));
     Ok(response)
+}
+
+/// "Stay signed in" in the timeout warning: a live session was just marked used (by
+/// [`PatientSession`]'s resume), so the answer is only 204; without one, 401 and the cookie
+/// goes, and the warning's script sends the patient to the sign-in page. Throttled per client.
+pub async fn keep_alive(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    session: Option<PatientSession>,
+) -> Result<Response, JourneyError> {
+    if !throttle::keep_alive_allowed(&state.db, &client, now()).await? {
+        return Ok(StatusCode::TOO_MANY_REQUESTS.into_response());
+    }
+    if session.is_some() {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    Ok((
+        StatusCode::UNAUTHORIZED,
+        [(header::SET_COOKIE, session_cookie(None))],
+    )
+        .into_response())
 }
 
 /// "Sign out of all devices": ends every session of the account, this one included, audited,

@@ -21,7 +21,10 @@ use super::{ClientAddress, JourneyError};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::throttles;
 use crate::db::{Db, DbError};
-use crate::domain::attempts::{ClientKey, CredentialKey, DailyCap, CLIENT_LIMIT, STAFF_ALERT};
+use crate::domain::attempts::{
+    keep_alive_counter, ClientKey, CredentialKey, DailyCap, CLIENT_LIMIT, KEEP_ALIVE_LIMIT,
+    STAFF_ALERT,
+};
 use crate::domain::StaffUsername;
 use crate::secrets::SecretHasher;
 use crate::views::form::FormProblem;
@@ -108,6 +111,19 @@ struct Daily {
     cap: DailyCap,
     /// This attempt's number in the day's window.
     number: i64,
+}
+
+/// Counts a "Stay signed in" press from `client` and says whether it may go on: false once the
+/// client has pressed [`KEEP_ALIVE_LIMIT`] times in 15 minutes (then for 15 minutes).
+pub async fn keep_alive_allowed(
+    db: &Db,
+    client: &ClientAddress,
+    now: i64,
+) -> Result<bool, DbError> {
+    let counter = keep_alive_counter(client.key());
+    let (presses, locked_until) =
+        throttles::reserve(db.pool(), &counter, KEEP_ALIVE_LIMIT, now).await?;
+    Ok(locked_until <= now && presses <= KEEP_ALIVE_LIMIT.max)
 }
 
 /// Counts a failed sign-in on a staff member's username from any client; the failure that

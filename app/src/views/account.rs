@@ -72,4 +72,6 @@ pub struct SignInView {
     pub signed_out: bool,
     /// Signed out of all devices ("Sign out of all devices" on "Your account").
     pub signed_out_everywhere: bool,
+    /// The session ended unused (or elsewhere): the idle time, in minutes, the page states.
+    pub timed_out_after_minutes: Option<u64>,
 }

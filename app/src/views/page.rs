@@ -15,6 +15,27 @@ pub struct PageFacts {
     /// The page's own address with its query, as the browser asked for it: the language link
     /// returns here.
     pub path: String,
+    /// The page belongs to a session that ends when unused: the page says how long it lasts,
+    /// and with JavaScript warns before it ends (WCAG 2.2.1 Timing Adjustable).
+    pub time_limit: Option<SessionTimeLimit>,
+}
+
+/// How the session a page belongs to ends when unused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimeLimit {
+    /// A staff session (else a patient's): which endpoints keep it alive and sign it out.
+    pub staff: bool,
+    /// How long the session lasts unused.
+    pub idle_seconds: i64,
+    /// How long before the end the warning shows.
+    pub warning_seconds: i64,
+}
+
+impl SessionTimeLimit {
+    /// The idle time in whole minutes, as pages say it (rounded up: never less than it is).
+    pub fn idle_minutes(self) -> u64 {
+        crate::language::whole_minutes(self.idle_seconds)
+    }
 }
 
 /// Makes `facts` the current page's.

@@ -27,6 +27,9 @@ pub const ACCOUNT: &str = "/account";
 pub const NOT_ME: &str = "/account/this-was-not-me";
 /// "Sign out of all devices" (a form post from "Your account"; no page of its own).
 pub const SIGN_OUT_EVERYWHERE: &str = "/account/sign-out-everywhere";
+/// "Stay signed in" in the timeout warning: keeps the patient's session alive (a post from the
+/// warning's script; no page of its own).
+pub const KEEP_ALIVE: &str = "/account/keep-alive";
 
 /// "I cannot sign in": one question, and where each answer leads.
 pub const CANNOT_SIGN_IN: &str = "/cannot-sign-in";
@@ -49,6 +52,8 @@ pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
 pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
+/// "Stay signed in" in a staff page's timeout warning (see [`KEEP_ALIVE`]).
+pub const STAFF_KEEP_ALIVE: &str = "/staff/keep-alive";
 /// Every staff member (administrators only).
 pub const STAFF_MEMBERS: &str = "/staff/members";
 /// One staff member, and the changes administrators may make (administrators only).
@@ -138,6 +143,16 @@ pub fn staff_sign_in_then(next: &crate::domain::StaffReturnPath) -> String {
     format!("{STAFF_SIGN_IN}?next={}", next.as_str().replace('/', "%2F"))
 }
 
+/// The staff sign-in page saying the session ended (see [`timed_out`]), going on to `next`
+/// once signed in again.
+pub fn staff_timed_out_then(next: &crate::domain::StaffReturnPath) -> String {
+    format!(
+        "{}&next={}",
+        timed_out(STAFF_SIGN_IN),
+        next.as_str().replace('/', "%2F")
+    )
+}
+
 /// "Sign in with CIS2", going on to `next` (a checked staff path, or empty) once signed in.
 pub fn staff_provider_start(next: &str) -> String {
     match next {
@@ -190,6 +205,19 @@ pub fn practice_added(ods_code: &str) -> String {
 /// A sign-in page (the patients' or the staff's) saying that its reader has just signed out.
 pub fn signed_out(sign_in_page: &str) -> String {
     format!("{sign_in_page}?signed_out=1")
+}
+
+/// A sign-in page saying that its reader's session has ended (unused for its idle time, or
+/// ended elsewhere): where the timeout warning goes when time runs out, and where a page of
+/// an ended session sends its reader.
+pub fn timed_out(sign_in_page: &str) -> String {
+    format!("{sign_in_page}?signed_out=timeout")
+}
+
+/// The sign-out form's address when the timeout warning's time runs out: it signs out and
+/// goes on to [`timed_out`].
+pub fn sign_out_timed_out(sign_out: &str) -> String {
+    format!("{sign_out}?timed_out=1")
 }
 
 /// The patients' sign-in page saying that every session of the account was just ended.
@@ -341,6 +369,11 @@ mod tests {
         assert_eq!(signed_out(SIGN_IN), "/sign-in?signed_out=1");
         assert_eq!(practice_added("W00002"), "/staff/practices?added=W00002");
         assert_eq!(signed_out_everywhere(), "/sign-in?signed_out=everywhere");
+        assert_eq!(
+            timed_out(STAFF_SIGN_IN),
+            "/staff/sign-in?signed_out=timeout"
+        );
+        assert_eq!(sign_out_timed_out(SIGN_OUT), "/sign-out?timed_out=1");
         assert_eq!(
             replace_code_resent(),
             "/replace-account/security-code?resent=1"

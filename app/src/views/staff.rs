@@ -15,6 +15,8 @@ pub struct StaffSignInView {
     pub errors: FormErrors,
     pub problem: Option<FormProblem>,
     pub signed_out: bool,
+    /// The session ended unused (or elsewhere): the idle time, in minutes, the page states.
+    pub timed_out_after_minutes: Option<u64>,
     /// The staff page that sent them here (a checked `/staff/…` path), or empty: sent back
     /// with the form, and where they go once signed in.
     pub next: String,

@@ -7,6 +7,11 @@
 // enhancements never change HTML that hydration expects as the server sent it. Keep it so: an
 // island with an nhsuk component inside would need these to wait for `data-hydrated`.
 import { initAll } from "./nhsuk-frontend.min.js";
+import { shareSignOut, startTimeoutWarning } from "./timeout-warning.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
+
+// The warning before a session ends unused, on pages of a session (timeout-warning.js).
+startTimeoutWarning();
+shareSignOut();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::form::{PasswordInput, TextInput};
 use crate::components::layout::PageTitle;
-use crate::components::sign_in::SignInFrame;
+use crate::components::sign_in::{session_ended_note, SignInFrame};
 use crate::tr;
 use crate::views::form::FormProblem;
 use crate::views::page::server_view;
@@ -29,10 +29,13 @@ pub fn StaffSignInPage() -> impl IntoView {
         // Staff accounts have no PDS record: never decided for them.
         Some(FormProblem::AccessEnded(_)) | None => {}
     }
-    let signed_out = if view.step_ended {
-        Some(tr!(staff.sign_in.step_ended))
+    let signed_out = if let Some(minutes) = view.timed_out_after_minutes {
+        Some(session_ended_note(minutes))
+    } else if view.step_ended {
+        Some(tr!(staff.sign_in.step_ended).to_owned())
     } else {
-        view.signed_out.then(|| tr!(staff.sign_in.signed_out))
+        view.signed_out
+            .then(|| tr!(staff.sign_in.signed_out).to_owned())
     };
     view! {
         <SignInFrame heading=tr!(staff.sign_in.heading) summary signed_out>

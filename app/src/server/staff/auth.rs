@@ -65,8 +65,11 @@ pub(super) async fn show_sign_in(
     State(state): State<AppState>,
     Query(query): Query<SignInQuery>,
 ) -> Response {
+    let idle = state.session_timeouts.idle_seconds(SessionKind::Staff);
     let view = StaffSignInView {
         signed_out: query.signed_out.is_some(),
+        timed_out_after_minutes: (query.signed_out.as_deref() == Some("timeout"))
+            .then_some(crate::language::whole_minutes(idle)),
         step_ended: query.step_ended.is_some(),
         next: return_path(query.next.as_deref()),
         ..sign_in_view(&state)
@@ -220,9 +223,18 @@ pub(super) async fn open_session(
     Ok(host_cookie(STAFF_COOKIE, Some(id.expose()), "Strict", None))
 }
 
-/// Ends the staff session, if there is one, and clears its cookie either way.
+/// The sign-out form's query: `?timed_out=1` when the timeout warning's time ran out.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(super) struct SignOutQuery {
+    timed_out: Option<String>,
+}
+
+/// Ends the staff session, if there is one, and clears its cookie either way; the sign-in page
+/// says the member signed out, or (`?timed_out=1`) that their time ran out.
 pub(super) async fn sign_out(
     State(state): State<AppState>,
+    Query(query): Query<SignOutQuery>,
     headers: HeaderMap,
 ) -> Result<Response, JourneyError> {
     if let Some((id, member)) = signed_in(&state, &headers).await? {
@@ -240,10 +252,29 @@ pub(super) async fn sign_out(
         )
         .await?;
     }
-    let mut response = Redirect::to(&routes::signed_out(routes::STAFF_SIGN_IN)).into_response();
+    let to = match query.timed_out {
+        Some(_) => routes::timed_out(routes::STAFF_SIGN_IN),
+        None => routes::signed_out(routes::STAFF_SIGN_IN),
+    };
+    let mut response = Redirect::to(&to).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         host_cookie(STAFF_COOKIE, None, "Strict", None),
     );
     Ok(response)
+}
+
+/// "Stay signed in" in a staff page's timeout warning: the guard in front of it has just
+/// marked the session used, so the answer is only 204 (without a live session the guard
+/// refuses it, and the warning's script goes to the sign-in page). Throttled per client.
+pub(super) async fn keep_alive(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    _member: super::SignedInStaff,
+) -> Result<Response, JourneyError> {
+    let timestamp = now().unix_timestamp();
+    if !throttle::keep_alive_allowed(&state.db, &client, timestamp).await? {
+        return Ok(StatusCode::TOO_MANY_REQUESTS.into_response());
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

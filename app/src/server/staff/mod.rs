@@ -107,6 +107,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 routes::STAFF_MEMBER_RESET_SECOND_FACTOR,
                 post(members::reset_second_factor),
             )
+            .route(routes::STAFF_KEEP_ALIVE, post(auth::keep_alive))
             .route_layer(middleware::from_fn_with_state(state.clone(), guard));
     Router::new()
         .route(
@@ -158,7 +159,12 @@ async fn guard(
     next: Next,
 ) -> Result<Response, JourneyError> {
     let Some((_, member)) = signed_in(&state, request.headers()).await? else {
-        return Ok(refuse(&state, request.method(), request.uri().path()).await);
+        let had_session = request_cookie(request.headers(), STAFF_COOKIE).is_some();
+        let refusal = match had_session {
+            true => session_ended(&state, request.method(), request.uri().path()).await,
+            false => refuse(&state, request.method(), request.uri().path()).await,
+        };
+        return Ok(refusal);
     };
     let nav = StaffNavFacts {
         is_admin: member.is_admin,
@@ -195,6 +201,31 @@ async fn refuse(state: &AppState, method: &Method, path: &str) -> Response {
     render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await
 }
 
+/// The answer for a browser whose staff session has ended (unused for its idle time, or ended
+/// elsewhere): like [`refuse`], but the sign-in page says the session ended, and the dead
+/// cookie goes. Nothing is done.
+async fn session_ended(state: &AppState, method: &Method, path: &str) -> Response {
+    let mut response = if method == Method::GET {
+        let to = match crate::domain::StaffReturnPath::parse(path) {
+            Some(next) => routes::staff_timed_out_then(&next),
+            None => routes::timed_out(routes::STAFF_SIGN_IN),
+        };
+        Redirect::to(&to).into_response()
+    } else {
+        let idle = state.session_timeouts.idle_seconds(SessionKind::Staff);
+        let view = crate::views::staff::StaffSignInView {
+            timed_out_after_minutes: Some(crate::language::whole_minutes(idle)),
+            ..auth::sign_in_view(state)
+        };
+        render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await
+    };
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        super::host_cookie(STAFF_COOKIE, None, "Strict", None),
+    );
+    response
+}
+
 /// The signed-in staff member and their session, if the staff session is live.
 async fn signed_in(
     state: &AppState,
@@ -204,9 +235,10 @@ async fn signed_in(
         return Ok(None);
     };
     let id = SessionId::from_cookie(&value);
-    let Some(username) = sessions::resume(
+    let Some(username) = sessions::resume_within(
         state.db.pool(),
         SessionKind::Staff,
+        state.session_timeouts,
         &id,
         now().unix_timestamp(),
     )

@@ -1,0 +1,297 @@
+//! Time limits the user can see and extend (WCAG 2.2.1): the statement on each page of a
+//! session, the warning's markup and endpoints, "Stay signed in" on the server, and what a
+//! page says once a session has ended. The warning's behaviour in a browser is tested in
+//! end2end/tests/timeout.spec.ts.
+
+use app::db::sessions::SessionTimeouts;
+
+use crate::account::signed_in;
+use crate::common::{fixture, start, start_configured, TestServer};
+use crate::staff::{staff_sign_in, RIVERSIDE};
+
+const WELSH: &str = "relink-lang=cy";
+
+/// The session's last use, as the database holds it (there is one session in these tests).
+async fn last_seen(server: &TestServer) -> i64 {
+    fixture::on(&server.database_url, async |db| {
+        sqlx::query_scalar::<_, i64>("SELECT MAX(last_seen_at) FROM sessions")
+            .fetch_one(db)
+            .await
+            .unwrap()
+    })
+    .await
+}
+
+async fn keep_alive(server: &TestServer, path: &str, cookie: Option<&str>) -> u16 {
+    server.post(path, &[], cookie).await.status
+}
+
+#[tokio::test]
+async fn a_patient_s_account_page_states_its_time_limit_and_carries_the_warning() {
+    let server = start(true).await;
+    let cookie = signed_in(&server).await;
+    let account = server.get("/account", Some(&cookie)).await;
+    assert_eq!(account.status, 200);
+    assert!(account.body.contains(
+        "For your security, we will sign you out if you do not use this service for 15 minutes."
+    ));
+    for attribute in [
+        r#"data-relink-timeout="patient""#,
+        r#"data-idle-seconds="900""#,
+        r#"data-warning-seconds="120""#,
+        r#"data-keep-alive="/account/keep-alive""#,
+        r#"data-timed-out="/sign-out?timed_out=1""#,
+        r#"data-minutes-one="%n minute""#,
+        r#"data-minutes-other="%n minutes""#,
+        r#"aria-labelledby="relink-timeout-heading""#,
+    ] {
+        assert!(account.body.contains(attribute), "no {attribute}");
+    }
+    // Closed: without JavaScript nothing of it shows.
+    assert!(!account.body.contains("<dialog open"));
+    assert!(account
+        .body
+        .contains("we will sign you out in <span data-relink-countdown=\"\">2 minutes</span>."));
+
+    // In Welsh, with Welsh plural forms for the countdown.
+    let cookies = format!("{cookie}; {WELSH}");
+    let welsh = server.get("/account", Some(&cookies)).await;
+    assert!(welsh.body.contains(
+        "byddwn yn eich allgofnodi os na fyddwch yn defnyddio'r gwasanaeth hwn am 15 munud."
+    ));
+    assert!(welsh.body.contains(r#"data-minutes-two="%n funud""#));
+    assert!(welsh.body.contains("Aros wedi mewngofnodi"));
+
+    // Pages that do not keep the session alive state no limit, even with the cookie.
+    for path in ["/", "/reset-passphrase", "/cannot-sign-in"] {
+        let page = server.get(path, Some(&cookie)).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(!page.body.contains("data-relink-timeout"), "{path}");
+        assert!(
+            !page
+                .body
+                .contains("For your security, we will sign you out"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn stay_signed_in_keeps_a_live_patient_session_and_nothing_else() {
+    let server = start(true).await;
+    let cookie = signed_in(&server).await;
+    // Thirteen minutes unused: the warning would be showing.
+    fixture::backdate_session_activity(&server.database_url, 13 * 60).await;
+    let before = last_seen(&server).await;
+    assert_eq!(
+        keep_alive(&server, "/account/keep-alive", Some(&cookie)).await,
+        204
+    );
+    let after = last_seen(&server).await;
+    assert!(after >= before + 13 * 60, "{before} -> {after}");
+    assert_eq!(server.get("/account", Some(&cookie)).await.status, 200);
+
+    // No session, a made-up one, or one past its time: 401 (and an ended one's cookie goes).
+    assert_eq!(keep_alive(&server, "/account/keep-alive", None).await, 401);
+    let forged = Some("__Host-relink-session=forged");
+    assert_eq!(
+        keep_alive(&server, "/account/keep-alive", forged).await,
+        401
+    );
+    fixture::backdate_session_activity(&server.database_url, 15 * 60 + 1).await;
+    let late = server.post("/account/keep-alive", &[], Some(&cookie)).await;
+    assert_eq!(late.status, 401);
+    assert!(late.set_cookie.unwrap().contains("Max-Age=0"));
+    // Pressing it late does not bring the session back.
+    let account = server.get("/account", Some(&cookie)).await;
+    assert_eq!(
+        account.location.as_deref(),
+        Some("/sign-in?signed_out=timeout")
+    );
+}
+
+#[tokio::test]
+async fn stay_signed_in_cannot_be_pressed_from_another_site_or_without_end() {
+    let server = start(true).await;
+    let cookie = signed_in(&server).await;
+    // A page on another site cannot keep someone's session alive (or learn whether it is).
+    let cross_site = reqwest::Client::new()
+        .post(format!("{}/account/keep-alive", server.base))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+
+    // 60 presses in 15 minutes from one connection, then 429 for patients' and staff's alike.
+    for press in 1..=60 {
+        let status = keep_alive(&server, "/account/keep-alive", Some(&cookie)).await;
+        assert_eq!(status, 204, "press {press}");
+    }
+    assert_eq!(
+        keep_alive(&server, "/account/keep-alive", Some(&cookie)).await,
+        429
+    );
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    assert_eq!(
+        keep_alive(&server, "/staff/keep-alive", Some(&staff)).await,
+        429
+    );
+}
+
+#[tokio::test]
+async fn when_time_runs_out_the_sign_in_page_says_the_session_ended() {
+    let server = start(true).await;
+    let cookie = signed_in(&server).await;
+    // The warning's form, sent when its time runs out.
+    let out = server
+        .post("/sign-out?timed_out=1", &[], Some(&cookie))
+        .await;
+    assert_eq!(out.location.as_deref(), Some("/sign-in?signed_out=timeout"));
+    assert!(out.set_cookie.unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        server
+            .get("/account", Some(&cookie))
+            .await
+            .location
+            .as_deref(),
+        Some("/sign-in?signed_out=timeout")
+    );
+    let page = server.get("/sign-in?signed_out=timeout", None).await;
+    assert!(page.body.contains(
+        "You have been signed out. For your security, we sign you out if you do not use this service for 15 minutes."
+    ));
+    let welsh = server.get("/sign-in?signed_out=timeout", Some(WELSH)).await;
+    assert!(welsh.body.contains("Rydych chi wedi cael eich allgofnodi."));
+    // A plain sign-out still says only that.
+    let cookie = signed_in(&server).await;
+    let out = server.post("/sign-out", &[], Some(&cookie)).await;
+    assert_eq!(out.location.as_deref(), Some("/sign-in?signed_out=1"));
+}
+
+#[tokio::test]
+async fn staff_pages_state_30_minutes_and_a_staff_session_is_kept_alive_by_its_own_endpoint() {
+    let server = start(true).await;
+    let cookie = staff_sign_in(&server, RIVERSIDE).await;
+    let home = server.get("/staff", Some(&cookie)).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains(
+        "For your security, we will sign you out if you do not use this service for 30 minutes."
+    ));
+    for attribute in [
+        r#"data-relink-timeout="staff""#,
+        r#"data-idle-seconds="1800""#,
+        r#"data-keep-alive="/staff/keep-alive""#,
+        r#"data-timed-out="/staff/sign-out?timed_out=1""#,
+    ] {
+        assert!(home.body.contains(attribute), "no {attribute}");
+    }
+    // The sign-in pages belong to no session.
+    let sign_in = server.get("/staff/sign-in", None).await;
+    assert!(!sign_in.body.contains("data-relink-timeout"));
+
+    fixture::backdate_session_activity(&server.database_url, 28 * 60).await;
+    let before = last_seen(&server).await;
+    assert_eq!(
+        keep_alive(&server, "/staff/keep-alive", Some(&cookie)).await,
+        204
+    );
+    assert!(last_seen(&server).await >= before + 28 * 60);
+    // A patient's cookie keeps no staff session, and nobody's keeps nothing.
+    let patient = signed_in(&server).await;
+    assert_eq!(
+        keep_alive(&server, "/staff/keep-alive", Some(&patient)).await,
+        403
+    );
+    assert_eq!(keep_alive(&server, "/staff/keep-alive", None).await, 403);
+    assert_eq!(
+        keep_alive(&server, "/account/keep-alive", Some(&cookie)).await,
+        401
+    );
+}
+
+#[tokio::test]
+async fn an_ended_staff_session_says_so_and_comes_back_to_the_page_after_sign_in() {
+    let server = start(true).await;
+    let cookie = staff_sign_in(&server, RIVERSIDE).await;
+    fixture::backdate_session_activity(&server.database_url, 30 * 60 + 1).await;
+    let page = server.get("/staff/test-patients", Some(&cookie)).await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/staff/sign-in?signed_out=timeout&next=%2Fstaff%2Ftest-patients")
+    );
+    assert!(page.set_cookie.unwrap().contains("Max-Age=0"));
+    let sign_in = server.get(page.location.as_deref().unwrap(), None).await;
+    assert!(sign_in
+        .body
+        .contains("we sign you out if you do not use this service for 30 minutes."));
+    assert!(sign_in.body.contains(r#"value="/staff/test-patients""#));
+
+    // A form sent after the end does nothing, and says why.
+    let sent = server
+        .post(
+            "/staff/test-patients/new",
+            &[("given_name", "Ada")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, 403);
+    assert!(sent.body.contains("You have been signed out."));
+
+    // Without a cookie, the sign-in page as before.
+    let stranger = server.get("/staff/test-patients", None).await;
+    assert_eq!(
+        stranger.location.as_deref(),
+        Some("/staff/sign-in?next=%2Fstaff%2Ftest-patients")
+    );
+    // The warning's form when time runs out.
+    let cookie = staff_sign_in(&server, RIVERSIDE).await;
+    let out = server
+        .post("/staff/sign-out?timed_out=1", &[], Some(&cookie))
+        .await;
+    assert_eq!(
+        out.location.as_deref(),
+        Some("/staff/sign-in?signed_out=timeout")
+    );
+}
+
+#[tokio::test]
+async fn shorter_configured_times_are_what_pages_state_and_sessions_keep() {
+    let timeouts = SessionTimeouts::new(30, 40, 20).unwrap();
+    let server = start_configured(
+        true,
+        move |config| config.session_timeouts = timeouts,
+        |_| {},
+    )
+    .await;
+    let cookie = signed_in(&server).await;
+    let account = server.get("/account", Some(&cookie)).await;
+    assert!(account.body.contains(r#"data-idle-seconds="30""#));
+    assert!(account.body.contains(r#"data-warning-seconds="20""#));
+    assert!(account
+        .body
+        .contains("do not use this service for 1 minute."));
+    assert!(account
+        .body
+        .contains("sign you out in <span data-relink-countdown=\"\">20 seconds</span>."));
+    fixture::backdate_session_activity(&server.database_url, 31).await;
+    assert_eq!(
+        keep_alive(&server, "/account/keep-alive", Some(&cookie)).await,
+        401
+    );
+
+    let staff = staff_sign_in(&server, RIVERSIDE).await;
+    let home = server.get("/staff", Some(&staff)).await;
+    assert!(home.body.contains(r#"data-idle-seconds="40""#));
+    fixture::backdate_session_activity(&server.database_url, 35).await;
+    assert_eq!(
+        keep_alive(&server, "/staff/keep-alive", Some(&staff)).await,
+        204
+    );
+    fixture::backdate_session_activity(&server.database_url, 41).await;
+    assert_eq!(
+        keep_alive(&server, "/staff/keep-alive", Some(&staff)).await,
+        403
+    );
+}
