@@ -123,6 +123,19 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// A data table wider than the window (a phone, or 400% zoom) scrolls sideways inside its own
+/// frame while the page only scrolls down: WCAG 1.4.10 lets a data table keep its two
+/// dimensions. The frame can be focused, so it scrolls with the arrow keys too, and is named
+/// after the table.
+#[component]
+pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="relink-table-scroll" role="region" aria-label=label tabindex="0">
+            {children()}
+        </div>
+    }
+}
+
 /// On every page of a session that ends when unused: how long it lasts, said before it
 /// matters (WCAG 2.2.1), with JavaScript or without.
 #[component]

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use super::audit::when;
 use super::StaffNav;
 use crate::components::layout::PageTitle;
@@ -64,7 +66,7 @@ fn DailyLocks(rows: Vec<DailyLockRow>) -> impl IntoView {
             view! { <p>{tr!(staff.home.locked_none)}</p> }.into_any()
         } else {
             view! {
-                <table class="nhsuk-table">
+                <TableScroll label=(tr!(staff.home.locked_caption)).to_string()><table class="nhsuk-table">
                     <caption class="nhsuk-table__caption">{tr!(staff.home.locked_caption)}</caption>
                     <thead class="nhsuk-table__head">
                         <tr>
@@ -84,7 +86,7 @@ fn DailyLocks(rows: Vec<DailyLockRow>) -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></TableScroll>
             }.into_any()
         }}
     }

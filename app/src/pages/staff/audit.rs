@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use super::StaffNav;
 use crate::components::form::TextInput;
 use crate::components::layout::PageTitle;
@@ -49,7 +51,7 @@ pub fn AuditPage() -> impl IntoView {
             view! { <p>{tr!(staff.audit.none)}</p> }.into_any()
         } else {
             view! {
-                <table class="nhsuk-table">
+                <TableScroll label=(tr!(staff.audit.caption, page = view.page + 1)).to_string()><table class="nhsuk-table">
                     <caption class="nhsuk-table__caption">{tr!(staff.audit.caption, page = view.page + 1)}</caption>
                     <thead class="nhsuk-table__head">
                         <tr>
@@ -73,7 +75,7 @@ pub fn AuditPage() -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></TableScroll>
             }.into_any()
         }}
         <nav class="nhsuk-pagination" role="navigation" aria-label=tr!(staff.audit.pages)>

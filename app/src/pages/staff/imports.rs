@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use super::StaffNav;
 use crate::components::form::ErrorSummary;
 use crate::components::layout::{error_title, PageTitle};
@@ -138,7 +140,7 @@ fn Report(report: ImportReportView) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <table class="nhsuk-table">
+            <TableScroll label=(tr!(staff.imports.problems_caption)).to_string()><table class="nhsuk-table">
                 <caption class="nhsuk-table__caption">{tr!(staff.imports.problems_caption)}</caption>
                 <thead class="nhsuk-table__head">
                     <tr class="nhsuk-table__row">
@@ -147,7 +149,7 @@ fn Report(report: ImportReportView) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody class="nhsuk-table__body">{rows}</tbody>
-            </table>
+            </table></TableScroll>
         }
     });
     let moves = (!report.moves.is_empty()).then(|| {
@@ -165,7 +167,7 @@ fn Report(report: ImportReportView) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <table class="nhsuk-table">
+            <TableScroll label=(tr!(staff.imports.moves_caption)).to_string()><table class="nhsuk-table">
                 <caption class="nhsuk-table__caption">{tr!(staff.imports.moves_caption)}</caption>
                 <thead class="nhsuk-table__head">
                     <tr class="nhsuk-table__row">
@@ -175,7 +177,7 @@ fn Report(report: ImportReportView) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody class="nhsuk-table__body">{rows}</tbody>
-            </table>
+            </table></TableScroll>
         }
     });
     let more = (report.more > 0)

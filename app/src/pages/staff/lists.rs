@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use super::StaffNav;
 use crate::components::layout::PageTitle;
 use crate::domain::{DemographicField, FixedBy, Recorded, ReplacementState};
@@ -24,7 +26,7 @@ pub fn RequestsPage() -> impl IntoView {
             view! { <p>{tr!(staff.requests.none)}</p> }.into_any()
         } else {
             view! {
-                <table class="nhsuk-table">
+                <TableScroll label=(tr!(staff.requests.caption)).to_string()><table class="nhsuk-table">
                     <caption class="nhsuk-table__caption">{tr!(staff.requests.caption)}</caption>
                     <thead class="nhsuk-table__head">
                         <tr>
@@ -48,7 +50,7 @@ pub fn RequestsPage() -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></TableScroll>
             }.into_any()
         }}
     }
@@ -67,7 +69,7 @@ pub fn MismatchesPage() -> impl IntoView {
             view! { <p>{tr!(staff.mismatches.none)}</p> }.into_any()
         } else {
             view! {
-                <table class="nhsuk-table">
+                <TableScroll label=(tr!(staff.mismatches.caption)).to_string()><table class="nhsuk-table">
                     <caption class="nhsuk-table__caption">{tr!(staff.mismatches.caption)}</caption>
                     <thead class="nhsuk-table__head">
                         <tr>
@@ -89,7 +91,7 @@ pub fn MismatchesPage() -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></TableScroll>
             }.into_any()
         }}
     }

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use super::StaffNav;
 use crate::components::layout::PageTitle;
 use crate::tr;
@@ -38,7 +40,7 @@ pub fn StaffMembersPage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <h1>{heading}</h1>
         <p>{tr!(staff.members.intro)}</p>
-        <table class="nhsuk-table">
+        <TableScroll label=(heading).to_string()><table class="nhsuk-table">
             <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">{heading}</caption>
             <thead class="nhsuk-table__head">
                 <tr>
@@ -56,7 +58,7 @@ pub fn StaffMembersPage() -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
 }
 

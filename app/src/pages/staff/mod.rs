@@ -19,6 +19,8 @@ pub mod test_patients;
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use crate::tr;
 use crate::views::routes;
 use crate::views::staff::{PatientRow, StaffNavFacts};
@@ -55,7 +57,7 @@ fn StaffNav(username: String) -> impl IntoView {
 #[component]
 fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
     view! {
-        <table class="nhsuk-table">
+        <TableScroll label=(caption).to_string()><table class="nhsuk-table">
             <caption class="nhsuk-table__caption">{caption}</caption>
             <thead class="nhsuk-table__head">
                 <tr>
@@ -79,6 +81,6 @@ fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
                     })
                     .collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
 }

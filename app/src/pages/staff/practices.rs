@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::layout::TableScroll;
+
 use super::StaffNav;
 use crate::components::form::{ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
@@ -84,7 +86,7 @@ fn AddedMessage(added: PracticeRow) -> impl IntoView {
 #[component]
 fn PracticeTable(rows: Vec<PracticeRow>) -> impl IntoView {
     view! {
-        <table class="nhsuk-table">
+        <TableScroll label=(tr!(staff.practices.caption)).to_string()><table class="nhsuk-table">
             <caption class="nhsuk-table__caption">{tr!(staff.practices.caption)}</caption>
             <thead class="nhsuk-table__head">
                 <tr>
@@ -110,7 +112,7 @@ fn PracticeTable(rows: Vec<PracticeRow>) -> impl IntoView {
                     })
                     .collect_view()}
             </tbody>
-        </table>
+        </table></TableScroll>
     }
 }
 
