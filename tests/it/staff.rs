@@ -1084,3 +1084,68 @@ pub(crate) async fn run_relink(args: &[&str], database_url: &str) -> std::proces
     .await
     .unwrap()
 }
+
+/// The staff home page's counts agree with their number (issue #23): "1 difference" and "2
+/// differences", and in Welsh the form each number takes ("1 gwahaniaeth", "2 wahaniaeth",
+/// "3 chlaf prawf"; none at all is "Dim").
+#[tokio::test]
+async fn the_staff_home_page_counts_agree_with_their_numbers_in_english_and_welsh() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let welsh = format!("{riverside}; relink-lang=cy");
+    let english_home = async || server.get("/staff", Some(&riverside)).await.body;
+    let welsh_home = async || server.get("/staff", Some(&welsh)).await.body;
+
+    // The demo: one difference (Robin Taylor's family name), one test patient (Pat Tester), no
+    // replacement requests.
+    let home = english_home().await;
+    for count in [
+        "1 difference between your clinical system and PDS",
+        "1 test patient you can preview",
+        "0 patients replaced their account",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+    let home = welsh_home().await;
+    for count in [
+        "1 gwahaniaeth rhwng eich system glinigol a PDS",
+        "1 claf prawf y gallwch gael rhagolwg ohono",
+        "Dim cleifion wedi amnewid eu cyfrif",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+
+    // A second difference (the GP record's given name) and a second test patient.
+    fixture::change_gp_record(&server.database_url, "demo-patient-9990000050", |record| {
+        record.given_name = "Robyn".to_owned();
+    })
+    .await;
+    create_test_patient(&server, &riverside, "9990000115", "Tess").await;
+    let home = english_home().await;
+    for count in [
+        "2 differences between your clinical system and PDS",
+        "2 test patients you can preview",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+    let home = welsh_home().await;
+    for count in [
+        "2 wahaniaeth rhwng eich system glinigol a PDS",
+        "2 glaf prawf y gallwch gael rhagolwg ohonynt",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+
+    // Three, and four: Welsh has a form for 3 and another for most numbers.
+    create_test_patient(&server, &riverside, "9990000123", "Tom").await;
+    assert!(english_home()
+        .await
+        .contains("3 test patients you can preview"));
+    assert!(welsh_home()
+        .await
+        .contains("3 chlaf prawf y gallwch gael rhagolwg ohonynt"));
+    create_test_patient(&server, &riverside, "9990000131", "Tia").await;
+    assert!(welsh_home()
+        .await
+        .contains("4 o gleifion prawf y gallwch gael rhagolwg ohonynt"));
+}
