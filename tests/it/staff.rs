@@ -1149,3 +1149,121 @@ async fn the_staff_home_page_counts_agree_with_their_numbers_in_english_and_wels
         .await
         .contains("4 o gleifion prawf y gallwch gael rhagolwg ohonynt"));
 }
+
+/// "A date set in the clinical system" reveals its date (nhsuk's conditional reveal): the date
+/// input sits under that answer, marked hidden while another answer is chosen (nhsuk-frontend
+/// hides it only when its script runs) and shown when that answer is chosen, as it is when the
+/// date has a problem.
+#[tokio::test]
+async fn the_date_set_in_the_clinical_system_is_asked_under_its_answer() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let form = server
+        .get("/staff/test-patients/new", Some(&riverside))
+        .await;
+    assert_eq!(form.status, 200);
+    let reveal = conditional_reveal(&form.body, "conditional-rule");
+    assert!(
+        reveal.class.contains("nhsuk-radios__conditional--hidden"),
+        "another answer is chosen: {}",
+        reveal.class
+    );
+    assert!(
+        reveal.html.contains(r#"id="visible-from""#),
+        "{}",
+        reveal.html
+    );
+    assert!(reveal.html.contains("Date set in the clinical system"));
+    let answer = input_tag(&form.body, r#"value="practice_set""#);
+    assert!(
+        answer.contains(r#"data-aria-controls="conditional-rule""#),
+        "{answer}"
+    );
+
+    let mut chosen = test_patient_form("9990000115", "Tess");
+    for field in &mut chosen {
+        if field.0 == "rule" {
+            field.1 = "practice_set";
+        }
+    }
+    let refused = server
+        .post("/staff/test-patients/new", &chosen, Some(&riverside))
+        .await;
+    assert_eq!(refused.status, 422, "{:?}", refused.summary());
+    assert_eq!(
+        refused.summary(),
+        ["Enter the date set in the clinical system"]
+    );
+    let reveal = conditional_reveal(&refused.body, "conditional-rule");
+    assert_eq!(reveal.class, "nhsuk-radios__conditional", "shown");
+    assert!(
+        reveal
+            .html
+            .contains("Enter the date set in the clinical system"),
+        "the problem is in the revealed part: {}",
+        reveal.html
+    );
+    assert!(input_tag(&refused.body, r#"value="practice_set""#).contains("checked"));
+
+    chosen.extend([
+        ("visible_from_day", "1"),
+        ("visible_from_month", "4"),
+        ("visible_from_year", "2024"),
+    ]);
+    let created = server
+        .post("/staff/test-patients/new", &chosen, Some(&riverside))
+        .await;
+    assert_eq!(created.status, 303, "{:?}", created.summary());
+
+    // Changing a patient's access asks the same way (registering shares the fields).
+    let access = server
+        .get(&format!("/staff/patients/{SAM}/access"), Some(&riverside))
+        .await;
+    assert_eq!(access.status, 200);
+    let reveal = conditional_reveal(&access.body, "conditional-rule");
+    assert!(
+        reveal.html.contains(r#"id="visible-from""#),
+        "{}",
+        reveal.html
+    );
+}
+
+/// A conditional reveal's `class` and inner HTML, found by its id.
+struct Reveal {
+    class: String,
+    html: String,
+}
+
+fn conditional_reveal(body: &str, id: &str) -> Reveal {
+    let marker = format!(r#" id="{id}""#);
+    let at = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no element with id {id}"));
+    let open = body[..at].rfind('<').unwrap();
+    let tag = &body[open..at + body[at..].find('>').unwrap() + 1];
+    assert!(tag.starts_with("<div"), "{tag}");
+    let class = tag
+        .split_once(r#"class=""#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(class, _)| class.to_owned())
+        .unwrap_or_default();
+    assert!(class.contains("nhsuk-radios__conditional"), "{tag}");
+    // The content ends where the next answer of the question starts.
+    let content = &body[open + tag.len()..];
+    let end = content
+        .find(r#"<div class="nhsuk-radios__item""#)
+        .unwrap_or(content.len());
+    Reveal {
+        class,
+        html: content[..end].to_owned(),
+    }
+}
+
+/// The `<input …>` tag that contains `attribute`.
+fn input_tag<'a>(body: &'a str, attribute: &str) -> &'a str {
+    let at = body
+        .find(attribute)
+        .unwrap_or_else(|| panic!("no {attribute}"));
+    let open = body[..at].rfind("<input").unwrap();
+    &body[open..at + body[at..].find('>').unwrap() + 1]
+}
