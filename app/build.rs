@@ -13,8 +13,18 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 /// One file per part of the service, so translators (and reviewers) work on one at a time.
-const NAMESPACES: [&str; 10] = [
-    "common", "errors", "home", "reset", "account", "cannot", "replace", "staff", "demo", "emails",
+const NAMESPACES: [&str; 11] = [
+    "common",
+    "errors",
+    "home",
+    "reset",
+    "account",
+    "cannot",
+    "replace",
+    "staff",
+    "demo",
+    "emails",
+    "accessibility",
 ];
 const LOCALES: [&str; 2] = ["en", "cy"];
 
