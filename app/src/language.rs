@@ -16,9 +16,38 @@ pub use crate::i18n::Locale;
 /// The cookie that remembers the language chosen with the header's language link.
 pub const LANGUAGE_COOKIE: &str = "relink-lang";
 
-/// The language of the page being rendered (English when none was provided).
+/// The language of the page being rendered (English when none was provided). On the server it
+/// also makes sure leptos_i18n has the plural rules a count needs ([`install_plural_rules`]).
 pub fn locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    install_plural_rules();
     use_context::<Locale>().unwrap_or_default()
+}
+
+/// Gives leptos_i18n ICU's CLDR plural rules (compiled into the server by `icu_plurals`), which
+/// choose a count's form: "1 difference", "2 differences", and in Welsh one of six. Without
+/// them, rendering a plural key panics, so the router installs them when it is built and
+/// [`locale`] before any page renders; only the first call does anything.
+#[cfg(feature = "ssr")]
+pub fn install_plural_rules() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| leptos_i18n::custom_provider::set_icu_data_provider(CldrPluralRules));
+}
+
+/// The plural rules of the locales leptos_i18n asks for, from ICU's compiled data.
+#[cfg(feature = "ssr")]
+struct CldrPluralRules;
+
+#[cfg(feature = "ssr")]
+impl leptos_i18n::custom_provider::IcuDataProvider for CldrPluralRules {
+    fn try_new_plural_rules(
+        &self,
+        locale: &leptos_i18n::reexports::icu::locid::Locale,
+        rule_type: icu_plurals::PluralRuleType,
+    ) -> Result<icu_plurals::PluralRules, leptos_i18n::reexports::icu::provider::DataError> {
+        let options = icu_plurals::PluralRulesOptions::default().with_type(rule_type);
+        icu_plurals::PluralRules::try_new(locale.into(), options)
+    }
 }
 
 /// A translated string in the language of the page being rendered:
@@ -270,6 +299,62 @@ mod tests {
         assert_eq!(
             long_date(date!(2026 - 12 - 01), Locale::cy),
             "1 Rhagfyr 2026"
+        );
+    }
+
+    /// Counts take the plural form of their number (issue #23): English "1 difference", "2
+    /// differences"; Welsh has a form for 0, 1, 2, 3 and 6, and one for the rest (CLDR).
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn counts_agree_with_their_number_in_english_and_welsh() {
+        install_plural_rules();
+        let differences = |locale: Locale, n: usize| {
+            td_string!(locale, staff.home.mismatches_count, count = n).to_string()
+        };
+        let pds = "between your clinical system and PDS";
+        assert_eq!(differences(Locale::en, 1), format!("1 difference {pds}"));
+        for n in [0, 2, 3, 6, 11] {
+            assert_eq!(differences(Locale::en, n), format!("{n} differences {pds}"));
+        }
+        let rhwng = "rhwng eich system glinigol a PDS";
+        for (n, welsh) in [
+            (0, format!("Dim gwahaniaethau {rhwng}")),
+            (1, format!("1 gwahaniaeth {rhwng}")),
+            (2, format!("2 wahaniaeth {rhwng}")),
+            (3, format!("3 gwahaniaeth {rhwng}")),
+            (4, format!("4 o wahaniaethau {rhwng}")),
+            (6, format!("6 gwahaniaeth {rhwng}")),
+            (11, format!("11 o wahaniaethau {rhwng}")),
+        ] {
+            assert_eq!(differences(Locale::cy, n), welsh);
+        }
+
+        let tries = |locale: Locale, n: i64| {
+            td_string!(locale, replace.code.more_tries, count = n).to_string()
+        };
+        assert_eq!(tries(Locale::en, 1), "1 more try");
+        assert_eq!(tries(Locale::en, 4), "4 more tries");
+        assert_eq!(tries(Locale::cy, 1), "1 cynnig arall");
+        assert_eq!(tries(Locale::cy, 2), "2 gynnig arall");
+        assert_eq!(tries(Locale::cy, 3), "3 chynnig arall");
+        assert_eq!(tries(Locale::cy, 4), "4 cynnig arall");
+
+        let rows =
+            |locale: Locale, n: u64| td_string!(locale, staff.imports.more, count = n).to_string();
+        assert!(rows(Locale::en, 1).starts_with("And 1 more row not imported."));
+        assert!(rows(Locale::en, 2).starts_with("And 2 more rows not imported."));
+        assert!(rows(Locale::cy, 2).starts_with("Mae 2 res arall heb eu mewnforio hefyd."));
+
+        let test_patients = |locale: Locale, n: usize| {
+            td_string!(locale, staff.home.test_patients_count, count = n).to_string()
+        };
+        assert_eq!(
+            test_patients(Locale::en, 1),
+            "1 test patient you can preview"
+        );
+        assert_eq!(
+            test_patients(Locale::cy, 6),
+            "6 chlaf prawf y gallwch gael rhagolwg ohonynt"
         );
     }
 

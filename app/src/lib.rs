@@ -35,6 +35,7 @@ use i18n::Locale;
 
 use components::islands::HydrationMarker;
 use components::layout::{DemoNotice, Footer, Header, SkipLink, TimeLimitNotice, TimeoutWarning};
+use pages::accessibility::AccessibilityPage;
 use pages::account::{AccountPage, NotMePage, SignInPage};
 use pages::cannot_sign_in::{CannotSignInPage, DeleteAccountPage, PinProblemPage};
 use pages::demo::MailboxPage;
@@ -184,6 +185,7 @@ pub fn App() -> impl IntoView {
                 <main class="nhsuk-main-wrapper" id="maincontent">
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/accessibility") view=AccessibilityPage />
                         <Route path=path!("/demo") view=DemoPage />
                         <Route path=path!("/reset-passphrase") view=ResetPassphrasePage />
                         <Route path=path!("/reset-passphrase/new-passphrase") view=NewPassphrasePage />

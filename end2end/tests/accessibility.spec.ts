@@ -1,3 +1,4 @@
+import { expect } from "@playwright/test";
 import {
   PAGES_WITHOUT_JOURNEY_STATE,
   VIEWPORTS,
@@ -17,3 +18,25 @@ for (const path of PAGES_WITHOUT_JOURNEY_STATE) {
     });
   }
 }
+
+// The accessibility statement is one link away from every page's footer, in both languages.
+test("the footer links to the accessibility statement, in English and in Welsh", async ({ page, browser }, testInfo) => {
+  await page.goto("/reset-passphrase");
+  await waitForHydration(page, testInfo);
+  await page.getByRole("contentinfo").getByRole("link", { name: "Accessibility statement" }).click();
+  await expect(page).toHaveURL(/\/accessibility$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Accessibility statement for Manage your GP online account");
+  await expect(page.getByRole("heading", { level: 3, name: "Compliance status" })).toBeVisible();
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+
+  await page.getByRole("link", { name: "Cymraeg" }).click();
+  await expect(page).toHaveURL(/\/accessibility$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "cy");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Datganiad hygyrchedd ar gyfer Rheoli eich cyfrif ar-lein meddyg teulu");
+  await page.goto("/cannot-sign-in");
+  await page.getByRole("contentinfo").getByRole("link", { name: "Datganiad hygyrchedd" }).click();
+  await expect(page).toHaveURL(/\/accessibility$/);
+  await waitForHydration(page, testInfo);
+  await checkAccessibility(page, browser, testInfo);
+});

@@ -48,6 +48,23 @@ test("staff sign in, set up a test patient and preview what they see", async ({ 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Set up a test patient");
   await waitForHydration(page, testInfo);
   await checkAccessibility(page, browser, testInfo);
+
+  // The date set in the clinical system is asked under its answer (nhsuk's conditional reveal):
+  // with JavaScript, only while that answer is chosen; without it, always.
+  const practiceSet = page.getByLabel("A date set in the clinical system", { exact: true });
+  const setDate = page.getByRole("group", { name: "Date set in the clinical system", exact: true });
+  if (jsEnabled(testInfo)) {
+    await expect(setDate).toBeHidden();
+    await expect(practiceSet).toHaveAttribute("aria-controls", "conditional-rule");
+    await practiceSet.check();
+    await expect(setDate).toBeVisible();
+    await checkAccessibility(page, browser, testInfo);
+    await page.getByLabel("The date they asked for online access", { exact: true }).check();
+    await expect(setDate).toBeHidden();
+  } else {
+    await expect(setDate).toBeVisible();
+  }
+
   await page.getByLabel("First name").fill("Tess");
   await page.getByLabel("Last name").fill("Test");
   await page.getByLabel("Day").first().fill("1");
@@ -59,6 +76,17 @@ test("staff sign in, set up a test patient and preview what they see", async ({ 
   await checkAccessibility(page, browser, testInfo);
   await page.getByLabel("NHS number").fill("999 000 0085");
   await page.getByLabel("Full record").check();
+  // The date's answer, without the date: the problem is shown where the date is asked.
+  await practiceSet.check();
+  await page.getByRole("button", { name: "Set up test patient" }).click();
+  await expect(summary(page).getByRole("link", { name: "Enter the date set in the clinical system" })).toBeVisible();
+  await expect(setDate).toBeVisible();
+  await expect(setDate).toContainText("Enter the date set in the clinical system");
+  await expect(practiceSet).toBeChecked();
+  await checkAccessibility(page, browser, testInfo);
+  await setDate.getByLabel("Day").fill("1");
+  await setDate.getByLabel("Month").fill("4");
+  await setDate.getByLabel("Year").fill("2024");
   await page.getByRole("button", { name: "Set up test patient" }).click();
 
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Tess Test");

@@ -31,6 +31,7 @@ export const test = base.extend<{ noScriptErrors: void }>({
  */
 export const PAGES_WITHOUT_JOURNEY_STATE = [
   "/",
+  "/accessibility",
   "/demo",
   "/demo/mailbox",
   "/no-such-page",

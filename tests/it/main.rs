@@ -8,6 +8,7 @@
 mod common;
 
 mod access_end;
+mod accessibility;
 mod account;
 mod caching;
 mod cli;

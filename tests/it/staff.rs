@@ -1084,3 +1084,186 @@ pub(crate) async fn run_relink(args: &[&str], database_url: &str) -> std::proces
     .await
     .unwrap()
 }
+
+/// The staff home page's counts agree with their number (issue #23): "1 difference" and "2
+/// differences", and in Welsh the form each number takes ("1 gwahaniaeth", "2 wahaniaeth",
+/// "3 chlaf prawf"; none at all is "Dim").
+#[tokio::test]
+async fn the_staff_home_page_counts_agree_with_their_numbers_in_english_and_welsh() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let welsh = format!("{riverside}; relink-lang=cy");
+    let english_home = async || server.get("/staff", Some(&riverside)).await.body;
+    let welsh_home = async || server.get("/staff", Some(&welsh)).await.body;
+
+    // The demo: one difference (Robin Taylor's family name), one test patient (Pat Tester), no
+    // replacement requests.
+    let home = english_home().await;
+    for count in [
+        "1 difference between your clinical system and PDS",
+        "1 test patient you can preview",
+        "0 patients replaced their account",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+    let home = welsh_home().await;
+    for count in [
+        "1 gwahaniaeth rhwng eich system glinigol a PDS",
+        "1 claf prawf y gallwch gael rhagolwg ohono",
+        "Dim cleifion wedi amnewid eu cyfrif",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+
+    // A second difference (the GP record's given name) and a second test patient.
+    fixture::change_gp_record(&server.database_url, "demo-patient-9990000050", |record| {
+        record.given_name = "Robyn".to_owned();
+    })
+    .await;
+    create_test_patient(&server, &riverside, "9990000115", "Tess").await;
+    let home = english_home().await;
+    for count in [
+        "2 differences between your clinical system and PDS",
+        "2 test patients you can preview",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+    let home = welsh_home().await;
+    for count in [
+        "2 wahaniaeth rhwng eich system glinigol a PDS",
+        "2 glaf prawf y gallwch gael rhagolwg ohonynt",
+    ] {
+        assert!(home.contains(count), "{count}\n{home}");
+    }
+
+    // Three, and four: Welsh has a form for 3 and another for most numbers.
+    create_test_patient(&server, &riverside, "9990000123", "Tom").await;
+    assert!(english_home()
+        .await
+        .contains("3 test patients you can preview"));
+    assert!(welsh_home()
+        .await
+        .contains("3 chlaf prawf y gallwch gael rhagolwg ohonynt"));
+    create_test_patient(&server, &riverside, "9990000131", "Tia").await;
+    assert!(welsh_home()
+        .await
+        .contains("4 o gleifion prawf y gallwch gael rhagolwg ohonynt"));
+}
+
+/// "A date set in the clinical system" reveals its date (nhsuk's conditional reveal): the date
+/// input sits under that answer, marked hidden while another answer is chosen (nhsuk-frontend
+/// hides it only when its script runs) and shown when that answer is chosen, as it is when the
+/// date has a problem.
+#[tokio::test]
+async fn the_date_set_in_the_clinical_system_is_asked_under_its_answer() {
+    let server = start(true).await;
+    let riverside = staff_sign_in(&server, RIVERSIDE).await;
+    let form = server
+        .get("/staff/test-patients/new", Some(&riverside))
+        .await;
+    assert_eq!(form.status, 200);
+    let reveal = conditional_reveal(&form.body, "conditional-rule");
+    assert!(
+        reveal.class.contains("nhsuk-radios__conditional--hidden"),
+        "another answer is chosen: {}",
+        reveal.class
+    );
+    assert!(
+        reveal.html.contains(r#"id="visible-from""#),
+        "{}",
+        reveal.html
+    );
+    assert!(reveal.html.contains("Date set in the clinical system"));
+    let answer = input_tag(&form.body, r#"value="practice_set""#);
+    assert!(
+        answer.contains(r#"data-aria-controls="conditional-rule""#),
+        "{answer}"
+    );
+
+    let mut chosen = test_patient_form("9990000115", "Tess");
+    for field in &mut chosen {
+        if field.0 == "rule" {
+            field.1 = "practice_set";
+        }
+    }
+    let refused = server
+        .post("/staff/test-patients/new", &chosen, Some(&riverside))
+        .await;
+    assert_eq!(refused.status, 422, "{:?}", refused.summary());
+    assert_eq!(
+        refused.summary(),
+        ["Enter the date set in the clinical system"]
+    );
+    let reveal = conditional_reveal(&refused.body, "conditional-rule");
+    assert_eq!(reveal.class, "nhsuk-radios__conditional", "shown");
+    assert!(
+        reveal
+            .html
+            .contains("Enter the date set in the clinical system"),
+        "the problem is in the revealed part: {}",
+        reveal.html
+    );
+    assert!(input_tag(&refused.body, r#"value="practice_set""#).contains("checked"));
+
+    chosen.extend([
+        ("visible_from_day", "1"),
+        ("visible_from_month", "4"),
+        ("visible_from_year", "2024"),
+    ]);
+    let created = server
+        .post("/staff/test-patients/new", &chosen, Some(&riverside))
+        .await;
+    assert_eq!(created.status, 303, "{:?}", created.summary());
+
+    // Changing a patient's access asks the same way (registering shares the fields).
+    let access = server
+        .get(&format!("/staff/patients/{SAM}/access"), Some(&riverside))
+        .await;
+    assert_eq!(access.status, 200);
+    let reveal = conditional_reveal(&access.body, "conditional-rule");
+    assert!(
+        reveal.html.contains(r#"id="visible-from""#),
+        "{}",
+        reveal.html
+    );
+}
+
+/// A conditional reveal's `class` and inner HTML, found by its id.
+struct Reveal {
+    class: String,
+    html: String,
+}
+
+fn conditional_reveal(body: &str, id: &str) -> Reveal {
+    let marker = format!(r#" id="{id}""#);
+    let at = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no element with id {id}"));
+    let open = body[..at].rfind('<').unwrap();
+    let tag = &body[open..at + body[at..].find('>').unwrap() + 1];
+    assert!(tag.starts_with("<div"), "{tag}");
+    let class = tag
+        .split_once(r#"class=""#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(class, _)| class.to_owned())
+        .unwrap_or_default();
+    assert!(class.contains("nhsuk-radios__conditional"), "{tag}");
+    // The content ends where the next answer of the question starts.
+    let content = &body[open + tag.len()..];
+    let end = content
+        .find(r#"<div class="nhsuk-radios__item""#)
+        .unwrap_or(content.len());
+    Reveal {
+        class,
+        html: content[..end].to_owned(),
+    }
+}
+
+/// The `<input …>` tag that contains `attribute`.
+fn input_tag<'a>(body: &'a str, attribute: &str) -> &'a str {
+    let at = body
+        .find(attribute)
+        .unwrap_or_else(|| panic!("no {attribute}"));
+    let open = body[..at].rfind("<input").unwrap();
+    &body[open..at + body[at..].find('>').unwrap() + 1]
+}

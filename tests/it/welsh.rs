@@ -271,6 +271,7 @@ async fn every_route_and_every_problem_reads_in_welsh() {
     // Pages anyone can open.
     for route in [
         "/",
+        "/accessibility",
         "/demo",
         "/reset-passphrase",
         "/sign-in",

@@ -232,6 +232,8 @@ pub fn DemoNotice() -> impl IntoView {
     })
 }
 
+/// The footer of every page: the start page, the accessibility statement (the regulations ask
+/// for a link to it on every page) and, in demo mode, the demo details.
 #[component]
 pub fn Footer() -> impl IntoView {
     view! {
@@ -243,6 +245,11 @@ pub fn Footer() -> impl IntoView {
                         <li class="nhsuk-footer__list-item">
                             <a class="nhsuk-footer__list-item-link" href=routes::HOME>
                                 {tr!(common.service_name)}
+                            </a>
+                        </li>
+                        <li class="nhsuk-footer__list-item">
+                            <a class="nhsuk-footer__list-item-link" href=routes::ACCESSIBILITY>
+                                {tr!(common.accessibility_link)}
                             </a>
                         </li>
                         {is_demo()

@@ -31,7 +31,7 @@ pub fn DemoPage() -> impl IntoView {
         .map(|p| {
             let state = match p.pin_state {
                 DemoPinState::Valid => tr!(demo.pin_documents.valid).to_owned(),
-                DemoPinState::Expired => tr!(demo.pin_documents.expired, days = EXPIRED_DEMO_PRINTED_DAYS_AGO),
+                DemoPinState::Expired => tr!(demo.pin_documents.expired, count = EXPIRED_DEMO_PRINTED_DAYS_AGO),
                 DemoPinState::Used => tr!(demo.pin_documents.used).to_owned(),
             };
             let dob = long_date(p.date_of_birth, locale());
@@ -99,7 +99,7 @@ pub fn DemoPage() -> impl IntoView {
                 <dd class="nhsuk-summary-list__value">
                     <strong class="relink-demo-code" data-testid="demo-staff-code">{demo.staff_code.clone()}</strong>
                     " "
-                    {tr!(demo.staff.code_changes, seconds = demo.seconds_left)}
+                    {tr!(demo.staff.code_changes, count = demo.seconds_left)}
                 </dd>
             </div>
         </dl>
@@ -140,9 +140,9 @@ pub fn DemoPage() -> impl IntoView {
                 .map(|(p, days)| {
                     let nhs = spaced(p.nhs_number);
                     let outcome = if days > crate::domain::replacement::RECENT_USE_DAYS {
-                        tr!(demo.replace.can_replace, days = days)
+                        tr!(demo.replace.can_replace, count = days)
                     } else {
-                        tr!(demo.replace.too_recent, days = days)
+                        tr!(demo.replace.too_recent, count = days)
                     };
                     view! {
                         <li>

@@ -1,5 +1,6 @@
 //! One module per page or journey.
 
+pub mod accessibility;
 pub mod account;
 pub mod cannot_sign_in;
 pub mod demo;

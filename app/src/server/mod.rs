@@ -278,6 +278,7 @@ pub fn service(
 /// The routes: pages, server functions, health checks and static files, each behind the
 /// security middleware ([`security::protect`]).
 pub fn router(state: AppState) -> Router {
+    crate::language::install_plural_rules();
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     // Journey pages are answered by their own handlers (which decide what the page shows).
     let routes = generate_route_list_with_exclusions(App, Some(routes::answered_by_journeys()));

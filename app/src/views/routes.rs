@@ -9,6 +9,8 @@ pub const HOME: &str = "/";
 pub const DEMO: &str = "/demo";
 /// The demo's emails, when no SMTP relay is configured (demo mode only).
 pub const MAILBOX: &str = "/demo/mailbox";
+/// The accessibility statement, linked from every page's footer.
+pub const ACCESSIBILITY: &str = "/accessibility";
 /// The header's language link: remembers the choice and goes back.
 pub const LANGUAGE: &str = "/language";
 /// Liveness and readiness, for load balancers.
@@ -268,6 +270,7 @@ pub enum Shows {
 /// (it shows what was typed): see [`shows_personal_data`].
 pub const PAGES: &[(&str, Answered, Shows)] = &[
     (HOME, Answered::ByLeptos, Shows::Public),
+    (ACCESSIBILITY, Answered::ByLeptos, Shows::Public),
     (DEMO, Answered::ByJourney, Shows::Public),
     (MAILBOX, Answered::ByJourney, Shows::Personal),
     (RESET, Answered::ByJourney, Shows::Public),

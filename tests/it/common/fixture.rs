@@ -198,6 +198,28 @@ pub async fn change_patient(db_url: &str, nhs_number: &str, edit: impl FnOnce(&m
     .await
 }
 
+/// Changes what the practice's clinical system holds for the patient (their GP record's side
+/// of a difference with PDS).
+pub async fn change_gp_record(
+    db_url: &str,
+    patient_id: &str,
+    edit: impl FnOnce(&mut patients::Demographics),
+) {
+    on(db_url, async |db| {
+        let mut record = patients::demographics(&mut *db, patient_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|record| record.source == DemographicSource::ClinicalSystem)
+            .unwrap_or_else(|| panic!("no GP record for {patient_id}"));
+        edit(&mut record);
+        patients::upsert_demographics(&mut *db, patient_id, &record, 0)
+            .await
+            .unwrap();
+    })
+    .await
+}
+
 /// Where the stored demographics of the patient come from, one entry per source.
 pub async fn demographic_sources(db_url: &str, patient_id: &str) -> Vec<DemographicSource> {
     on(db_url, async |db| {

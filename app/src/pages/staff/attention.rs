@@ -38,17 +38,17 @@ pub fn StaffHomePage() -> impl IntoView {
             <AttentionCard
                 href=routes::REQUESTS
                 heading=tr!(staff.requests.heading)
-                text=tr!(staff.home.requests_count, number = view.requests)
+                text=tr!(staff.home.requests_count, count = view.requests)
             />
             <AttentionCard
                 href=routes::MISMATCHES
                 heading=tr!(staff.mismatches.heading)
-                text=tr!(staff.home.mismatches_count, number = view.mismatches)
+                text=tr!(staff.home.mismatches_count, count = view.mismatches)
             />
             <AttentionCard
                 href=routes::TEST_PATIENTS
                 heading=tr!(staff.test_patients.heading)
-                text=tr!(staff.home.test_patients_count, number = view.test_patients)
+                text=tr!(staff.home.test_patients_count, count = view.test_patients)
             />
         </ul>
         <DailyLocks rows=view.daily_locks />

@@ -180,8 +180,8 @@ fn Report(report: ImportReportView) -> impl IntoView {
             </table></TableScroll>
         }
     });
-    let more = (report.more > 0)
-        .then(|| view! { <p>{tr!(staff.imports.more, count = report.more.to_string())}</p> });
+    let more =
+        (report.more > 0).then(|| view! { <p>{tr!(staff.imports.more, count = report.more)}</p> });
     view! {
         <div class="nhsuk-inset-text" role="status"><p>{summary}</p></div>
         <dl class="nhsuk-summary-list">

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{PatientTable, StaffNav};
 use crate::components::form::{BackLink, DateInput, ErrorSummary, RadioChoice, TextInput};
 use crate::components::layout::{error_title, PageTitle};
-use crate::domain::OnlineService;
+use crate::domain::{OnlineService, VisibleFromRule};
 use crate::tr;
 use crate::views::page::server_view;
 use crate::views::routes;
@@ -50,17 +50,17 @@ fn access_choices() -> Vec<RadioChoice> {
 fn rule_choices() -> Vec<RadioChoice> {
     vec![
         RadioChoice {
-            value: "practice_set",
+            value: VisibleFromRule::PracticeSetDate.code(),
             label: tr!(staff.new_test_patient.rule_practice_set),
-            hint: Some(tr!(staff.new_test_patient.rule_practice_set_hint)),
+            hint: None,
         },
         RadioChoice {
-            value: "joined",
+            value: VisibleFromRule::JoinedPractice.code(),
             label: tr!(staff.new_test_patient.rule_joined),
             hint: None,
         },
         RadioChoice {
-            value: "requested",
+            value: VisibleFromRule::RequestedAccess.code(),
             label: tr!(staff.new_test_patient.rule_requested),
             hint: None,
         },
@@ -76,8 +76,20 @@ fn service_label(service: OnlineService) -> &'static str {
     }
 }
 
+/// A question asked only for one answer of a radio question: nhsuk's conditional reveal. The
+/// content sits under that answer, hidden by nhsuk-frontend's script (it adds the page's
+/// `nhsuk-frontend-supported` class, which alone makes `nhsuk-radios__conditional--hidden`
+/// hide anything) until the answer is chosen, so without JavaScript it is always shown.
+pub struct Reveal {
+    /// The value of the answer that reveals the content.
+    pub value: &'static str,
+    pub content: AnyView,
+}
+
 /// Small radios under a small legend: one question of several on a page (the page has its own
-/// heading).
+/// heading). Each answer's hint is tied to its input; `reveal` puts a follow-up question under
+/// one answer, shown from the start when that answer is the selected one (a problem with the
+/// follow-up is then in view).
 #[component]
 pub(super) fn SmallRadios(
     id: &'static str,
@@ -86,6 +98,7 @@ pub(super) fn SmallRadios(
     choices: Vec<RadioChoice>,
     selected: String,
     error: Option<String>,
+    #[prop(optional)] reveal: Option<Reveal>,
 ) -> impl IntoView {
     let group = if error.is_some() {
         "nhsuk-form-group nhsuk-form-group--error"
@@ -94,6 +107,7 @@ pub(super) fn SmallRadios(
     };
     let error_id = format!("{id}-error");
     let describedby = error.as_ref().map(|_| error_id.clone());
+    let mut reveal = reveal;
     view! {
         <div class=group>
             <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
@@ -106,11 +120,26 @@ pub(super) fn SmallRadios(
                 <div class="nhsuk-radios nhsuk-radios--small" data-module="nhsuk-radios">
                     {choices.into_iter().enumerate().map(|(i, c)| {
                         let input_id = if i == 0 { id.to_owned() } else { format!("{id}-{}", i + 1) };
+                        let hint_id = c.hint.map(|_| format!("{input_id}-item-hint"));
+                        let checked = selected == c.value;
+                        let conditional = reveal.take_if(|r| r.value == c.value).map(|r| {
+                            let class = if checked {
+                                "nhsuk-radios__conditional"
+                            } else {
+                                "nhsuk-radios__conditional nhsuk-radios__conditional--hidden"
+                            };
+                            (format!("conditional-{input_id}"), class, r.content)
+                        });
+                        let controls = conditional.as_ref().map(|(conditional_id, ..)| conditional_id.clone());
                         view! {
                             <div class="nhsuk-radios__item">
-                                <input class="nhsuk-radios__input" id=input_id.clone() name=name type="radio" value=c.value checked=selected == c.value />
+                                <input class="nhsuk-radios__input" id=input_id.clone() name=name type="radio" value=c.value checked=checked data-aria-controls=controls aria-describedby=hint_id.clone() />
                                 <label class="nhsuk-label nhsuk-radios__label" for=input_id>{c.label}</label>
+                                {c.hint.map(|h| view! { <div class="nhsuk-hint nhsuk-radios__hint" id=hint_id>{h}</div> })}
                             </div>
+                            {conditional.map(|(conditional_id, class, content)| view! {
+                                <div class=class id=conditional_id>{content}</div>
+                            })}
                         }
                     }).collect_view()}
                 </div>
@@ -180,8 +209,22 @@ pub(super) fn AccessSettingsFields(
     let values = (access, rule, visible_from, services);
     view! {
                     <SmallRadios id="access" name="access" legend=tr!(staff.new_test_patient.access_legend) choices=access_choices() selected=values.0.clone() error=errors.for_field("access") />
-                    <SmallRadios id="rule" name="rule" legend=tr!(staff.new_test_patient.rule_legend) choices=rule_choices() selected=values.1.clone() error=errors.for_field("rule") />
-                    <DateInput id="visible-from" name_prefix="visible_from" legend=tr!(staff.new_test_patient.visible_from_legend) hint=tr!(staff.new_test_patient.visible_from_hint) day=values.2.0.clone() month=values.2.1.clone() year=values.2.2.clone() error=errors.for_field("visible-from") />
+                    <SmallRadios
+                        id="rule"
+                        name="rule"
+                        legend=tr!(staff.new_test_patient.rule_legend)
+                        choices=rule_choices()
+                        selected=values.1.clone()
+                        error=errors.for_field("rule")
+                        reveal=Reveal {
+                            // The date is asked only when the practice sets it.
+                            value: VisibleFromRule::PracticeSetDate.code(),
+                            content: view! {
+                                <DateInput id="visible-from" name_prefix="visible_from" legend=tr!(staff.new_test_patient.visible_from_legend) hint=tr!(staff.new_test_patient.visible_from_hint) day=values.2.0.clone() month=values.2.1.clone() year=values.2.2.clone() error=errors.for_field("visible-from") />
+                            }
+                            .into_any(),
+                        }
+                    />
                     <div class="nhsuk-form-group">
                         <fieldset class="nhsuk-fieldset">
                             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{tr!(staff.new_test_patient.services_legend)}</legend>

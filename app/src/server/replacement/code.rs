@@ -137,11 +137,7 @@ pub async fn check_code(
         CodeCheck::Wrong { attempts_left } if attempts_left > 0 => {
             record_code_failure(&state, &journey, timestamp).await?;
             let locale = request_locale();
-            let tries = if attempts_left == 1 {
-                td_string!(locale, replace.code.one_more_try).to_owned()
-            } else {
-                td_string!(locale, replace.code.more_tries, count = attempts_left)
-            };
+            let tries = td_string!(locale, replace.code.more_tries, count = attempts_left);
             let view = wrong(td_string!(locale, replace.code.incorrect, tries = tries));
             Ok(render(
                 &state,

@@ -146,7 +146,7 @@ pub fn reason(locale: Locale, reason: &RowReason) -> String {
         R::WrongColumnCount { found, expected } => td_string!(
             locale,
             staff.imports.reasons.wrong_column_count,
-            found = found,
+            count = *found,
             expected = expected
         ),
         R::NotInFhirShape { key } => {
