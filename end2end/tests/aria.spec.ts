@@ -2,9 +2,10 @@ import { expect } from "@playwright/test";
 import { PAGES_WITHOUT_JOURNEY_STATE, test } from "./support";
 
 // Accessibility-tree snapshots (Playwright's ARIA snapshots) of each page's main content, in
-// English and Welsh, JavaScript on and off: checked in beside this file
-// (aria.spec.ts-snapshots/), so a change to headings, landmarks, labels, hints or live regions
-// shows in review as a diff. After a deliberate change: `npx playwright test --config
+// English and Welsh: checked in beside this file (aria.spec.ts-snapshots/), so a change to
+// headings, landmarks, labels, hints or live regions shows in review as a diff. JavaScript on
+// and off compare with the same snapshot: nhsuk-frontend's script must not change what
+// assistive technology is told. After a deliberate change: `npx playwright test --config
 // end2end/playwright.config.ts tests/aria.spec.ts --update-snapshots`, and read the diff.
 //
 // The demo page (a security code that changes every 30 seconds) and the demo mailbox (the
