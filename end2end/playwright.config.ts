@@ -27,7 +27,8 @@ const pdsSandbox = {
   stdout: "ignore" as const,
   stderr: "pipe" as const,
 };
-const relinkServers = Object.entries(servers).map(([name, port]) => ({
+/** A demo Relink server on `port` with its own fresh SQLite file, and `env` on top. */
+const relinkServer = (database: string, port: number, env: Record<string, string>) => ({
   command: `"${binary}" --demo`,
   url: `http://127.0.0.1:${port}/healthz`,
   reuseExistingServer: false,
@@ -35,15 +36,20 @@ const relinkServers = Object.entries(servers).map(([name, port]) => ({
   stdout: "ignore" as const,
   stderr: "pipe" as const,
   env: {
-    DATABASE_URL: `sqlite://${join(dataDir, `${name}.db`)}`,
+    DATABASE_URL: `sqlite://${join(dataDir, `${database}.db`)}`,
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: join(root, "target/site"),
     RUST_LOG: "warn",
+    ...env,
+  },
+});
+const relinkServers = Object.entries(servers).map(([name, port]) =>
+  relinkServer(name, port, {
     PDS_BASE_URL: `http://127.0.0.1:${pdsPort}`,
     // Only staff checks ask PDS: the demo data stays as the tests expect it.
     RELINK_PDS_REFRESH_INTERVAL: "0",
-  },
-}));
+  }),
+);
 // Staff sign-in with CIS2 (staff-cis2.spec.ts): the test OpenID provider
 // (scripts/oidc-provider.sh, oidc-provider with CIS2's claims) and a server per project whose
 // staff sign in with it. The other servers keep the local password form their specs use.
@@ -68,45 +74,25 @@ const oidcProvider = {
       .join(" "),
   },
 };
-const cis2Servers = Object.entries(cis2Ports).map(([name, port]) => ({
-  command: `"${binary}" --demo`,
-  url: `http://127.0.0.1:${port}/healthz`,
-  reuseExistingServer: false,
-  timeout: 60_000,
-  stdout: "ignore" as const,
-  stderr: "pipe" as const,
-  env: {
-    DATABASE_URL: `sqlite://${join(dataDir, `cis2-${name}.db`)}`,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: join(root, "target/site"),
-    RUST_LOG: "warn",
+const cis2Servers = Object.entries(cis2Ports).map(([name, port]) =>
+  relinkServer(`cis2-${name}`, port, {
     RELINK_PUBLIC_URL: `http://127.0.0.1:${port}`,
     STAFF_OIDC_ISSUER: `http://localhost:${oidcPort}`,
     STAFF_OIDC_CLIENT_ID: oidcClient.id,
     STAFF_OIDC_CLIENT_SECRET: oidcClient.secret,
     STAFF_OIDC_ADMIN_ROLE_CODE: "R8008",
-  },
-}));
+  }),
+);
 // The timeout warning (timeout.spec.ts): a server per project whose sessions end after 30
 // seconds unused (40 for staff), with the shortest warning WCAG 2.2.1 allows, 20 seconds.
 const timeoutPorts = { "js-on": basePort + 6, "js-off": basePort + 7 } as const;
-const timeoutServers = Object.entries(timeoutPorts).map(([name, port]) => ({
-  command: `"${binary}" --demo`,
-  url: `http://127.0.0.1:${port}/healthz`,
-  reuseExistingServer: false,
-  timeout: 60_000,
-  stdout: "ignore" as const,
-  stderr: "pipe" as const,
-  env: {
-    DATABASE_URL: `sqlite://${join(dataDir, `timeout-${name}.db`)}`,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: join(root, "target/site"),
-    RUST_LOG: "warn",
+const timeoutServers = Object.entries(timeoutPorts).map(([name, port]) =>
+  relinkServer(`timeout-${name}`, port, {
     RELINK_PATIENT_IDLE_SECONDS: "30",
     RELINK_STAFF_IDLE_SECONDS: "40",
     RELINK_TIMEOUT_WARNING_SECONDS: "20",
-  },
-}));
+  }),
+);
 const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers, ...timeoutServers];
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.

@@ -181,7 +181,7 @@ test("staff see what needs attention for their practice only", async ({ page, br
   await page.goto("/staff/mismatches");
   await expect(page.getByRole("cell", { name: "Taylor-Reid" })).toBeVisible();
   await page.getByRole("link", { name: "Audit log" }).click();
-  await page.getByLabel("Event").selectOption("pin_document_issued");
+  await page.getByLabel("Event", { exact: true }).selectOption("pin_document_issued");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByRole("cell", { name: "PIN document issued" }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "staff_signed_in" })).toHaveCount(0);

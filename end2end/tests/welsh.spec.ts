@@ -154,7 +154,8 @@ test("a patient replaces their account in Welsh and gets the code email in Welsh
   const securityCode = page.getByLabel(replace.code.label, exact);
   await securityCode.fill(code === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: replace.continue_button }).click();
-  await expect(summary(page)).toContainText(replace.code.more_tries.replace("{{ count }}", "4"));
+  // Four tries left: 4 takes Welsh's "other" plural form.
+  await expect(summary(page)).toContainText(replace.code.more_tries_other.replace("{{ count }}", "4"));
   await checkAccessibility(page, browser, testInfo);
   await securityCode.fill(code);
   await page.getByRole("button", { name: replace.continue_button }).click();
