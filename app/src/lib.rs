@@ -6,6 +6,8 @@
 #![recursion_limit = "256"]
 
 pub mod components;
+#[cfg(all(test, feature = "ssr"))]
+mod conformance;
 pub mod demo;
 pub mod domain;
 pub mod language;

@@ -387,7 +387,7 @@ test("a new starter chooses a password, sets up an authenticator app, then signs
   const codes = await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").allInnerTexts();
   expect(codes).toHaveLength(10);
   await checkAccessibility(page, browser, testInfo);
-  await page.getByRole("link", { name: "I have saved my recovery codes – continue" }).click();
+  await page.getByRole("button", { name: "I have saved my recovery codes – continue" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("What needs your attention");
 
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -621,7 +621,9 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
     let filter = format!("/staff/audit?patient={SAM}&kind=pin_verification_failed");
     let first = server.get(&filter, Some(&riverside)).await.body;
     assert_eq!(
-        first.matches("<td>PIN document check failed</td>").count(),
+        first
+            .matches(r#"<td class="nhsuk-table__cell">PIN document check failed</td>"#)
+            .count(),
         20
     );
     assert!(first.contains("page=1") && first.contains(">Next<"));
@@ -631,7 +633,9 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
         .await
         .body;
     assert_eq!(
-        second.matches("<td>PIN document check failed</td>").count(),
+        second
+            .matches(r#"<td class="nhsuk-table__cell">PIN document check failed</td>"#)
+            .count(),
         5
     );
     assert!(second.contains(">Previous<") && !second.contains(">Next<"));
@@ -644,7 +648,7 @@ async fn the_audit_log_filters_by_patient_and_event_and_pages_by_20() {
         .body;
     assert_eq!(
         other_kind
-            .matches("<td>PIN document check failed</td>")
+            .matches(r#"<td class="nhsuk-table__cell">PIN document check failed</td>"#)
             .count(),
         0
     );
@@ -732,7 +736,10 @@ async fn staff_pages_follow_the_welsh_language_choice() {
     // The mismatch list names the field, and writes the dates, in Welsh.
     let mismatches = server.get("/staff/mismatches", Some(&cookie)).await.body;
     assert!(mismatches.contains("<h1>Gwahaniaethau demograffig</h1>"));
-    assert!(mismatches.contains("<td>Cyfenw</td>") && mismatches.contains("Taylor-Reid"));
+    assert!(
+        mismatches.contains(r#"<td class="nhsuk-table__cell">Cyfenw</td>"#)
+            && mismatches.contains("Taylor-Reid")
+    );
     assert!(!mismatches.contains("Family name"));
 }
 

@@ -1,6 +1,7 @@
 //! nhsuk-frontend form components: the markup of the NHS design system's macros, as Leptos
 //! components. Field errors come from the server and are shown by the field and in the summary.
 
+use crate::components::nhsuk::{ErrorMessage, Hint, Label, Legend, Size};
 use crate::tr;
 use crate::views::form::{FormErrors, SummaryRow};
 use leptos::prelude::*;
@@ -40,15 +41,16 @@ fn described_by(hint_id: Option<String>, error_id: Option<String>) -> Option<Str
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
-/// The error message shown by a field.
-#[component]
-fn FieldErrorMessage(id: String, message: String) -> impl IntoView {
-    view! {
-        <span class="nhsuk-error-message" id=id>
-            <span class="nhsuk-u-visually-hidden">{tr!(common.error_prefix)}" "</span>
-            {message}
-        </span>
+fn form_group(error: bool, extra: Option<&str>) -> String {
+    let mut class = String::from("nhsuk-form-group");
+    if error {
+        class.push_str(" nhsuk-form-group--error");
     }
+    if let Some(extra) = extra {
+        class.push(' ');
+        class.push_str(extra);
+    }
+    class
 }
 
 /// A labelled text input with an optional hint and error.
@@ -57,6 +59,11 @@ pub fn TextInput(
     id: &'static str,
     name: &'static str,
     label: &'static str,
+    /// Relink's form fields have small bold labels; a page that asks one question makes the
+    /// label its heading instead.
+    #[prop(default = Some(Size::S))]
+    label_size: Option<Size>,
+    #[prop(optional)] label_is_page_heading: bool,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] value: String,
     #[prop(default = None)] error: Option<String>,
@@ -67,10 +74,16 @@ pub fn TextInput(
     /// Shows a number keypad on phones (NHS numbers, codes).
     #[prop(optional)]
     numeric: bool,
+    /// A code people copy character by character (monospaced, letters spaced).
+    #[prop(optional)]
+    code: bool,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let mut class = String::from("nhsuk-input");
+    if code {
+        class.push_str(" nhsuk-input--code");
+    }
     if error.is_some() {
         class.push_str(" nhsuk-input--error");
     }
@@ -78,24 +91,18 @@ pub fn TextInput(
         class.push(' ');
         class.push_str(width);
     }
-    let group = if error.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
+    let group = form_group(error.is_some(), None);
     view! {
         <div class=group>
-            <label class="nhsuk-label nhsuk-label--s" for=id>
-                {label}
-            </label>
-            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            {error.zip(error_id.clone()).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+            <Label text=label for_id=id nostrip:size=label_size nostrip:heading_level=label_is_page_heading.then_some(1) />
+            {hint.map(|h| view! { <Hint text=h nostrip:id=hint_id.clone() /> })}
+            {error.zip(error_id.clone()).map(|(message, eid)| view! { <ErrorMessage message id=eid /> })}
             <input
                 class=class
                 id=id
                 name=name
                 type=input_type.unwrap_or("text")
-                value=value
+                value=(!value.is_empty()).then_some(value)
                 autocomplete=autocomplete
                 spellcheck=spellcheck_off.then_some("false")
                 inputmode=numeric.then_some("numeric")
@@ -109,24 +116,23 @@ pub fn TextInput(
 #[component]
 pub fn DateInput(
     id: &'static str,
+    /// The boxes are posted as `{prefix}_day`, `{prefix}_month` and `{prefix}_year` (plain
+    /// `day`, `month`, `year` without one).
     name_prefix: &'static str,
     legend: &'static str,
-    hint: &'static str,
-    day: String,
-    month: String,
-    year: String,
+    #[prop(default = Some(Size::S))] legend_size: Option<Size>,
+    #[prop(optional)] legend_is_page_heading: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] day: String,
+    #[prop(optional)] month: String,
+    #[prop(optional)] year: String,
     #[prop(default = None)] error: Option<String>,
     #[prop(optional)] autocomplete_bday: bool,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
+    let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let has_error = error.is_some();
-    let describedby = described_by(Some(hint_id.clone()), error_id.clone());
-    let group = if has_error {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
+    let describedby = described_by(hint_id.clone(), error_id.clone());
     let item = move |part: &'static str,
                      label: &'static str,
                      width: &'static str,
@@ -137,19 +143,22 @@ pub fn DateInput(
         } else {
             format!("nhsuk-input nhsuk-date-input__input {width}")
         };
+        let name = if name_prefix.is_empty() {
+            part.to_owned()
+        } else {
+            format!("{name_prefix}_{part}")
+        };
         view! {
             <div class="nhsuk-date-input__item">
-                <div class="nhsuk-form-group">
-                    <label class="nhsuk-label nhsuk-date-input__label" for=format!("{id}-{part}")>
-                        {label}
-                    </label>
+                <div class=form_group(has_error, None)>
+                    <Label text=label for_id=format!("{id}-{part}") classes="nhsuk-date-input__label" />
                     <input
                         class=class
                         id=format!("{id}-{part}")
-                        name=format!("{name_prefix}_{part}")
+                        name=name
                         type="text"
                         inputmode="numeric"
-                        value=value
+                        value=(!value.is_empty()).then_some(value)
                         autocomplete=autocomplete_bday.then_some(auto)
                     />
                 </div>
@@ -157,13 +166,11 @@ pub fn DateInput(
         }
     };
     view! {
-        <div class=group>
+        <div class=form_group(has_error, None)>
             <fieldset class="nhsuk-fieldset" role="group" aria-describedby=describedby>
-                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
-                <div class="nhsuk-hint" id=hint_id>
-                    {hint}
-                </div>
-                {error.zip(error_id).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+                <Legend text=legend nostrip:size=legend_size is_page_heading=legend_is_page_heading />
+                {hint.map(|h| view! { <Hint text=h nostrip:id=hint_id.clone() /> })}
+                {error.zip(error_id).map(|(message, eid)| view! { <ErrorMessage message id=eid /> })}
                 <div class="nhsuk-date-input" id=id>
                     {item("day", tr!(common.day), "nhsuk-input--width-2", day, "bday-day")}
                     {item("month", tr!(common.month), "nhsuk-input--width-2", month, "bday-month")}
@@ -174,45 +181,71 @@ pub fn DateInput(
     }
 }
 
+/// What the password input's Show button says and announces, in the page's language. Relink's
+/// secrets are passphrases, so it says "passphrase" where nhsuk-frontend says "password".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordToggleText {
+    pub show: String,
+    pub hide: String,
+    pub show_aria_label: String,
+    pub hide_aria_label: String,
+    pub shown_announcement: String,
+    pub hidden_announcement: String,
+}
+
+impl PasswordToggleText {
+    /// Relink's wording in the language of the page being rendered.
+    pub fn from_locale() -> Self {
+        PasswordToggleText {
+            show: tr!(common.show).to_owned(),
+            hide: tr!(common.hide).to_owned(),
+            show_aria_label: tr!(common.show_passphrase).to_owned(),
+            hide_aria_label: tr!(common.hide_passphrase).to_owned(),
+            shown_announcement: tr!(common.passphrase_shown).to_owned(),
+            hidden_announcement: tr!(common.passphrase_hidden).to_owned(),
+        }
+    }
+}
+
 /// The nhsuk password input: a "Show" button appears when JavaScript is on.
 #[component]
 pub fn PasswordInput(
     id: &'static str,
     name: &'static str,
     label: &'static str,
+    #[prop(default = Some(Size::S))] label_size: Option<Size>,
+    #[prop(optional)] label_is_page_heading: bool,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = None)] error: Option<String>,
     autocomplete: &'static str,
+    /// Relink's own wording ([`PasswordToggleText::from_locale`]) unless given.
+    #[prop(optional)]
+    toggle_text: Option<PasswordToggleText>,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
-    let group = if error.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error nhsuk-password-input"
-    } else {
-        "nhsuk-form-group nhsuk-password-input"
-    };
     let class = if error.is_some() {
         "nhsuk-input nhsuk-input--error nhsuk-password-input__input nhsuk-js-password-input-input"
     } else {
         "nhsuk-input nhsuk-password-input__input nhsuk-js-password-input-input"
     };
+    let text = toggle_text.unwrap_or_else(PasswordToggleText::from_locale);
+    let group = form_group(error.is_some(), Some("nhsuk-password-input"));
+    let (show, show_aria_label) = (text.show.clone(), text.show_aria_label.clone());
     view! {
-        // nhsuk-frontend says "password"; Relink's secrets are passphrases.
         <div
             class=group
             data-module="nhsuk-password-input"
-            data-i18n.show-password=tr!(common.show)
-            data-i18n.hide-password=tr!(common.hide)
-            data-i18n.show-password-aria-label=tr!(common.show_passphrase)
-            data-i18n.hide-password-aria-label=tr!(common.hide_passphrase)
-            data-i18n.password-shown-announcement=tr!(common.passphrase_shown)
-            data-i18n.password-hidden-announcement=tr!(common.passphrase_hidden)
+            data-i18n.show-password=text.show
+            data-i18n.hide-password=text.hide
+            data-i18n.show-password-aria-label=text.show_aria_label
+            data-i18n.hide-password-aria-label=text.hide_aria_label
+            data-i18n.password-shown-announcement=text.shown_announcement
+            data-i18n.password-hidden-announcement=text.hidden_announcement
         >
-            <label class="nhsuk-label nhsuk-label--s" for=id>
-                {label}
-            </label>
-            {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
-            {error.zip(error_id.clone()).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+            <Label text=label for_id=id nostrip:size=label_size nostrip:heading_level=label_is_page_heading.then_some(1) />
+            {hint.map(|h| view! { <Hint text=h nostrip:id=hint_id.clone() /> })}
+            {error.zip(error_id.clone()).map(|(message, eid)| view! { <ErrorMessage message id=eid /> })}
             <div class="nhsuk-input-wrapper">
                 <input
                     class=class
@@ -228,11 +261,11 @@ pub fn PasswordInput(
                     class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-password-input__toggle nhsuk-js-password-input-toggle"
                     data-module="nhsuk-button"
                     type="button"
-                    aria-label=tr!(common.show_passphrase)
+                    aria-label=show_aria_label
                     aria-controls=id
                     hidden
                 >
-                    {tr!(common.show)}
+                    {show}
                 </button>
             </div>
         </div>
@@ -268,15 +301,15 @@ pub fn Radios(
     choices: Vec<RadioChoice>,
     #[prop(optional, into)] selected: String,
     #[prop(default = None)] error: Option<String>,
+    /// The question is the page's heading, in large type, unless said otherwise.
+    #[prop(default = Some(Size::L))]
+    legend_size: Option<Size>,
+    #[prop(default = true)] legend_is_page_heading: bool,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let describedby = described_by(hint_id.clone(), error_id.clone());
-    let group = if error.is_some() {
-        "nhsuk-form-group nhsuk-form-group--error"
-    } else {
-        "nhsuk-form-group"
-    };
+    let group = form_group(error.is_some(), None);
     let items = choices
         .into_iter()
         .enumerate()
@@ -294,10 +327,8 @@ pub fn Radios(
                         checked=selected == choice.value
                         aria-describedby=choice_hint_id.clone()
                     />
-                    <label class="nhsuk-label nhsuk-radios__label" for=input_id>
-                        {choice.label}
-                    </label>
-                    {choice.hint.map(|h| view! { <div class="nhsuk-hint nhsuk-radios__hint" id=choice_hint_id>{h}</div> })}
+                    <Label text=choice.label for_id=input_id classes="nhsuk-radios__label" />
+                    {choice.hint.map(|h| view! { <Hint text=h nostrip:id=choice_hint_id classes="nhsuk-radios__hint" /> })}
                 </div>
             }
         })
@@ -305,11 +336,9 @@ pub fn Radios(
     view! {
         <div class=group>
             <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
-                <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--l">
-                    <h1 class="nhsuk-fieldset__heading">{heading}</h1>
-                </legend>
-                {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id>{h}</div> })}
-                {error.zip(error_id).map(|(message, eid)| view! { <FieldErrorMessage id=eid message /> })}
+                <Legend text=heading nostrip:size=legend_size is_page_heading=legend_is_page_heading />
+                {hint.map(|h| view! { <Hint text=h nostrip:id=hint_id /> })}
+                {error.zip(error_id).map(|(message, eid)| view! { <ErrorMessage message id=eid /> })}
                 <div class="nhsuk-radios" data-module="nhsuk-radios">{items}</div>
             </fieldset>
         </div>
@@ -329,7 +358,7 @@ pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
                             <dd class="nhsuk-summary-list__value">{row.value}</dd>
                             {row.change.map(|(href, what)| view! {
                                 <dd class="nhsuk-summary-list__actions">
-                                    <a href=href>
+                                    <a class="nhsuk-link" href=href>
                                         {tr!(common.change)}<span class="nhsuk-u-visually-hidden">{format!(" {what}")}</span>
                                     </a>
                                 </dd>
@@ -339,5 +368,130 @@ pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
+    }
+}
+
+/// One option of a [`Select`]: the value posted and the text shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectOption {
+    pub value: String,
+    pub text: String,
+}
+
+/// The nhsuk select: one answer from a list too long for radios (a practice, an event kind).
+#[component]
+pub fn Select(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = Some(Size::S))] label_size: Option<Size>,
+    #[prop(optional)] label_is_page_heading: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    options: Vec<SelectOption>,
+    #[prop(optional, into)] selected: String,
+) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let group = form_group(error.is_some(), None);
+    let class = if error.is_some() {
+        "nhsuk-select nhsuk-select--error"
+    } else {
+        "nhsuk-select"
+    };
+    view! {
+        <div class=group>
+            <Label text=label for_id=id nostrip:size=label_size nostrip:heading_level=label_is_page_heading.then_some(1) />
+            {hint.map(|h| view! { <Hint text=h nostrip:id=hint_id.clone() /> })}
+            {error.zip(error_id.clone()).map(|(message, eid)| view! { <ErrorMessage message id=eid /> })}
+            <select class=class id=id name=name aria-describedby=described_by(hint_id, error_id)>
+                {options
+                    .into_iter()
+                    .map(|option| {
+                        let is_selected = option.value == selected;
+                        view! { <option value=option.value selected=is_selected>{option.text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// One box of a [`Checkboxes`] question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckboxChoice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// The nhsuk checkboxes: any number of answers to one question, or a single yes/no box without
+/// a question (`legend` left out). The first box has the plain `id`, so the error summary's
+/// link lands on it.
+#[component]
+pub fn Checkboxes(
+    id: &'static str,
+    name: &'static str,
+    #[prop(optional, into)] legend: Option<String>,
+    #[prop(default = Some(Size::S))] legend_size: Option<Size>,
+    #[prop(optional)] legend_is_page_heading: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+    /// Smaller boxes, for a list staff scan rather than a patient's one question.
+    #[prop(optional)]
+    small: bool,
+    choices: Vec<CheckboxChoice>,
+) -> impl IntoView {
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = error.as_ref().map(|_| format!("{id}-error"));
+    let describedby = described_by(hint_id.clone(), error_id.clone());
+    let group = form_group(error.is_some(), None);
+    let boxes_class = if small {
+        "nhsuk-checkboxes nhsuk-checkboxes--small"
+    } else {
+        "nhsuk-checkboxes"
+    };
+    let items = choices
+        .into_iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let input_id = if i == 0 {
+                id.to_owned()
+            } else {
+                format!("{id}-{}", i + 1)
+            };
+            view! {
+                <div class="nhsuk-checkboxes__item">
+                    <input
+                        class="nhsuk-checkboxes__input"
+                        id=input_id.clone()
+                        name=name
+                        type="checkbox"
+                        value=choice.value
+                        checked=choice.checked
+                    />
+                    <Label text=choice.label for_id=input_id classes="nhsuk-checkboxes__label" />
+                </div>
+            }
+        })
+        .collect_view();
+    let inner = view! {
+        {hint.map(|h| view! { <Hint text=h nostrip:id=hint_id /> })}
+        {error.zip(error_id).map(|(message, eid)| view! { <ErrorMessage message id=eid /> })}
+        <div class=boxes_class data-module="nhsuk-checkboxes">{items}</div>
+    };
+    view! {
+        <div class=group>
+            {match legend {
+                Some(legend) => view! {
+                    <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
+                        <Legend text=legend nostrip:size=legend_size is_page_heading=legend_is_page_heading />
+                        {inner}
+                    </fieldset>
+                }
+                .into_any(),
+                None => inner.into_any(),
+            }}
+        </div>
     }
 }

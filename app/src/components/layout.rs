@@ -1,5 +1,6 @@
 //! The NHS header, footer, skip link, page titles and the demo notice.
 
+use crate::components::nhsuk::{Tag, TagColour};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -72,54 +73,123 @@ pub fn SkipLink() -> impl IntoView {
     }
 }
 
+/// The NHS logo as nhsuk-frontend draws it: an image named "NHS" (its own `aria-label` in
+/// the page's language, so the link's name reads "NHS …").
 #[component]
-pub fn Header() -> impl IntoView {
+fn NhsLogo() -> impl IntoView {
+    view! {
+        <svg
+            class="nhsuk-header__logo"
+            xmlns="http://www.w3.org/2000/svg"
+            viewBox="0 0 200 80"
+            height="40"
+            width="100"
+            focusable="false"
+            role="img"
+            aria-label=tr!(common.nhs)
+        >
+            <title>{tr!(common.nhs)}</title>
+            <path
+                fill="currentcolor"
+                d="M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z"
+            ></path>
+        </svg>
+    }
+}
+
+/// One entry of the header's account navigation: a link, or a form posted by a button
+/// (signing out changes something, so it is a POST).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderAccountItem {
+    Link { href: String, text: String },
+    Action { action: String, text: String },
+}
+
+/// nhsuk's header with the service name linked with the logo (nhsuk-frontend's "with service
+/// name (linked with logo)"), the account navigation when there is one, and `children` (Relink's
+/// language link) between the two. The logo link is named after what it shows ("NHS Manage your
+/// GP online account homepage"), so a voice-control user can say the words they see.
+#[component]
+pub fn NhsukHeader(
+    #[prop(into)] service_name: String,
+    #[prop(into)] href: String,
+    #[prop(into)] logo_label: String,
+    #[prop(optional)] account: Vec<HeaderAccountItem>,
+    /// The account navigation's name ("Account").
+    #[prop(optional, into)]
+    account_label: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let account = (!account.is_empty()).then(|| {
+        let items = account
+            .into_iter()
+            .map(|item| match item {
+                HeaderAccountItem::Link { href, text } => view! {
+                    <li class="nhsuk-header__account-item">
+                        <a class="nhsuk-header__account-link" href=href>{text}</a>
+                    </li>
+                }
+                .into_any(),
+                HeaderAccountItem::Action { action, text } => view! {
+                    <li class="nhsuk-header__account-item">
+                        <form class="nhsuk-header__account-form" action=action method="post" novalidate>
+                            <button class="nhsuk-header__account-button">{text}</button>
+                        </form>
+                    </li>
+                }
+                .into_any(),
+            })
+            .collect_view();
+        view! {
+            <nav class="nhsuk-header__account" aria-label=account_label>
+                <ul class="nhsuk-header__account-list">{items}</ul>
+            </nav>
+        }
+    });
     view! {
         <header class="nhsuk-header" data-module="nhsuk-header" role="banner">
             <div class="nhsuk-header__container nhsuk-width-container">
                 <div class="nhsuk-header__service">
-                    <a class="nhsuk-header__service-logo" href=routes::HOME aria-label=tr!(common.logo_label)>
-                        <svg
-                            class="nhsuk-header__logo"
-                            xmlns="http://www.w3.org/2000/svg"
-                            viewBox="0 0 200 80"
-                            height="40"
-                            width="100"
-                            focusable="false"
-                            role="img"
-                            aria-label=tr!(common.nhs)
-                        >
-                            <path
-                                fill="currentcolor"
-                                d="M200 0v80H0V0h200Zm-27.5 5.5c-14.5 0-29 5-29 22 0 10.2 7.7 13.5 14.7 16.3l.7.3c5.4 2 10.1 3.9 10.1 8.4 0 6.5-8.5 7.5-14 7.5s-12.5-1.5-16-3.5L135 70c5.5 2 13.5 3.5 20 3.5 15.5 0 32-4.5 32-22.5 0-19.5-25.5-16.5-25.5-25.5 0-5.5 5.5-6.5 12.5-6.5a35 35 0 0 1 14.5 3l4-13.5c-4.5-2-12-3-20-3Zm-131 2h-22l-14 65H22l9-45h.5l13.5 45h21.5l14-65H64l-9 45h-.5l-13-45Zm63 0h-18l-13 65h17l6-28H117l-5.5 28H129l13.5-65H125L119.5 32h-20l5-24.5Z"
-                            ></path>
-                        </svg>
-                        <span class="nhsuk-header__service-name">{tr!(common.service_name)}</span>
+                    <a class="nhsuk-header__service-logo" href=href aria-label=logo_label>
+                        <NhsLogo />
+                        <span class="nhsuk-header__service-name">{service_name}</span>
                     </a>
                 </div>
-                <LanguageLink />
-                {page_facts()
-                    .signed_in
-                    .then(|| {
-                        view! {
-                            <nav class="nhsuk-header__account" aria-label=tr!(common.account_nav)>
-                                <ul class="nhsuk-header__account-list">
-                                    <li class="nhsuk-header__account-item">
-                                        <a class="nhsuk-header__account-link" href=routes::ACCOUNT>
-                                            {tr!(common.your_account)}
-                                        </a>
-                                    </li>
-                                    <li class="nhsuk-header__account-item">
-                                        <form class="nhsuk-header__account-form" action=routes::SIGN_OUT method="post" novalidate>
-                                            <button class="nhsuk-header__account-button">{tr!(common.sign_out)}</button>
-                                        </form>
-                                    </li>
-                                </ul>
-                            </nav>
-                        }
-                    })}
+                {children.map(|extra| extra())}
+                {account}
             </div>
         </header>
+    }
+}
+
+/// Relink's header: the service, the language link and, for a signed-in patient, their
+/// account and Sign out.
+#[component]
+pub fn Header() -> impl IntoView {
+    let account = if page_facts().signed_in {
+        vec![
+            HeaderAccountItem::Link {
+                href: routes::ACCOUNT.to_owned(),
+                text: tr!(common.your_account).to_owned(),
+            },
+            HeaderAccountItem::Action {
+                action: routes::SIGN_OUT.to_owned(),
+                text: tr!(common.sign_out).to_owned(),
+            },
+        ]
+    } else {
+        Vec::new()
+    };
+    view! {
+        <NhsukHeader
+            service_name=tr!(common.service_name)
+            href=routes::HOME
+            logo_label=tr!(common.logo_label)
+            account
+            account_label=tr!(common.account_nav)
+        >
+            <LanguageLink />
+        </NhsukHeader>
     }
 }
 
@@ -223,7 +293,7 @@ pub fn DemoNotice() -> impl IntoView {
             <div class="nhsuk-inset-text relink-demo-notice" data-testid="demo-notice">
                 <span class="nhsuk-u-visually-hidden">{tr!(common.information)}" "</span>
                 <p>
-                    <strong class="nhsuk-tag nhsuk-tag--orange">{tr!(common.demo_tag)}</strong>
+                    <Tag text=tr!(common.demo_tag) colour=TagColour::Orange />
                     " "{tr!(common.demo_notice)}" "
                     <a href=routes::DEMO>{tr!(common.demo_notice_link)}</a>
                 </p>
@@ -236,32 +306,36 @@ pub fn DemoNotice() -> impl IntoView {
 /// for a link to it on every page) and, in demo mode, the demo details.
 #[component]
 pub fn Footer() -> impl IntoView {
+    let mut links = vec![
+        (routes::HOME.to_owned(), tr!(common.service_name).to_owned()),
+        (
+            routes::ACCESSIBILITY.to_owned(),
+            tr!(common.accessibility_link).to_owned(),
+        ),
+    ];
+    if is_demo() {
+        links.push((routes::DEMO.to_owned(), tr!(common.demo_details).to_owned()));
+    }
+    view! { <NhsukFooter links /> }
+}
+
+/// nhsuk's footer: the support links (each `(href, text)`) and the copyright line.
+#[component]
+pub fn NhsukFooter(links: Vec<(String, String)>) -> impl IntoView {
     view! {
         <footer class="nhsuk-footer" role="contentinfo">
             <div class="nhsuk-width-container">
                 <div class="nhsuk-footer__meta">
                     <h2 class="nhsuk-u-visually-hidden">{tr!(common.support_links)}</h2>
                     <ul class="nhsuk-footer__list">
-                        <li class="nhsuk-footer__list-item">
-                            <a class="nhsuk-footer__list-item-link" href=routes::HOME>
-                                {tr!(common.service_name)}
-                            </a>
-                        </li>
-                        <li class="nhsuk-footer__list-item">
-                            <a class="nhsuk-footer__list-item-link" href=routes::ACCESSIBILITY>
-                                {tr!(common.accessibility_link)}
-                            </a>
-                        </li>
-                        {is_demo()
-                            .then(|| {
-                                view! {
-                                    <li class="nhsuk-footer__list-item">
-                                        <a class="nhsuk-footer__list-item-link" href=routes::DEMO>
-                                            {tr!(common.demo_details)}
-                                        </a>
-                                    </li>
-                                }
-                            })}
+                        {links
+                            .into_iter()
+                            .map(|(href, text)| view! {
+                                <li class="nhsuk-footer__list-item">
+                                    <a class="nhsuk-footer__list-item-link" href=href>{text}</a>
+                                </li>
+                            })
+                            .collect_view()}
                     </ul>
                     <p class="nhsuk-body-s">{tr!(common.copyright)}</p>
                 </div>

@@ -3,4 +3,5 @@
 pub mod form;
 pub mod islands;
 pub mod layout;
+pub mod nhsuk;
 pub mod sign_in;

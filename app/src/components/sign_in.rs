@@ -2,6 +2,7 @@
 //! form has problems), the error summary, the note after signing out, and the heading, around
 //! each page's own form.
 
+use crate::components::nhsuk::InsetText;
 use leptos::prelude::*;
 
 use crate::components::form::ErrorSummary;
@@ -31,10 +32,9 @@ pub fn SignInFrame(
             <div class="nhsuk-grid-column-two-thirds">
                 <ErrorSummary errors=summary />
                 {signed_out.map(|note| view! {
-                    <div class="nhsuk-inset-text">
-                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.information))}</span>
+                    <InsetText>
                         <p>{note}</p>
-                    </div>
+                    </InsetText>
                 })}
                 <h1>{heading}</h1>
                 {children()}

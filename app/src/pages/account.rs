@@ -3,6 +3,7 @@
 //! [`AccountSummary`] is plain data and [`AccountDetails`] only renders it, so the staff
 //! preview of a test patient can show exactly what the patient sees.
 
+use crate::components::nhsuk::{Button, ButtonVariant, Tag, TagColour};
 use leptos::prelude::*;
 
 use crate::components::form::{PasswordInput, TextInput};
@@ -112,9 +113,9 @@ pub fn SignInPage() -> impl IntoView {
                         error=view.errors.for_field("passphrase")
                         autocomplete="current-password"
                     />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                    <Button>
                         {tr!(account.sign_in.submit)}
-                    </button>
+                    </Button>
                 </form>
                 <p>
                     <a href=routes::RESET>{tr!(account.sign_in.forgotten)}</a>
@@ -134,16 +135,16 @@ pub fn AccountPage() -> impl IntoView {
             <h1>{tr!(account.page.heading)}</h1>
             <AccountDetails summary />
             <form method="post" action=routes::SIGN_OUT>
-                <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                <Button variant=ButtonVariant::Secondary>
                     {tr!(account.page.sign_out)}
-                </button>
+                </Button>
             </form>
             <h2>{tr!(account.page.sign_out_everywhere_heading)}</h2>
             <p>{tr!(account.page.sign_out_everywhere_hint)}</p>
             <form method="post" action=routes::SIGN_OUT_EVERYWHERE>
-                <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                <Button variant=ButtonVariant::Secondary>
                     {tr!(account.page.sign_out_everywhere)}
-                </button>
+                </Button>
             </form>
         }
         .into_any(),
@@ -156,14 +157,12 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-fn service_state_text(state: ServiceState) -> (&'static str, &'static str) {
+fn service_state_text(state: ServiceState) -> (&'static str, TagColour) {
     match state {
-        ServiceState::Available => (tr!(account.services.available), "nhsuk-tag--green"),
-        ServiceState::NotOfferedByPractice => {
-            (tr!(account.services.not_offered), "nhsuk-tag--grey")
-        }
+        ServiceState::Available => (tr!(account.services.available), TagColour::Green),
+        ServiceState::NotOfferedByPractice => (tr!(account.services.not_offered), TagColour::Grey),
         ServiceState::NotSwitchedOnForYou => {
-            (tr!(account.services.not_switched_on), "nhsuk-tag--grey")
+            (tr!(account.services.not_switched_on), TagColour::Grey)
         }
     }
 }
@@ -252,7 +251,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
                 <div class="nhsuk-summary-list__row">
                     <dt class="nhsuk-summary-list__key">{service_name(*service)}</dt>
                     <dd class="nhsuk-summary-list__value">
-                        <strong class=format!("nhsuk-tag {class}")>{text}</strong>
+                        <Tag text colour=class />
                     </dd>
                 </div>
             }
@@ -270,7 +269,7 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
                 };
                 view! {
                     <p class="nhsuk-u-margin-bottom-0">
-                        <strong class="nhsuk-tag nhsuk-tag--orange">{tr!(account.details.does_not_match)}</strong>
+                        <Tag text=tr!(account.details.does_not_match) colour=TagColour::Orange />
                         {format!(" {other_source_has}")}
                     </p>
                 }

@@ -2,6 +2,7 @@
 //! useful. There is no "delete" action anywhere: deleting an account causes errors, so every
 //! route ends at a reset, the practice, or a replacement.
 
+use crate::components::nhsuk::{Button, ButtonLink, InsetText};
 use leptos::prelude::*;
 
 use crate::components::form::{BackLink, ErrorSummary, RadioChoice, Radios};
@@ -56,9 +57,9 @@ pub fn CannotSignInPage() -> impl IntoView {
                         choices=choices()
                         error=errors.for_field("problem")
                     />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                    <Button>
                         {tr!(cannot.continue_button)}
-                    </button>
+                    </Button>
                 </form>
             </div>
         </div>
@@ -77,10 +78,9 @@ pub fn PinProblemPage() -> impl IntoView {
                 <h2>{tr!(cannot.pin.ask_heading)}</h2>
                 <p>{tr!(cannot.pin.ask)}</p>
                 <p>{tr!(cannot.pin.identity)}</p>
-                <div class="nhsuk-inset-text">
-                    <span class="nhsuk-u-visually-hidden">{tr!(common.information)}" "</span>
+                <InsetText>
                     <p>{tr!(cannot.pin.emis)}</p>
-                </div>
+                </InsetText>
                 <h2>{tr!(cannot.pin.new_heading)}</h2>
                 <p>
                     {tr!(cannot.pin.new_before)}
@@ -102,9 +102,9 @@ pub fn DeleteAccountPage() -> impl IntoView {
                 <h1>{tr!(cannot.delete.heading)}</h1>
                 <p>{tr!(cannot.delete.problems)}</p>
                 <p>{tr!(cannot.delete.replace_instead)}</p>
-                <a class="nhsuk-button" data-module="nhsuk-button" href=routes::REPLACE role="button" draggable="false">
+                <ButtonLink href=routes::REPLACE>
                     {tr!(cannot.delete.button)}
-                </a>
+                </ButtonLink>
                 <h2>{tr!(cannot.delete.stop_heading)}</h2>
                 <p>{tr!(cannot.delete.stop)}</p>
             </div>

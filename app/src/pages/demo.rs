@@ -1,5 +1,6 @@
 //! `/demo`: the made-up details a new user can try every journey with. Exists in demo mode only.
 
+use crate::components::nhsuk::{Card, Size};
 use leptos::prelude::*;
 
 use crate::components::layout::{is_demo, PageTitle};
@@ -260,13 +261,10 @@ pub fn MailboxPage() -> impl IntoView {
                 .into_iter()
                 .map(|m| {
                     view! {
-                        <div class="nhsuk-card">
-                            <div class="nhsuk-card__content">
-                                <h2 class="nhsuk-card__heading nhsuk-heading-m">{m.subject}</h2>
-                                <p class="nhsuk-body-s">{tr!(demo.mailbox.to, to = m.to, status = if m.delivered { tr!(replace.mailbox.delivered) } else { tr!(replace.mailbox.waiting) })}</p>
-                                <pre class="relink-email-body">{m.body}</pre>
-                            </div>
-                        </div>
+                        <Card heading=m.subject heading_size=Size::M>
+                            <p class="nhsuk-body-s">{tr!(demo.mailbox.to, to = m.to, status = if m.delivered { tr!(replace.mailbox.delivered) } else { tr!(replace.mailbox.waiting) })}</p>
+                            <pre class="relink-email-body">{m.body}</pre>
+                        </Card>
                     }
                 })
                 .collect_view()

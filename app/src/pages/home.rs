@@ -1,5 +1,6 @@
 //! `/`: the start page.
 
+use crate::components::nhsuk::ButtonLink;
 use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
@@ -22,9 +23,9 @@ pub fn HomePage() -> impl IntoView {
                 <h2>{tr!(home.before_heading)}</h2>
                 <p>{tr!(home.before_pin)}</p>
                 <p>{tr!(home.pin_rule)}</p>
-                <a class="nhsuk-button" data-module="nhsuk-button" href=routes::RESET role="button" draggable="false">
+                <ButtonLink href=routes::RESET>
                     {tr!(home.reset_button)}
-                </a>
+                </ButtonLink>
                 <h2>{tr!(home.cannot_heading)}</h2>
                 <p>
                     <a href=routes::CANNOT_SIGN_IN>{tr!(home.cannot_link)}</a>

@@ -4,6 +4,7 @@
 //! errors, values kept) or a redirect (post-redirect-get), so the journey is the same with
 //! JavaScript on or off. What the server decided reaches the page as a view value in context.
 
+use crate::components::nhsuk::{Button, ButtonLink, Panel};
 use leptos::prelude::*;
 
 use crate::components::form::{BackLink, DateInput, ErrorSummary, PasswordInput, TextInput};
@@ -162,9 +163,9 @@ fn ResetForm(
                         error=errors.for_field("date-of-birth")
                         autocomplete_bday=true
                     />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                    <Button>
                         {tr!(reset.form.continue_button)}
-                    </button>
+                    </Button>
                 </form>
                 <details class="nhsuk-details">
                     <summary class="nhsuk-details__summary">
@@ -211,16 +212,18 @@ pub fn NewPassphrasePage() -> impl IntoView {
                                 error=errors.for_field("confirm-passphrase")
                                 autocomplete="new-password"
                             />
-                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                            <Button>
                                 {tr!(reset.new_passphrase.submit)}
-                            </button>
+                            </Button>
                         </form>
                     </div>
                 </div>
             }
             .into_any()
         }
-        NewPassphraseView::AlreadyUsed { practice_name } => view! { <AlreadyUsed practice_name /> }.into_any(),
+        NewPassphraseView::AlreadyUsed { practice_name } => {
+            view! { <AlreadyUsed practice_name /> }.into_any()
+        }
         NewPassphraseView::TooManyAttempts { from_connection } => view! {
             <PageTitle heading=tr!(reset.too_many_attempts.heading) />
             <h1>{tr!(reset.too_many_attempts.heading)}</h1>
@@ -232,9 +235,9 @@ pub fn NewPassphrasePage() -> impl IntoView {
                 }}
             </p>
             <p>{tr!(reset.session_ended.nothing_changed)}</p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::RESET role="button" draggable="false">
+            <ButtonLink href=routes::RESET>
                 {tr!(reset.too_many_attempts.start_again)}
-            </a>
+            </ButtonLink>
         }
         .into_any(),
         NewPassphraseView::SessionEnded => view! {
@@ -242,9 +245,9 @@ pub fn NewPassphrasePage() -> impl IntoView {
             <h1>{tr!(reset.session_ended.heading)}</h1>
             <p>{tr!(reset.session_ended.time_limit)}</p>
             <p>{tr!(reset.session_ended.nothing_changed)}</p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::RESET role="button" draggable="false">
+            <ButtonLink href=routes::RESET>
                 {tr!(reset.session_ended.enter_again)}
-            </a>
+            </ButtonLink>
         }
         .into_any(),
     }
@@ -269,10 +272,7 @@ pub fn ResetDonePage() -> impl IntoView {
         <PageTitle heading=heading />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
-                <div class="nhsuk-panel">
-                    <h1 class="nhsuk-panel__heading">{heading}</h1>
-                    <div class="nhsuk-panel__body">{tr!(reset.done.body)}</div>
-                </div>
+                <Panel heading=heading>{tr!(reset.done.body)}</Panel>
                 {activated.then(|| view! { <p>{tr!(reset.done.activated_text)}</p> })}
                 <h2>{tr!(reset.done.next_heading)}</h2>
                 <p>{tr!(reset.done.used_up)}</p>

@@ -2,6 +2,7 @@
 //! one-time passphrase on a PIN document (the practice's identity check) open the step where
 //! the patient chooses the new account's passphrase; or why that cannot happen.
 
+use crate::components::nhsuk::{Button, ButtonLink};
 use leptos::prelude::*;
 
 use super::problem_message;
@@ -57,9 +58,9 @@ pub fn ActivateReplacementPage() -> impl IntoView {
                                 autocomplete="one-time-code"
                                 spellcheck_off=true
                             />
-                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                            <Button>
                                 {tr!(replace.continue_button)}
-                            </button>
+                            </Button>
                         </form>
                     </div>
                 </div>
@@ -79,9 +80,9 @@ pub fn ActivateReplacementPage() -> impl IntoView {
             <BackLink href=routes::REPLACE_ACTIVATE />
             <h1>{tr!(replace.activate.complete_heading)}</h1>
             <p>{tr!(replace.activate.complete_text)}</p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::SIGN_IN role="button" draggable="false">
+            <ButtonLink href=routes::SIGN_IN>
                 {tr!(replace.used_recently.sign_in)}
-            </a>
+            </ButtonLink>
         }
         .into_any(),
         ActivateView::PinUsed => view! {

@@ -1,6 +1,7 @@
 //! `/replace-account/cancel`: the old account's owner, following the link in the notice sent
 //! to the old address, cancels a pending replacement with one button.
 
+use crate::components::nhsuk::{Button, ButtonVariant, Panel};
 use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
@@ -23,9 +24,9 @@ pub fn CancelReplacementPage() -> impl IntoView {
                     <p>{tr!(replace.cancel.if_not_you)}</p>
                     <form method="post" action=routes::REPLACE_CANCEL novalidate>
                         <input type="hidden" name="token" value=token />
-                        <button class="nhsuk-button nhsuk-button--warning" data-module="nhsuk-button" type="submit">
+                        <Button variant=ButtonVariant::Warning>
                             {tr!(replace.cancel.button)}
-                        </button>
+                        </Button>
                     </form>
                 </div>
             </div>
@@ -33,9 +34,7 @@ pub fn CancelReplacementPage() -> impl IntoView {
         .into_any(),
         CancelView::Cancelled => view! {
             <PageTitle heading=tr!(replace.cancel.done_heading) />
-            <div class="nhsuk-panel">
-                <h1 class="nhsuk-panel__heading">{tr!(replace.cancel.done_heading)}</h1>
-            </div>
+            <Panel heading=tr!(replace.cancel.done_heading) />
             <p>{tr!(replace.cancel.done_text)}</p>
             <p>{tr!(replace.cancel.done_contact)}</p>
         }

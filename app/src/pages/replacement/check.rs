@@ -1,6 +1,7 @@
 //! `/replace-account/check-answers` and `/replace-account/done`: the answers before the
 //! replacement, and its confirmation with the reference.
 
+use crate::components::nhsuk::{Button, Panel};
 use leptos::prelude::*;
 
 use super::JourneyEnded;
@@ -31,9 +32,9 @@ pub fn CheckAnswersPage() -> impl IntoView {
                         <li>{tr!(replace.check.signed_out)}</li>
                     </ul>
                     <form method="post" action=routes::REPLACE_CHECK novalidate>
-                        <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                        <Button>
                             {tr!(replace.check.request)}
-                        </button>
+                        </Button>
                     </form>
                 </div>
             </div>
@@ -50,13 +51,10 @@ pub fn ReplaceDonePage() -> impl IntoView {
         <PageTitle heading=tr!(replace.done.heading) />
         <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-two-thirds">
-                <div class="nhsuk-panel">
-                    <h1 class="nhsuk-panel__heading">{tr!(replace.done.heading)}</h1>
-                    <div class="nhsuk-panel__body">
-                        {tr!(replace.done.reference)}<br />
-                        <strong>{reference}</strong>
-                    </div>
-                </div>
+                <Panel heading=tr!(replace.done.heading)>
+                    {tr!(replace.done.reference)}<br />
+                    <strong>{reference}</strong>
+                </Panel>
                 <p>{tr!(replace.done.sent, email = email)}</p>
                 <h2>{tr!(replace.done.next_heading)}</h2>
                 <p>{tr!(replace.done.passphrase)}</p>

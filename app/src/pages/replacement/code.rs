@@ -1,5 +1,6 @@
 //! `/replace-account/security-code`: the code sent to the new address, and sending another.
 
+use crate::components::nhsuk::{Button, ButtonLink, ButtonVariant, InsetText};
 use leptos::prelude::*;
 
 use super::JourneyEnded;
@@ -16,9 +17,9 @@ fn ResendForm(can_resend: bool) -> impl IntoView {
     if can_resend {
         view! {
             <form method="post" action=routes::REPLACE_RESEND novalidate>
-                <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                <Button variant=ButtonVariant::Secondary>
                     {tr!(replace.resend.button)}
-                </button>
+                </Button>
             </form>
         }
         .into_any()
@@ -44,9 +45,9 @@ pub fn SecurityCodePage() -> impl IntoView {
             <h1>{tr!(replace.code.same_heading)}</h1>
             <p>{tr!(replace.code.same_text)}</p>
             <p>{tr!(replace.code.same_next)}</p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::SIGN_IN role="button" draggable="false">
+            <ButtonLink href=routes::SIGN_IN>
                 {tr!(replace.used_recently.sign_in)}
-            </a>
+            </ButtonLink>
             <p><a href=routes::RESET>{tr!(replace.used_recently.reset_link)}</a></p>
         }
         .into_any(),
@@ -73,10 +74,9 @@ pub fn SecurityCodePage() -> impl IntoView {
                     <div class="nhsuk-grid-column-two-thirds">
                         <ErrorSummary errors=errors.clone() />
                         {resent.then(|| view! {
-                            <div class="nhsuk-inset-text" role="status">
-                                <span class="nhsuk-u-visually-hidden">{tr!(common.information)}" "</span>
+                            <InsetText role="status">
                                 <p>{tr!(replace.code.resent)}</p>
-                            </div>
+                            </InsetText>
                         })}
                         <h1>{heading}</h1>
                         <p>{tr!(replace.code.sent, email = email)}</p>
@@ -92,9 +92,9 @@ pub fn SecurityCodePage() -> impl IntoView {
                                 spellcheck_off=true
                                 numeric=true
                             />
-                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                            <Button>
                                 {tr!(replace.continue_button)}
-                            </button>
+                            </Button>
                         </form>
                         <details class="nhsuk-details">
                             <summary class="nhsuk-details__summary">

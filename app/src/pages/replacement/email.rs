@@ -1,5 +1,6 @@
 //! `/replace-account/email`: the new email address.
 
+use crate::components::nhsuk::Button;
 use leptos::prelude::*;
 
 use super::JourneyEnded;
@@ -37,9 +38,9 @@ pub fn ReplaceEmailPage() -> impl IntoView {
                                 autocomplete="email"
                                 spellcheck_off=true
                             />
-                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                            <Button>
                                 {tr!(replace.email.send)}
-                            </button>
+                            </Button>
                         </form>
                     </div>
                 </div>

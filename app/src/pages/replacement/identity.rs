@@ -1,6 +1,7 @@
 //! `/replace-account`: who the patient is, and why an account cannot be replaced when it
 //! cannot.
 
+use crate::components::nhsuk::{Button, ButtonLink};
 use leptos::prelude::*;
 
 use super::problem_message;
@@ -92,9 +93,9 @@ fn IdentityForm(
                         width_class="nhsuk-input--width-10"
                         autocomplete="postal-code"
                     />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                    <Button>
                         {tr!(replace.continue_button)}
-                    </button>
+                    </Button>
                 </form>
                 <p>
                     <a href=routes::REPLACE_STATUS>{tr!(replace.identity.status_link)}</a>
@@ -121,9 +122,9 @@ fn IneligiblePage(reason: Ineligible) -> impl IntoView {
                 <a href=routes::RESET>{tr!(replace.used_recently.reset_link)}</a>
                 {tr!(replace.used_recently.reset_after)}
             </p>
-            <a class="nhsuk-button" data-module="nhsuk-button" href=routes::SIGN_IN role="button" draggable="false">
+            <ButtonLink href=routes::SIGN_IN>
                 {tr!(replace.used_recently.sign_in)}
-            </a>
+            </ButtonLink>
             <p>{tr!(replace.used_recently.not_you)}</p>
         }
         .into_any(),

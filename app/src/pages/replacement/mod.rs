@@ -12,6 +12,7 @@ pub mod email;
 pub mod identity;
 pub mod status;
 
+use crate::components::nhsuk::ButtonLink;
 use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
@@ -39,8 +40,8 @@ fn JourneyEnded() -> impl IntoView {
         <h1>{tr!(replace.ended.heading)}</h1>
         <p>{tr!(replace.ended.time)}</p>
         <p>{tr!(replace.ended.nothing_changed)}</p>
-        <a class="nhsuk-button" data-module="nhsuk-button" href=routes::REPLACE role="button" draggable="false">
+        <ButtonLink href=routes::REPLACE>
             {tr!(replace.ended.start_again)}
-        </a>
+        </ButtonLink>
     }
 }

@@ -1,5 +1,6 @@
 //! `/replace-account/status`: a replacement's progress, for its reference and date of birth.
 
+use crate::components::nhsuk::{Button, ButtonLink, Tag, TagColour};
 use leptos::prelude::*;
 
 use super::problem_message;
@@ -57,9 +58,9 @@ pub fn ReplacementStatusPage() -> impl IntoView {
                                 error=errors.for_field("date-of-birth")
                                 autocomplete_bday=true
                             />
-                            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">
+                            <Button>
                                 {tr!(replace.status.button)}
-                            </button>
+                            </Button>
                         </form>
                     </div>
                 </div>
@@ -80,9 +81,9 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
         .map(|d| long_date(d, locale()))
         .unwrap_or_default();
     let (tag_class, tag_text) = match status.state {
-        ReplacementState::Completed => ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.complete)),
-        ReplacementState::Pending => ("nhsuk-tag nhsuk-tag--blue", tr!(replace.status.in_progress)),
-        ReplacementState::Cancelled => ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.cancelled)),
+        ReplacementState::Completed => (TagColour::Green, tr!(replace.status.complete)),
+        ReplacementState::Pending => (TagColour::Blue, tr!(replace.status.in_progress)),
+        ReplacementState::Cancelled => (TagColour::Grey, tr!(replace.status.cancelled)),
     };
     let body = if status.state == ReplacementState::Cancelled {
         view! {
@@ -123,13 +124,13 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                     .into_iter()
                     .map(|(title, done, detail)| {
                         let (class, text) = if done {
-                            ("nhsuk-tag nhsuk-tag--green", tr!(replace.status.done))
+                            (TagColour::Green, tr!(replace.status.done))
                         } else {
-                            ("nhsuk-tag nhsuk-tag--grey", tr!(replace.status.to_do))
+                            (TagColour::Grey, tr!(replace.status.to_do))
                         };
                         view! {
                             <li>
-                                <h2 class="nhsuk-heading-s">{title}" "<strong class=class>{text}</strong></h2>
+                                <h2 class="nhsuk-heading-s">{title}" "<Tag text colour=class /></h2>
                                 <p>{detail}</p>
                             </li>
                         }
@@ -137,9 +138,9 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                     .collect_view()}
             </ol>
             {(!completed).then(|| view! {
-                <a class="nhsuk-button" data-module="nhsuk-button" href=routes::REPLACE_ACTIVATE role="button" draggable="false">
+                <ButtonLink href=routes::REPLACE_ACTIVATE>
                     {tr!(replace.status.activate_link)}
-                </a>
+                </ButtonLink>
             })}
         }
         .into_any()
@@ -152,7 +153,7 @@ fn StatusFound(status: RequestStatus) -> impl IntoView {
                 <h1>{tr!(replace.status.found_heading)}</h1>
                 <p>
                     {tr!(replace.status.summary, reference = status.reference.clone(), date = requested_on.clone())}
-                    <strong class=tag_class>{tag_text}</strong>
+                    <Tag text=tag_text colour=tag_class />
                 </p>
                 {body}
                 <p>{tr!(replace.status.contact)}</p>

@@ -1,5 +1,8 @@
 //! The staff home page: what needs the practice's attention.
 
+use crate::components::nhsuk::{
+    Card, Size, Table, TableBody, TableCell, TableHead, TableHeader, TableRow, WarningCallout,
+};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
@@ -22,16 +25,10 @@ pub fn StaffHomePage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <h1>{tr!(staff.home.heading)}</h1>
         {(view.staff_sign_in_alerts > 0).then(|| view! {
-            <div class="nhsuk-warning-callout">
-                <h2 class="nhsuk-warning-callout__label">
-                    <span role="text">
-                        <span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>
-                        {tr!(staff.home.alerts_heading)}
-                    </span>
-                </h2>
+            <WarningCallout heading=tr!(staff.home.alerts_heading) heading_level=2>
                 <p>{tr!(staff.home.alerts_text, number = view.staff_sign_in_alerts.to_string())}</p>
                 <p><a href=routes::AUDIT_SIGN_IN_ALERTS>{tr!(staff.home.alerts_link)}</a></p>
-            </div>
+            </WarningCallout>
         })}
         <p>{tr!(staff.home.practices, list = view.practices.join(", "))}</p>
         <ul class="nhsuk-grid-row nhsuk-card-group">
@@ -66,27 +63,24 @@ fn DailyLocks(rows: Vec<DailyLockRow>) -> impl IntoView {
             view! { <p>{tr!(staff.home.locked_none)}</p> }.into_any()
         } else {
             view! {
-                <TableScroll label=(tr!(staff.home.locked_caption)).to_string()><table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">{tr!(staff.home.locked_caption)}</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr>
-                            <th scope="col">{tr!(staff.name)}</th>
-                            <th scope="col">{tr!(staff.nhs_number)}</th>
-                            <th scope="col">{tr!(staff.practice)}</th>
-                            <th scope="col">{tr!(staff.home.locked_until)}</th>
-                        </tr>
-                    </thead>
-                    <tbody class="nhsuk-table__body">
+                <TableScroll label=(tr!(staff.home.locked_caption)).to_string()><Table caption=tr!(staff.home.locked_caption)>
+                    <TableHead>
+                            <TableHeader>{tr!(staff.name)}</TableHeader>
+                            <TableHeader>{tr!(staff.nhs_number)}</TableHeader>
+                            <TableHeader>{tr!(staff.practice)}</TableHeader>
+                            <TableHeader>{tr!(staff.home.locked_until)}</TableHeader>
+                        </TableHead>
+                    <TableBody>
                         {rows.into_iter().map(|r| view! {
-                            <tr>
-                                <td><a href=routes::staff_patient(&r.patient_id)>{r.name}</a></td>
-                                <td>{r.nhs_number}</td>
-                                <td>{r.practice_ods}</td>
-                                <td>{when(r.locked_until)}</td>
-                            </tr>
+                            <TableRow>
+                                <TableCell><a href=routes::staff_patient(&r.patient_id)>{r.name}</a></TableCell>
+                                <TableCell>{r.nhs_number}</TableCell>
+                                <TableCell>{r.practice_ods}</TableCell>
+                                <TableCell>{when(r.locked_until)}</TableCell>
+                            </TableRow>
                         }).collect_view()}
-                    </tbody>
-                </table></TableScroll>
+                    </TableBody>
+                </Table></TableScroll>
             }.into_any()
         }}
     }
@@ -101,14 +95,7 @@ fn AttentionCard(
 ) -> impl IntoView {
     view! {
         <li class="nhsuk-grid-column-one-third nhsuk-card-group__item">
-            <div class="nhsuk-card nhsuk-card--clickable">
-                <div class="nhsuk-card__content">
-                    <h2 class="nhsuk-card__heading nhsuk-heading-m">
-                        <a class="nhsuk-card__link" href=href>{heading}</a>
-                    </h2>
-                    <p class="nhsuk-card__description">{text}</p>
-                </div>
-            </div>
+            <Card heading=heading heading_size=Size::M href=href description=text />
         </li>
     }
 }

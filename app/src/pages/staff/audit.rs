@@ -1,11 +1,14 @@
 //! The audit log of the member's practices.
 
+use crate::components::nhsuk::{
+    Button, ButtonVariant, Table, TableBody, TableCell, TableHead, TableHeader, TableRow,
+};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
 
 use super::StaffNav;
-use crate::components::form::TextInput;
+use crate::components::form::{Select, SelectOption, TextInput};
 use crate::components::layout::PageTitle;
 use time::OffsetDateTime;
 
@@ -38,44 +41,43 @@ pub fn AuditPage() -> impl IntoView {
         <h1>{tr!(staff.audit.heading)}</h1>
         <form method="get" action=routes::AUDIT class="relink-filter" novalidate>
             <TextInput id="patient" name="patient" label=tr!(staff.audit.patient_filter) value=view.patient.clone() width_class="nhsuk-input--width-20" autocomplete="off" />
-            <div class="nhsuk-form-group">
-                <label class="nhsuk-label nhsuk-label--s" for="kind">{tr!(staff.audit.event)}</label>
-                <select class="nhsuk-select" id="kind" name="kind">
-                    <option value="" selected=view.kind.is_none()>{tr!(staff.audit.all_events)}</option>
-                    {AuditKind::ALL.into_iter().map(|k| view! { <option value=k.code() selected=view.kind == Some(k)>{audit_kind_label(k)}</option> }).collect_view()}
-                </select>
-            </div>
-            <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">{tr!(staff.audit.filter)}</button>
+            <Select
+                id="kind"
+                name="kind"
+                label=tr!(staff.audit.event)
+                options=std::iter::once(SelectOption { value: String::new(), text: tr!(staff.audit.all_events).to_owned() })
+                    .chain(AuditKind::ALL.into_iter().map(|k| SelectOption { value: k.code().to_owned(), text: audit_kind_label(k).to_owned() }))
+                    .collect()
+                selected=view.kind.map(|k| k.code().to_owned()).unwrap_or_default()
+            />
+            <Button variant=ButtonVariant::Secondary>{tr!(staff.audit.filter)}</Button>
         </form>
         {if view.rows.is_empty() {
             view! { <p>{tr!(staff.audit.none)}</p> }.into_any()
         } else {
             view! {
-                <TableScroll label=(tr!(staff.audit.caption, page = view.page + 1)).to_string()><table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">{tr!(staff.audit.caption, page = view.page + 1)}</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr>
-                            <th scope="col">{tr!(staff.audit.when)}</th>
-                            <th scope="col">{tr!(staff.audit.event)}</th>
-                            <th scope="col">{tr!(staff.audit.by)}</th>
-                            <th scope="col">{tr!(staff.patient)}</th>
-                            <th scope="col">{tr!(staff.audit.detail)}</th>
-                        </tr>
-                    </thead>
-                    <tbody class="nhsuk-table__body">
+                <TableScroll label=(tr!(staff.audit.caption, page = view.page + 1)).to_string()><Table caption=tr!(staff.audit.caption, page = view.page + 1)>
+                    <TableHead>
+                            <TableHeader>{tr!(staff.audit.when)}</TableHeader>
+                            <TableHeader>{tr!(staff.audit.event)}</TableHeader>
+                            <TableHeader>{tr!(staff.audit.by)}</TableHeader>
+                            <TableHeader>{tr!(staff.patient)}</TableHeader>
+                            <TableHeader>{tr!(staff.audit.detail)}</TableHeader>
+                        </TableHead>
+                    <TableBody>
                         {view.rows.into_iter().map(|r| view! {
-                            <tr>
-                                <td>{when(r.when)}</td>
-                                <td>{r.kind.map_or(r.code, |kind| audit_kind_label(kind).to_owned())}</td>
-                                <td>{r.actor}</td>
-                                <td>{r.patient_id.map(|p| view! { <a href=routes::staff_patient(&p)>{p.clone()}</a> })}</td>
+                            <TableRow>
+                                <TableCell>{when(r.when)}</TableCell>
+                                <TableCell>{r.kind.map_or(r.code, |kind| audit_kind_label(kind).to_owned())}</TableCell>
+                                <TableCell>{r.actor}</TableCell>
+                                <TableCell>{r.patient_id.map(|p| view! { <a href=routes::staff_patient(&p)>{p.clone()}</a> })}</TableCell>
                                 // Details are stored as they were written, in English: marked so
                                 // that screen readers read them with an English voice.
-                                <td lang="en-GB">{r.detail}</td>
-                            </tr>
+                                <TableCell lang="en-GB">{r.detail}</TableCell>
+                            </TableRow>
                         }).collect_view()}
-                    </tbody>
-                </table></TableScroll>
+                    </TableBody>
+                </Table></TableScroll>
             }.into_any()
         }}
         <nav class="nhsuk-pagination" role="navigation" aria-label=tr!(staff.audit.pages)>

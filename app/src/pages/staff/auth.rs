@@ -1,6 +1,7 @@
 //! Staff sign-in: the identity provider's button, the local form, or both; and the page the
 //! provider's callback answers with.
 
+use crate::components::nhsuk::{Button, ButtonLink};
 use leptos::prelude::*;
 
 use crate::components::form::{PasswordInput, TextInput};
@@ -49,8 +50,7 @@ pub fn StaffSignInPage() -> impl IntoView {
                     view! {
                         <p class="nhsuk-body">{tr!(staff.sign_in.provider_hint)}</p>
                         <p>
-                            <a class="nhsuk-button" role="button" draggable="false" data-module="nhsuk-button"
-                                href=routes::staff_provider_start(&view.next)>{label}</a>
+                            <ButtonLink href=routes::staff_provider_start(&view.next)>{label}</ButtonLink>
                         </p>
                     }
                 })}
@@ -75,7 +75,7 @@ pub fn StaffSignInPage() -> impl IntoView {
                             error=view.errors.for_field("password")
                             autocomplete="current-password"
                         />
-                        <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.sign_in.button)}</button>
+                        <Button>{tr!(staff.sign_in.button)}</Button>
                     </form>
                 })}
         </SignInFrame>

@@ -1,12 +1,15 @@
 //! "Import patients": a practice's file of patients (CSV or FHIR Bundle), checked or imported,
 //! and the report of what it did row by row.
 
+use crate::components::nhsuk::{
+    Button, InsetText, Table, TableBody, TableCell, TableHead, TableHeader, TableRow,
+};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
 
 use super::StaffNav;
-use crate::components::form::ErrorSummary;
+use crate::components::form::{CheckboxChoice, Checkboxes, ErrorSummary, Select};
 use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
 use crate::views::page::server_view;
@@ -29,7 +32,6 @@ pub fn ImportPage() -> impl IntoView {
         };
         format!("nhsuk-form-group{error}{extra}")
     };
-    let practice_group = group(&practice_error, "");
     let file_group = group(&file_error, " nhsuk-file-upload");
     let (file_input, file_describedby) = if file_error.is_some() {
         (
@@ -51,16 +53,14 @@ pub fn ImportPage() -> impl IntoView {
                 <p>{tr!(staff.imports.csv_header_intro)}</p>
                 <pre class="relink-code"><code lang="en">{view.csv_header.clone()}</code></pre>
                 <form method="post" action=routes::IMPORTS enctype="multipart/form-data" novalidate>
-                    <div class=practice_group>
-                        <label class="nhsuk-label nhsuk-label--s" for="practice">{tr!(staff.practice)}</label>
-                        {practice_error.map(|m| view! { <span class="nhsuk-error-message" id="practice-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
-                        <select class="nhsuk-select" id="practice" name="practice">
-                            {view.practices.iter().map(|(code, name)| {
-                                let selected = view.practice == *code;
-                                view! { <option value=code.clone() selected=selected>{format!("{name} ({code})")}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <Select
+                        id="practice"
+                        name="practice"
+                        label=tr!(staff.practice)
+                        error=practice_error
+                        options=super::test_patients::practice_options(&view.practices)
+                        selected=view.practice.clone()
+                    />
                     <div class=file_group>
                         <label class="nhsuk-label nhsuk-label--s" for="file">{tr!(staff.imports.file_label)}</label>
                         <div class="nhsuk-hint" id="file-hint">{tr!(staff.imports.file_hint)}</div>
@@ -74,15 +74,16 @@ pub fn ImportPage() -> impl IntoView {
                             aria-describedby=file_describedby
                         />
                     </div>
-                    <div class="nhsuk-form-group">
-                        <div class="nhsuk-checkboxes">
-                            <div class="nhsuk-checkboxes__item">
-                                <input class="nhsuk-checkboxes__input" id="dry-run" name="dry_run" type="checkbox" value="yes" checked=view.dry_run />
-                                <label class="nhsuk-label nhsuk-checkboxes__label" for="dry-run">{tr!(staff.imports.dry_run)}</label>
-                            </div>
-                        </div>
-                    </div>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.imports.button)}</button>
+                    <Checkboxes
+                        id="dry-run"
+                        name="dry_run"
+                        choices=vec![CheckboxChoice {
+                            value: "yes".to_owned(),
+                            label: tr!(staff.imports.dry_run).to_owned(),
+                            checked: view.dry_run,
+                        }]
+                    />
+                    <Button>{tr!(staff.imports.button)}</Button>
                 </form>
             </div>
         </div>
@@ -129,61 +130,57 @@ fn Report(report: ImportReportView) -> impl IntoView {
     let problems = (!report.problems.is_empty()).then(|| {
         let rows = report
             .problems
-            .iter()
+            .clone()
+            .into_iter()
             .map(|(place, reason)| {
                 view! {
-                    <tr class="nhsuk-table__row">
-                        <td class="nhsuk-table__cell">{place.clone()}</td>
-                        <td class="nhsuk-table__cell">{reason.clone()}</td>
-                    </tr>
+                    <TableRow>
+                        <TableCell>{place}</TableCell>
+                        <TableCell>{reason}</TableCell>
+                    </TableRow>
                 }
             })
             .collect_view();
         view! {
-            <TableScroll label=(tr!(staff.imports.problems_caption)).to_string()><table class="nhsuk-table">
-                <caption class="nhsuk-table__caption">{tr!(staff.imports.problems_caption)}</caption>
-                <thead class="nhsuk-table__head">
-                    <tr class="nhsuk-table__row">
-                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.where_column)}</th>
-                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.reason_column)}</th>
-                    </tr>
-                </thead>
-                <tbody class="nhsuk-table__body">{rows}</tbody>
-            </table></TableScroll>
+            <TableScroll label=(tr!(staff.imports.problems_caption)).to_string()><Table caption=tr!(staff.imports.problems_caption)>
+                <TableHead>
+                        <TableHeader>{tr!(staff.imports.where_column)}</TableHeader>
+                        <TableHeader>{tr!(staff.imports.reason_column)}</TableHeader>
+                    </TableHead>
+                <TableBody>{rows}</TableBody>
+            </Table></TableScroll>
         }
     });
     let moves = (!report.moves.is_empty()).then(|| {
         let rows = report
             .moves
-            .iter()
+            .clone()
+            .into_iter()
             .map(|(place, nhs_number, from)| {
                 view! {
-                    <tr class="nhsuk-table__row">
-                        <td class="nhsuk-table__cell">{place.clone()}</td>
-                        <td class="nhsuk-table__cell">{nhs_number.clone()}</td>
-                        <td class="nhsuk-table__cell">{from.clone()}</td>
-                    </tr>
+                    <TableRow>
+                        <TableCell>{place}</TableCell>
+                        <TableCell>{nhs_number}</TableCell>
+                        <TableCell>{from}</TableCell>
+                    </TableRow>
                 }
             })
             .collect_view();
         view! {
-            <TableScroll label=(tr!(staff.imports.moves_caption)).to_string()><table class="nhsuk-table">
-                <caption class="nhsuk-table__caption">{tr!(staff.imports.moves_caption)}</caption>
-                <thead class="nhsuk-table__head">
-                    <tr class="nhsuk-table__row">
-                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.where_column)}</th>
-                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.nhs_number_column)}</th>
-                        <th scope="col" class="nhsuk-table__header">{tr!(staff.imports.from_column)}</th>
-                    </tr>
-                </thead>
-                <tbody class="nhsuk-table__body">{rows}</tbody>
-            </table></TableScroll>
+            <TableScroll label=(tr!(staff.imports.moves_caption)).to_string()><Table caption=tr!(staff.imports.moves_caption)>
+                <TableHead>
+                        <TableHeader>{tr!(staff.imports.where_column)}</TableHeader>
+                        <TableHeader>{tr!(staff.imports.nhs_number_column)}</TableHeader>
+                        <TableHeader>{tr!(staff.imports.from_column)}</TableHeader>
+                    </TableHead>
+                <TableBody>{rows}</TableBody>
+            </Table></TableScroll>
         }
     });
     let more =
         (report.more > 0).then(|| view! { <p>{tr!(staff.imports.more, count = report.more)}</p> });
     view! {
-        <div class="nhsuk-inset-text" role="status"><p>{summary}</p></div>
+        <InsetText role="status"><p>{summary}</p></InsetText>
         <dl class="nhsuk-summary-list">
             {count(added, report.added)}
             {count(updated, report.updated)}

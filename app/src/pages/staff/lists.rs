@@ -1,5 +1,6 @@
 //! The lists of what needs attention: replacement requests, and GP record and PDS mismatches.
 
+use crate::components::nhsuk::{Table, TableBody, TableCell, TableHead, TableHeader, TableRow};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
@@ -26,31 +27,28 @@ pub fn RequestsPage() -> impl IntoView {
             view! { <p>{tr!(staff.requests.none)}</p> }.into_any()
         } else {
             view! {
-                <TableScroll label=(tr!(staff.requests.caption)).to_string()><table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">{tr!(staff.requests.caption)}</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr>
-                            <th scope="col">{tr!(staff.requests.reference)}</th>
-                            <th scope="col">{tr!(staff.patient)}</th>
-                            <th scope="col">{tr!(staff.requests.requested)}</th>
-                            <th scope="col">{tr!(staff.requests.status)}</th>
-                        </tr>
-                    </thead>
-                    <tbody class="nhsuk-table__body">
+                <TableScroll label=(tr!(staff.requests.caption)).to_string()><Table caption=tr!(staff.requests.caption)>
+                    <TableHead>
+                            <TableHeader>{tr!(staff.requests.reference)}</TableHeader>
+                            <TableHeader>{tr!(staff.patient)}</TableHeader>
+                            <TableHeader>{tr!(staff.requests.requested)}</TableHeader>
+                            <TableHeader>{tr!(staff.requests.status)}</TableHeader>
+                        </TableHead>
+                    <TableBody>
                         {view.rows.into_iter().map(|r| view! {
-                            <tr>
-                                <td>{r.reference}</td>
-                                <td><a href=routes::staff_patient(&r.patient_id)>{r.name}</a><br />{r.nhs_number}</td>
-                                <td>{long_date(r.requested_on, locale())}</td>
-                                <td>{match r.state {
+                            <TableRow>
+                                <TableCell>{r.reference}</TableCell>
+                                <TableCell><a href=routes::staff_patient(&r.patient_id)>{r.name}</a><br />{r.nhs_number}</TableCell>
+                                <TableCell>{long_date(r.requested_on, locale())}</TableCell>
+                                <TableCell>{match r.state {
                                     ReplacementState::Pending => tr!(staff.requests.waiting),
                                     ReplacementState::Cancelled => tr!(staff.requests.cancelled),
                                     ReplacementState::Completed => tr!(staff.requests.complete),
-                                }}</td>
-                            </tr>
+                                }}</TableCell>
+                            </TableRow>
                         }).collect_view()}
-                    </tbody>
-                </table></TableScroll>
+                    </TableBody>
+                </Table></TableScroll>
             }.into_any()
         }}
     }
@@ -69,29 +67,26 @@ pub fn MismatchesPage() -> impl IntoView {
             view! { <p>{tr!(staff.mismatches.none)}</p> }.into_any()
         } else {
             view! {
-                <TableScroll label=(tr!(staff.mismatches.caption)).to_string()><table class="nhsuk-table">
-                    <caption class="nhsuk-table__caption">{tr!(staff.mismatches.caption)}</caption>
-                    <thead class="nhsuk-table__head">
-                        <tr>
-                            <th scope="col">{tr!(staff.nhs_number)}</th>
-                            <th scope="col">{tr!(staff.mismatches.field)}</th>
-                            <th scope="col">{tr!(staff.mismatches.clinical_system)}</th>
-                            <th scope="col">{tr!(staff.mismatches.pds)}</th>
-                            <th scope="col">{tr!(staff.mismatches.who_fixes)}</th>
-                        </tr>
-                    </thead>
-                    <tbody class="nhsuk-table__body">
+                <TableScroll label=(tr!(staff.mismatches.caption)).to_string()><Table caption=tr!(staff.mismatches.caption)>
+                    <TableHead>
+                            <TableHeader>{tr!(staff.nhs_number)}</TableHeader>
+                            <TableHeader>{tr!(staff.mismatches.field)}</TableHeader>
+                            <TableHeader>{tr!(staff.mismatches.clinical_system)}</TableHeader>
+                            <TableHeader>{tr!(staff.mismatches.pds)}</TableHeader>
+                            <TableHeader>{tr!(staff.mismatches.who_fixes)}</TableHeader>
+                        </TableHead>
+                    <TableBody>
                         {view.rows.into_iter().map(|r| view! {
-                            <tr>
-                                <td><a href=routes::staff_patient(&r.patient_id)>{r.nhs_number}</a></td>
-                                <td>{field_name(r.field)}</td>
-                                <td>{recorded(r.gp_record)}</td>
-                                <td>{recorded(r.pds)}</td>
-                                <td>{who_fixes(r.field.fixed_by())}</td>
-                            </tr>
+                            <TableRow>
+                                <TableCell><a href=routes::staff_patient(&r.patient_id)>{r.nhs_number}</a></TableCell>
+                                <TableCell>{field_name(r.field)}</TableCell>
+                                <TableCell>{recorded(r.gp_record)}</TableCell>
+                                <TableCell>{recorded(r.pds)}</TableCell>
+                                <TableCell>{who_fixes(r.field.fixed_by())}</TableCell>
+                            </TableRow>
                         }).collect_view()}
-                    </tbody>
-                </table></TableScroll>
+                    </TableBody>
+                </Table></TableScroll>
             }.into_any()
         }}
     }

@@ -2,6 +2,10 @@
 //! each member's page the changes administrators make when someone leaves, forgets their
 //! password or loses their phone. Plain forms: they work without JavaScript.
 
+use crate::components::nhsuk::{
+    Button, ButtonVariant, Panel, Table, TableBody, TableCell, TableHead, TableHeader, TableRow,
+    Tag, TagColour,
+};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
@@ -24,9 +28,9 @@ fn role(member: &StaffMemberRow) -> String {
 #[component]
 fn StatusTag(disabled: bool) -> impl IntoView {
     if disabled {
-        view! { <strong class="nhsuk-tag nhsuk-tag--grey">{tr!(staff.members.disabled)}</strong> }
+        view! { <Tag text=tr!(staff.members.disabled) colour=TagColour::Grey /> }
     } else {
-        view! { <strong class="nhsuk-tag nhsuk-tag--green">{tr!(staff.members.active)}</strong> }
+        view! { <Tag text=tr!(staff.members.active) colour=TagColour::Green /> }
     }
 }
 
@@ -40,25 +44,26 @@ pub fn StaffMembersPage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <h1>{heading}</h1>
         <p>{tr!(staff.members.intro)}</p>
-        <TableScroll label=(heading).to_string()><table class="nhsuk-table">
-            <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">{heading}</caption>
-            <thead class="nhsuk-table__head">
-                <tr>
-                    <th scope="col">{tr!(staff.members.username)}</th>
-                    <th scope="col">{tr!(staff.members.practices)}</th>
-                    <th scope="col">{tr!(staff.members.status)}</th>
-                </tr>
-            </thead>
-            <tbody class="nhsuk-table__body">
-                {view.members.iter().map(|member| view! {
-                    <tr>
-                        <td><a href=routes::staff_member(&member.username)>{member.username.clone()}</a></td>
-                        <td>{role(member)}</td>
-                        <td><StatusTag disabled=member.disabled /></td>
-                    </tr>
+        <TableScroll label=(heading).to_string()><Table caption=heading caption_hidden=true>
+            <TableHead>
+                    <TableHeader>{tr!(staff.members.username)}</TableHeader>
+                    <TableHeader>{tr!(staff.members.practices)}</TableHeader>
+                    <TableHeader>{tr!(staff.members.status)}</TableHeader>
+                </TableHead>
+            <TableBody>
+                {view.members.iter().map(|member| {
+                    let (href, username) = (routes::staff_member(&member.username), member.username.clone());
+                    let (role, disabled) = (role(member), member.disabled);
+                    view! {
+                        <TableRow>
+                            <TableCell><a href=href>{username}</a></TableCell>
+                            <TableCell>{role}</TableCell>
+                            <TableCell><StatusTag disabled /></TableCell>
+                        </TableRow>
+                    }
                 }).collect_view()}
-            </tbody>
-        </table></TableScroll>
+            </TableBody>
+        </Table></TableScroll>
     }
 }
 
@@ -127,13 +132,10 @@ pub fn StaffMemberPage() -> impl IntoView {
             <ChangeMessage change username=member.username.clone() sessions_ended=view.sessions_ended />
         })}
         {view.one_time_password.clone().map(|password| view! {
-            <div class="nhsuk-panel">
-                <h2 class="nhsuk-panel__title">{tr!(staff.members.password_heading)}</h2>
-                <div class="nhsuk-panel__body">
-                    <p><code class="relink-one-time-password">{password}</code></p>
-                    <p>{tr!(staff.members.password_once)}</p>
-                </div>
-            </div>
+            <Panel heading=tr!(staff.members.password_heading) heading_level=2>
+                <p><code class="relink-one-time-password">{password}</code></p>
+                <p>{tr!(staff.members.password_once)}</p>
+            </Panel>
         })}
         <dl class="nhsuk-summary-list">
             <div class="nhsuk-summary-list__row">
@@ -154,9 +156,9 @@ pub fn StaffMemberPage() -> impl IntoView {
             view! {
                 <form method="post" action=action(routes::STAFF_MEMBER_ENABLE)>
                     <p>{tr!(staff.members.enable_text)}</p>
-                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                    <Button variant=ButtonVariant::Secondary>
                         {tr!(staff.members.enable_button)}
-                    </button>
+                    </Button>
                 </form>
             }.into_any()
         } else if view.is_self {
@@ -165,9 +167,9 @@ pub fn StaffMemberPage() -> impl IntoView {
             view! {
                 <form method="post" action=action(routes::STAFF_MEMBER_DISABLE)>
                     <p>{tr!(staff.members.disable_text)}</p>
-                    <button class="nhsuk-button nhsuk-button--warning" data-module="nhsuk-button" type="submit">
+                    <Button variant=ButtonVariant::Warning>
                         {tr!(staff.members.disable_button)}
-                    </button>
+                    </Button>
                 </form>
             }.into_any()
         }}
@@ -177,15 +179,15 @@ pub fn StaffMemberPage() -> impl IntoView {
             view! {
                 <form method="post" action=action(routes::STAFF_MEMBER_RESET_PASSWORD)>
                     <p>{tr!(staff.members.reset_password_text)}</p>
-                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                    <Button variant=ButtonVariant::Secondary>
                         {tr!(staff.members.reset_password_button)}
-                    </button>
+                    </Button>
                 </form>
                 <form method="post" action=action(routes::STAFF_MEMBER_RESET_SECOND_FACTOR)>
                     <p>{tr!(staff.members.reset_second_factor_text)}</p>
-                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">
+                    <Button variant=ButtonVariant::Secondary>
                         {tr!(staff.members.reset_second_factor_button)}
-                    </button>
+                    </Button>
                 </form>
             }.into_any()
         }}

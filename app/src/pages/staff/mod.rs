@@ -17,6 +17,10 @@ pub mod registration;
 pub mod second_factor;
 pub mod test_patients;
 
+use crate::components::nhsuk::{
+    Button, ButtonVariant, Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Tag,
+    TagColour,
+};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
@@ -45,9 +49,9 @@ fn StaffNav(username: String) -> impl IntoView {
             </ul>
             <form method="post" action=routes::STAFF_SIGN_OUT class="relink-inline-form">
                 <span class="nhsuk-body-s">{format!("{} ", tr!(staff.nav.signed_in_as, username = username))}</span>
-                <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">
+                <Button variant=ButtonVariant::Secondary small=true>
                     {tr!(common.sign_out)}
-                </button>
+                </Button>
             </form>
         </nav>
     }
@@ -57,30 +61,27 @@ fn StaffNav(username: String) -> impl IntoView {
 #[component]
 fn PatientTable(caption: &'static str, rows: Vec<PatientRow>) -> impl IntoView {
     view! {
-        <TableScroll label=(caption).to_string()><table class="nhsuk-table">
-            <caption class="nhsuk-table__caption">{caption}</caption>
-            <thead class="nhsuk-table__head">
-                <tr>
-                    <th scope="col">{tr!(staff.name)}</th>
-                    <th scope="col">{tr!(staff.nhs_number)}</th>
-                    <th scope="col">{tr!(staff.practice)}</th>
-                </tr>
-            </thead>
-            <tbody class="nhsuk-table__body">
+        <TableScroll label=(caption).to_string()><Table caption=caption>
+            <TableHead>
+                    <TableHeader>{tr!(staff.name)}</TableHeader>
+                    <TableHeader>{tr!(staff.nhs_number)}</TableHeader>
+                    <TableHeader>{tr!(staff.practice)}</TableHeader>
+                </TableHead>
+            <TableBody>
                 {rows
                     .into_iter()
                     .map(|p| view! {
-                        <tr>
-                            <td>
+                        <TableRow>
+                            <TableCell>
                                 <a href=routes::staff_patient(&p.id)>{p.name}</a>
-                                {p.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.test_patient_tag)}</strong> })}
-                            </td>
-                            <td>{p.nhs_number}</td>
-                            <td>{p.practice_ods}</td>
-                        </tr>
+                                {p.is_test.then(|| view! { " "<Tag text=tr!(staff.test_patient_tag) colour=TagColour::Purple /> })}
+                            </TableCell>
+                            <TableCell>{p.nhs_number}</TableCell>
+                            <TableCell>{p.practice_ods}</TableCell>
+                        </TableRow>
                     })
                     .collect_view()}
-            </tbody>
-        </table></TableScroll>
+            </TableBody>
+        </Table></TableScroll>
     }
 }

@@ -1,5 +1,8 @@
 //! Finding a patient by NHS number, and the patient page.
 
+use crate::components::nhsuk::{
+    Button, ButtonLink, ButtonVariant, CalloutText, InsetText, Tag, TagColour, WarningCallout,
+};
 use leptos::prelude::*;
 
 use super::{PatientTable, StaffNav};
@@ -24,7 +27,7 @@ pub fn FindPatientPage() -> impl IntoView {
         <h1>{heading}</h1>
         <form method="get" action=routes::FIND_PATIENT novalidate>
             <TextInput id="nhs-number" name="nhs_number" label=tr!(staff.nhs_number) hint=tr!(staff.find.hint) value=view.query.clone() error=view.errors.for_field("nhs-number") width_class="nhsuk-input--width-10" autocomplete="off" numeric=true />
-            <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.find.button)}</button>
+            <Button>{tr!(staff.find.button)}</Button>
         </form>
         {view.results.map(|rows| if rows.is_empty() {
             view! { <p>{tr!(staff.find.none)}</p> }.into_any()
@@ -48,7 +51,7 @@ pub fn StaffPatientPage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <h1>
             {view.name.clone()}
-            {view.is_test.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.test_patient_tag)}</strong> })}
+            {view.is_test.then(|| view! { " "<Tag text=tr!(staff.test_patient_tag) colour=TagColour::Purple /> })}
         </h1>
         <dl class="nhsuk-summary-list">
             <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.nhs_number)}</dt><dd class="nhsuk-summary-list__value">{view.nhs_number.clone()}</dd></div>
@@ -62,16 +65,16 @@ pub fn StaffPatientPage() -> impl IntoView {
         </dl>
         <div class="nhsuk-button-group">
             {if view.can_register {
-                view! { <a class="nhsuk-button" data-module="nhsuk-button" href=routes::staff_register(&view.id) role="button" draggable="false">{tr!(staff.register.heading)}</a> }.into_any()
+                view! { <ButtonLink href=routes::staff_register(&view.id)>{tr!(staff.register.heading)}</ButtonLink> }.into_any()
             } else {
-                view! { <a class="nhsuk-button" data-module="nhsuk-button" href=routes::staff_reissue(&view.id) role="button" draggable="false">{action}</a> }.into_any()
+                view! { <ButtonLink href=routes::staff_reissue(&view.id)>{action}</ButtonLink> }.into_any()
             }}
             {view.is_test.then(|| view! {
-                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_preview_start(&view.id) role="button" draggable="false">{tr!(staff.patient_page.preview_button)}</a>
+                <ButtonLink href=routes::staff_preview_start(&view.id) variant=ButtonVariant::Secondary>{tr!(staff.patient_page.preview_button)}</ButtonLink>
             })}
             {view.can_change_access.then(|| view! {
-                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_access(&view.id) role="button" draggable="false">{tr!(staff.access_change.heading)}</a>
-                <a class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" href=routes::staff_end_access(&view.id) role="button" draggable="false">{tr!(staff.end_access.heading)}</a>
+                <ButtonLink href=routes::staff_access(&view.id) variant=ButtonVariant::Secondary>{tr!(staff.access_change.heading)}</ButtonLink>
+                <ButtonLink href=routes::staff_end_access(&view.id) variant=ButtonVariant::Secondary>{tr!(staff.end_access.heading)}</ButtonLink>
             })}
         </div>
         <h2 id="spine">{tr!(staff.pds.heading)}</h2>
@@ -83,7 +86,7 @@ pub fn StaffPatientPage() -> impl IntoView {
         {if view.can_check_pds {
             view! {
                 <form method="post" action=routes::staff_check_pds(&view.id) novalidate>
-                    <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="submit">{tr!(staff.pds.check_button)}</button>
+                    <Button variant=ButtonVariant::Secondary>{tr!(staff.pds.check_button)}</Button>
                 </form>
             }.into_any()
         } else if view.is_test {
@@ -115,16 +118,13 @@ fn PdsNoticeMessage(notice: PdsNotice, just_checked: bool) -> impl IntoView {
     };
     if notice.is_success() {
         let role = just_checked.then_some("status");
-        view! { <div class="nhsuk-inset-text" role=role><p>{text}</p></div> }.into_any()
+        view! { <InsetText nostrip:role=role><p>{text}</p></InsetText> }.into_any()
     } else {
         let role = just_checked.then_some("alert");
         view! {
-            <div class="nhsuk-warning-callout" role=role>
-                <h3 class="nhsuk-warning-callout__label">
-                    <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.notice.not_checked)}</span>
-                </h3>
-                <p>{text}</p>
-            </div>
+            <WarningCallout heading=tr!(staff.pds.notice.not_checked) nostrip:role=role>
+                <CalloutText>{text}</CalloutText>
+            </WarningCallout>
         }
         .into_any()
     }
@@ -165,20 +165,14 @@ fn SpineDetails(spine: SpineView) -> impl IntoView {
     view! {
         {spine.gone.map(|notice| view! { <PdsNoticeMessage notice just_checked=false /> })}
         {spine.deceased_on.map(|date| view! {
-            <div class="nhsuk-warning-callout">
-                <h3 class="nhsuk-warning-callout__label">
-                    <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.deceased_heading)}</span>
-                </h3>
-                <p>{tr!(staff.pds.deceased, date = long_date(date, l))}</p>
-            </div>
+            <WarningCallout heading=tr!(staff.pds.deceased_heading)>
+                <CalloutText>{tr!(staff.pds.deceased, date = long_date(date, l))}</CalloutText>
+            </WarningCallout>
         })}
         {spine.confidentiality.hides_whereabouts().then(|| view! {
-            <div class="nhsuk-warning-callout">
-                <h3 class="nhsuk-warning-callout__label">
-                    <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.pds.restricted_heading)}</span>
-                </h3>
-                <p>{tr!(staff.pds.restricted)}</p>
-            </div>
+            <WarningCallout heading=tr!(staff.pds.restricted_heading)>
+                <CalloutText>{tr!(staff.pds.restricted)}</CalloutText>
+            </WarningCallout>
         })}
         <p>{tr!(staff.pds.read_on, date = long_date(spine.read_on, l))}</p>
         <dl class="nhsuk-summary-list">

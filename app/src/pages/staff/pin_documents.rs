@@ -1,5 +1,6 @@
 //! Reissuing a PIN document, and the print-ready document (bilingual for Welsh practices).
 
+use crate::components::nhsuk::{Button, CalloutText, WarningCallout};
 use leptos::prelude::*;
 use time::Date;
 
@@ -49,13 +50,10 @@ pub fn ReissuePage() -> impl IntoView {
                         selected=view.selected.clone()
                         error=view.errors.for_field("identity-check")
                     />
-                    <div class="nhsuk-warning-callout">
-                        <h3 class="nhsuk-warning-callout__label">
-                            <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.reissue.warning_heading)}</span>
-                        </h3>
-                        <p>{tr!(staff.reissue.warning_text)}</p>
-                    </div>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.reissue.button)}</button>
+                    <WarningCallout heading=tr!(staff.reissue.warning_heading)>
+                        <CalloutText>{tr!(staff.reissue.warning_text)}</CalloutText>
+                    </WarningCallout>
+                    <Button>{tr!(staff.reissue.button)}</Button>
                 </form>
             </div>
         </div>
@@ -160,12 +158,9 @@ pub fn PrintPage() -> impl IntoView {
                 <PageTitle heading=tr!(staff.pin_document) />
                 <div class="relink-no-print">
                     <a class="nhsuk-back-link" href=routes::staff_patient(&patient_id)>{tr!(staff.print.back)}</a>
-                    <div class="nhsuk-warning-callout">
-                        <h2 class="nhsuk-warning-callout__label">
-                            <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{tr!(staff.print.print_now)}</span>
-                        </h2>
-                        <p>{shown_once}</p>
-                    </div>
+                    <WarningCallout heading=tr!(staff.print.print_now) heading_level=2>
+                        <CalloutText>{shown_once}</CalloutText>
+                    </WarningCallout>
                     <p>{tr!(staff.print.how_to_print)}</p>
                     <PrintButton>{tr!(staff.print.print_button)}</PrintButton>
                 </div>

@@ -1,6 +1,10 @@
 //! The practices (administrators only): every practice Relink serves, and "Add a practice".
 //! One page for both, so a refused form shows again above the same list.
 
+use crate::components::nhsuk::{
+    Button, InsetText, Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Tag,
+    TagColour,
+};
 use leptos::prelude::*;
 
 use crate::components::layout::TableScroll;
@@ -58,7 +62,7 @@ pub fn PracticesPage() -> impl IntoView {
                         autocomplete="off"
                     />
                     <SystemRadios selected=values.system.clone() error=errors.for_field("system") />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.practices.button)}</button>
+                    <Button>{tr!(staff.practices.button)}</Button>
                 </form>
             </div>
         </div>
@@ -75,10 +79,10 @@ fn AddedMessage(added: PracticeRow) -> impl IntoView {
         code = added.ods_code.clone()
     );
     view! {
-        <div class="nhsuk-inset-text" role="status">
+        <InsetText role="status">
             <p>{text}</p>
             {added.is_welsh.then(|| view! { <p>{tr!(staff.practices.added_welsh)}</p> })}
-        </div>
+        </InsetText>
     }
 }
 
@@ -86,33 +90,30 @@ fn AddedMessage(added: PracticeRow) -> impl IntoView {
 #[component]
 fn PracticeTable(rows: Vec<PracticeRow>) -> impl IntoView {
     view! {
-        <TableScroll label=(tr!(staff.practices.caption)).to_string()><table class="nhsuk-table">
-            <caption class="nhsuk-table__caption">{tr!(staff.practices.caption)}</caption>
-            <thead class="nhsuk-table__head">
-                <tr>
-                    <th scope="col">{tr!(staff.practices.ods_code)}</th>
-                    <th scope="col">{tr!(staff.name)}</th>
-                    <th scope="col">{tr!(staff.practices.clinical_system)}</th>
-                    <th scope="col" class="nhsuk-table__header--numeric">{tr!(staff.practices.patients)}</th>
-                </tr>
-            </thead>
-            <tbody class="nhsuk-table__body">
+        <TableScroll label=(tr!(staff.practices.caption)).to_string()><Table caption=tr!(staff.practices.caption)>
+            <TableHead>
+                    <TableHeader>{tr!(staff.practices.ods_code)}</TableHeader>
+                    <TableHeader>{tr!(staff.name)}</TableHeader>
+                    <TableHeader>{tr!(staff.practices.clinical_system)}</TableHeader>
+                    <TableHeader numeric=true>{tr!(staff.practices.patients)}</TableHeader>
+                </TableHead>
+            <TableBody>
                 {rows
                     .into_iter()
                     .map(|p| view! {
-                        <tr>
-                            <td>{p.ods_code}</td>
-                            <td>
+                        <TableRow>
+                            <TableCell>{p.ods_code}</TableCell>
+                            <TableCell>
                                 {p.name}
-                                {p.is_welsh.then(|| view! { " "<strong class="nhsuk-tag nhsuk-tag--blue">{tr!(staff.practices.welsh_tag)}</strong> })}
-                            </td>
-                            <td>{p.clinical_system}</td>
-                            <td class="nhsuk-table__cell--numeric">{p.patients}</td>
-                        </tr>
+                                {p.is_welsh.then(|| view! { " "<Tag text=tr!(staff.practices.welsh_tag) colour=TagColour::Blue /> })}
+                            </TableCell>
+                            <TableCell>{p.clinical_system}</TableCell>
+                            <TableCell numeric=true>{p.patients}</TableCell>
+                        </TableRow>
                     })
                     .collect_view()}
-            </tbody>
-        </table></TableScroll>
+            </TableBody>
+        </Table></TableScroll>
     }
 }
 

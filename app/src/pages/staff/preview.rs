@@ -1,5 +1,6 @@
 //! Previewing a test patient: why, then their account page under the preview banner.
 
+use crate::components::nhsuk::{Button, ButtonVariant, Tag, TagColour};
 use leptos::prelude::*;
 
 use super::StaffNav;
@@ -28,7 +29,7 @@ pub fn PreviewStartPage() -> impl IntoView {
                 <p>{tr!(staff.preview_start.intro)}</p>
                 <form method="post" action=routes::staff_preview_start(&view.id) novalidate>
                     <TextInput id="reason" name="reason" label=tr!(staff.preview_start.reason) hint=tr!(staff.preview_start.reason_hint) value=view.reason.clone() error=view.errors.for_field("reason") autocomplete="off" />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.preview_start.button)}</button>
+                    <Button>{tr!(staff.preview_start.button)}</Button>
                 </form>
             </div>
         </div>
@@ -50,11 +51,11 @@ pub fn PreviewPage() -> impl IntoView {
             <PageTitle heading=tr!(staff.preview.heading) />
             <div class="relink-preview-banner" role="region" aria-label=tr!(staff.preview.heading)>
                 <p>
-                    <strong class="nhsuk-tag nhsuk-tag--purple">{tr!(staff.preview.heading)}</strong>
+                    <Tag text=tr!(staff.preview.heading) colour=TagColour::Purple />
                     {format!(" {}", tr!(staff.preview.banner, name = patient_name, ends_at = ends_at))}
                 </p>
                 <form method="post" action=routes::staff_preview_end(&preview_id)>
-                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" data-module="nhsuk-button" type="submit">{tr!(staff.preview.end_button)}</button>
+                    <Button variant=ButtonVariant::Secondary small=true>{tr!(staff.preview.end_button)}</Button>
                 </form>
             </div>
             <StaffNav username />

@@ -2,6 +2,7 @@
 //! their record access, the date it is visible from and their services, after an identity
 //! check; then their first PIN document is printed.
 
+use crate::components::nhsuk::{Button, ButtonVariant, CalloutText, WarningCallout};
 use leptos::prelude::*;
 
 use super::test_patients::{AccessSettingsFields, SmallRadios};
@@ -53,7 +54,7 @@ pub fn RegisterPage() -> impl IntoView {
                         error=view.errors.for_field("identity-check")
                     />
                     <p>{document}</p>
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.register.button)}</button>
+                    <Button>{tr!(staff.register.button)}</Button>
                 </form>
             </div>
         </div>
@@ -78,7 +79,7 @@ pub fn ChangeAccessPage() -> impl IntoView {
                     <p>{tr!(staff.access_change.intro)}</p>
                     <AccessSettingsFields access=view.settings.access.clone() rule=view.settings.rule.clone() visible_from=view.settings.visible_from.clone() services=view.settings.services.clone() errors=view.errors.clone() />
                     <ReasonField label=tr!(staff.access_change.reason_label) hint=tr!(staff.access_change.reason_hint) value=view.reason.clone() errors=view.errors.clone() />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.access_change.button)}</button>
+                    <Button>{tr!(staff.access_change.button)}</Button>
                 </form>
             </div>
         </div>
@@ -101,15 +102,12 @@ pub fn EndAccessPage() -> impl IntoView {
                 <span class="nhsuk-caption-l">{view.name.clone()}</span>
                 <form method="post" action=routes::staff_end_access(&view.id) novalidate>
                     <h1>{heading}</h1>
-                    <div class="nhsuk-warning-callout">
-                        <h3 class="nhsuk-warning-callout__label">
-                            <span role="text"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(staff.important))}</span>{heading}</span>
-                        </h3>
-                        <p>{tr!(staff.end_access.intro, account_id = view.account_id.clone())}</p>
-                    </div>
+                    <WarningCallout heading=heading>
+                        <CalloutText>{tr!(staff.end_access.intro, account_id = view.account_id.clone())}</CalloutText>
+                    </WarningCallout>
                     <p>{tr!(staff.end_access.kept)}</p>
                     <ReasonField label=tr!(staff.end_access.reason_label) hint=tr!(staff.end_access.reason_hint) value=view.reason.clone() errors=view.errors.clone() />
-                    <button class="nhsuk-button nhsuk-button--warning" data-module="nhsuk-button" type="submit">{tr!(staff.end_access.button)}</button>
+                    <Button variant=ButtonVariant::Warning>{tr!(staff.end_access.button)}</Button>
                 </form>
             </div>
         </div>

@@ -2,6 +2,7 @@
 //! (first sign-in, or after a reset), setting up an authenticator app, and the code at every
 //! sign-in. Plain forms: they work without JavaScript.
 
+use crate::components::nhsuk::{Button, ButtonLink, CalloutText, WarningCallout};
 use leptos::prelude::*;
 
 use crate::components::form::{PasswordInput, TextInput};
@@ -36,7 +37,7 @@ pub fn StaffNewPasswordPage() -> impl IntoView {
                     error=view.errors.for_field("confirmation")
                     autocomplete="new-password"
                 />
-                <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.new_password.button)}</button>
+                <Button>{tr!(staff.new_password.button)}</Button>
             </form>
         </SignInFrame>
     }
@@ -54,20 +55,14 @@ pub fn StaffAuthenticatorPage() -> impl IntoView {
         };
         return view! {
             <SignInFrame heading=tr!(staff.authenticator.codes_heading) summary=Default::default() signed_out=None>
-                <div class="nhsuk-warning-callout">
-                    <h2 class="nhsuk-warning-callout__label">
-                        <span role="text">
-                            <span class="nhsuk-u-visually-hidden">{tr!(staff.authenticator.important)}</span>
-                            {tr!(staff.authenticator.codes_warning_heading)}
-                        </span>
-                    </h2>
-                    <p>{tr!(staff.authenticator.codes_warning)}</p>
-                </div>
+                <WarningCallout heading=tr!(staff.authenticator.codes_warning_heading) heading_level=2>
+                    <CalloutText>{tr!(staff.authenticator.codes_warning)}</CalloutText>
+                </WarningCallout>
                 <p>{tr!(staff.authenticator.codes_intro)}</p>
                 <ul class="nhsuk-list relink-recovery-codes" aria-label=tr!(staff.authenticator.codes_label)>
                     {view.recovery_codes.iter().map(|code| view! { <li><code>{code.clone()}</code></li> }).collect_view()}
                 </ul>
-                <a class="nhsuk-button" href=next>{tr!(staff.authenticator.continue_link)}</a>
+                <ButtonLink href=next>{tr!(staff.authenticator.continue_link)}</ButtonLink>
             </SignInFrame>
         }
         .into_any();
@@ -106,7 +101,7 @@ pub fn StaffAuthenticatorPage() -> impl IntoView {
                     spellcheck_off=true
                     numeric=true
                 />
-                <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.authenticator.button)}</button>
+                <Button>{tr!(staff.authenticator.button)}</Button>
             </form>
         </SignInFrame>
     }
@@ -145,7 +140,7 @@ pub fn StaffSecurityCodePage() -> impl IntoView {
                     autocomplete="one-time-code"
                     spellcheck_off=true
                 />
-                <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.security_code.button)}</button>
+                <Button>{tr!(staff.security_code.button)}</Button>
             </form>
             <p>{tr!(staff.security_code.lost_phone)}</p>
         </SignInFrame>

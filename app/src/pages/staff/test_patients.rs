@@ -1,9 +1,13 @@
 //! Test patients: the list, and the form that sets one up.
 
+use crate::components::nhsuk::{Button, ButtonLink};
 use leptos::prelude::*;
 
 use super::{PatientTable, StaffNav};
-use crate::components::form::{BackLink, DateInput, ErrorSummary, RadioChoice, TextInput};
+use crate::components::form::{
+    BackLink, CheckboxChoice, Checkboxes, DateInput, ErrorSummary, RadioChoice, Select,
+    SelectOption, TextInput,
+};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::{OnlineService, VisibleFromRule};
 use crate::tr;
@@ -20,9 +24,9 @@ pub fn TestPatientsPage() -> impl IntoView {
         <StaffNav username=view.username.clone() />
         <h1>{tr!(staff.test_patients.heading)}</h1>
         <p>{tr!(staff.test_patients.intro)}</p>
-        <a class="nhsuk-button" data-module="nhsuk-button" href=routes::NEW_TEST_PATIENT role="button" draggable="false">
+        <ButtonLink href=routes::NEW_TEST_PATIENT>
             {tr!(staff.test_patients.set_up_link)}
-        </a>
+        </ButtonLink>
         {if view.patients.is_empty() {
             view! { <p>{tr!(staff.test_patients.none)}</p> }.into_any()
         } else {
@@ -164,16 +168,14 @@ pub fn NewTestPatientPage() -> impl IntoView {
                 <ErrorSummary errors=errors.clone() />
                 <h1>{heading}</h1>
                 <form method="post" action=routes::NEW_TEST_PATIENT novalidate>
-                    <div class=if errors.for_field("practice").is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }>
-                        <label class="nhsuk-label nhsuk-label--s" for="practice">{tr!(staff.practice)}</label>
-                        {errors.for_field("practice").map(|m| view! { <span class="nhsuk-error-message" id="practice-error"><span class="nhsuk-u-visually-hidden">{format!("{} ", tr!(common.error_prefix))}</span>{m}</span> })}
-                        <select class="nhsuk-select" id="practice" name="practice">
-                            {view.practices.iter().map(|(code, name)| {
-                                let selected = values.practice == *code;
-                                view! { <option value=code.clone() selected=selected>{format!("{name} ({code})")}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <Select
+                        id="practice"
+                        name="practice"
+                        label=tr!(staff.practice)
+                        error=errors.for_field("practice")
+                        options=practice_options(&view.practices)
+                        selected=values.practice.clone()
+                    />
                     <TextInput id="given-name" name="given_name" label=tr!(staff.new_test_patient.first_name) value=values.given_name.clone() error=errors.for_field("given-name") width_class="nhsuk-input--width-20" autocomplete="off" />
                     <TextInput id="family-name" name="family_name" label=tr!(staff.new_test_patient.last_name) value=values.family_name.clone() error=errors.for_field("family-name") width_class="nhsuk-input--width-20" autocomplete="off" />
                     <DateInput id="date-of-birth" name_prefix="date_of_birth" legend=tr!(staff.date_of_birth) hint=tr!(staff.new_test_patient.dob_hint) day=values.dob.0.clone() month=values.dob.1.clone() year=values.dob.2.clone() error=errors.for_field("date-of-birth") />
@@ -189,7 +191,7 @@ pub fn NewTestPatientPage() -> impl IntoView {
                         numeric=true
                     />
                     <AccessSettingsFields access=values.access.clone() rule=values.rule.clone() visible_from=values.visible_from.clone() services=values.services.clone() errors=errors.clone() />
-                    <button class="nhsuk-button" data-module="nhsuk-button" type="submit">{tr!(staff.new_test_patient.button)}</button>
+                    <Button>{tr!(staff.new_test_patient.button)}</Button>
                 </form>
             </div>
         </div>
@@ -225,23 +227,30 @@ pub(super) fn AccessSettingsFields(
                             .into_any(),
                         }
                     />
-                    <div class="nhsuk-form-group">
-                        <fieldset class="nhsuk-fieldset">
-                            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{tr!(staff.new_test_patient.services_legend)}</legend>
-                            <div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">
-                                {OnlineService::ALL.into_iter().map(|service| {
-                                    let value = service.form_value();
-                                    let id = format!("service-{value}");
-                                    let checked = values.3.iter().any(|s| s == value);
-                                    view! {
-                                        <div class="nhsuk-checkboxes__item">
-                                            <input class="nhsuk-checkboxes__input" id=id.clone() name="services" type="checkbox" value=value checked=checked />
-                                            <label class="nhsuk-label nhsuk-checkboxes__label" for=id>{service_label(service)}</label>
-                                        </div>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        </fieldset>
-                    </div>
+                    <Checkboxes
+                        id="services"
+                        name="services"
+                        legend=tr!(staff.new_test_patient.services_legend)
+                        small=true
+                        choices=OnlineService::ALL
+                            .into_iter()
+                            .map(|service| CheckboxChoice {
+                                value: service.form_value().to_owned(),
+                                label: service_label(service).to_owned(),
+                                checked: values.3.iter().any(|s| s == service.form_value()),
+                            })
+                            .collect()
+                    />
     }
+}
+
+/// The practices a member may choose, as a select's options: "Name (ODS code)".
+pub(super) fn practice_options(practices: &[(String, String)]) -> Vec<SelectOption> {
+    practices
+        .iter()
+        .map(|(code, name)| SelectOption {
+            value: code.clone(),
+            text: format!("{name} ({code})"),
+        })
+        .collect()
 }
