@@ -93,7 +93,11 @@ const timeoutServers = Object.entries(timeoutPorts).map(([name, port]) =>
     RELINK_TIMEOUT_WARNING_SECONDS: "20",
   }),
 );
-const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers, ...timeoutServers];
+// Keyboard-only journeys that use up a demo PIN document or a replacement (keyboard.spec.ts):
+// a fresh server per project, so they take nothing from the other specs' journeys.
+const keyboardPorts = { "js-on": basePort + 8, "js-off": basePort + 9 } as const;
+const keyboardServers = Object.entries(keyboardPorts).map(([name, port]) => relinkServer(`keyboard-${name}`, port, {}));
+const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers, ...timeoutServers, ...keyboardServers];
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.
 const chromium = {
