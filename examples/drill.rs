@@ -514,8 +514,15 @@ async fn reset_and_sign_in(visit: &mut Visit, n: usize) -> Result<String, Stop> 
     visit.expect("sign out", &out, 303, Some("/sign-in?signed_out=1"))?;
     if visit.mode == Mode::Instances {
         for _ in 0..2 {
+            // The signed-out cookie, replayed on every instance, is a dead session: sign in
+            // again, the sign-in page saying the session ended.
             let after = visit.get("/account", Some(&session)).await?;
-            visit.expect("account after sign-out", &after, 303, Some("/sign-in"))?;
+            visit.expect(
+                "account after sign-out",
+                &after,
+                303,
+                Some("/sign-in?signed_out=timeout"),
+            )?;
         }
     }
     Ok(ack)

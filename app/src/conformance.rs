@@ -390,6 +390,14 @@ fn hint(o: Options<'_>) -> Adapted {
     Ok(view! { <Hint text nostrip:id=id /> }.into_any())
 }
 
+/// A heading's `level` option, `default` when it has none.
+fn heading_level_of(o: &Options<'_>, default: u8) -> Result<u8, String> {
+    o.str("level")
+        .map(|l| l.parse::<u8>().map_err(|e| e.to_string()))
+        .transpose()
+        .map(|level| level.unwrap_or(default))
+}
+
 /// nhsuk's label options: `text` or `heading` (a string, `true`, or `{ text, level, size }`).
 struct LabelOptions {
     text: String,
@@ -419,12 +427,7 @@ fn label_options(o: &Options<'_>) -> Result<LabelOptions, String> {
             if let Some(s) = h.size("size")? {
                 size = Some(s);
             }
-            heading_level = Some(
-                h.str("level")
-                    .map(|l| l.parse::<u8>().map_err(|e| e.to_string()))
-                    .transpose()?
-                    .unwrap_or(1),
-            );
+            heading_level = Some(heading_level_of(&h, 1)?);
         }
         _ => {}
     }
@@ -445,15 +448,39 @@ fn label(o: Options<'_>) -> Adapted {
     Ok(view! { <Label text nostrip:for_id=for_id nostrip:size=size nostrip:heading_level=heading_level /> }.into_any())
 }
 
-fn input(o: Options<'_>) -> Adapted {
+/// What the single-field components (input, password input, select) read alike.
+struct Field {
+    name: &'static str,
+    id: &'static str,
+    label: LabelOptions,
+    hint: Option<&'static str>,
+    error: Option<String>,
+}
+
+fn field_options(o: &Options<'_>) -> Result<Field, String> {
     let name = leak(o.str("name").ok_or("no name")?);
     let id = leak(o.str("id").unwrap_or_else(|| name.to_owned()));
     let label = label_options(&o.obj("label").ok_or("no label")?)?;
     if label.heading_level.is_some_and(|level| level != 1) {
         return Err("a label heading other than h1: Relink's question pages use h1".into());
     }
-    let hint = static_text(&o, "hint");
-    let error = o.text("errorMessage");
+    Ok(Field {
+        name,
+        id,
+        label,
+        hint: static_text(o, "hint"),
+        error: o.text("errorMessage"),
+    })
+}
+
+fn input(o: Options<'_>) -> Adapted {
+    let Field {
+        name,
+        id,
+        label,
+        hint,
+        error,
+    } = field_options(&o)?;
     let width_class = o
         .str("width")
         .map(|w| leak(format!("nhsuk-input--width-{w}")));
@@ -493,11 +520,13 @@ fn input(o: Options<'_>) -> Adapted {
 }
 
 fn password_input(o: Options<'_>) -> Adapted {
-    let name = leak(o.str("name").ok_or("no name")?);
-    let id = leak(o.str("id").unwrap_or_else(|| name.to_owned()));
-    let label = label_options(&o.obj("label").ok_or("no label")?)?;
-    let hint = static_text(&o, "hint");
-    let error = o.text("errorMessage");
+    let Field {
+        name,
+        id,
+        label,
+        hint,
+        error,
+    } = field_options(&o)?;
     let autocomplete = leak(
         o.str("autocomplete")
             .unwrap_or_else(|| "current-password".into()),
@@ -766,12 +795,10 @@ fn panel(o: Options<'_>) -> Adapted {
     let (text, level) = match heading {
         Some(h) => {
             no_html(&h)?;
-            let level = h
-                .str("level")
-                .map(|l| l.parse::<u8>().map_err(|e| e.to_string()))
-                .transpose()?
-                .unwrap_or(1);
-            (h.str("text").ok_or("no heading text")?, level)
+            (
+                h.str("text").ok_or("no heading text")?,
+                heading_level_of(&h, 1)?,
+            )
         }
         None => (o.str("heading").ok_or("no heading")?, 1),
     };
@@ -801,14 +828,13 @@ fn warning_callout(o: Options<'_>) -> Adapted {
 }
 
 fn select(o: Options<'_>) -> Adapted {
-    let name = leak(o.str("name").ok_or("no name")?);
-    let id = leak(o.str("id").unwrap_or_else(|| name.to_owned()));
-    let label = label_options(&o.obj("label").ok_or("no label")?)?;
-    if label.heading_level.is_some_and(|level| level != 1) {
-        return Err("a label heading other than h1: Relink's question pages use h1".into());
-    }
-    let hint = static_text(&o, "hint");
-    let error = o.text("errorMessage");
+    let Field {
+        name,
+        id,
+        label,
+        hint,
+        error,
+    } = field_options(&o)?;
     let mut selected = o.str("value").unwrap_or_default();
     let mut options = Vec::new();
     for item in o.list("items") {
@@ -965,15 +991,10 @@ fn card(o: Options<'_>) -> Adapted {
         Some(Value::Object(_)) => {
             let h = o.obj("heading").expect("an object");
             no_html(&h)?;
-            let level = h
-                .str("level")
-                .map(|l| l.parse::<u8>().map_err(|e| e.to_string()))
-                .transpose()?
-                .unwrap_or(2);
             (
                 h.str("text").ok_or("no heading text")?,
                 h.size("size")?,
-                level,
+                heading_level_of(&h, 2)?,
             )
         }
         _ => return Err("no heading: Relink's cards have one".into()),

@@ -425,10 +425,10 @@ test("an administrator disables a leaver and enables them again from the staff a
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("staff.hillview");
   await checkAccessibility(page, browser, testInfo);
   await page.getByRole("button", { name: "Disable account" }).click();
-  await expect(page.getByRole("status")).toHaveText("staff.hillview is disabled and has been signed out everywhere.");
+  await expect(page.getByRole("status")).toHaveText("Information: staff.hillview is disabled and has been signed out everywhere.");
   await checkAccessibility(page, browser, testInfo);
   await page.getByRole("button", { name: "Enable account" }).click();
-  await expect(page.getByRole("status")).toHaveText("staff.hillview can sign in again.");
+  await expect(page.getByRole("status")).toHaveText("Information: staff.hillview can sign in again.");
   await page.getByRole("button", { name: "Reset password" }).click();
   await expect(page.getByRole("heading", { name: "New password to use once" })).toBeVisible();
   await checkAccessibility(page, browser, testInfo);

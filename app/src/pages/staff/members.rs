@@ -3,8 +3,8 @@
 //! password or loses their phone. Plain forms: they work without JavaScript.
 
 use crate::components::nhsuk::{
-    Button, ButtonVariant, Panel, Table, TableBody, TableCell, TableHead, TableHeader, TableRow,
-    Tag, TagColour,
+    Button, ButtonVariant, CalloutText, InsetText, Panel, Table, TableBody, TableCell, TableHead,
+    TableHeader, TableRow, Tag, TagColour, WarningCallout,
 };
 use leptos::prelude::*;
 
@@ -97,15 +97,21 @@ fn ChangeMessage(
         change,
         StaffMemberChange::NotYourself | StaffMemberChange::SignsInWithProvider
     );
-    let class = if refused {
-        "nhsuk-warning-callout"
+    // A refusal is something to act on (a warning); a change done is information.
+    if refused {
+        view! {
+            <WarningCallout role="status">
+                <CalloutText>{text}</CalloutText>
+            </WarningCallout>
+        }
+        .into_any()
     } else {
-        "nhsuk-inset-text"
-    };
-    view! {
-        <div class=class role="status">
-            <p>{text}</p>
-        </div>
+        view! {
+            <InsetText role="status">
+                <p>{text}</p>
+            </InsetText>
+        }
+        .into_any()
     }
 }
 
