@@ -636,12 +636,41 @@ fn date_input(o: Options<'_>) -> Adapted {
     .into_any())
 }
 
-fn radios(o: Options<'_>) -> Adapted {
+/// What the fieldset components (radios, checkboxes) read alike; `legend` is `None` without a
+/// fieldset.
+struct Group {
+    name: &'static str,
+    id: &'static str,
+    legend: Option<(String, Option<Size>, bool)>,
+    hint: Option<&'static str>,
+    error: Option<String>,
+}
+
+fn group_options(o: &Options<'_>) -> Result<Group, String> {
     let name = leak(o.str("name").ok_or("no name")?);
     let id = leak(o.str("idPrefix").unwrap_or_else(|| name.to_owned()));
-    let (legend, legend_size, legend_is_page_heading) = legend_options(&o)?;
-    let hint = static_text(&o, "hint");
-    let error = o.text("errorMessage");
+    let legend = match o.value.get("fieldset") {
+        None => None,
+        Some(_) => Some(legend_options(o)?),
+    };
+    Ok(Group {
+        name,
+        id,
+        legend,
+        hint: static_text(o, "hint"),
+        error: o.text("errorMessage"),
+    })
+}
+
+fn radios(o: Options<'_>) -> Adapted {
+    let Group {
+        name,
+        id,
+        legend,
+        hint,
+        error,
+    } = group_options(&o)?;
+    let (legend, legend_size, legend_is_page_heading) = legend.ok_or("no fieldset")?;
     let mut selected = o.str("value").unwrap_or_default();
     let mut choices = Vec::new();
     for item in o.list("items") {
@@ -865,17 +894,17 @@ fn select(o: Options<'_>) -> Adapted {
 }
 
 fn checkboxes(o: Options<'_>) -> Adapted {
-    let name = leak(o.str("name").ok_or("no name")?);
-    let id = leak(o.str("idPrefix").unwrap_or_else(|| name.to_owned()));
-    let (legend, legend_size, legend_is_page_heading) = match o.value.get("fieldset") {
+    let Group {
+        name,
+        id,
+        legend,
+        hint,
+        error,
+    } = group_options(&o)?;
+    let (legend, legend_size, legend_is_page_heading) = match legend {
         None => (None, None, false),
-        Some(_) => {
-            let (text, size, heading) = legend_options(&o)?;
-            (Some(text), size, heading)
-        }
+        Some((text, size, heading)) => (Some(text), size, heading),
     };
-    let hint = static_text(&o, "hint");
-    let error = o.text("errorMessage");
     let small = o.bool("small").unwrap_or(false);
     let mut choices = Vec::new();
     for item in o.list("items") {
