@@ -169,3 +169,133 @@ test.describe("without JavaScript", () => {
     await checkAccessibility(page, browser, testInfo);
   });
 });
+
+// A journey step's time limit (10 minutes for a reset's new passphrase, 30 for asking to
+// replace an account) is too long to wait for: the browser's clock is moved on instead
+// (Playwright's clock), while the server keeps real time. So these check the page's side: the
+// warning opens before the step's end (20 seconds before on these servers), "I need more
+// time" extends it on the server and moves the end on, and at the end the step's page is
+// loaded again. What that page then says (the step ended) is tested against the server in
+// tests/it/session_timeout.rs.
+const STEP_HEADING = "Do you need more time?";
+const stepDialog = (page: Page) => page.getByRole("dialog", { name: STEP_HEADING });
+
+/** The step's time as the page was sent: seconds left, seconds more time gives, warning time. */
+async function stepTimes(page: Page) {
+  return page.locator("dialog[data-relink-timeout]").evaluate((dialog: HTMLElement) => ({
+    left: Number(dialog.dataset.secondsLeft),
+    extend: Number(dialog.dataset.extendSeconds),
+    warning: Number(dialog.dataset.warningSeconds),
+  }));
+}
+
+/** Moves the browser's clock to 10 seconds before the warning, then 15 seconds on: it opens. */
+async function waitForWarning(page: Page, dialog: ReturnType<typeof stepDialog>, secondsLeft: number, warning: number) {
+  await page.clock.fastForward((secondsLeft - warning - 10) * 1000);
+  await expect(dialog).toBeHidden();
+  await page.clock.fastForward(15_000);
+  await expect(dialog).toBeVisible();
+}
+
+async function matchPinDocument(page: Page, testInfo: TestInfo) {
+  await page.goto(`${server(testInfo)}/reset-passphrase`);
+  await page.getByLabel("Account ID").fill("1000000001");
+  await page.getByLabel("ODS code").fill("T00001");
+  await page.getByLabel("Passphrase from your PIN document").fill("demo-pin-1");
+  await page.getByLabel("Day").fill("1");
+  await page.getByLabel("Month").fill("2");
+  await page.getByLabel("Year").fill("1980");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create a new passphrase");
+}
+
+test.describe("journey steps, with JavaScript", () => {
+  test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "the warning needs JavaScript");
+
+  test("a reset step warns 2 minutes before its end, and I need more time extends it", async ({ page }, testInfo) => {
+    await page.clock.install();
+    await matchPinDocument(page, testInfo);
+    await expect(page.getByTestId("time-limit")).toHaveText(
+      "For your security, you have 10 minutes to create a new passphrase. After that, you will need to enter your PIN document details again.",
+    );
+    const times = await stepTimes(page);
+    expect(times.left).toBeGreaterThan(590);
+    expect(times.extend).toBe(600);
+    const field = page.getByLabel("New passphrase", { exact: true });
+    await field.focus();
+    await waitForWarning(page, stepDialog(page), times.left, times.warning);
+    await expect(stepDialog(page)).toContainText(/For your security, this step will end in \d+ seconds\./);
+    const more = stepDialog(page).getByRole("button", { name: "I need more time" });
+    await expect(more).toBeFocused();
+    await expectNoAxeViolations(page);
+    await page.keyboard.press("Tab");
+    await expect(stepDialog(page).getByRole("button", { name: "Start again" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(more).toBeFocused();
+
+    const answer = page.waitForResponse((response) => response.url().endsWith("/reset-passphrase/more-time"));
+    await page.keyboard.press("Enter");
+    const extended = await answer;
+    expect(extended.status()).toBe(200);
+    expect(Number(await extended.text())).toBeGreaterThan(590);
+    await expect(stepDialog(page)).toBeHidden();
+    await expect(field).toBeFocused();
+    // Ten minutes from the press: past the old end, no warning until just before the new one.
+    await waitForWarning(page, stepDialog(page), Number(await extended.text()), times.warning);
+
+    // Start again goes back to the PIN document's details.
+    await stepDialog(page).getByRole("button", { name: "Start again" }).click();
+    await expect(page).toHaveURL(/\/reset-passphrase$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Reset your passphrase");
+  });
+
+  test("when nobody answers, the step's page is loaded again at its end", async ({ page }, testInfo) => {
+    await page.clock.install();
+    await matchPinDocument(page, testInfo);
+    const times = await stepTimes(page);
+    await waitForWarning(page, stepDialog(page), times.left, times.warning);
+    const reloaded = page.waitForRequest(
+      (request) => request.method() === "GET" && request.url().endsWith("/reset-passphrase/new-passphrase"),
+    );
+    await page.clock.fastForward(times.warning * 1000);
+    await reloaded;
+  });
+
+  test("asking to replace an account, in Welsh, with Escape for more time", async ({ page, context }, testInfo) => {
+    await context.addCookies([{ name: "relink-lang", value: "cy", url: server(testInfo) }]);
+    await page.clock.install();
+    await page.goto(`${server(testInfo)}/replace-account`);
+    await page.getByLabel("Rhif GIG").fill("999 000 0069");
+    await page.getByLabel("Diwrnod").fill("6");
+    await page.getByLabel("Mis").fill("7");
+    await page.getByLabel("Blwyddyn").fill("1972");
+    await page.getByLabel("Cod post").fill("rv6 7lm");
+    await page.getByRole("button", { name: "Parhau" }).click();
+    await expect(page.getByTestId("time-limit")).toContainText("mae gennych chi 30 munud ar ôl i orffen gofyn am amnewid eich cyfrif");
+    const times = await stepTimes(page);
+    expect(times.extend).toBe(1800);
+    const welsh = page.getByRole("dialog", { name: "Oes angen mwy o amser arnoch chi?" });
+    await waitForWarning(page, welsh, times.left, times.warning);
+    await expect(welsh).toContainText(/bydd y cam hwn yn dod i ben ymhen \d+ eiliad\./);
+    await expect(welsh.getByRole("button", { name: "Mae angen mwy o amser arnaf" })).toBeFocused();
+    await expectNoAxeViolations(page);
+    const answer = page.waitForResponse((response) => response.url().endsWith("/replace-account/more-time"));
+    await page.keyboard.press("Escape");
+    expect((await answer).status()).toBe(200);
+    await expect(welsh).toBeHidden();
+  });
+});
+
+test.describe("journey steps, without JavaScript", () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled, "the page without its script");
+
+  test("the step's page says how long is left, and offers no dialog", async ({ page, browser }, testInfo) => {
+    await matchPinDocument(page, testInfo);
+    await expect(page.getByTestId("time-limit")).toHaveText(
+      "For your security, you have 10 minutes to create a new passphrase. After that, you will need to enter your PIN document details again.",
+    );
+    await expect(stepDialog(page)).toBeHidden();
+    await expect(page.getByRole("button", { name: "I need more time" })).toHaveCount(0);
+    await checkAccessibility(page, browser, testInfo);
+  });
+});

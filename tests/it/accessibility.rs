@@ -42,12 +42,12 @@ async fn the_statement_reads_in_english_and_welsh() {
         "This service is partially compliant with the ",
         "Web Content Accessibility Guidelines version 2.2",
         "<h2>Non-accessible content</h2>",
-        "This fails WCAG 2.2 success criterion 2.2.1 (Timing adjustable).",
+        "This fails WCAG 2.2 success criterion 2.2.1 (Timing adjustable) when JavaScript is off.",
         "<h2>What we're doing to improve accessibility</h2>",
         "axe-core (through @axe-core/playwright)",
         "the tests use Playwright in the Chromium browser",
         "<h2>Preparation of this accessibility statement</h2>",
-        "This statement was prepared on 3 December 2026. It was last reviewed on 3 December 2026.",
+        "This statement was prepared on 3 December 2026. It was last reviewed on 4 December 2026.",
         // In demo mode, the demo pages are said to be no part of the service.
         "<h3>Demonstration pages</h3>",
     ] {

@@ -37,7 +37,7 @@ async fn identify(server: &TestServer, (nhs, (d, m, y), postcode): IdentityInput
 }
 
 /// Passes the identity check and returns the journey cookie.
-async fn start_journey(server: &TestServer) -> String {
+pub(crate) async fn start_journey(server: &TestServer) -> String {
     let page = identify(server, DANA).await;
     assert_eq!(page.status, 303, "{}", page.body);
     assert_eq!(page.location.as_deref(), Some("/replace-account/email"));

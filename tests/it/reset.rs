@@ -30,7 +30,7 @@ async fn verify(
 }
 
 /// Matches the valid demo document and returns the step cookie.
-async fn matched(server: &TestServer) -> String {
+pub(crate) async fn matched(server: &TestServer) -> String {
     let page = verify(
         server,
         "1000000001",

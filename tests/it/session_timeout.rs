@@ -6,7 +6,7 @@
 use app::db::sessions::SessionTimeouts;
 
 use crate::account::signed_in;
-use crate::common::{fixture, start, start_configured, TestServer};
+use crate::common::{fixture, start, start_configured, unix_now, TestServer};
 use crate::staff::{staff_sign_in, RIVERSIDE};
 
 const WELSH: &str = "relink-lang=cy";
@@ -37,7 +37,7 @@ async fn a_patient_s_account_page_states_its_time_limit_and_carries_the_warning(
     ));
     for attribute in [
         r#"data-relink-timeout="patient""#,
-        r#"data-idle-seconds="900""#,
+        r#"data-seconds-left="900""#,
         r#"data-warning-seconds="120""#,
         r#"data-keep-alive="/account/keep-alive""#,
         r#"data-timed-out="/sign-out?timed_out=1""#,
@@ -181,7 +181,7 @@ async fn staff_pages_state_30_minutes_and_a_staff_session_is_kept_alive_by_its_o
     ));
     for attribute in [
         r#"data-relink-timeout="staff""#,
-        r#"data-idle-seconds="1800""#,
+        r#"data-seconds-left="1800""#,
         r#"data-keep-alive="/staff/keep-alive""#,
         r#"data-timed-out="/staff/sign-out?timed_out=1""#,
     ] {
@@ -267,7 +267,7 @@ async fn shorter_configured_times_are_what_pages_state_and_sessions_keep() {
     .await;
     let cookie = signed_in(&server).await;
     let account = server.get("/account", Some(&cookie)).await;
-    assert!(account.body.contains(r#"data-idle-seconds="30""#));
+    assert!(account.body.contains(r#"data-seconds-left="30""#));
     assert!(account.body.contains(r#"data-warning-seconds="20""#));
     assert!(account
         .body
@@ -283,7 +283,7 @@ async fn shorter_configured_times_are_what_pages_state_and_sessions_keep() {
 
     let staff = staff_sign_in(&server, RIVERSIDE).await;
     let home = server.get("/staff", Some(&staff)).await;
-    assert!(home.body.contains(r#"data-idle-seconds="40""#));
+    assert!(home.body.contains(r#"data-seconds-left="40""#));
     fixture::backdate_session_activity(&server.database_url, 35).await;
     assert_eq!(
         keep_alive(&server, "/staff/keep-alive", Some(&staff)).await,
@@ -294,4 +294,320 @@ async fn shorter_configured_times_are_what_pages_state_and_sessions_keep() {
         keep_alive(&server, "/staff/keep-alive", Some(&staff)).await,
         403
     );
+}
+
+/// The number in the warning's `data-<name>="…"` attribute.
+fn warning_number(body: &str, name: &str) -> i64 {
+    let start = format!(r#"data-{name}=""#);
+    let from = body
+        .find(&start)
+        .unwrap_or_else(|| panic!("no data-{name}"))
+        + start.len();
+    let digits: String = body[from..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+/// "I need more time": the answer's status and body.
+async fn more_time(server: &TestServer, path: &str, cookie: Option<&str>) -> (u16, String) {
+    let page = server.post(path, &[], cookie).await;
+    (page.status, page.body)
+}
+
+#[tokio::test]
+async fn a_reset_step_states_its_time_left_and_i_need_more_time_extends_it_a_bounded_number_of_times(
+) {
+    let server = start(true).await;
+    let step = crate::reset::matched(&server).await;
+    let page = server
+        .get("/reset-passphrase/new-passphrase", Some(&step))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(
+        "For your security, you have 10 minutes to create a new passphrase. After that, you will need to enter your PIN document details again."
+    ));
+    for attribute in [
+        r#"data-relink-timeout="reset-step""#,
+        r#"data-ends="step""#,
+        r#"data-extend-seconds="600""#,
+        r#"data-warning-seconds="120""#,
+        r#"data-keep-alive="/reset-passphrase/more-time""#,
+        r#"data-timed-out="/reset-passphrase/new-passphrase""#,
+        "Do you need more time?",
+        "I need more time",
+        r#"href="/reset-passphrase" role="button""#,
+    ] {
+        assert!(page.body.contains(attribute), "no {attribute}");
+    }
+    assert!((595..=600).contains(&warning_number(&page.body, "seconds-left")));
+
+    // Eight and a half minutes on: the page says what is left, rounded up.
+    fixture::backdate_step_tokens(&server.database_url, 510).await;
+    let late = server
+        .get("/reset-passphrase/new-passphrase", Some(&step))
+        .await;
+    assert!(late
+        .body
+        .contains("you have 2 minutes to create a new passphrase"));
+    assert!((85..=90).contains(&warning_number(&late.body, "seconds-left")));
+    // A refused passphrase keeps the step, and its warning.
+    let weak = server
+        .post(
+            "/reset-passphrase/new-passphrase",
+            &[("new_passphrase", "short"), ("confirm_passphrase", "short")],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert!(weak.body.contains(r#"data-relink-timeout="reset-step""#));
+
+    // More time: a whole 10 minutes from now, for the cookie too.
+    let extended = server
+        .post("/reset-passphrase/more-time", &[], Some(&step))
+        .await;
+    assert_eq!(extended.status, 200);
+    assert_eq!(extended.body, "600");
+    assert_eq!(extended.cache_control.as_deref(), Some("no-store"));
+    let cookie = extended.set_cookie.unwrap();
+    assert!(cookie.starts_with("__Host-relink-reset="), "{cookie}");
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Max-Age=600"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    let page = server
+        .get("/reset-passphrase/new-passphrase", Some(&step))
+        .await;
+    assert!(page
+        .body
+        .contains("you have 10 minutes to create a new passphrase"));
+
+    // Asked for again at once: it already has 10 minutes, and keeps them.
+    let again = more_time(&server, "/reset-passphrase/more-time", Some(&step)).await;
+    assert_eq!(again.0, 200);
+    assert!(
+        (595..=600).contains(&again.1.parse::<i64>().unwrap()),
+        "{}",
+        again.1
+    );
+
+    // Never past eleven lifetimes from the start: near that end, only what is left of it, then
+    // no more (409), and the step still ends when it would.
+    let now = unix_now() as i64;
+    fixture::set_step_token_window(&server.database_url, now, 11 * 600 - 300, 100).await;
+    let last = more_time(&server, "/reset-passphrase/more-time", Some(&step)).await;
+    assert_eq!(last.0, 200);
+    assert!(
+        (295..=300).contains(&last.1.parse::<i64>().unwrap()),
+        "{}",
+        last.1
+    );
+    let refused = more_time(&server, "/reset-passphrase/more-time", Some(&step)).await;
+    assert_eq!(refused.0, 409);
+    assert_eq!(
+        server
+            .get("/reset-passphrase/new-passphrase", Some(&step))
+            .await
+            .status,
+        200
+    );
+
+    // No step, a made-up one, or one that has run out: nothing to extend (403), and a step run
+    // out stays ended.
+    assert_eq!(
+        more_time(&server, "/reset-passphrase/more-time", None)
+            .await
+            .0,
+        403
+    );
+    let forged = Some("__Host-relink-reset=forged");
+    assert_eq!(
+        more_time(&server, "/reset-passphrase/more-time", forged)
+            .await
+            .0,
+        403
+    );
+    fixture::expire_step_tokens(&server.database_url).await;
+    assert_eq!(
+        more_time(&server, "/reset-passphrase/more-time", Some(&step))
+            .await
+            .0,
+        403
+    );
+    let ended = server
+        .get("/reset-passphrase/new-passphrase", Some(&step))
+        .await;
+    assert_eq!(ended.status, 403);
+    assert!(ended
+        .body
+        .contains("You need to enter your PIN document details again"));
+    assert!(!ended.body.contains("data-relink-timeout"));
+}
+
+#[tokio::test]
+async fn a_used_step_gets_no_more_time_and_another_site_cannot_ask_for_it() {
+    let server = start(true).await;
+    let step = crate::reset::matched(&server).await;
+    let cross_site = reqwest::Client::new()
+        .post(format!("{}/reset-passphrase/more-time", server.base))
+        .header("cookie", &step)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let done = server
+        .post(
+            "/reset-passphrase/new-passphrase",
+            &[
+                ("new_passphrase", "carpet orbit lemon harbour"),
+                ("confirm_passphrase", "carpet orbit lemon harbour"),
+            ],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(done.location.as_deref(), Some("/reset-passphrase/done"));
+    assert_eq!(
+        more_time(&server, "/reset-passphrase/more-time", Some(&step))
+            .await
+            .0,
+        403
+    );
+    // The confirmation is not a step: no time limit there.
+    let confirmation = server.get("/reset-passphrase/done", Some(&step)).await;
+    assert_eq!(confirmation.status, 200);
+    assert!(!confirmation.body.contains("data-relink-timeout"));
+}
+
+#[tokio::test]
+async fn asking_to_replace_an_account_states_its_time_left_and_can_have_more_in_welsh_too() {
+    let server = start(true).await;
+    let journey = crate::replacement::start_journey(&server).await;
+    let email = server.get("/replace-account/email", Some(&journey)).await;
+    assert_eq!(email.status, 200);
+    assert!(email.body.contains(
+        "For your security, you have 30 minutes left to finish asking to replace your account. After that, you will need to start again."
+    ));
+    for attribute in [
+        r#"data-relink-timeout="replacement""#,
+        r#"data-extend-seconds="1800""#,
+        r#"data-keep-alive="/replace-account/more-time""#,
+        r#"data-timed-out="/replace-account/email""#,
+        r#"href="/replace-account" role="button""#,
+    ] {
+        assert!(email.body.contains(attribute), "no {attribute}");
+    }
+    let welsh_cookies = format!("{journey}; {WELSH}");
+    let welsh = server
+        .get("/replace-account/email", Some(&welsh_cookies))
+        .await;
+    assert!(welsh.body.contains(
+        "Er eich diogelwch, mae gennych chi 30 munud ar ôl i orffen gofyn am amnewid eich cyfrif."
+    ));
+    assert!(welsh.body.contains("Oes angen mwy o amser arnoch chi?"));
+    assert!(welsh.body.contains("Mae angen mwy o amser arnaf"));
+
+    // 29 minutes on, one press gives 30 minutes again.
+    fixture::backdate_replacement_journeys(&server.database_url, 29 * 60).await;
+    let late = server.get("/replace-account/email", Some(&journey)).await;
+    assert!(late.body.contains("you have 1 minute left"));
+    let (status, seconds) = more_time(&server, "/replace-account/more-time", Some(&journey)).await;
+    assert_eq!((status, seconds.as_str()), (200, "1800"));
+    let later = server.get("/replace-account/email", Some(&journey)).await;
+    assert!(later.body.contains("you have 30 minutes left"));
+    // A wrong address keeps the journey and its warning.
+    let wrong = server
+        .post(
+            "/replace-account/email",
+            &[("email", "not an address")],
+            Some(&journey),
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains(r#"data-relink-timeout="replacement""#));
+
+    // No journey, or one run out: 403, and nothing comes back.
+    assert_eq!(
+        more_time(&server, "/replace-account/more-time", None)
+            .await
+            .0,
+        403
+    );
+    fixture::expire_replacement_journeys(&server.database_url).await;
+    assert_eq!(
+        more_time(&server, "/replace-account/more-time", Some(&journey))
+            .await
+            .0,
+        403
+    );
+    let ended = server.get("/replace-account/email", Some(&journey)).await;
+    assert_eq!(ended.status, 403);
+    assert!(!ended.body.contains("data-relink-timeout"));
+}
+
+#[tokio::test]
+async fn a_staff_sign_in_step_states_its_time_left_and_can_have_more() {
+    let server = start(true).await;
+    let (username, password) = RIVERSIDE;
+    let given = server
+        .post(
+            "/staff/sign-in",
+            &[("username", username), ("password", password)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        given.location.as_deref(),
+        Some("/staff/sign-in/security-code")
+    );
+    let step = given.cookie();
+    let page = server
+        .get("/staff/sign-in/security-code", Some(&step))
+        .await;
+    assert!(page.body.contains(
+        "You have 10 minutes to finish signing in. After that you will need to sign in again."
+    ));
+    for attribute in [
+        r#"data-relink-timeout="staff-sign-in-step""#,
+        r#"data-keep-alive="/staff/sign-in/more-time""#,
+        r#"data-timed-out="/staff/sign-in/security-code""#,
+        r#"href="/staff/sign-in" role="button""#,
+    ] {
+        assert!(page.body.contains(attribute), "no {attribute}");
+    }
+    // A wrong code keeps the step, and its warning.
+    let wrong = server
+        .post(
+            "/staff/sign-in/security-code",
+            &[("code", "12")],
+            Some(&step),
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong
+        .body
+        .contains(r#"data-relink-timeout="staff-sign-in-step""#));
+
+    // Just begun, it already has its 10 minutes; 8½ minutes on, it gets 10 again.
+    let (status, seconds) = more_time(&server, "/staff/sign-in/more-time", Some(&step)).await;
+    assert_eq!(status, 200);
+    assert!(
+        (595..=600).contains(&seconds.parse::<i64>().unwrap()),
+        "{seconds}"
+    );
+    fixture::backdate_staff_sign_in_steps(&server.database_url, 510).await;
+    let (status, seconds) = more_time(&server, "/staff/sign-in/more-time", Some(&step)).await;
+    assert_eq!((status, seconds.as_str()), (200, "600"));
+    assert_eq!(
+        more_time(&server, "/staff/sign-in/more-time", None).await.0,
+        403
+    );
+    // In Welsh.
+    let welsh_cookies = format!("{step}; {WELSH}");
+    let welsh = server
+        .get("/staff/sign-in/security-code", Some(&welsh_cookies))
+        .await;
+    assert!(welsh
+        .body
+        .contains("Mae gennych 10 munud i orffen mewngofnodi."));
 }

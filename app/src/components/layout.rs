@@ -1,6 +1,6 @@
 //! The NHS header, footer, skip link, page titles and the demo notice.
 
-use crate::components::nhsuk::{Tag, TagColour};
+use crate::components::nhsuk::{ButtonLink, ButtonVariant, Tag, TagColour};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,7 +8,7 @@ use crate::language::PluralCategory;
 use crate::language::{countdown, html_lang, locale, minutes, minutes_form, other, seconds_form};
 use crate::tr;
 use crate::views::form::FormErrors;
-use crate::views::page::page_facts;
+use crate::views::page::{page_facts, TimeLimited};
 use crate::views::routes;
 
 /// True when the server runs in demo mode.
@@ -206,35 +206,116 @@ pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl Into
     }
 }
 
-/// On every page of a session that ends when unused: how long it lasts, said before it
-/// matters (WCAG 2.2.1), with JavaScript or without.
+/// On every page of a session that ends when unused, or of a journey step that ends after a
+/// time: how long it lasts, said before it matters (WCAG 2.2.1), with JavaScript or without.
 #[component]
 pub fn TimeLimitNotice() -> impl IntoView {
     page_facts().time_limit.map(|limit| {
-        let duration = minutes(limit.idle_minutes(), locale());
+        let duration = minutes(limit.minutes_left(), locale());
+        let statement = match limit.what {
+            TimeLimited::PatientSession | TimeLimited::StaffSession => {
+                tr!(common.timeout.statement, duration = duration)
+            }
+            TimeLimited::ResetStep | TimeLimited::ActivationStep => {
+                tr!(common.timeout.step_reset, duration = duration)
+            }
+            TimeLimited::ReplacementJourney => {
+                tr!(common.timeout.step_replace, duration = duration)
+            }
+            TimeLimited::StaffSignInStep => {
+                tr!(common.timeout.step_staff_sign_in, duration = duration)
+            }
+        };
         view! {
-            <p class="nhsuk-body-s relink-time-limit" data-testid="time-limit">
-                {tr!(common.timeout.statement, duration = duration)}
-            </p>
+            <p class="nhsuk-body-s relink-time-limit" data-testid="time-limit">{statement}</p>
         }
     })
 }
 
-/// The warning before a session ends unused, for `public/assets/js/timeout-warning.js` to
-/// open: a modal dialog saying "For your security, we will sign you out in 2 minutes", with
-/// **Stay signed in** (which keeps the session alive on the server) and **Sign out**. A closed
-/// `<dialog>` shows nothing, so without JavaScript there is no warning, only the
-/// [`TimeLimitNotice`]. The words for the countdown ("%n minute", "%n funud", "%n eiliad")
-/// come in the page's language, one attribute for each plural category the script's
-/// `Intl.PluralRules` may give.
+/// Where the warning's buttons and its script go for one kind of time limit.
+struct WarningEnds {
+    /// The storage key's name, shared by the tabs of one session or step.
+    name: &'static str,
+    /// Where "Stay signed in" or "I need more time" posts.
+    more_time: &'static str,
+    /// A session: the sign-out form's action; a step: "Start again", the journey's first page.
+    leave: &'static str,
+    /// Where the page goes when time runs out: a session's sign-out (`?timed_out=1`, posted),
+    /// a step's own page, which then says the step ended.
+    timed_out: String,
+    /// The sign-in page another tab's sign-out takes this one to (sessions only).
+    sign_in: Option<&'static str>,
+}
+
+fn warning_ends(what: TimeLimited, path: &str) -> WarningEnds {
+    let step = |name, more_time, leave| WarningEnds {
+        name,
+        more_time,
+        leave,
+        timed_out: path.split('?').next().unwrap_or(path).to_owned(),
+        sign_in: None,
+    };
+    match what {
+        TimeLimited::PatientSession => WarningEnds {
+            name: "patient",
+            more_time: routes::KEEP_ALIVE,
+            leave: routes::SIGN_OUT,
+            timed_out: routes::sign_out_timed_out(routes::SIGN_OUT),
+            sign_in: Some(routes::SIGN_IN),
+        },
+        TimeLimited::StaffSession => WarningEnds {
+            name: "staff",
+            more_time: routes::STAFF_KEEP_ALIVE,
+            leave: routes::STAFF_SIGN_OUT,
+            timed_out: routes::sign_out_timed_out(routes::STAFF_SIGN_OUT),
+            sign_in: Some(routes::STAFF_SIGN_IN),
+        },
+        TimeLimited::ResetStep => step("reset-step", routes::RESET_MORE_TIME, routes::RESET),
+        TimeLimited::ActivationStep => step(
+            "reset-step",
+            routes::RESET_MORE_TIME,
+            routes::REPLACE_ACTIVATE,
+        ),
+        TimeLimited::ReplacementJourney => {
+            step("replacement", routes::REPLACE_MORE_TIME, routes::REPLACE)
+        }
+        TimeLimited::StaffSignInStep => step(
+            "staff-sign-in-step",
+            routes::STAFF_SIGN_IN_MORE_TIME,
+            routes::STAFF_SIGN_IN,
+        ),
+    }
+}
+
+/// The warning before a session ends unused or a journey step runs out, for
+/// `public/assets/js/timeout-warning.js` to open: a modal dialog saying "For your security, we
+/// will sign you out in 2 minutes" with **Stay signed in** (which keeps the session alive on
+/// the server) and **Sign out**, or "this step will end in 2 minutes" with **I need more time**
+/// (which extends the step on the server) and **Start again**. A closed `<dialog>` shows
+/// nothing, so without JavaScript there is no warning, only the [`TimeLimitNotice`]. The words
+/// for the countdown ("%n minute", "%n funud", "%n eiliad") come in the page's language, one
+/// attribute for each plural category the script's `Intl.PluralRules` may give.
 #[component]
 pub fn TimeoutWarning() -> impl IntoView {
-    page_facts().time_limit.map(|limit| {
+    let facts = page_facts();
+    facts.time_limit.map(|limit| {
         let locale = locale();
-        let (session, keep_alive, sign_out, sign_in) = if limit.staff {
-            ("staff", routes::STAFF_KEEP_ALIVE, routes::STAFF_SIGN_OUT, routes::STAFF_SIGN_IN)
+        let ends = warning_ends(limit.what, &facts.path);
+        let session = limit.what.is_session();
+        let (heading, text_before, more_time, leave) = if session {
+            (
+                tr!(common.timeout.heading),
+                tr!(common.timeout.text_before),
+                tr!(common.timeout.stay),
+                tr!(common.timeout.sign_out),
+            )
         } else {
-            ("patient", routes::KEEP_ALIVE, routes::SIGN_OUT, routes::SIGN_IN)
+            (
+                tr!(common.timeout.step_heading),
+                tr!(common.timeout.step_text_before),
+                tr!(common.timeout.more_time),
+                tr!(common.timeout.start_again),
+            )
         };
         let minute = |category| minutes_form(category, locale);
         let second = |category| seconds_form(category, locale);
@@ -242,12 +323,14 @@ pub fn TimeoutWarning() -> impl IntoView {
             <dialog
                 class="relink-timeout"
                 id="relink-timeout"
-                data-relink-timeout=session
-                data-idle-seconds=limit.idle_seconds
+                data-relink-timeout=ends.name
+                data-ends=if session { "session" } else { "step" }
+                data-seconds-left=limit.seconds_left
+                data-extend-seconds=limit.extend_seconds
                 data-warning-seconds=limit.warning_seconds
-                data-keep-alive=keep_alive
-                data-timed-out=routes::sign_out_timed_out(sign_out)
-                data-sign-in-page=sign_in
+                data-keep-alive=ends.more_time
+                data-timed-out=ends.timed_out
+                data-sign-in-page=ends.sign_in
                 data-minutes-zero=minute(PluralCategory::Zero)
                 data-minutes-one=minute(PluralCategory::One)
                 data-minutes-two=minute(PluralCategory::Two)
@@ -263,23 +346,40 @@ pub fn TimeoutWarning() -> impl IntoView {
                 aria-labelledby="relink-timeout-heading"
                 aria-describedby="relink-timeout-text"
             >
-                <h2 class="nhsuk-heading-m" id="relink-timeout-heading">{tr!(common.timeout.heading)}</h2>
+                <h2 class="nhsuk-heading-m" id="relink-timeout-heading">{heading}</h2>
                 <p class="nhsuk-body" id="relink-timeout-text">
-                    {tr!(common.timeout.text_before)}
+                    {text_before}
                     <span data-relink-countdown="">{countdown(limit.warning_seconds, locale)}</span>
                     {tr!(common.timeout.text_after)}
                 </p>
                 <p class="nhsuk-u-visually-hidden" aria-live="polite" data-relink-announce=""></p>
-                <form method="post" action=sign_out novalidate data-relink-sign-out="">
-                    <div class="nhsuk-button-group">
-                        <button type="button" class="nhsuk-button" data-relink-stay="" autofocus>
-                            {tr!(common.timeout.stay)}
-                        </button>
-                        <button type="submit" class="nhsuk-button nhsuk-button--secondary">
-                            {tr!(common.timeout.sign_out)}
-                        </button>
-                    </div>
-                </form>
+                {if session {
+                    view! {
+                        <form method="post" action=ends.leave novalidate data-relink-sign-out="">
+                            <div class="nhsuk-button-group">
+                                <button type="button" class="nhsuk-button" data-relink-stay="" autofocus>
+                                    {more_time}
+                                </button>
+                                <button type="submit" class="nhsuk-button nhsuk-button--secondary">
+                                    {leave}
+                                </button>
+                            </div>
+                        </form>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <div class="nhsuk-button-group">
+                            <button type="button" class="nhsuk-button" data-relink-stay="" autofocus>
+                                {more_time}
+                            </button>
+                            <ButtonLink href=ends.leave variant=ButtonVariant::Secondary>
+                                {leave}
+                            </ButtonLink>
+                        </div>
+                    }
+                    .into_any()
+                }}
             </dialog>
         }
     })

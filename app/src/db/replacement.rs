@@ -16,7 +16,7 @@ use super::tokens::{CancelToken, JourneyToken, StepToken};
 use super::{pin_documents, step_tokens, Db, DbError};
 use crate::domain::{
     NhsNumber, Postcode, ReplacementFacts, ReplacementReference, ReplacementState, SecurityCode,
-    CANCEL_LINK_DAYS,
+    StepWindow, CANCEL_LINK_DAYS,
 };
 
 /// How long a patient has to finish the journey after the identity check.
@@ -111,6 +111,18 @@ pub struct Journey {
     pub email_confirmed_at: Option<i64>,
     pub request_id: Option<String>,
     pub expires_at: i64,
+    pub created_at: i64,
+}
+
+impl Journey {
+    /// The journey's time window: it began at `created_at` and ends at `expires_at`.
+    pub fn window(&self) -> StepWindow {
+        StepWindow {
+            started_at: self.created_at,
+            lifetime_seconds: JOURNEY_LIFETIME_SECONDS,
+            expires_at: self.expires_at,
+        }
+    }
 }
 
 pub async fn start_journey<'e>(
@@ -143,13 +155,33 @@ pub async fn journey<'e>(
 ) -> Result<Option<Journey>, DbError> {
     Ok(sqlx::query_as::<_, Journey>(
         "SELECT patient_id, old_account_id, new_email, code_hash, code_expires_at, code_attempts,
-                codes_sent, email_confirmed_at, request_id, expires_at
+                codes_sent, email_confirmed_at, request_id, expires_at, created_at
          FROM replacement_journeys WHERE token_hash = $1 AND expires_at > $2",
     )
     .bind(token.digest())
     .bind(now)
     .fetch_optional(exec)
     .await?)
+}
+
+/// Gives an unfinished journey that has not run out until `new_end` (see
+/// [`StepWindow::more_time`]). Returns whether it did.
+pub async fn extend_journey<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &JourneyToken,
+    new_end: i64,
+    now: i64,
+) -> Result<bool, DbError> {
+    let result = sqlx::query(
+        "UPDATE replacement_journeys SET expires_at = $1
+         WHERE token_hash = $2 AND request_id IS NULL AND expires_at > $3 AND expires_at < $1",
+    )
+    .bind(new_end)
+    .bind(token.digest())
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(result.rows_affected() == 1)
 }
 
 /// The stored form of a security code: bound to the journey's token, so a code is worthless in

@@ -5,6 +5,7 @@
 use sqlx::{Any, Executor};
 
 use super::DbError;
+use crate::domain::StepWindow;
 
 /// How long a step token stays valid.
 pub const STEP_TOKEN_LIFETIME_SECONDS: i64 = 10 * 60;
@@ -14,8 +15,11 @@ pub use super::tokens::StepToken;
 /// Where a presented token stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepTokenState {
-    /// Valid: the PIN document it was issued for.
-    Valid { pin_document_id: String },
+    /// Valid: the PIN document it was issued for, and the step's time window.
+    Valid {
+        pin_document_id: String,
+        window: StepWindow,
+    },
     /// Already used to finish a reset, at this time.
     Used {
         pin_document_id: String,
@@ -45,6 +49,7 @@ pub async fn issue<'e>(
 struct StepTokenRow {
     pin_document_id: String,
     expires_at: i64,
+    created_at: i64,
     used_at: Option<i64>,
 }
 
@@ -54,7 +59,7 @@ pub async fn state<'e>(
     now: i64,
 ) -> Result<StepTokenState, DbError> {
     let row = sqlx::query_as::<_, StepTokenRow>(
-        "SELECT pin_document_id, expires_at, used_at FROM step_tokens WHERE token_hash = $1",
+        "SELECT pin_document_id, expires_at, created_at, used_at FROM step_tokens WHERE token_hash = $1",
     )
     .bind(token.digest())
     .fetch_optional(exec)
@@ -71,8 +76,16 @@ pub async fn state<'e>(
         Some(StepTokenRow {
             pin_document_id,
             expires_at,
+            created_at,
             used_at: None,
-        }) if expires_at > now => StepTokenState::Valid { pin_document_id },
+        }) if expires_at > now => StepTokenState::Valid {
+            pin_document_id,
+            window: StepWindow {
+                started_at: created_at,
+                lifetime_seconds: STEP_TOKEN_LIFETIME_SECONDS,
+                expires_at,
+            },
+        },
         _ => StepTokenState::Invalid,
     })
 }
@@ -125,6 +138,26 @@ pub async fn consume<'e>(
         .bind(token.digest())
         .execute(exec)
         .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Gives an unused, unexpired token's step until `new_end` (see [`StepWindow::more_time`]).
+/// Returns whether it did: a token used or run out in the meantime keeps its end.
+pub async fn extend<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StepToken,
+    new_end: i64,
+    now: i64,
+) -> Result<bool, DbError> {
+    let result = sqlx::query(
+        "UPDATE step_tokens SET expires_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 AND expires_at < $1",
+    )
+    .bind(new_end)
+    .bind(token.digest())
+    .bind(now)
+    .execute(exec)
+    .await?;
     Ok(result.rows_affected() == 1)
 }
 

@@ -25,6 +25,7 @@ pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod staff_password;
 pub mod staff_provider;
+pub mod time_limit;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use audit_kind::{AuditKind, PatientActivity};
@@ -53,3 +54,4 @@ pub use staff::{
     one_time_secret, parse_test_nhs_number, IdentityCheck, StaffReturnPath, StaffUsername,
     StaffUsernameError, TestNhsNumberError,
 };
+pub use time_limit::{MoreTime, StepWindow, MAX_EXTENSIONS};

@@ -12,8 +12,10 @@ use crate::components::layout::{is_demo, PageTitle};
 use crate::language::{locale, long_date};
 use crate::tr;
 
-/// When the statement was prepared and last reviewed against the service and its tests.
-const REVIEWED: Date = date!(2026 - 12 - 03);
+/// When the statement was first prepared.
+const PREPARED: Date = date!(2026 - 12 - 03);
+/// When it was last reviewed against the service and its tests.
+const REVIEWED: Date = date!(2026 - 12 - 04);
 
 /// Where AbilityNet's advice on making a device easier to use lives (in English).
 const ABILITYNET: &str = "https://mcmw.abilitynet.org.uk/";
@@ -24,6 +26,7 @@ const WCAG_22: &str = "https://www.w3.org/TR/WCAG22/";
 
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {
+    let prepared = long_date(PREPARED, locale());
     let reviewed = long_date(REVIEWED, locale());
     view! {
         <PageTitle heading=tr!(common.accessibility_link) />
@@ -107,7 +110,7 @@ pub fn AccessibilityPage() -> impl IntoView {
                 <p>{tr!(accessibility.improving_manual)}</p>
 
                 <h2>{tr!(accessibility.preparation_heading)}</h2>
-                <p>{tr!(accessibility.prepared, prepared = reviewed.clone(), reviewed = reviewed.clone())}</p>
+                <p>{tr!(accessibility.prepared, prepared = prepared, reviewed = reviewed.clone())}</p>
                 <p>{tr!(accessibility.tested_on, date = reviewed)}</p>
             </div>
         </div>

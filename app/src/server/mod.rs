@@ -12,6 +12,7 @@ mod errors;
 pub mod hashing;
 pub mod imports;
 pub mod mail;
+mod more_time;
 mod notices;
 pub mod page_cache;
 mod patient_session;
@@ -36,7 +37,7 @@ pub(crate) use cookies::locale_of;
 pub use cookies::{has_session_cookie, host_cookie, request_cookie};
 pub use errors::JourneyError;
 pub(crate) use errors::{problem_page, Problem};
-pub use render::{render, render_fresh_form};
+pub use render::{render, render_fresh_form, render_step};
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -287,7 +288,7 @@ pub fn router(state: AppState) -> Router {
         provide_context(context_state.clone());
         provide_context(request_locale());
         // Pages Leptos answers itself are outside the staff area's guard.
-        render::provide_page_facts(&context_state, false);
+        render::provide_page_facts(&context_state, false, None);
         render::provide_nonce(request_context::nonce());
     };
 

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 use super::page_cache::CachedPage;
 use super::{request_context, request_locale, AppState};
 use crate::db::sessions::SessionKind;
+use crate::domain::StepWindow;
 use crate::shell;
-use crate::views::page::{PageFacts, SessionTimeLimit};
+use crate::views::page::{PageFacts, TimeLimit, TimeLimited};
 use crate::views::routes;
 
 /// Renders the app at `path` with `view` in context: the page component there reads it (and
@@ -24,7 +25,29 @@ pub async fn render<V: Clone + Send + Sync + 'static>(
     status: StatusCode,
 ) -> Response {
     let nonce = request_context::nonce();
-    render_with_nonce(state, path, view, status, nonce).await
+    render_with_nonce(state, path, view, status, nonce, None).await
+}
+
+/// Renders a page of a journey step that ends after a time (`window`, read at `now`): like
+/// [`render`], and the page says how long is left and, with JavaScript, warns before the end
+/// and offers more time (see [`TimeLimit`]).
+pub async fn render_step<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+    status: StatusCode,
+    step: (TimeLimited, StepWindow),
+    now: i64,
+) -> Response {
+    let (what, window) = step;
+    let limit = TimeLimit {
+        what,
+        seconds_left: window.seconds_left(now),
+        extend_seconds: window.lifetime_seconds,
+        warning_seconds: state.session_timeouts.warning_seconds(),
+    };
+    let nonce = request_context::nonce();
+    render_with_nonce(state, path, view, status, nonce, Some(limit)).await
 }
 
 /// A page that shows its view's default, a fresh form: the same for every visitor but for the
@@ -45,8 +68,15 @@ pub async fn render_fresh_form<V: Clone + Default + Send + Sync + 'static>(
         return page.response(nonce.as_str());
     }
     let placeholder = request_context::Nonce::random();
-    let rendered =
-        render_with_nonce(state, path, V::default(), StatusCode::OK, Some(placeholder)).await;
+    let rendered = render_with_nonce(
+        state,
+        path,
+        V::default(),
+        StatusCode::OK,
+        Some(placeholder),
+        None,
+    )
+    .await;
     let (parts, body) = rendered.into_parts();
     match axum::body::to_bytes(body, 1 << 20).await {
         Ok(body) => state
@@ -71,6 +101,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
     view: V,
     status: StatusCode,
     nonce: Option<request_context::Nonce>,
+    step: Option<TimeLimit>,
 ) -> Response {
     let mut request = Request::builder().uri(path);
     if let Some(cookies) = request_context::cookies() {
@@ -88,7 +119,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
             if let Some(facts) = staff_nav {
                 provide_context(facts);
             }
-            provide_page_facts(&context_state, staff_nav.is_some());
+            provide_page_facts(&context_state, staff_nav.is_some(), step);
             provide_context(view.clone());
             provide_nonce(nonce);
         },
@@ -101,9 +132,13 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
 
 /// The facts a page may read (see [`PageFacts`]), from the state and the request Leptos is
 /// rendering: its path, whether it carries a patient session cookie, and the time limit of the
-/// session it belongs to (a staff page behind the staff guard, `staff_signed_in`, or "Your
-/// account").
-pub(crate) fn page_facts(state: &AppState, staff_signed_in: bool) -> PageFacts {
+/// session or step it belongs to: a journey step's (`step`, from its handler), a staff page's
+/// behind the staff guard (`staff_signed_in`), or "Your account"'s.
+pub(crate) fn page_facts(
+    state: &AppState,
+    staff_signed_in: bool,
+    step: Option<TimeLimit>,
+) -> PageFacts {
     let path = use_context::<Parts>()
         .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
         .unwrap_or_else(|| routes::HOME.to_owned());
@@ -111,27 +146,30 @@ pub(crate) fn page_facts(state: &AppState, staff_signed_in: bool) -> PageFacts {
     // Staff pages behind the guard, and "Your account" (rendered for a live session only), are
     // the pages whose request marked a session used: other pages a patient with a session
     // cookie reads do not keep the session alive, so they have no time limit to state.
-    let kind = if staff_signed_in {
-        Some(SessionKind::Staff)
+    let session = if staff_signed_in {
+        Some((TimeLimited::StaffSession, SessionKind::Staff))
     } else {
-        (signed_in && path == routes::ACCOUNT).then_some(SessionKind::Patient)
+        (signed_in && path == routes::ACCOUNT)
+            .then_some((TimeLimited::PatientSession, SessionKind::Patient))
     };
     let timeouts = state.session_timeouts;
+    let session_limit = session.map(|(what, kind)| TimeLimit {
+        what,
+        seconds_left: timeouts.idle_seconds(kind),
+        extend_seconds: timeouts.idle_seconds(kind),
+        warning_seconds: timeouts.warning_seconds(),
+    });
     PageFacts {
         demo: state.demo,
         signed_in,
         path,
-        time_limit: kind.map(|kind| SessionTimeLimit {
-            staff: kind == SessionKind::Staff,
-            idle_seconds: timeouts.idle_seconds(kind),
-            warning_seconds: timeouts.warning_seconds(),
-        }),
+        time_limit: step.or(session_limit),
     }
 }
 
 /// Makes the page's facts (see [`page_facts`]) available to the page being rendered.
-pub(crate) fn provide_page_facts(state: &AppState, staff_signed_in: bool) {
-    crate::views::page::provide_page_facts(page_facts(state, staff_signed_in));
+pub(crate) fn provide_page_facts(state: &AppState, staff_signed_in: bool, step: Option<TimeLimit>) {
+    crate::views::page::provide_page_facts(page_facts(state, staff_signed_in, step));
 }
 
 /// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.

@@ -7,7 +7,7 @@ use axum::extract::{Form, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -15,8 +15,8 @@ use time::OffsetDateTime;
 use super::replacement::{finish_activation, ActivationStep};
 use super::throttle::{self, Answer as _};
 use super::{
-    host_cookie, notices, render, render_fresh_form, request_cookie, AppState, ClientAddress,
-    JourneyError,
+    host_cookie, more_time, notices, render, render_fresh_form, render_step, request_cookie,
+    AppState, ClientAddress, JourneyError,
 };
 use crate::db::accounts;
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
@@ -28,8 +28,10 @@ use crate::domain::passphrase_policy::{
 };
 use crate::domain::{
     AccessEnd, AccountId, ClinicalSystem, DateOfBirth, DateOfBirthError, OdsCode, PinPassphrase,
+    StepWindow,
 };
 use crate::views::form::FormErrors;
+use crate::views::page::TimeLimited;
 use crate::views::reset::{DoneView, NewPassphraseView, ResetFormValues, ResetView};
 use crate::views::routes;
 
@@ -42,6 +44,7 @@ pub fn routes() -> Router<AppState> {
             get(show_new_passphrase).post(set_new_passphrase),
         )
         .route(routes::RESET_DONE, get(show_done))
+        .route(routes::RESET_MORE_TIME, post(more_time))
 }
 
 /// The cookie that carries the step token: only sent to this site, never readable by scripts.
@@ -289,6 +292,19 @@ pub struct ResetStep {
     /// The replacement request this step activates, when it was opened at
     /// `/replace-account/activate`.
     activates: Option<String>,
+    /// When the step began and when it ends.
+    window: StepWindow,
+}
+
+impl ResetStep {
+    /// The step's time limit, as its pages state it.
+    fn time_limit(&self) -> (TimeLimited, StepWindow) {
+        let what = match self.activates {
+            Some(_) => TimeLimited::ActivationStep,
+            None => TimeLimited::ResetStep,
+        };
+        (what, self.window)
+    }
 }
 
 impl FromRequestParts<AppState> for ResetStep {
@@ -326,13 +342,17 @@ async fn open_step(
         return Ok(Err(StepTokenState::Invalid));
     };
     match step_tokens::state(state.db.pool(), &token, now().unix_timestamp()).await? {
-        StepTokenState::Valid { pin_document_id } => {
+        StepTokenState::Valid {
+            pin_document_id,
+            window,
+        } => {
             let activates = step_tokens::replacement_request(state.db.pool(), &token).await?;
             match reset::candidate_for_document(&state.db, &pin_document_id).await? {
                 Some(candidate) => Ok(Ok(ResetStep {
                     token,
                     candidate,
                     activates,
+                    window,
                 })),
                 None => Ok(Err(StepTokenState::Invalid)),
             }
@@ -351,11 +371,52 @@ async fn already_used(state: &AppState, pin_document_id: &str) -> Result<Respons
 }
 
 /// Step 2, the form: only for an open step.
-pub async fn show_new_passphrase(State(state): State<AppState>, _step: ResetStep) -> Response {
+pub async fn show_new_passphrase(State(state): State<AppState>, step: ResetStep) -> Response {
     let view = NewPassphraseView::Ready {
         errors: FormErrors::default(),
     };
-    render(&state, routes::NEW_PASSPHRASE, view, StatusCode::OK).await
+    let limit = step.time_limit();
+    let now = now().unix_timestamp();
+    render_step(
+        &state,
+        routes::NEW_PASSPHRASE,
+        view,
+        StatusCode::OK,
+        limit,
+        now,
+    )
+    .await
+}
+
+/// "I need more time" in the step's warning: gives the open step another 10 minutes (at most
+/// [`crate::domain::MAX_EXTENSIONS`] times), and the browser's cookie as long (see
+/// [`more_time::answer`]); 403 when there is no open step (ended, used or never begun), 429
+/// past the client's limit (the keep-alive one).
+pub async fn more_time(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+) -> Result<Response, JourneyError> {
+    let now = now().unix_timestamp();
+    if !throttle::keep_alive_allowed(&state.db, &client, now).await? {
+        return Ok(StatusCode::TOO_MANY_REQUESTS.into_response());
+    }
+    let Some(token) = step_token(&headers) else {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    };
+    let StepTokenState::Valid { window, .. } =
+        step_tokens::state(state.db.pool(), &token, now).await?
+    else {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    };
+    let pool = state.db.pool();
+    more_time::answer(
+        window,
+        now,
+        async |end| step_tokens::extend(pool, &token, end, now).await,
+        |seconds| host_cookie(STEP_COOKIE, Some(token.expose()), "Strict", Some(seconds)),
+    )
+    .await
 }
 
 /// Step 2: checks the new passphrase, then sets it and uses up the PIN document, once.
@@ -367,13 +428,16 @@ pub async fn show_new_passphrase(State(state): State<AppState>, _step: ResetStep
 pub async fn set_new_passphrase(
     State(state): State<AppState>,
     client: ClientAddress,
-    ResetStep {
+    step: ResetStep,
+    Form(form): Form<NewPassphraseForm>,
+) -> Result<Response, JourneyError> {
+    let limit = step.time_limit();
+    let ResetStep {
         token,
         candidate,
         activates,
-    }: ResetStep,
-    Form(form): Form<NewPassphraseForm>,
-) -> Result<Response, JourneyError> {
+        ..
+    } = step;
     let state = &state;
     let db = &state.db;
     let document = candidate
@@ -441,11 +505,13 @@ pub async fn set_new_passphrase(
                 errors.add(id, rejection.localize(super::request_locale()));
             }
             let view = NewPassphraseView::Ready { errors };
-            return Ok(render(
+            return Ok(render_step(
                 state,
                 routes::NEW_PASSPHRASE,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                limit,
+                timestamp,
             )
             .await);
         }

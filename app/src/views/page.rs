@@ -15,26 +15,53 @@ pub struct PageFacts {
     /// The page's own address with its query, as the browser asked for it: the language link
     /// returns here.
     pub path: String,
-    /// The page belongs to a session that ends when unused: the page says how long it lasts,
-    /// and with JavaScript warns before it ends (WCAG 2.2.1 Timing Adjustable).
-    pub time_limit: Option<SessionTimeLimit>,
+    /// The page belongs to a session that ends when unused, or to a journey step that ends
+    /// after a time: the page says how long it lasts, and with JavaScript warns before it ends
+    /// and offers more time (WCAG 2.2.1 Timing Adjustable).
+    pub time_limit: Option<TimeLimit>,
 }
 
-/// How the session a page belongs to ends when unused.
+/// What ends after a time limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionTimeLimit {
-    /// A staff session (else a patient's): which endpoints keep it alive and sign it out.
-    pub staff: bool,
-    /// How long the session lasts unused.
-    pub idle_seconds: i64,
+pub enum TimeLimited {
+    /// A patient's signed-in session, when unused.
+    PatientSession,
+    /// A staff session, when unused.
+    StaffSession,
+    /// The new-passphrase step of a reset, after the PIN document matched.
+    ResetStep,
+    /// The same step when it activates a replacement account (begun at its activation page).
+    ActivationStep,
+    /// Asking to replace an account, after the identity check.
+    ReplacementJourney,
+    /// A local staff member's sign-in, from the right password to the last code.
+    StaffSignInStep,
+}
+
+impl TimeLimited {
+    /// A session (signed out at the end), rather than a journey step (started again).
+    pub fn is_session(self) -> bool {
+        matches!(self, Self::PatientSession | Self::StaffSession)
+    }
+}
+
+/// How the session or step a page belongs to ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeLimit {
+    pub what: TimeLimited,
+    /// How long is left as the page is sent: a session's whole idle time (the request used
+    /// it), what remains of a step.
+    pub seconds_left: i64,
+    /// How long is left after asking for more time: a session's idle time, a step's lifetime.
+    pub extend_seconds: i64,
     /// How long before the end the warning shows.
     pub warning_seconds: i64,
 }
 
-impl SessionTimeLimit {
-    /// The idle time in whole minutes, as pages say it (rounded up: never less than it is).
-    pub fn idle_minutes(self) -> u64 {
-        crate::language::whole_minutes(self.idle_seconds)
+impl TimeLimit {
+    /// The time left in whole minutes, as pages say it (rounded up: never less than it is).
+    pub fn minutes_left(self) -> u64 {
+        crate::language::whole_minutes(self.seconds_left)
     }
 }
 

@@ -21,6 +21,9 @@ pub const READYZ: &str = "/readyz";
 pub const RESET: &str = "/reset-passphrase";
 pub const NEW_PASSPHRASE: &str = "/reset-passphrase/new-passphrase";
 pub const RESET_DONE: &str = "/reset-passphrase/done";
+/// "I need more time" in the new-passphrase step's warning: extends the step (a post from the
+/// warning's script; no page of its own).
+pub const RESET_MORE_TIME: &str = "/reset-passphrase/more-time";
 
 /// Patient sign-in, "Your account" and sign-out.
 pub const SIGN_IN: &str = "/sign-in";
@@ -50,6 +53,8 @@ pub const REPLACE_STATUS: &str = "/replace-account/status";
 pub const REPLACE_ACTIVATE: &str = "/replace-account/activate";
 /// The old account's owner cancels a pending request (the link in their email, `?token=`).
 pub const REPLACE_CANCEL: &str = "/replace-account/cancel";
+/// "I need more time" in the replacement journey's warning (see [`RESET_MORE_TIME`]).
+pub const REPLACE_MORE_TIME: &str = "/replace-account/more-time";
 
 /// The staff area.
 pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
@@ -74,6 +79,8 @@ pub const STAFF_NEW_PASSWORD: &str = "/staff/sign-in/new-password";
 pub const STAFF_AUTHENTICATOR: &str = "/staff/sign-in/authenticator";
 /// After the password: the code from the authenticator app (or a recovery code).
 pub const STAFF_SECURITY_CODE: &str = "/staff/sign-in/security-code";
+/// "I need more time" in a sign-in step's warning (see [`RESET_MORE_TIME`]).
+pub const STAFF_SIGN_IN_MORE_TIME: &str = "/staff/sign-in/more-time";
 /// "Sign in with CIS2" links here (no page of its own): on to the identity provider. A link, not
 /// a form: the Content-Security-Policy's `form-action 'self'` would stop a form's redirect to
 /// the provider's site.

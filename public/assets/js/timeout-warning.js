@@ -1,18 +1,22 @@
-// The warning before a session ends unused (WCAG 2.2.1 Timing Adjustable), after the pattern
-// GOV.UK and HMRC services use (no NHS component exists yet). The server renders the dialog
-// closed, in the page's language (app/src/components/layout.rs, `TimeoutWarning`); this script
-// opens it `warningSeconds` before the session's idle time runs out, counts down, and:
+// The warning before a session ends unused or a journey step runs out (WCAG 2.2.1 Timing
+// Adjustable), after the pattern GOV.UK and HMRC services use (no NHS component exists yet).
+// The server renders the dialog closed, in the page's language (app/src/components/layout.rs,
+// `TimeoutWarning`); this script opens it `warningSeconds` before the time runs out, counts
+// down, and:
 //
-// - **Stay signed in** (or Escape) posts to the keep-alive endpoint, which marks the session
-//   used on the server, and closes the dialog, giving focus back where it was;
-// - **Sign out** is the dialog's own sign-out form;
-// - when time runs out, the same form is sent to `?timed_out=1`, and the sign-in page says why.
+// - **Stay signed in** / **I need more time** (or Escape) posts to the dialog's keep-alive
+//   endpoint, which marks the session used or extends the step on the server, and closes the
+//   dialog, giving focus back where it was;
+// - **Sign out** / **Start again** is the dialog's own form (a session's sign-out, a step's
+//   first page);
+// - when time runs out, a session's form is sent to `?timed_out=1` and the sign-in page says
+//   why; a step's page is loaded again, and says the step ended.
 //
-// Tabs share one session, so they share its clock: every page of the session and every
-// "Stay signed in" writes the time to localStorage, and the other tabs move their deadline on
-// (one tab extending extends all); signing out in one tab (or its time running out) takes the
-// others to the sign-in page, which says why. The countdown's screen-reader announcements come once a minute, then
-// at 30 and 10 seconds, not every second.
+// Tabs share one session or step, so they share its deadline: every page and every extension
+// writes the deadline to localStorage, and the other tabs move theirs on (one tab extending
+// extends all); signing out in one tab (or its time running out) takes the others to the
+// sign-in page, which says why. The countdown's screen-reader announcements come once a
+// minute, then at 30 and 10 seconds, not every second.
 //
 // Plain JavaScript like nhsuk-frontend's enhancements rather than a wasm island: it must run
 // on every page of a session from the start, it touches nothing but the DOM (a dialog, timers,
@@ -33,7 +37,8 @@ class TimeoutWarning {
   constructor(dialog) {
     const data = dialog.dataset;
     this.dialog = dialog;
-    this.idleMs = Number(data.idleSeconds) * 1000;
+    this.isSession = data.ends === "session";
+    this.extendMs = Number(data.extendSeconds) * 1000;
     this.warningMs = Number(data.warningSeconds) * 1000;
     this.keepAlive = data.keepAlive;
     this.timedOut = data.timedOut;
@@ -43,18 +48,20 @@ class TimeoutWarning {
     this.form = dialog.querySelector("form[data-relink-sign-out]");
     this.stayButton = dialog.querySelector("[data-relink-stay]");
     this.plurals = new Intl.PluralRules(document.documentElement.lang || "en-GB");
-    this.activityKey = `relink-session-activity:${data.relinkTimeout}`;
+    this.deadlineKey = `relink-deadline:${data.relinkTimeout}`;
     this.endedKey = `relink-session-ended:${data.relinkTimeout}`;
-    // The server marked the session used when it answered for this page.
-    this.lastActivity = Date.now();
+    // As the server answered for this page: a session's whole idle time (the page used it),
+    // what is left of a step.
+    this.deadline = Date.now() + Number(data.secondsLeft) * 1000;
     this.returnFocusTo = null;
     this.announced = null;
     this.staying = false;
     this.ending = false;
+    this.noMoreTime = false;
   }
 
   start() {
-    share(this.activityKey, this.lastActivity);
+    this.shareDeadline();
     this.stayButton.addEventListener("click", () => this.stay());
     // Escape keeps the user signed in, as in HMRC's dialog: closing it is not signing out.
     this.dialog.addEventListener("cancel", (event) => {
@@ -70,13 +77,13 @@ class TimeoutWarning {
 
   tick() {
     if (this.ending) return;
-    // Another tab may have used the session since this one last heard.
-    const shared = Number(read(this.activityKey));
-    if (shared > this.lastActivity) this.lastActivity = shared;
-    const left = this.lastActivity + this.idleMs - Date.now();
+    // Another tab may have used the session, or extended the step, since this one last heard.
+    const shared = Number(read(this.deadlineKey));
+    if (shared > this.deadline) this.deadline = shared;
+    const left = this.deadline - Date.now();
     if (left <= 0) {
       this.end();
-    } else if (left <= this.warningMs) {
+    } else if (left <= this.warningMs && !this.noMoreTime) {
       this.show(Math.ceil(left / 1000));
     } else if (this.dialog.open) {
       this.hide();
@@ -118,12 +125,20 @@ class TimeoutWarning {
         body: "",
         redirect: "manual",
       });
-      if (response.status === 204) {
-        this.lastActivity = Date.now();
-        share(this.activityKey, this.lastActivity);
+      if (response.ok) {
+        // A step answers with the seconds it now has; a session has its whole idle time again.
+        const seconds = response.status === 200 ? Number(await response.text()) : NaN;
+        const left = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : this.extendMs;
+        this.deadline = Date.now() + left;
+        this.shareDeadline();
+        this.hide();
+      } else if (response.status === 409) {
+        // A step that has had all the time it can: it ends when it would, without asking again.
+        this.noMoreTime = true;
         this.hide();
       } else if (response.status !== 429) {
-        // The session has already ended (signed out elsewhere, or the time ran out).
+        // The session or step has already ended (elsewhere, or the time ran out): the page
+        // that says so.
         this.end();
       }
     } catch {
@@ -137,13 +152,23 @@ class TimeoutWarning {
     if (this.ending) return;
     this.ending = true;
     window.clearInterval(this.timer);
-    this.form.setAttribute("action", this.timedOut);
-    this.form.submit();
+    if (this.isSession) {
+      this.form.setAttribute("action", this.timedOut);
+      this.form.submit();
+    } else {
+      window.location.assign(this.timedOut);
+    }
+  }
+
+  /** Tells the other tabs this tab's deadline, unless one of them already has a later one. */
+  shareDeadline() {
+    const shared = Number(read(this.deadlineKey));
+    if (!(shared > this.deadline)) share(this.deadlineKey, this.deadline);
   }
 
   heard(event) {
     if (this.ending || !event.newValue) return;
-    if (event.key === this.activityKey) {
+    if (event.key === this.deadlineKey) {
       this.tick();
     } else if (event.key === this.endedKey) {
       // Signed out in another tab (which has reached the sign-in page): this one says so too.

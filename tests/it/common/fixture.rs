@@ -292,6 +292,42 @@ pub async fn expire_step_tokens(db_url: &str) {
     change(db_url, "UPDATE step_tokens SET expires_at = 0", &[]).await
 }
 
+/// Moves every reset step token's start and end `seconds` into the past, as if the step had
+/// begun that much earlier.
+pub async fn backdate_step_tokens(db_url: &str, seconds: i64) {
+    let sql = format!(
+        "UPDATE step_tokens SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
+    );
+    change(db_url, &sql, &[]).await
+}
+
+/// Moves every replacement journey's start and end `seconds` into the past.
+pub async fn backdate_replacement_journeys(db_url: &str, seconds: i64) {
+    let sql = format!(
+        "UPDATE replacement_journeys SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
+    );
+    change(db_url, &sql, &[]).await
+}
+
+/// Moves every staff sign-in step's start and end `seconds` into the past.
+pub async fn backdate_staff_sign_in_steps(db_url: &str, seconds: i64) {
+    let sql = format!(
+        "UPDATE staff_sign_in_steps SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
+    );
+    change(db_url, &sql, &[]).await
+}
+
+/// Sets every reset step token's window relative to `now`: begun `started_ago` seconds ago,
+/// ending in `ends_in` seconds (as if more time had been asked for again and again since).
+pub async fn set_step_token_window(db_url: &str, now: i64, started_ago: i64, ends_in: i64) {
+    let sql = format!(
+        "UPDATE step_tokens SET created_at = {}, expires_at = {}",
+        now - started_ago,
+        now + ends_in
+    );
+    change(db_url, &sql, &[]).await
+}
+
 /// Every replacement journey has run out of time.
 pub async fn expire_replacement_journeys(db_url: &str) {
     change(

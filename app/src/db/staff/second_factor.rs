@@ -10,7 +10,7 @@ use crate::db::audit::AuditKind;
 use crate::db::tokens::StaffSignInToken;
 use crate::db::DbError;
 use crate::domain::second_factor::TotpSecret;
-use crate::domain::StaffUsername;
+use crate::domain::{StaffUsername, StepWindow};
 
 /// How long a member has from the right password to the last step of signing in.
 pub const SIGN_IN_STEP_LIFETIME_SECONDS: i64 = 10 * 60;
@@ -36,6 +36,8 @@ pub struct SignInStep {
     /// The staff page to go on to once signed in (checked when the step began), or empty.
     pub next: String,
     pub stage: SignInStage,
+    /// When the step began and when it ends.
+    pub window: StepWindow,
 }
 
 /// Starts a sign-in step for a member whose password was right.
@@ -68,6 +70,8 @@ struct StepRow {
     second_factor_done: i64,
     must_change_password: i64,
     totp_secret: Option<String>,
+    created_at: i64,
+    expires_at: i64,
 }
 
 /// The step this token holds, if it is live and its member may still sign in (not disabled).
@@ -78,7 +82,7 @@ pub async fn sign_in_step<'e>(
 ) -> Result<Option<SignInStep>, DbError> {
     let row: Option<StepRow> = sqlx::query_as(
         "SELECT s.username, s.next_path, s.pending_secret, s.second_factor_done,
-                m.must_change_password, m.totp_secret
+                m.must_change_password, m.totp_secret, s.created_at, s.expires_at
          FROM staff_sign_in_steps s JOIN staff_members m ON m.username = s.username
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND m.disabled_at IS NULL",
     )
@@ -113,7 +117,32 @@ pub async fn sign_in_step<'e>(
         username,
         next: row.next_path,
         stage,
+        window: StepWindow {
+            started_at: row.created_at,
+            lifetime_seconds: SIGN_IN_STEP_LIFETIME_SECONDS,
+            expires_at: row.expires_at,
+        },
     }))
+}
+
+/// Gives a live sign-in step until `new_end` (see [`StepWindow::more_time`]). Returns whether
+/// it did.
+pub async fn extend_sign_in_step<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    token: &StaffSignInToken,
+    new_end: i64,
+    now: i64,
+) -> Result<bool, DbError> {
+    let result = sqlx::query(
+        "UPDATE staff_sign_in_steps SET expires_at = $1
+         WHERE token_hash = $2 AND expires_at > $3 AND expires_at < $1",
+    )
+    .bind(new_end)
+    .bind(token.digest())
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(result.rows_affected() == 1)
 }
 
 /// Keeps the secret of the authenticator being set up on the step, until a code confirms it.

@@ -20,7 +20,6 @@ pub fn StaffNewPasswordPage() -> impl IntoView {
     view! {
         <SignInFrame heading=tr!(staff.new_password.heading) summary=view.errors.clone() signed_out=None>
             <p>{tr!(staff.new_password.intro)}</p>
-            <p>{tr!(staff.new_password.time_limit)}</p>
             <form method="post" action=routes::STAFF_NEW_PASSWORD novalidate>
                 <PasswordInput
                     id="password"
@@ -70,7 +69,6 @@ pub fn StaffAuthenticatorPage() -> impl IntoView {
     view! {
         <SignInFrame heading=tr!(staff.authenticator.heading) summary=view.errors.clone() signed_out=None>
             <p>{tr!(staff.authenticator.intro)}</p>
-            <p>{tr!(staff.authenticator.time_limit)}</p>
             <h2 class="nhsuk-heading-s">{tr!(staff.authenticator.scan_heading)}</h2>
             <div class="relink-qr" role="img" aria-label=tr!(staff.authenticator.qr_label) inner_html=view.qr_svg.clone()></div>
             <h2 class="nhsuk-heading-s">{tr!(staff.authenticator.type_heading)}</h2>
@@ -128,7 +126,6 @@ pub fn StaffSecurityCodePage() -> impl IntoView {
     view! {
         <SignInFrame heading=tr!(staff.security_code.heading) summary signed_out=None>
             <p>{tr!(staff.security_code.intro)}</p>
-            <p>{tr!(staff.security_code.time_limit)}</p>
             <form method="post" action=routes::STAFF_SECURITY_CODE novalidate>
                 <TextInput
                     id="code"

@@ -8,15 +8,18 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
 
-use super::{current_journey, is_old_address, journey_ended, now, practice_name, your_practice};
+use super::{
+    current_journey, is_old_address, journey_ended, journey_limit, now, practice_name,
+    your_practice,
+};
 use super::{JourneyStep, OpenJourney};
 use crate::db::outbox::{NewMessage, Purpose};
-use crate::db::replacement::{self, Journey, NewRequest, Requested, JOURNEY_LIFETIME_SECONDS};
+use crate::db::replacement::{self, Journey, NewRequest, Requested};
 use crate::db::tokens::{new_record_id, CancelToken};
 use crate::db::{accounts, patients};
 use crate::domain::{Ineligible, ReplacementReference};
 use crate::i18n::td_string;
-use crate::server::{render, request_locale, AppState, JourneyError};
+use crate::server::{render, render_step, request_locale, AppState, JourneyError};
 use crate::views::form::SummaryRow;
 use crate::views::replacement::{CheckView, IdentityView, ReplaceDoneView};
 use crate::views::routes;
@@ -34,11 +37,13 @@ pub async fn show_check(
         return Ok(Redirect::to(routes::REPLACE_CODE).into_response());
     }
     let rows = check_rows(&state, &journey).await?;
-    Ok(render(
+    Ok(render_step(
         &state,
         routes::REPLACE_CHECK,
         CheckView::Ready { rows },
         StatusCode::OK,
+        journey_limit(&journey),
+        now().unix_timestamp(),
     )
     .await)
 }
@@ -89,7 +94,7 @@ pub async fn request_replacement(
         return Ok(Redirect::to(routes::REPLACE_EMAIL).into_response());
     };
     // Signed in to since the journey began: the account is no longer eligible.
-    let started_at = journey.expires_at - JOURNEY_LIFETIME_SECONDS;
+    let started_at = journey.created_at;
     if old.last_used_at.is_some_and(|t| t > started_at) {
         let view = IdentityView::Ineligible {
             reason: Ineligible::UsedRecently,

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{is_old_address, now, JourneyStep, OpenJourney};
+use super::{is_old_address, journey_limit, now, JourneyStep, OpenJourney};
 use crate::db::audit::{self, AuditKind, NewAuditEvent};
 use crate::db::outbox::{NewMessage, Purpose};
 use crate::db::replacement::{self, CodeCheck, CodeSent, Journey};
@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::i18n::td_string;
 use crate::language::Localize as _;
-use crate::server::{render, request_locale, AppState, JourneyError};
+use crate::server::{render, render_step, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
 use crate::views::replacement::CodeView;
 use crate::views::routes;
@@ -64,7 +64,16 @@ pub async fn show_code(
                 FormErrors::default(),
                 query.resent.is_some(),
             );
-            render(&state, routes::REPLACE_CODE, view, StatusCode::OK).await
+            let (limit, now) = (journey_limit(&journey), now().unix_timestamp());
+            render_step(
+                &state,
+                routes::REPLACE_CODE,
+                view,
+                StatusCode::OK,
+                limit,
+                now,
+            )
+            .await
         }
     }
 }
@@ -114,11 +123,13 @@ pub async fn check_code(
         Ok(code) => code,
         Err(error) => {
             let view = wrong(error.localize(request_locale()));
-            return Ok(render(
+            return Ok(render_step(
                 &state,
                 routes::REPLACE_CODE,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                journey_limit(&journey),
+                now().unix_timestamp(),
             )
             .await);
         }
@@ -139,11 +150,13 @@ pub async fn check_code(
             let locale = request_locale();
             let tries = td_string!(locale, replace.code.more_tries, count = attempts_left);
             let view = wrong(td_string!(locale, replace.code.incorrect, tries = tries));
-            Ok(render(
+            Ok(render_step(
                 &state,
                 routes::REPLACE_CODE,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                journey_limit(&journey),
+                now().unix_timestamp(),
             )
             .await)
         }
@@ -153,11 +166,13 @@ pub async fn check_code(
                 email,
                 can_resend: journey.codes_sent < CODE_MAX_SENDS,
             };
-            Ok(render(
+            Ok(render_step(
                 &state,
                 routes::REPLACE_CODE,
                 view,
                 StatusCode::TOO_MANY_REQUESTS,
+                journey_limit(&journey),
+                now().unix_timestamp(),
             )
             .await)
         }

@@ -6,11 +6,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::code::{code_limit_page, send_code};
-use super::{JourneyStep, OpenJourney};
+use super::{journey_limit, now, JourneyStep, OpenJourney};
 use crate::db::replacement::CodeSent;
 use crate::domain::EmailAddress;
 use crate::language::Localize as _;
-use crate::server::{render, request_locale, AppState, JourneyError};
+use crate::server::{render_step, request_locale, AppState, JourneyError};
 use crate::views::form::FormErrors;
 use crate::views::replacement::EmailView;
 use crate::views::routes;
@@ -24,11 +24,21 @@ pub async fn show_email(
     State(state): State<AppState>,
     OpenJourney { journey, .. }: OpenJourney<EmailView>,
 ) -> Response {
+    let limit = journey_limit(&journey);
     let view = EmailView::Ready {
         value: journey.new_email.unwrap_or_default(),
         errors: FormErrors::default(),
     };
-    render(&state, routes::REPLACE_EMAIL, view, StatusCode::OK).await
+    let now = now().unix_timestamp();
+    render_step(
+        &state,
+        routes::REPLACE_EMAIL,
+        view,
+        StatusCode::OK,
+        limit,
+        now,
+    )
+    .await
 }
 
 /// The email form, as posted.
@@ -57,11 +67,13 @@ pub async fn set_email(
                 value: form.email.trim().to_owned(),
                 errors,
             };
-            return Ok(render(
+            return Ok(render_step(
                 &state,
                 routes::REPLACE_EMAIL,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                journey_limit(&journey),
+                now().unix_timestamp(),
             )
             .await);
         }

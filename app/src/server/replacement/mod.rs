@@ -18,7 +18,7 @@ mod status;
 
 use std::marker::PhantomData;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,13 +26,17 @@ use axum::routing::{get, post};
 use axum::Router;
 use time::OffsetDateTime;
 
-use super::{host_cookie, render, request_cookie, AppState, JourneyError};
+use super::throttle;
+use super::{
+    host_cookie, more_time, render, request_cookie, AppState, ClientAddress, JourneyError,
+};
 use crate::db::replacement::{self, Journey, JOURNEY_LIFETIME_SECONDS};
 use crate::db::tokens::JourneyToken;
 use crate::db::{accounts, practices};
-use crate::domain::{EmailAddress, OdsCode};
+use crate::domain::{EmailAddress, OdsCode, StepWindow};
 use crate::i18n::td_string;
 use crate::language::Locale;
+use crate::views::page::TimeLimited;
 use crate::views::routes;
 
 pub(crate) use activate::{finish_activation, ActivationStep};
@@ -70,6 +74,7 @@ pub fn routes() -> Router<AppState> {
             routes::REPLACE_CANCEL,
             get(cancel::show_cancel).post(cancel::cancel),
         )
+        .route(routes::REPLACE_MORE_TIME, post(more_time))
 }
 
 /// The cookie that carries the journey token: only sent to this site, never readable by scripts.
@@ -101,6 +106,47 @@ async fn current_journey(
     let token = JourneyToken::from_cookie(&value);
     let journey = replacement::journey(state.db.pool(), &token, now().unix_timestamp()).await?;
     Ok(journey.map(|j| (token, j)))
+}
+
+/// The journey's time limit, as its pages state it.
+fn journey_limit(journey: &Journey) -> (TimeLimited, StepWindow) {
+    (TimeLimited::ReplacementJourney, journey.window())
+}
+
+/// "I need more time" in the journey's warning: gives the open journey another 30 minutes (at
+/// most [`crate::domain::MAX_EXTENSIONS`] times), and the browser's cookie as long (see
+/// [`more_time::answer`]); 403 when there is no open journey (none, run out or finished), 429
+/// past the client's limit.
+async fn more_time(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+) -> Result<Response, JourneyError> {
+    let timestamp = now().unix_timestamp();
+    if !throttle::keep_alive_allowed(&state.db, &client, timestamp).await? {
+        return Ok(StatusCode::TOO_MANY_REQUESTS.into_response());
+    }
+    let Some((token, journey)) = current_journey(&state, &headers).await? else {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    };
+    if journey.request_id.is_some() {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    }
+    let pool = state.db.pool();
+    more_time::answer(
+        journey.window(),
+        timestamp,
+        async |end| replacement::extend_journey(pool, &token, end, timestamp).await,
+        |seconds| {
+            host_cookie(
+                JOURNEY_COOKIE,
+                Some(token.expose()),
+                "Strict",
+                Some(seconds),
+            )
+        },
+    )
+    .await
 }
 
 /// A step of the journey that needs it open, named by the view its page shows: the view's

@@ -127,6 +127,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             routes::STAFF_SECURITY_CODE,
             get(second_factor::show_security_code).post(second_factor::security_code),
         )
+        .route(
+            routes::STAFF_SIGN_IN_MORE_TIME,
+            post(second_factor::more_time),
+        )
         .route(routes::STAFF_PROVIDER_START, get(provider::start))
         .route(routes::STAFF_PROVIDER_CALLBACK, get(provider::callback))
         .merge(signed_in)

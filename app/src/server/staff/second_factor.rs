@@ -22,13 +22,15 @@ use crate::domain::second_factor::{
     TotpSecret, RECOVERY_CODE_COUNT, RECOVERY_CODE_LENGTH,
 };
 use crate::domain::staff_password::{check_new_password, StaffPasswordRejection};
-use crate::domain::StaffUsername;
+use crate::domain::{StaffUsername, StepWindow};
 use crate::i18n::td_string;
 use crate::server::throttle::{self, Answer as _};
 use crate::server::{
-    host_cookie, render, request_cookie, request_locale, AppState, ClientAddress, JourneyError,
+    host_cookie, more_time, render, render_step, request_cookie, request_locale, AppState,
+    ClientAddress, JourneyError,
 };
 use crate::views::form::FormErrors;
+use crate::views::page::TimeLimited;
 use crate::views::routes;
 use crate::views::staff::{StaffAuthenticatorView, StaffNewPasswordView, StaffSecurityCodeView};
 
@@ -97,6 +99,55 @@ async fn go_on(
     }
 }
 
+/// A page of the sign-in step: it says how long the step has left and, with JavaScript, warns
+/// before it ends and offers more time.
+async fn step_page<V: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    path: &str,
+    view: V,
+    status: StatusCode,
+    window: StepWindow,
+) -> Response {
+    let step = (TimeLimited::StaffSignInStep, window);
+    render_step(state, path, view, status, step, now().unix_timestamp()).await
+}
+
+/// "I need more time" in the sign-in step's warning: gives the live step another 10 minutes
+/// (at most [`crate::domain::MAX_EXTENSIONS`] times), and the browser's cookie as long (see
+/// [`more_time::answer`]); 403 without a live step, 429 past the client's limit.
+pub(super) async fn more_time(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+) -> Result<Response, JourneyError> {
+    let timestamp = now().unix_timestamp();
+    if !throttle::keep_alive_allowed(&state.db, &client, timestamp).await? {
+        return Ok(StatusCode::TOO_MANY_REQUESTS.into_response());
+    }
+    let Some(value) = request_cookie(&headers, STAFF_STEP_COOKIE) else {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    };
+    let token = StaffSignInToken::from_cookie(&value);
+    let Some(step) = staff::sign_in_step(state.db.pool(), &token, timestamp).await? else {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    };
+    let pool = state.db.pool();
+    more_time::answer(
+        step.window,
+        timestamp,
+        async |end| staff::extend_sign_in_step(pool, &token, end, timestamp).await,
+        |seconds| {
+            host_cookie(
+                STAFF_STEP_COOKIE,
+                Some(token.expose()),
+                "Strict",
+                Some(seconds),
+            )
+        },
+    )
+    .await
+}
+
 /// No live step (none, expired, ended, or the member was disabled): back to the password,
 /// saying why.
 fn step_ended() -> Response {
@@ -137,11 +188,19 @@ pub(super) async fn show_new_password(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, JourneyError> {
-    if let Err(elsewhere) = step_on(&state, &headers, routes::STAFF_NEW_PASSWORD).await? {
-        return Ok(elsewhere);
-    }
+    let step = match step_on(&state, &headers, routes::STAFF_NEW_PASSWORD).await? {
+        Ok((_, step)) => step,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let view = StaffNewPasswordView::default();
-    Ok(render(&state, routes::STAFF_NEW_PASSWORD, view, StatusCode::OK).await)
+    Ok(step_page(
+        &state,
+        routes::STAFF_NEW_PASSWORD,
+        view,
+        StatusCode::OK,
+        step.window,
+    )
+    .await)
 }
 
 /// What the new-password form posts.
@@ -195,15 +254,10 @@ pub(super) async fn new_password(
             "password"
         };
         errors.add(field, rejection_text(rejection));
-        let state = state.clone();
+        let (state, window) = (state.clone(), step.window);
         async move {
-            render(
-                &state,
-                routes::STAFF_NEW_PASSWORD,
-                StaffNewPasswordView { errors },
-                status,
-            )
-            .await
+            let view = StaffNewPasswordView { errors };
+            step_page(&state, routes::STAFF_NEW_PASSWORD, view, status, window).await
         }
     };
     if let Err(rejection) =
@@ -318,7 +372,14 @@ pub(super) async fn show_authenticator(
         }
     };
     let view = authenticator_view(&step.username, &secret);
-    Ok(render(&state, routes::STAFF_AUTHENTICATOR, view, StatusCode::OK).await)
+    Ok(step_page(
+        &state,
+        routes::STAFF_AUTHENTICATOR,
+        view,
+        StatusCode::OK,
+        step.window,
+    )
+    .await)
 }
 
 /// What the code forms post.
@@ -379,11 +440,12 @@ pub(super) async fn authenticator(
                 }
             };
             view.errors.add("code", message);
-            return Ok(render(
+            return Ok(step_page(
                 &state,
                 routes::STAFF_AUTHENTICATOR,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                step.window,
             )
             .await);
         }
@@ -396,7 +458,14 @@ pub(super) async fn authenticator(
         Err(refused) => {
             view.errors
                 .add("code", td_string!(locale, staff.security_code.locked_out));
-            return Ok(render(&state, routes::STAFF_AUTHENTICATOR, view, refused.status()).await);
+            return Ok(step_page(
+                &state,
+                routes::STAFF_AUTHENTICATOR,
+                view,
+                refused.status(),
+                step.window,
+            )
+            .await);
         }
     };
     let Some(matched) = secret.matching_step(&code, unix_seconds(timestamp)) else {
@@ -410,7 +479,14 @@ pub(super) async fn authenticator(
             td_string!(locale, staff.authenticator.wrong_code)
         };
         view.errors.add("code", message);
-        return Ok(render(&state, routes::STAFF_AUTHENTICATOR, view, failed.status()).await);
+        return Ok(step_page(
+            &state,
+            routes::STAFF_AUTHENTICATOR,
+            view,
+            failed.status(),
+            step.window,
+        )
+        .await);
     };
     attempt.succeeded(db, timestamp).await?;
     let codes = new_recovery_codes();
@@ -459,11 +535,19 @@ pub(super) async fn show_security_code(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, JourneyError> {
-    if let Err(elsewhere) = step_on(&state, &headers, routes::STAFF_SECURITY_CODE).await? {
-        return Ok(elsewhere);
-    }
+    let step = match step_on(&state, &headers, routes::STAFF_SECURITY_CODE).await? {
+        Ok((_, step)) => step,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let view = StaffSecurityCodeView::default();
-    Ok(render(&state, routes::STAFF_SECURITY_CODE, view, StatusCode::OK).await)
+    Ok(step_page(
+        &state,
+        routes::STAFF_SECURITY_CODE,
+        view,
+        StatusCode::OK,
+        step.window,
+    )
+    .await)
 }
 
 /// Checks a code from the member's app (one of now or a step either side, never one used
@@ -492,11 +576,12 @@ pub(super) async fn security_code(
                 }
             };
             view.errors.add("code", message);
-            return Ok(render(
+            return Ok(step_page(
                 &state,
                 routes::STAFF_SECURITY_CODE,
                 view,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                step.window,
             )
             .await);
         }
@@ -511,7 +596,14 @@ pub(super) async fn security_code(
                 problem: Some(refused.problem()),
                 ..StaffSecurityCodeView::default()
             };
-            return Ok(render(&state, routes::STAFF_SECURITY_CODE, view, refused.status()).await);
+            return Ok(step_page(
+                &state,
+                routes::STAFF_SECURITY_CODE,
+                view,
+                refused.status(),
+                step.window,
+            )
+            .await);
         }
     };
     let right = match &answer {
@@ -542,7 +634,14 @@ pub(super) async fn security_code(
             problem: Some(failed.problem()),
             ..StaffSecurityCodeView::default()
         };
-        return Ok(render(&state, routes::STAFF_SECURITY_CODE, view, failed.status()).await);
+        return Ok(step_page(
+            &state,
+            routes::STAFF_SECURITY_CODE,
+            view,
+            failed.status(),
+            step.window,
+        )
+        .await);
     }
     attempt.succeeded(db, timestamp).await?;
     staff::pass_second_factor(db.pool(), &token).await?;
