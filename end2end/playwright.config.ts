@@ -97,7 +97,19 @@ const timeoutServers = Object.entries(timeoutPorts).map(([name, port]) =>
 // a fresh server per project, so they take nothing from the other specs' journeys.
 const keyboardPorts = { "js-on": basePort + 8, "js-off": basePort + 9 } as const;
 const keyboardServers = Object.entries(keyboardPorts).map(([name, port]) => relinkServer(`keyboard-${name}`, port, {}));
-const webServer = [pdsSandbox, ...relinkServers, oidcProvider, ...cis2Servers, ...timeoutServers, ...keyboardServers];
+// Accessibility-tree snapshots of signed-in pages (aria.spec.ts): a server per project that no
+// other spec touches, so the pages show the same data every run.
+const ariaPorts = { "js-on": basePort + 10, "js-off": basePort + 11 } as const;
+const ariaServers = Object.entries(ariaPorts).map(([name, port]) => relinkServer(`aria-${name}`, port, {}));
+const webServer = [
+  pdsSandbox,
+  ...relinkServers,
+  oidcProvider,
+  ...cis2Servers,
+  ...timeoutServers,
+  ...keyboardServers,
+  ...ariaServers,
+];
 
 // Debian's Chromium: Playwright cannot download its own browser on these machines.
 const chromium = {

@@ -209,6 +209,44 @@ async function matchPinDocument(page: Page, testInfo: TestInfo) {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create a new passphrase");
 }
 
+test.describe("a staff form sent too late, without JavaScript", () => {
+  test.skip(({ javaScriptEnabled }) => javaScriptEnabled, "with JavaScript the warning comes first");
+
+  test("what was typed is kept, and put back once the member signs in again", async ({ page, browser }, testInfo) => {
+    const signInWithCode = async () => {
+      await page.getByLabel("Username").fill("staff.riverside");
+      await page.getByLabel("Password", { exact: true }).fill("riverside-demo-password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await enterSecurityCode(page);
+    };
+    await page.goto(`${server(testInfo)}/staff/sign-in`);
+    await signInWithCode();
+    await page.goto(`${server(testInfo)}/staff/test-patients/new`);
+    await page.getByLabel("First name").fill("Ada");
+    await page.getByLabel("Last name").fill("Kept");
+    await page.getByLabel("Day").first().fill("1");
+    await page.getByLabel("Month").first().fill("2");
+    await page.getByLabel("Year").first().fill("1990");
+    await page.getByLabel("Full record").check();
+    // Staff sessions end after 40 seconds unused on this server.
+    await page.waitForTimeout(41_000);
+    await page.getByRole("button", { name: "Set up test patient" }).click();
+    await expect(page.getByText("What you typed on that page has not been sent, but we have kept it")).toBeVisible();
+    await checkAccessibility(page, browser, testInfo);
+
+    await signInWithCode();
+    await expect(page).toHaveURL(/\/staff\/test-patients\/new$/);
+    await expect(page.getByLabel("First name")).toHaveValue("Ada");
+    await expect(page.getByLabel("Last name")).toHaveValue("Kept");
+    await expect(page.getByLabel("Year").first()).toHaveValue("1990");
+    await expect(page.getByLabel("Full record")).toBeChecked();
+    await checkAccessibility(page, browser, testInfo);
+    // Put back once: the form is fresh when opened again.
+    await page.reload();
+    await expect(page.getByLabel("First name")).toHaveValue("");
+  });
+});
+
 test.describe("journey steps, with JavaScript", () => {
   test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "the warning needs JavaScript");
 

@@ -71,6 +71,7 @@ pub(crate) async fn upload(
         status,
         location: None,
         set_cookie: None,
+        set_cookies: Vec::new(),
         upstream: None,
         cache_control: None,
         body: response.text().await.unwrap(),

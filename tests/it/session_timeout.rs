@@ -611,3 +611,159 @@ async fn a_staff_sign_in_step_states_its_time_left_and_can_have_more() {
         .body
         .contains("Mae gennych 10 munud i orffen mewngofnodi."));
 }
+
+/// Signs `who` in again in a browser that holds `kept` (the kept-form cookie), coming back to
+/// `next`; returns the session cookie.
+async fn sign_in_again(
+    server: &TestServer,
+    (username, password): (&str, &str),
+    next: &str,
+) -> String {
+    let given = server
+        .post(
+            "/staff/sign-in",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", next),
+            ],
+            None,
+        )
+        .await;
+    let done = crate::common::finish_staff_sign_in(server, &given).await;
+    assert_eq!(done.location.as_deref(), Some(next));
+    done.cookie()
+}
+
+#[tokio::test]
+async fn what_was_typed_as_a_staff_session_ended_is_kept_for_that_member_and_put_back_after_sign_in(
+) {
+    let server = start(true).await;
+    let cookie = staff_sign_in(&server, RIVERSIDE).await;
+    fixture::backdate_session_activity(&server.database_url, 30 * 60 + 1).await;
+    let mut form = crate::staff::test_patient_form("999 000 0093", "Ada");
+    form.push(("password", "a secret never kept"));
+    let sent = server
+        .post("/staff/test-patients/new", &form, Some(&cookie))
+        .await;
+    // Refused as before: nothing was done.
+    assert_eq!(sent.status, 403);
+    assert!(sent.body.contains("You have been signed out."));
+    assert!(sent.body.contains(
+        "What you typed on that page has not been sent, but we have kept it (except passwords and codes): sign in again to go back to it."
+    ));
+    assert!(sent
+        .body
+        .contains(r#"name="next" value="/staff/test-patients/new""#));
+    let kept = sent
+        .cookie_named("__Host-relink-staff-kept")
+        .expect("the form is kept");
+    let attributes = sent
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-relink-staff-kept="))
+        .unwrap();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Max-Age=900"] {
+        assert!(attributes.contains(attribute), "{attributes}");
+    }
+    assert!(!kept.contains("secret"), "{kept}");
+    let list = server
+        .get(
+            "/staff/test-patients",
+            Some(&staff_sign_in(&server, RIVERSIDE).await),
+        )
+        .await;
+    assert!(!list.body.contains("Ada"), "nothing was created");
+
+    // Someone else signing in on the same browser gets nothing back, and the kept form goes.
+    let other = sign_in_again(&server, crate::staff::HILLVIEW, "/staff/test-patients/new").await;
+    let theirs = server
+        .get(
+            "/staff/test-patients/new",
+            Some(&format!("{other}; {kept}")),
+        )
+        .await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.body.contains(r#"value="Ada""#));
+
+    // The member it was kept for signs in again and lands on the form as they left it.
+    let again = sign_in_again(&server, RIVERSIDE, "/staff/test-patients/new").await;
+    let page = server
+        .get(
+            "/staff/test-patients/new",
+            Some(&format!("{again}; {kept}")),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    for kept_value in [
+        r#"value="Ada""#,
+        r#"value="Test""#,
+        r#"value="1990""#,
+        r#"value="999 000 0093""#,
+    ] {
+        assert!(page.body.contains(kept_value), "no {kept_value}");
+    }
+    for choice in [
+        r#"value="dcr" checked"#,
+        r#"value="record" checked"#,
+        r#"value="appointments" checked"#,
+    ] {
+        assert!(page.body.contains(choice), "not chosen: {choice}");
+    }
+    assert!(!page.body.contains("a secret never kept"));
+    assert!(page
+        .cookie_named("__Host-relink-staff-kept")
+        .is_some_and(|c| c == "__Host-relink-staff-kept="));
+    // Put back once: the page without the cookie is a fresh form again.
+    let fresh = server.get("/staff/test-patients/new", Some(&again)).await;
+    assert!(!fresh.body.contains(r#"value="Ada""#));
+
+    // A post to an action with no page of its own keeps nothing (there is nowhere to put it).
+    fixture::backdate_session_activity(&server.database_url, 30 * 60 + 1).await;
+    let action = server
+        .post("/staff/previews/v-1/end", &[("reason", "x")], Some(&again))
+        .await;
+    assert_eq!(action.status, 403);
+    assert_eq!(action.cookie_named("__Host-relink-staff-kept"), None);
+}
+
+#[tokio::test]
+async fn an_email_address_sent_after_the_replacement_journey_ended_is_shown_back_not_lost() {
+    let server = start(true).await;
+    let journey = crate::replacement::start_journey(&server).await;
+    fixture::expire_replacement_journeys(&server.database_url).await;
+    let late = server
+        .post(
+            "/replace-account/email",
+            &[("email", " sam.new@example.com ")],
+            Some(&journey),
+        )
+        .await;
+    assert_eq!(late.status, 403);
+    assert!(late.body.contains("You need to start again"));
+    assert!(late.body.contains(
+        "The email address you entered was sam.new@example.com. Nothing was sent to it."
+    ));
+    // Nothing was sent, and the answer is not kept by the browser.
+    assert!(fixture::outbox_messages(&server.database_url)
+        .await
+        .is_empty());
+    assert_eq!(late.cache_control.as_deref(), Some("no-store"));
+    // In Welsh too; and with nothing typed, only that the journey ended.
+    let welsh_cookies = format!("{journey}; {WELSH}");
+    let welsh = server
+        .post(
+            "/replace-account/email",
+            &[("email", "sam.new@example.com")],
+            Some(&welsh_cookies),
+        )
+        .await;
+    assert!(welsh
+        .body
+        .contains("Y cyfeiriad e-bost a roesoch oedd sam.new@example.com."));
+    let empty = server
+        .post("/replace-account/email", &[("email", "")], Some(&journey))
+        .await;
+    assert_eq!(empty.status, 403);
+    assert!(!empty.body.contains("The email address you entered"));
+}

@@ -30,7 +30,7 @@ pub(crate) async fn staff_sign_in(
     cookie
 }
 
-fn test_patient_form<'a>(nhs: &'a str, given: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn test_patient_form<'a>(nhs: &'a str, given: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("practice", "T00001"),
         ("given_name", given),

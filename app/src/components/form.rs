@@ -4,6 +4,7 @@
 use crate::components::nhsuk::{ErrorMessage, Hint, Label, Legend, Size};
 use crate::tr;
 use crate::views::form::{FormErrors, SummaryRow};
+use crate::views::page::{kept_choice, kept_value, restoring_kept};
 use leptos::prelude::*;
 
 /// "There is a problem", with a link to each field. Rendered first in the page so that screen
@@ -78,6 +79,7 @@ pub fn TextInput(
     #[prop(optional)]
     code: bool,
 ) -> impl IntoView {
+    let value = kept_value(name).unwrap_or(value);
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let mut class = String::from("nhsuk-input");
@@ -148,6 +150,7 @@ pub fn DateInput(
         } else {
             format!("{name_prefix}_{part}")
         };
+        let value = kept_value(&name).unwrap_or(value);
         view! {
             <div class="nhsuk-date-input__item">
                 <div class=form_group(has_error, None)>
@@ -310,6 +313,7 @@ pub fn Radios(
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let describedby = described_by(hint_id.clone(), error_id.clone());
     let group = form_group(error.is_some(), None);
+    let selected = kept_value(name).unwrap_or(selected);
     let items = choices
         .into_iter()
         .enumerate()
@@ -345,29 +349,52 @@ pub fn Radios(
     }
 }
 
+/// nhsuk's summary list of plain rows: a key, a text value and an optional Change link.
 #[component]
 pub fn SummaryList(rows: Vec<SummaryRow>) -> impl IntoView {
     view! {
-        <dl class="nhsuk-summary-list">
+        <SummaryListOf>
             {rows
                 .into_iter()
                 .map(|row| {
                     view! {
-                        <div class="nhsuk-summary-list__row">
-                            <dt class="nhsuk-summary-list__key">{row.key}</dt>
-                            <dd class="nhsuk-summary-list__value">{row.value}</dd>
-                            {row.change.map(|(href, what)| view! {
-                                <dd class="nhsuk-summary-list__actions">
-                                    <a class="nhsuk-link" href=href>
-                                        {tr!(common.change)}<span class="nhsuk-u-visually-hidden">{format!(" {what}")}</span>
-                                    </a>
-                                </dd>
-                            })}
-                        </div>
+                        <SummaryListRow key=row.key nostrip:change=row.change>
+                            {row.value}
+                        </SummaryListRow>
                     }
                 })
                 .collect_view()}
-        </dl>
+        </SummaryListOf>
+    }
+}
+
+/// nhsuk's summary list around rows written out as [`SummaryListRow`]s, for values that are
+/// more than text (a link, a tag, several lines).
+#[component]
+pub fn SummaryListOf(children: Children) -> impl IntoView {
+    view! { <dl class="nhsuk-summary-list">{children()}</dl> }
+}
+
+/// One row of a summary list: the key, the value (the children) and, optionally, a Change
+/// link `(href, what it changes)`, the latter said only to screen readers.
+#[component]
+pub fn SummaryListRow(
+    #[prop(into)] key: String,
+    #[prop(optional)] change: Option<(String, String)>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="nhsuk-summary-list__row">
+            <dt class="nhsuk-summary-list__key">{key}</dt>
+            <dd class="nhsuk-summary-list__value">{children()}</dd>
+            {change.map(|(href, what)| view! {
+                <dd class="nhsuk-summary-list__actions">
+                    <a class="nhsuk-link" href=href>
+                        {tr!(common.change)}<span class="nhsuk-u-visually-hidden">{format!(" {what}")}</span>
+                    </a>
+                </dd>
+            })}
+        </div>
     }
 }
 
@@ -391,6 +418,7 @@ pub fn Select(
     options: Vec<SelectOption>,
     #[prop(optional, into)] selected: String,
 ) -> impl IntoView {
+    let selected = kept_value(name).unwrap_or(selected);
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let group = form_group(error.is_some(), None);
@@ -446,6 +474,7 @@ pub fn Checkboxes(
     let error_id = error.as_ref().map(|_| format!("{id}-error"));
     let describedby = described_by(hint_id.clone(), error_id.clone());
     let group = form_group(error.is_some(), None);
+    let restoring = restoring_kept();
     let boxes_class = if small {
         "nhsuk-checkboxes nhsuk-checkboxes--small"
     } else {
@@ -467,8 +496,8 @@ pub fn Checkboxes(
                         id=input_id.clone()
                         name=name
                         type="checkbox"
-                        value=choice.value
-                        checked=choice.checked
+                        value=choice.value.clone()
+                        checked=if restoring { kept_choice(name, &choice.value) } else { choice.checked }
                     />
                     <Label text=choice.label for_id=input_id classes="nhsuk-checkboxes__label" />
                 </div>

@@ -207,6 +207,23 @@ pub async fn resume_within<'e>(
     .await?)
 }
 
+/// Whose session this was, live or not, as long as it is still on record (a session that
+/// timed out is; one signed out is not): so what its member typed as it ended is kept for
+/// them alone. Marks nothing used.
+pub async fn subject_on_record<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    kind: SessionKind,
+    id: &SessionId,
+) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT subject FROM sessions WHERE id_hash = $1 AND kind = $2",
+    )
+    .bind(id.digest())
+    .bind(kind.code())
+    .fetch_optional(exec)
+    .await?)
+}
+
 /// Ends the session (sign out).
 pub async fn end<'e>(
     exec: impl Executor<'e, Database = Any>,

@@ -51,7 +51,7 @@ pub use security_code::{
 };
 pub use sign_in_problem::{NextStep, SignInProblem};
 pub use staff::{
-    one_time_secret, parse_test_nhs_number, IdentityCheck, StaffReturnPath, StaffUsername,
-    StaffUsernameError, TestNhsNumberError,
+    one_time_secret, parse_test_nhs_number, IdentityCheck, KeptForm, StaffReturnPath,
+    StaffUsername, StaffUsernameError, TestNhsNumberError,
 };
 pub use time_limit::{MoreTime, StepWindow, MAX_EXTENSIONS};

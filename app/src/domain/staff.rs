@@ -188,11 +188,101 @@ impl StaffReturnPath {
     }
 }
 
+/// What a staff member had typed into a form when their session ended before they sent it:
+/// kept for them (JavaScript off, WCAG 2.2.1) and put back in the form once they sign in
+/// again. Never a secret: passwords, codes and anything named like a secret are left out, and
+/// so is what the page filled in itself (`next`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptForm {
+    fields: Vec<(String, String)>,
+}
+
+impl KeptForm {
+    /// At most this many fields are kept (no staff form has half as many).
+    pub const MAX_FIELDS: usize = 40;
+    /// At most this many bytes of names and values, so the whole fits in a cookie.
+    pub const MAX_BYTES: usize = 2_000;
+
+    /// The fields worth keeping of a posted form, in order; `None` when none is, or when they
+    /// are more than a form could hold (kept whole or not at all, never cut half-way).
+    pub fn from_posted(pairs: impl IntoIterator<Item = (String, String)>) -> Option<Self> {
+        let fields: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(name, value)| !value.trim().is_empty() && !Self::is_secret(name))
+            .collect();
+        let bytes: usize = fields.iter().map(|(n, v)| n.len() + v.len()).sum();
+        let fits =
+            !fields.is_empty() && fields.len() <= Self::MAX_FIELDS && bytes <= Self::MAX_BYTES;
+        fits.then_some(Self { fields })
+    }
+
+    /// Whether a field of that name is one never kept: a secret, or the page's own.
+    pub fn is_secret(name: &str) -> bool {
+        let name = name.to_ascii_lowercase();
+        ["password", "passphrase", "secret", "token", "confirmation"]
+            .iter()
+            .any(|word| name.contains(word))
+            || name == "code"
+            || name.ends_with("_code") && name != "ods_code"
+            || name == "next"
+    }
+
+    /// The kept fields, as `(name, value)` in the order they were posted.
+    pub fn fields(&self) -> &[(String, String)] {
+        &self.fields
+    }
+
+    pub fn into_fields(self) -> Vec<(String, String)> {
+        self.fields
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::PinPassphrase;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_kept_form_leaves_out_secrets_and_blanks_and_is_kept_whole_or_not_at_all() {
+        let posted = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let kept = KeptForm::from_posted(posted(&[
+            ("given_name", "Sam"),
+            ("password", "hunter2 hunter2"),
+            ("confirmation", "hunter2 hunter2"),
+            ("code", "123456"),
+            ("security_code", "123456"),
+            ("New_Passphrase", "x"),
+            ("next", "/staff"),
+            ("ods_code", "T00001"),
+            ("family_name", "  "),
+            ("services", "appointments"),
+            ("services", "repeat_prescriptions"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            kept.fields(),
+            posted(&[
+                ("given_name", "Sam"),
+                ("ods_code", "T00001"),
+                ("services", "appointments"),
+                ("services", "repeat_prescriptions"),
+            ])
+        );
+        assert_eq!(KeptForm::from_posted(posted(&[("password", "x")])), None);
+        assert_eq!(KeptForm::from_posted(Vec::new()), None);
+        let long = "x".repeat(KeptForm::MAX_BYTES);
+        assert_eq!(KeptForm::from_posted(posted(&[("reason", &long)])), None);
+        let many: Vec<(String, String)> = (0..=KeptForm::MAX_FIELDS)
+            .map(|i| (format!("f{i}"), "v".to_owned()))
+            .collect();
+        assert_eq!(KeptForm::from_posted(many), None);
+    }
 
     #[test]
     fn usernames_are_normalised_and_checked() {

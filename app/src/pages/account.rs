@@ -6,7 +6,7 @@
 use crate::components::nhsuk::{Button, ButtonVariant, Tag, TagColour};
 use leptos::prelude::*;
 
-use crate::components::form::{PasswordInput, TextInput};
+use crate::components::form::{PasswordInput, SummaryListOf, SummaryListRow, TextInput};
 use crate::components::layout::PageTitle;
 use crate::components::sign_in::{session_ended_note, SignInFrame};
 use crate::domain::{
@@ -223,16 +223,10 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
             from,
             because,
         } => view! {
-            <dl class="nhsuk-summary-list">
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{tr!(account.record.access)}</dt>
-                    <dd class="nhsuk-summary-list__value">{level_name(level)}</dd>
-                </div>
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{tr!(account.record.visible_from)}</dt>
-                    <dd class="nhsuk-summary-list__value">{long_date(from, locale())}</dd>
-                </div>
-            </dl>
+            <SummaryListOf>
+                <SummaryListRow key=tr!(account.record.access)>{level_name(level)}</SummaryListRow>
+                <SummaryListRow key=tr!(account.record.visible_from)>{long_date(from, locale())}</SummaryListRow>
+            </SummaryListOf>
             <p>{visible_from_sentence(because)}</p>
         }
         .into_any(),
@@ -248,12 +242,9 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
         .map(|(service, state)| {
             let (text, class) = service_state_text(*state);
             view! {
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{service_name(*service)}</dt>
-                    <dd class="nhsuk-summary-list__value">
+                <SummaryListRow key=service_name(*service)>
                         <Tag text colour=class />
-                    </dd>
-                </div>
+                    </SummaryListRow>
             }
         })
         .collect_view();
@@ -275,17 +266,14 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
                 }
             });
             view! {
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{detail_label(row.field)}</dt>
-                    <dd class="nhsuk-summary-list__value">
+                <SummaryListRow key=detail_label(row.field)>
                         <p class="nhsuk-u-margin-bottom-1">{detail_value(row.value)}</p>
                         <p class="nhsuk-body-s nhsuk-u-margin-bottom-1 nhsuk-u-secondary-text-colour">{match row.read_on {
                             Some(date) => tr!(account.details.from_spine_read, date = long_date(date, locale())),
                             None => row.source.label().to_owned(),
                         }}</p>
                         {mismatch}
-                    </dd>
-                </div>
+                    </SummaryListRow>
             }
         })
         .collect_view();
@@ -297,37 +285,25 @@ pub fn AccountDetails(summary: AccountSummary) -> impl IntoView {
             .into_iter()
             .map(|item| {
                 view! {
-                    <div class="nhsuk-summary-list__row">
-                        <dt class="nhsuk-summary-list__key">{long_date(item.date, locale())}</dt>
-                        <dd class="nhsuk-summary-list__value">{activity_description(item.activity)}</dd>
-                    </div>
+                    <SummaryListRow key=long_date(item.date, locale())>{activity_description(item.activity)}</SummaryListRow>
                 }
             })
             .collect_view();
-        view! { <dl class="nhsuk-summary-list">{items}</dl> }.into_any()
+        view! { <SummaryListOf>{items}</SummaryListOf> }.into_any()
     };
     view! {
         <h2>{tr!(account.practice.heading)}</h2>
-        <dl class="nhsuk-summary-list">
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(account.practice.name)}</dt>
-                <dd class="nhsuk-summary-list__value">{summary.practice_name.clone()}</dd>
-            </div>
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(account.practice.ods_code)}</dt>
-                <dd class="nhsuk-summary-list__value">{summary.practice_ods.clone()}</dd>
-            </div>
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(account.practice.clinical_system)}</dt>
-                <dd class="nhsuk-summary-list__value">{summary.clinical_system.clone()}</dd>
-            </div>
-        </dl>
+        <SummaryListOf>
+            <SummaryListRow key=tr!(account.practice.name)>{summary.practice_name.clone()}</SummaryListRow>
+            <SummaryListRow key=tr!(account.practice.ods_code)>{summary.practice_ods.clone()}</SummaryListRow>
+            <SummaryListRow key=tr!(account.practice.clinical_system)>{summary.clinical_system.clone()}</SummaryListRow>
+        </SummaryListOf>
         <h2>{tr!(account.record.heading)}</h2>
         {record}
         <h2>{tr!(account.services.heading)}</h2>
-        <dl class="nhsuk-summary-list">{services}</dl>
+        <SummaryListOf>{services}</SummaryListOf>
         <h2>{tr!(account.details.heading)}</h2>
-        <dl class="nhsuk-summary-list">{details}</dl>
+        <SummaryListOf>{details}</SummaryListOf>
         <h3>{tr!(account.details.something_wrong)}</h3>
         <p>{tr!(account.details.address_source)}</p>
         <p>{tr!(account.details.spine_source)}</p>

@@ -3,6 +3,8 @@
 use crate::components::nhsuk::{Card, Size};
 use leptos::prelude::*;
 
+use crate::components::form::{SummaryListOf, SummaryListRow};
+
 use crate::components::layout::{is_demo, PageTitle};
 use crate::demo::{
     DemoPinState, DEMO_PATIENTS, DEMO_PRACTICES, DEMO_TEST_PATIENT, EXPIRED_DEMO_PRINTED_DAYS_AGO,
@@ -90,20 +92,14 @@ pub fn DemoPage() -> impl IntoView {
             {tr!(demo.staff.after)}
         </p>
         <p>{tr!(demo.staff.second_factor)}</p>
-        <dl class="nhsuk-summary-list">
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(demo.staff.secret)}</dt>
-                <dd class="nhsuk-summary-list__value"><code>{demo.staff_secret.clone()}</code></dd>
-            </div>
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(demo.staff.code)}</dt>
-                <dd class="nhsuk-summary-list__value">
+        <SummaryListOf>
+            <SummaryListRow key=tr!(demo.staff.secret)><code>{demo.staff_secret.clone()}</code></SummaryListRow>
+            <SummaryListRow key=tr!(demo.staff.code)>
                     <strong class="relink-demo-code" data-testid="demo-staff-code">{demo.staff_code.clone()}</strong>
                     " "
                     {tr!(demo.staff.code_changes, count = demo.seconds_left)}
-                </dd>
-            </div>
-        </dl>
+                </SummaryListRow>
+        </SummaryListOf>
         <ul>
             {crate::demo::DEMO_STAFF
                 .iter()

@@ -288,7 +288,7 @@ pub fn router(state: AppState) -> Router {
         provide_context(context_state.clone());
         provide_context(request_locale());
         // Pages Leptos answers itself are outside the staff area's guard.
-        render::provide_page_facts(&context_state, false, None);
+        render::provide_page_facts(&context_state, false, None, Vec::new());
         render::provide_nonce(request_context::nonce());
     };
 

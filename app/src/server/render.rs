@@ -111,6 +111,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
     let context_state = state.clone();
     let locale = request_locale();
     let staff_nav = super::staff::nav_facts();
+    let kept = super::staff::kept_fields();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || {
@@ -119,7 +120,7 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
             if let Some(facts) = staff_nav {
                 provide_context(facts);
             }
-            provide_page_facts(&context_state, staff_nav.is_some(), step);
+            provide_page_facts(&context_state, staff_nav.is_some(), step, kept.clone());
             provide_context(view.clone());
             provide_nonce(nonce);
         },
@@ -131,13 +132,15 @@ async fn render_with_nonce<V: Clone + Send + Sync + 'static>(
 }
 
 /// The facts a page may read (see [`PageFacts`]), from the state and the request Leptos is
-/// rendering: its path, whether it carries a patient session cookie, and the time limit of the
-/// session or step it belongs to: a journey step's (`step`, from its handler), a staff page's
-/// behind the staff guard (`staff_signed_in`), or "Your account"'s.
+/// rendering: its path, whether it carries a patient session cookie, the time limit of the
+/// session or step it belongs to (a journey step's, `step`, from its handler; a staff page's
+/// behind the staff guard, `staff_signed_in`; or "Your account"'s), and what to put back in
+/// its form (`kept`, from the staff guard).
 pub(crate) fn page_facts(
     state: &AppState,
     staff_signed_in: bool,
     step: Option<TimeLimit>,
+    kept: Vec<(String, String)>,
 ) -> PageFacts {
     let path = use_context::<Parts>()
         .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
@@ -164,12 +167,18 @@ pub(crate) fn page_facts(
         signed_in,
         path,
         time_limit: step.or(session_limit),
+        kept,
     }
 }
 
 /// Makes the page's facts (see [`page_facts`]) available to the page being rendered.
-pub(crate) fn provide_page_facts(state: &AppState, staff_signed_in: bool, step: Option<TimeLimit>) {
-    crate::views::page::provide_page_facts(page_facts(state, staff_signed_in, step));
+pub(crate) fn provide_page_facts(
+    state: &AppState,
+    staff_signed_in: bool,
+    step: Option<TimeLimit>,
+    kept: Vec<(String, String)>,
+) {
+    crate::views::page::provide_page_facts(page_facts(state, staff_signed_in, step, kept));
 }
 
 /// Gives Leptos' scripts the nonce the Content-Security-Policy header of this response allows.

@@ -19,6 +19,32 @@ pub struct PageFacts {
     /// after a time: the page says how long it lasts, and with JavaScript warns before it ends
     /// and offers more time (WCAG 2.2.1 Timing Adjustable).
     pub time_limit: Option<TimeLimit>,
+    /// What was typed into this page's form before a session ended, to put back (see
+    /// [`kept_value`]); empty when nothing is being put back.
+    pub kept: Vec<(String, String)>,
+}
+
+/// The value kept for the field `name`, when the page is putting back what was typed before a
+/// session ended (the first, for a field posted more than once).
+pub fn kept_value(name: &str) -> Option<String> {
+    page_facts()
+        .kept
+        .into_iter()
+        .find_map(|(n, v)| (n == name).then_some(v))
+}
+
+/// Whether the page is putting back what was typed: then a choice is chosen only if it was
+/// kept (one left unticked was not posted), whatever the form's defaults.
+pub fn restoring_kept() -> bool {
+    !page_facts().kept.is_empty()
+}
+
+/// Whether the choice `value` of the field `name` was kept (a ticked checkbox, a radio).
+pub fn kept_choice(name: &str, value: &str) -> bool {
+    page_facts()
+        .kept
+        .iter()
+        .any(|(n, v)| n == name && v == value)
 }
 
 /// What ends after a time limit.

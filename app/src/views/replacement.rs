@@ -50,6 +50,10 @@ pub enum EmailView {
     },
     #[default]
     JourneyEnded,
+    /// The address was sent after the journey ended: the page says so, with the address.
+    EndedWith {
+        email: String,
+    },
 }
 
 /// What `/replace-account/security-code` shows.

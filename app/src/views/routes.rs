@@ -327,6 +327,21 @@ pub const PAGES: &[(&str, Answered, Shows)] = &[
     (STAFF_MEMBER, Answered::ByJourney, Shows::Personal),
 ];
 
+/// Whether `path` (without its query) is the address of a page in [`PAGES`], a `{…}` segment
+/// of the table matching any one segment: somewhere a browser can be sent back to (a form
+/// post's own page), unlike an action with no page of its own.
+pub fn is_page(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    PAGES.iter().any(|(pattern, ..)| {
+        let pattern: Vec<&str> = pattern.split('/').collect();
+        pattern.len() == segments.len()
+            && pattern
+                .iter()
+                .zip(&segments)
+                .all(|(p, s)| p == s || (p.starts_with('{') && !s.is_empty()))
+    })
+}
+
 /// The pages the journeys answer, for Leptos to leave alone.
 pub fn answered_by_journeys() -> Vec<String> {
     PAGES
@@ -367,6 +382,17 @@ pub fn page_at(path: &str) -> Option<&'static (&'static str, Answered, Shows)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_told_from_actions() {
+        assert!(is_page(NEW_TEST_PATIENT));
+        assert!(is_page("/staff/patients/p-1/pin-document"));
+        assert!(is_page("/staff/members/m-1"));
+        assert!(!is_page("/staff/previews/v-2/end"));
+        assert!(!is_page("/staff/members/m-1/disable"));
+        assert!(!is_page("/staff/patients//pin-document"));
+        assert!(!is_page("/nowhere"));
+    }
 
     #[test]
     fn ids_fill_the_template() {

@@ -17,6 +17,9 @@ pub struct StaffSignInView {
     pub signed_out: bool,
     /// The session ended unused (or elsewhere): the idle time, in minutes, the page states.
     pub timed_out_after_minutes: Option<u64>,
+    /// What was typed into a form as the session ended is kept, to be put back once signed in
+    /// again (at `next`).
+    pub kept_form: bool,
     /// The staff page that sent them here (a checked `/staff/…` path), or empty: sent back
     /// with the form, and where they go once signed in.
     pub next: String,

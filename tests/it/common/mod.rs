@@ -102,6 +102,8 @@ pub struct Page {
     pub status: u16,
     pub location: Option<String>,
     pub set_cookie: Option<String>,
+    /// Every `Set-Cookie` header, in order.
+    pub set_cookies: Vec<String>,
     /// Which instance answered, when a load balancer in front says so (`X-Upstream`).
     pub upstream: Option<String>,
     /// The `Cache-Control` header, if any.
@@ -130,6 +132,15 @@ impl Page {
     }
 
     /// The `name=value` part of the cookie the response set.
+    /// The `name=value` pair of the cookie `name` this answer set, if it set one.
+    pub fn cookie_named(&self, name: &str) -> Option<String> {
+        self.set_cookies
+            .iter()
+            .filter_map(|c| c.split(';').next())
+            .find(|pair| pair.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
     pub fn cookie(&self) -> String {
         self.set_cookie
             .as_deref()
@@ -205,6 +216,12 @@ impl TestServer {
                 .get(name)
                 .map(|v| v.to_str().unwrap().to_owned())
         };
+        let set_cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
         let (status, location, set_cookie, upstream, cache_control) = (
             response.status().as_u16(),
             header("location"),
@@ -216,6 +233,7 @@ impl TestServer {
             status,
             location,
             set_cookie,
+            set_cookies,
             upstream,
             cache_control,
             body: response.text().await?,

@@ -16,6 +16,7 @@ use crate::views::routes;
 pub fn ReplaceEmailPage() -> impl IntoView {
     match server_view::<EmailView>() {
         EmailView::JourneyEnded => view! { <JourneyEnded /> }.into_any(),
+        EmailView::EndedWith { email } => view! { <JourneyEnded typed_email=email /> }.into_any(),
         EmailView::Ready { value, errors } => {
             let heading = tr!(replace.email.heading);
             view! {

@@ -12,7 +12,7 @@ pub mod email;
 pub mod identity;
 pub mod status;
 
-use crate::components::nhsuk::ButtonLink;
+use crate::components::nhsuk::{ButtonLink, InsetText};
 use leptos::prelude::*;
 
 use crate::components::layout::PageTitle;
@@ -32,14 +32,20 @@ fn problem_message(problem: Option<FormProblem>) -> Option<&'static str> {
     }
 }
 
-/// What a later step shows when there is no open journey: nothing has changed, start again.
+/// What a later step shows when there is no open journey: nothing has changed, start again;
+/// and what the patient had typed, when they sent an answer too late (`typed_email`).
 #[component]
-fn JourneyEnded() -> impl IntoView {
+fn JourneyEnded(#[prop(optional)] typed_email: Option<String>) -> impl IntoView {
     view! {
         <PageTitle heading=tr!(replace.ended.heading) />
         <h1>{tr!(replace.ended.heading)}</h1>
         <p>{tr!(replace.ended.time)}</p>
         <p>{tr!(replace.ended.nothing_changed)}</p>
+        {typed_email.map(|email| view! {
+            <InsetText>
+                <p>{tr!(replace.ended.typed_email, email = email)}</p>
+            </InsetText>
+        })}
         <ButtonLink href=routes::REPLACE>
             {tr!(replace.ended.start_again)}
         </ButtonLink>

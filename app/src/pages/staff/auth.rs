@@ -31,7 +31,12 @@ pub fn StaffSignInPage() -> impl IntoView {
         Some(FormProblem::AccessEnded(_)) | None => {}
     }
     let signed_out = if let Some(minutes) = view.timed_out_after_minutes {
-        Some(session_ended_note(minutes))
+        let mut note = session_ended_note(minutes);
+        if view.kept_form {
+            note.push(' ');
+            note.push_str(tr!(staff.sign_in.kept_form));
+        }
+        Some(note)
     } else if view.step_ended {
         Some(tr!(staff.sign_in.step_ended).to_owned())
     } else {

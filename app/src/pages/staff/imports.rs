@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use crate::components::layout::TableScroll;
 
 use super::StaffNav;
-use crate::components::form::{CheckboxChoice, Checkboxes, ErrorSummary, Select};
+use crate::components::form::{
+    CheckboxChoice, Checkboxes, ErrorSummary, Select, SummaryListOf, SummaryListRow,
+};
 use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
 use crate::views::page::server_view;
@@ -108,10 +110,7 @@ fn Report(report: ImportReportView) -> impl IntoView {
     };
     let count = |key: &'static str, value: u64| {
         view! {
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{key}</dt>
-                <dd class="nhsuk-summary-list__value">{value.to_string()}</dd>
-            </div>
+            <SummaryListRow key=key>{value.to_string()}</SummaryListRow>
         }
     };
     let (added, updated, moved) = if report.written {
@@ -181,13 +180,13 @@ fn Report(report: ImportReportView) -> impl IntoView {
         (report.more > 0).then(|| view! { <p>{tr!(staff.imports.more, count = report.more)}</p> });
     view! {
         <InsetText role="status"><p>{summary}</p></InsetText>
-        <dl class="nhsuk-summary-list">
+        <SummaryListOf>
             {count(added, report.added)}
             {count(updated, report.updated)}
             {count(tr!(staff.imports.unchanged), report.unchanged)}
             {(report.moved > 0).then(|| count(moved, report.moved))}
             {count(tr!(staff.imports.rejected), report.rejected)}
-        </dl>
+        </SummaryListOf>
         {moves}
         {problems}
         {more}

@@ -8,6 +8,8 @@ use crate::components::nhsuk::{
 };
 use leptos::prelude::*;
 
+use crate::components::form::{SummaryListOf, SummaryListRow};
+
 use crate::components::layout::TableScroll;
 
 use super::StaffNav;
@@ -129,6 +131,7 @@ pub fn StaffMemberPage() -> impl IntoView {
     } else {
         tr!(staff.members.authenticator_not_set_up)
     };
+    let (member_role, disabled) = (role(&member), member.disabled);
     view! {
         <PageTitle heading=member.username.clone() />
         <StaffNav username=view.username.clone() />
@@ -143,20 +146,11 @@ pub fn StaffMemberPage() -> impl IntoView {
                 <p>{tr!(staff.members.password_once)}</p>
             </Panel>
         })}
-        <dl class="nhsuk-summary-list">
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(staff.members.practices)}</dt>
-                <dd class="nhsuk-summary-list__value">{role(&member)}</dd>
-            </div>
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(staff.members.status)}</dt>
-                <dd class="nhsuk-summary-list__value"><StatusTag disabled=member.disabled /></dd>
-            </div>
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{tr!(staff.members.authenticator)}</dt>
-                <dd class="nhsuk-summary-list__value">{second_factor}</dd>
-            </div>
-        </dl>
+        <SummaryListOf>
+            <SummaryListRow key=tr!(staff.members.practices)>{member_role}</SummaryListRow>
+            <SummaryListRow key=tr!(staff.members.status)><StatusTag disabled /></SummaryListRow>
+            <SummaryListRow key=tr!(staff.members.authenticator)>{second_factor}</SummaryListRow>
+        </SummaryListOf>
         <h2>{tr!(staff.members.changes_heading)}</h2>
         {if member.disabled {
             view! {

@@ -6,7 +6,7 @@ use crate::components::nhsuk::{
 use leptos::prelude::*;
 
 use super::{PatientTable, StaffNav};
-use crate::components::form::{ErrorSummary, TextInput};
+use crate::components::form::{ErrorSummary, SummaryListOf, SummaryListRow, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::Confidentiality;
 use crate::language::{locale, long_date};
@@ -53,16 +53,16 @@ pub fn StaffPatientPage() -> impl IntoView {
             {view.name.clone()}
             {view.is_test.then(|| view! { " "<Tag text=tr!(staff.test_patient_tag) colour=TagColour::Purple /> })}
         </h1>
-        <dl class="nhsuk-summary-list">
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.nhs_number)}</dt><dd class="nhsuk-summary-list__value">{view.nhs_number.clone()}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.date_of_birth)}</dt><dd class="nhsuk-summary-list__value">{view.date_of_birth.clone()}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.practice)}</dt><dd class="nhsuk-summary-list__value">{format!("{} ({})", view.practice, view.clinical_system)}</dd></div>
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.account_id)}</dt><dd class="nhsuk-summary-list__value">{view.account_id.clone().unwrap_or_else(|| tr!(staff.patient_page.no_account).to_owned())}</dd></div>
+        <SummaryListOf>
+            <SummaryListRow key=tr!(staff.nhs_number)>{view.nhs_number.clone()}</SummaryListRow>
+            <SummaryListRow key=tr!(staff.date_of_birth)>{view.date_of_birth.clone()}</SummaryListRow>
+            <SummaryListRow key=tr!(staff.practice)>{format!("{} ({})", view.practice, view.clinical_system)}</SummaryListRow>
+            <SummaryListRow key=tr!(staff.account_id)>{view.account_id.clone().unwrap_or_else(|| tr!(staff.patient_page.no_account).to_owned())}</SummaryListRow>
             {view.access_ended.clone().map(|ended| view! {
-                <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.end_access.access_ended_label)}</dt><dd class="nhsuk-summary-list__value">{ended}</dd></div>
+                <SummaryListRow key=tr!(staff.end_access.access_ended_label)>{ended}</SummaryListRow>
             })}
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{tr!(staff.pin_document)}</dt><dd class="nhsuk-summary-list__value">{view.document.clone().unwrap_or_else(|| tr!(staff.patient_page.no_document).to_owned())}</dd></div>
-        </dl>
+            <SummaryListRow key=tr!(staff.pin_document)>{view.document.clone().unwrap_or_else(|| tr!(staff.patient_page.no_document).to_owned())}</SummaryListRow>
+        </SummaryListOf>
         <div class="nhsuk-button-group">
             {if view.can_register {
                 view! { <ButtonLink href=routes::staff_register(&view.id)>{tr!(staff.register.heading)}</ButtonLink> }.into_any()
@@ -138,10 +138,7 @@ fn SpineDetails(spine: SpineView) -> impl IntoView {
     let missing = || tr!(staff.pds.not_given).to_owned();
     let row = |key: &'static str, value: String| {
         view! {
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{key}</dt>
-                <dd class="nhsuk-summary-list__value">{value}</dd>
-            </div>
+            <SummaryListRow key=key>{value}</SummaryListRow>
         }
     };
     let address = match spine.address.clone() {
@@ -175,7 +172,7 @@ fn SpineDetails(spine: SpineView) -> impl IntoView {
             </WarningCallout>
         })}
         <p>{tr!(staff.pds.read_on, date = long_date(spine.read_on, l))}</p>
-        <dl class="nhsuk-summary-list">
+        <SummaryListOf>
             {row(tr!(staff.pds.name), spine.name.clone().unwrap_or_else(missing))}
             {row(tr!(staff.date_of_birth), spine.date_of_birth.map(|d| long_date(d, l)).unwrap_or_else(missing))}
             {row(tr!(staff.pds.address), address)}
@@ -183,7 +180,7 @@ fn SpineDetails(spine: SpineView) -> impl IntoView {
             {row(tr!(staff.pds.gp_practice), gp)}
             {row(tr!(staff.pds.label), label.to_owned())}
             {row(tr!(staff.pds.version), spine.version.clone().unwrap_or_else(missing))}
-        </dl>
+        </SummaryListOf>
         {spine.gp_elsewhere.then(|| view! { <p>{tr!(staff.pds.gp_elsewhere)}</p> })}
     }
 }

@@ -14,7 +14,7 @@ use crate::components::form::{ErrorSummary, TextInput};
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::ClinicalSystem;
 use crate::tr;
-use crate::views::page::server_view;
+use crate::views::page::{kept_value, server_view};
 use crate::views::routes;
 use crate::views::staff::{PracticeRow, PracticesView};
 
@@ -120,6 +120,7 @@ fn PracticeTable(rows: Vec<PracticeRow>) -> impl IntoView {
 /// The clinical system question: one radio per system, named as staff know them.
 #[component]
 fn SystemRadios(selected: String, error: Option<String>) -> impl IntoView {
+    let selected = kept_value("system").unwrap_or(selected);
     let group = if error.is_some() {
         "nhsuk-form-group nhsuk-form-group--error"
     } else {

@@ -11,7 +11,7 @@ use crate::components::form::{ErrorSummary, RadioChoice};
 use crate::components::layout::{error_title, PageTitle};
 use crate::tr;
 use crate::views::form::FormErrors;
-use crate::views::page::server_view;
+use crate::views::page::{kept_value, server_view};
 use crate::views::routes;
 use crate::views::staff::{AccessChangeView, EndAccessView, RegisterView};
 
@@ -122,6 +122,7 @@ fn ReasonField(
     value: String,
     errors: FormErrors,
 ) -> impl IntoView {
+    let value = kept_value("reason").unwrap_or(value);
     let reason_error = errors.for_field("reason");
     let (group, describedby) = if reason_error.is_some() {
         (

@@ -5,7 +5,7 @@
 use crate::components::nhsuk::{Button, ButtonLink, CalloutText, WarningCallout};
 use leptos::prelude::*;
 
-use crate::components::form::{PasswordInput, TextInput};
+use crate::components::form::{PasswordInput, SummaryListOf, SummaryListRow, TextInput};
 use crate::components::sign_in::SignInFrame;
 use crate::tr;
 use crate::views::form::FormProblem;
@@ -73,20 +73,11 @@ pub fn StaffAuthenticatorPage() -> impl IntoView {
             <div class="relink-qr" role="img" aria-label=tr!(staff.authenticator.qr_label) inner_html=view.qr_svg.clone()></div>
             <h2 class="nhsuk-heading-s">{tr!(staff.authenticator.type_heading)}</h2>
             <p>{tr!(staff.authenticator.type_intro)}</p>
-            <dl class="nhsuk-summary-list">
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{tr!(staff.authenticator.account)}</dt>
-                    <dd class="nhsuk-summary-list__value">{format!("Relink: {}", view.username)}</dd>
-                </div>
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{tr!(staff.authenticator.key)}</dt>
-                    <dd class="nhsuk-summary-list__value"><code class="relink-secret">{view.secret.clone()}</code></dd>
-                </div>
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{tr!(staff.authenticator.kind)}</dt>
-                    <dd class="nhsuk-summary-list__value">{tr!(staff.authenticator.kind_value)}</dd>
-                </div>
-            </dl>
+            <SummaryListOf>
+                <SummaryListRow key=tr!(staff.authenticator.account)>{format!("Relink: {}", view.username)}</SummaryListRow>
+                <SummaryListRow key=tr!(staff.authenticator.key)><code class="relink-secret">{view.secret.clone()}</code></SummaryListRow>
+                <SummaryListRow key=tr!(staff.authenticator.kind)>{tr!(staff.authenticator.kind_value)}</SummaryListRow>
+            </SummaryListOf>
             <form method="post" action=routes::STAFF_AUTHENTICATOR novalidate>
                 <TextInput
                     id="code"

@@ -11,7 +11,7 @@ use crate::components::form::{
 use crate::components::layout::{error_title, PageTitle};
 use crate::domain::{OnlineService, VisibleFromRule};
 use crate::tr;
-use crate::views::page::server_view;
+use crate::views::page::{kept_value, server_view};
 use crate::views::routes;
 use crate::views::staff::{NewTestPatientView, TestPatientsView};
 
@@ -111,6 +111,7 @@ pub(super) fn SmallRadios(
     };
     let error_id = format!("{id}-error");
     let describedby = error.as_ref().map(|_| error_id.clone());
+    let selected = kept_value(name).unwrap_or(selected);
     let mut reveal = reveal;
     view! {
         <div class=group>

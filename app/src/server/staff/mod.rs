@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod import_wording;
 mod imports;
+mod kept;
 mod lists;
 mod members;
 mod patients;
@@ -37,7 +38,7 @@ use crate::db::sessions::{self, SessionKind};
 use crate::db::staff::{self, StaffMember};
 use crate::db::tokens::SessionId;
 use crate::db::DbError;
-use crate::domain::OdsCode;
+use crate::domain::{KeptForm, OdsCode};
 use crate::views::routes;
 use crate::views::staff::StaffNavFacts;
 
@@ -163,24 +164,46 @@ async fn guard(
     next: Next,
 ) -> Result<Response, JourneyError> {
     let Some((_, member)) = signed_in(&state, request.headers()).await? else {
-        let had_session = request_cookie(request.headers(), STAFF_COOKIE).is_some();
-        let refusal = match had_session {
-            true => session_ended(&state, request.method(), request.uri().path()).await,
-            false => refuse(&state, request.method(), request.uri().path()).await,
+        let ended =
+            request_cookie(request.headers(), STAFF_COOKIE).map(|v| SessionId::from_cookie(&v));
+        return match ended {
+            Some(id) => session_ended(&state, &id, request).await,
+            None => Ok(refuse(&state, request.method(), request.uri().path()).await),
         };
-        return Ok(refusal);
     };
     let nav = StaffNavFacts {
         is_admin: member.is_admin,
     };
+    // What this member typed here as their last session ended, put back in the page's form.
+    let had_kept = kept::is_present(request.headers());
+    let kept = (request.method() == Method::GET)
+        .then(|| kept::kept_for(request.headers(), &member.username, request.uri().path()))
+        .flatten()
+        .map(KeptForm::into_fields)
+        .unwrap_or_default();
+    let putting_back = !kept.is_empty();
     request.extensions_mut().insert(SignedInStaff(member));
-    Ok(NAV.scope(nav, next.run(request)).await)
+    let mut response = NAV.scope(nav, KEPT.scope(kept, next.run(request))).await;
+    if putting_back || (had_kept && response.status().is_success()) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, kept::cleared());
+    }
+    Ok(response)
 }
 
 tokio::task_local! {
     /// What the staff navigation shows for the member a request is answered for; set by
     /// `guard` around the handler, read by the renderer (see [`nav_facts`]).
     static NAV: StaffNavFacts;
+    /// What the member typed into this page's form as their last session ended (see
+    /// [`kept`]), for the renderer to put back; empty almost always.
+    static KEPT: Vec<(String, String)>;
+}
+
+/// The fields to put back in the page's form (see [`kept`]); empty outside the guard.
+pub(crate) fn kept_fields() -> Vec<(String, String)> {
+    KEPT.try_with(Clone::clone).unwrap_or_default()
 }
 
 /// The navigation facts of the signed-in staff member the current request is answered for;
@@ -207,27 +230,55 @@ async fn refuse(state: &AppState, method: &Method, path: &str) -> Response {
 
 /// The answer for a browser whose staff session has ended (unused for its idle time, or ended
 /// elsewhere): like [`refuse`], but the sign-in page says the session ended, and the dead
-/// cookie goes. Nothing is done.
-async fn session_ended(state: &AppState, method: &Method, path: &str) -> Response {
-    let mut response = if method == Method::GET {
-        let to = match crate::domain::StaffReturnPath::parse(path) {
+/// cookie goes. Nothing is done. A form posted from a page is not sent on, but what was typed
+/// into it (not secrets) is kept for the member whose session it was (see [`kept`]), and
+/// signing in again goes back to that page.
+async fn session_ended(
+    state: &AppState,
+    ended: &SessionId,
+    request: Request,
+) -> Result<Response, JourneyError> {
+    let path = request.uri().path().to_owned();
+    let mut response = if request.method() == Method::GET {
+        let to = match crate::domain::StaffReturnPath::parse(&path) {
             Some(next) => routes::staff_timed_out_then(&next),
             None => routes::timed_out(routes::STAFF_SIGN_IN),
         };
         Redirect::to(&to).into_response()
     } else {
+        let page = crate::domain::StaffReturnPath::parse(&path)
+            .filter(|page| routes::is_page(page.as_str()));
+        let owner = sessions::subject_on_record(state.db.pool(), SessionKind::Staff, ended)
+            .await?
+            .and_then(|name| crate::domain::StaffUsername::parse(&name).ok());
+        let kept_cookie = match (&page, owner) {
+            (Some(page), Some(owner)) => kept::posted_form(request)
+                .await
+                .and_then(|form| kept::cookie(page, &owner, form)),
+            _ => None,
+        };
         let idle = state.session_timeouts.idle_seconds(SessionKind::Staff);
         let view = crate::views::staff::StaffSignInView {
             timed_out_after_minutes: Some(crate::language::whole_minutes(idle)),
+            kept_form: kept_cookie.is_some(),
+            next: page
+                .map(|page| page.as_str().to_owned())
+                .unwrap_or_default(),
             ..auth::sign_in_view(state)
         };
-        render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await
+        let mut response = render(state, routes::STAFF_SIGN_IN, view, StatusCode::FORBIDDEN).await;
+        if let Some(cookie) = kept_cookie {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, cookie);
+        }
+        response
     };
     response.headers_mut().append(
         axum::http::header::SET_COOKIE,
         super::host_cookie(STAFF_COOKIE, None, "Strict", None),
     );
-    response
+    Ok(response)
 }
 
 /// The signed-in staff member and their session, if the staff session is live.
