@@ -6,6 +6,7 @@
 use app::db::sessions::SessionTimeouts;
 
 use crate::account::signed_in;
+use crate::common::fixture::TimedStep;
 use crate::common::{fixture, start, start_configured, unix_now, TestServer};
 use crate::staff::{staff_sign_in, RIVERSIDE};
 
@@ -344,7 +345,7 @@ async fn a_reset_step_states_its_time_left_and_i_need_more_time_extends_it_a_bou
     assert!((595..=600).contains(&warning_number(&page.body, "seconds-left")));
 
     // Eight and a half minutes on: the page says what is left, rounded up.
-    fixture::backdate_step_tokens(&server.database_url, 510).await;
+    fixture::backdate_steps(&server.database_url, TimedStep::ResetStepTokens, 510).await;
     let late = server
         .get("/reset-passphrase/new-passphrase", Some(&step))
         .await;
@@ -508,7 +509,12 @@ async fn asking_to_replace_an_account_states_its_time_left_and_can_have_more_in_
     assert!(welsh.body.contains("Mae angen mwy o amser arnaf"));
 
     // 29 minutes on, one press gives 30 minutes again.
-    fixture::backdate_replacement_journeys(&server.database_url, 29 * 60).await;
+    fixture::backdate_steps(
+        &server.database_url,
+        TimedStep::ReplacementJourneys,
+        29 * 60,
+    )
+    .await;
     let late = server.get("/replace-account/email", Some(&journey)).await;
     assert!(late.body.contains("you have 1 minute left"));
     let (status, seconds) = more_time(&server, "/replace-account/more-time", Some(&journey)).await;
@@ -595,7 +601,7 @@ async fn a_staff_sign_in_step_states_its_time_left_and_can_have_more() {
         (595..=600).contains(&seconds.parse::<i64>().unwrap()),
         "{seconds}"
     );
-    fixture::backdate_staff_sign_in_steps(&server.database_url, 510).await;
+    fixture::backdate_steps(&server.database_url, TimedStep::StaffSignInSteps, 510).await;
     let (status, seconds) = more_time(&server, "/staff/sign-in/more-time", Some(&step)).await;
     assert_eq!((status, seconds.as_str()), (200, "600"));
     assert_eq!(

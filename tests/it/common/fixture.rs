@@ -292,27 +292,25 @@ pub async fn expire_step_tokens(db_url: &str) {
     change(db_url, "UPDATE step_tokens SET expires_at = 0", &[]).await
 }
 
-/// Moves every reset step token's start and end `seconds` into the past, as if the step had
-/// begun that much earlier.
-pub async fn backdate_step_tokens(db_url: &str, seconds: i64) {
-    let sql = format!(
-        "UPDATE step_tokens SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
-    );
-    change(db_url, &sql, &[]).await
+/// What ends after a time, by its table: each row has the `created_at` and `expires_at` of its
+/// time window.
+#[derive(Debug, Clone, Copy)]
+pub enum TimedStep {
+    ResetStepTokens,
+    ReplacementJourneys,
+    StaffSignInSteps,
 }
 
-/// Moves every replacement journey's start and end `seconds` into the past.
-pub async fn backdate_replacement_journeys(db_url: &str, seconds: i64) {
+/// Moves the start and end of every `step` `seconds` into the past, as if each had begun that
+/// much earlier.
+pub async fn backdate_steps(db_url: &str, step: TimedStep, seconds: i64) {
+    let table = match step {
+        TimedStep::ResetStepTokens => "step_tokens",
+        TimedStep::ReplacementJourneys => "replacement_journeys",
+        TimedStep::StaffSignInSteps => "staff_sign_in_steps",
+    };
     let sql = format!(
-        "UPDATE replacement_journeys SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
-    );
-    change(db_url, &sql, &[]).await
-}
-
-/// Moves every staff sign-in step's start and end `seconds` into the past.
-pub async fn backdate_staff_sign_in_steps(db_url: &str, seconds: i64) {
-    let sql = format!(
-        "UPDATE staff_sign_in_steps SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
+        "UPDATE {table} SET created_at = created_at - {seconds}, expires_at = expires_at - {seconds}"
     );
     change(db_url, &sql, &[]).await
 }
